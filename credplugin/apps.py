@@ -1,0 +1,79 @@
+"""The plugin's Django app, declared the way edx-platform discovers plugins."""
+
+from django.apps import AppConfig
+from edx_django_utils.plugins.constants import PluginSettings, PluginSignals, PluginURLs
+
+LMS = "lms.djangoapp"
+CMS = "cms.djangoapp"
+
+# Receivers are wired by edx-django-utils from this table alone (never with @receiver as well,
+# which would connect them twice). Studio only needs to hear block deletions.
+_PASSING_RECEIVERS = [
+    {
+        PluginSignals.RECEIVER_FUNC_NAME: "course_passing_status_updated",
+        PluginSignals.SIGNAL_PATH: "openedx_events.learning.signals.COURSE_PASSING_STATUS_UPDATED",
+    },
+    {
+        PluginSignals.RECEIVER_FUNC_NAME: "ccx_course_passing_status_updated",
+        PluginSignals.SIGNAL_PATH: (
+            "openedx_events.learning.signals.CCX_COURSE_PASSING_STATUS_UPDATED"
+        ),
+    },
+    {
+        PluginSignals.RECEIVER_FUNC_NAME: "certificate_created",
+        PluginSignals.SIGNAL_PATH: "openedx_events.learning.signals.CERTIFICATE_CREATED",
+    },
+]
+_DELETION_RECEIVERS = [
+    {
+        PluginSignals.RECEIVER_FUNC_NAME: "xblock_deleted",
+        PluginSignals.SIGNAL_PATH: "openedx_events.content_authoring.signals.XBLOCK_DELETED",
+    },
+]
+
+
+def _settings_config():
+    return {
+        "common": {PluginSettings.RELATIVE_PATH: "settings.common"},
+        "production": {PluginSettings.RELATIVE_PATH: "settings.production"},
+        "devstack": {PluginSettings.RELATIVE_PATH: "settings.devstack"},
+        "test": {PluginSettings.RELATIVE_PATH: "settings.test"},
+    }
+
+
+class CredPluginConfig(AppConfig):
+    """Registers credplugin's URLs, settings and event receivers in the LMS and Studio."""
+
+    name = "credplugin"
+    verbose_name = "Verifiable credentials (Open Badges 3.0)"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    plugin_app = {
+        PluginURLs.CONFIG: {
+            LMS: {
+                PluginURLs.NAMESPACE: "credplugin",
+                PluginURLs.REGEX: r"^",
+                PluginURLs.RELATIVE_PATH: "urls",
+            },
+            CMS: {
+                PluginURLs.NAMESPACE: "credplugin",
+                PluginURLs.REGEX: r"^",
+                PluginURLs.RELATIVE_PATH: "urls",
+            },
+        },
+        PluginSettings.CONFIG: {LMS: _settings_config(), CMS: _settings_config()},
+        PluginSignals.CONFIG: {
+            LMS: {
+                PluginSignals.RELATIVE_PATH: "signals.handlers",
+                PluginSignals.RECEIVERS: _PASSING_RECEIVERS + _DELETION_RECEIVERS,
+            },
+            CMS: {
+                PluginSignals.RELATIVE_PATH: "signals.handlers",
+                PluginSignals.RECEIVERS: _DELETION_RECEIVERS,
+            },
+        },
+    }
+
+    def ready(self):
+        # System checks register on import; the module has no other side effect.
+        from credplugin import checks  # noqa: F401, PLC0415

@@ -1,0 +1,146 @@
+"""Typed, lazily read access to the ``CREDPLUGIN_*`` settings.
+
+Nothing here reads Django settings at import time: every attribute of ``credplugin_settings``
+is looked up when it is used, so a host may change settings after the plugin is imported and
+tests may use ``override_settings``. ``DEFAULTS`` is the single source of default values;
+``settings/common.py`` applies them and the README documents each one.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+AWARD_ON_PASSING = "passing"
+AWARD_ON_CERTIFICATE = "certificate"
+ON_FAILING_KEEP = "keep"
+ON_FAILING_SUSPEND = "suspend"
+ON_FAILING_REVOKE = "revoke"
+EVENTS_FROM_LOCAL = "local"
+EVENTS_FROM_EVENT_BUS = "event_bus"
+
+DEFAULTS = {
+    # .. setting_name: CREDPLUGIN_ISSUER_NAME
+    # .. setting_default: ""  (falls back to PLATFORM_NAME)
+    # .. setting_description: The issuing organization's name, shown on badges and pages.
+    "CREDPLUGIN_ISSUER_NAME": "",
+    # .. setting_name: CREDPLUGIN_ISSUER_URL
+    # .. setting_default: ""  (falls back to LMS_ROOT_URL)
+    # .. setting_description: The issuer's public web site, written into the issuer profile.
+    "CREDPLUGIN_ISSUER_URL": "",
+    # .. setting_name: CREDPLUGIN_ISSUER_EMAIL
+    # .. setting_default: ""
+    # .. setting_description: A contact address for verifiers, written into the issuer profile.
+    "CREDPLUGIN_ISSUER_EMAIL": "",
+    # .. setting_name: CREDPLUGIN_ISSUER_IMAGE
+    # .. setting_default: ""
+    # .. setting_description: Absolute URL of the issuer's logo.
+    "CREDPLUGIN_ISSUER_IMAGE": "",
+    # .. setting_name: CREDPLUGIN_ISSUER_DID
+    # .. setting_default: ""  (derived: did:web of LMS_ROOT_URL)
+    # .. setting_description: Issuer identifier; set a did:key here for sites that cannot
+    #    serve /.well-known/did.json.
+    "CREDPLUGIN_ISSUER_DID": "",
+    # .. setting_name: CREDPLUGIN_AWARD_ON
+    # .. setting_default: "passing"
+    # .. setting_description: "passing" awards when the course is passed; "certificate" only
+    #    when a certificate is created.
+    "CREDPLUGIN_AWARD_ON": AWARD_ON_PASSING,
+    # .. setting_name: CREDPLUGIN_ON_FAILING
+    # .. setting_default: "keep"
+    # .. setting_description: What happens to an awarded badge when the learner falls below
+    #    passing: "keep", "suspend" or "revoke".
+    "CREDPLUGIN_ON_FAILING": ON_FAILING_KEEP,
+    # .. setting_name: CREDPLUGIN_EVENTS_FROM
+    # .. setting_default: "local"
+    # .. setting_description: Which delivery of a passing event the plugin acts on when the
+    #    event bus delivers it a second time: "local" (the process that graded) or "event_bus"
+    #    (the event-bus consumer). The other delivery is ignored.
+    "CREDPLUGIN_EVENTS_FROM": EVENTS_FROM_LOCAL,
+    # .. setting_name: CREDPLUGIN_KEY_ENCRYPTION_KEY
+    # .. setting_default: ""  (derived from SECRET_KEY)
+    # .. setting_description: Secret used to encrypt signing keys at rest in the database.
+    "CREDPLUGIN_KEY_ENCRYPTION_KEY": "",
+    # .. setting_name: CREDPLUGIN_SIGNING_KEY_PEM_FILE
+    # .. setting_default: ""
+    # .. setting_description: Path of a PKCS#8 PEM Ed25519 private key to sign with instead of a
+    #    database key.
+    "CREDPLUGIN_SIGNING_KEY_PEM_FILE": "",
+    # .. setting_name: CREDPLUGIN_SIGNING_KEY_ENV_VAR
+    # .. setting_default: ""
+    # .. setting_description: Name of an environment variable holding a PEM Ed25519 private key
+    #    to sign with instead of a database key.
+    "CREDPLUGIN_SIGNING_KEY_ENV_VAR": "",
+    # .. setting_name: CREDPLUGIN_SWEEP_AFTER_SECONDS
+    # .. setting_default: 300
+    # .. setting_description: A pending issuance request older than this is re-queued by the
+    #    sweeper.
+    "CREDPLUGIN_SWEEP_AFTER_SECONDS": 300,
+    # .. setting_name: CREDPLUGIN_TASK_MAX_RETRIES
+    # .. setting_default: 8
+    # .. setting_description: Retries of a transient failure (database or broker) before the
+    #    request waits for the sweeper.
+    "CREDPLUGIN_TASK_MAX_RETRIES": 8,
+    # .. setting_name: CREDPLUGIN_SEND_EMAIL
+    # .. setting_default: True
+    # .. setting_description: E-mail learners when a badge is awarded (each learner may opt out).
+    "CREDPLUGIN_SEND_EMAIL": True,
+    # .. setting_name: CREDPLUGIN_VERIFY_MAX_BYTES
+    # .. setting_default: 2097152
+    # .. setting_description: Largest badge (JSON, PNG or SVG) the verify page and API accept.
+    "CREDPLUGIN_VERIFY_MAX_BYTES": 2 * 1024 * 1024,
+    # .. setting_name: CREDPLUGIN_VERIFY_ALLOWED_HOSTS
+    # .. setting_default: []
+    # .. setting_description: Other hosts whose DID documents and status lists the verify API
+    #    may fetch. This site's own documents and did:key need no entry.
+    "CREDPLUGIN_VERIFY_ALLOWED_HOSTS": [],
+    # .. setting_name: CREDPLUGIN_PUBLIC_CACHE_SECONDS
+    # .. setting_default: 300
+    # .. setting_description: How long caches may keep public badge pages, DID documents and
+    #    status lists; bounds how long a revoked badge can still look valid in a cache.
+    "CREDPLUGIN_PUBLIC_CACHE_SECONDS": 300,
+    # .. setting_name: CREDPLUGIN_UPLOAD_STORAGE
+    # .. setting_default: ""  (Django's default storage)
+    # .. setting_description: Dotted path of the storage class for learners' project files.
+    "CREDPLUGIN_UPLOAD_STORAGE": "",
+}
+
+_CHOICES = {
+    "CREDPLUGIN_AWARD_ON": (AWARD_ON_PASSING, AWARD_ON_CERTIFICATE),
+    "CREDPLUGIN_ON_FAILING": (ON_FAILING_KEEP, ON_FAILING_SUSPEND, ON_FAILING_REVOKE),
+    "CREDPLUGIN_EVENTS_FROM": (EVENTS_FROM_LOCAL, EVENTS_FROM_EVENT_BUS),
+}
+
+
+class CredPluginSettings:
+    """Attribute access to the plugin's settings without the ``CREDPLUGIN_`` prefix.
+
+    ``credplugin_settings.AWARD_ON`` reads ``settings.CREDPLUGIN_AWARD_ON`` at that moment,
+    falling back to ``DEFAULTS``; settings with a fixed set of values are checked on read so a
+    typo fails loudly instead of silently disabling badges.
+    """
+
+    def __getattr__(self, short_name):
+        name = f"CREDPLUGIN_{short_name}"
+        if name not in DEFAULTS:
+            raise AttributeError(f"credplugin has no setting {name}")
+        value = getattr(settings, name, DEFAULTS[name])
+        allowed = _CHOICES.get(name)
+        if allowed and value not in allowed:
+            raise ImproperlyConfigured(
+                f"{name} is {value!r}; it must be one of {', '.join(allowed)}."
+            )
+        return value
+
+    @property
+    def lms_root_url(self):
+        return getattr(settings, "LMS_ROOT_URL", "").rstrip("/")
+
+    @property
+    def issuer_name(self):
+        return self.ISSUER_NAME or getattr(settings, "PLATFORM_NAME", "") or ""
+
+    @property
+    def issuer_url(self):
+        return self.ISSUER_URL or self.lms_root_url
+
+
+credplugin_settings = CredPluginSettings()

@@ -1,0 +1,311 @@
+"""What credplugin stores. LMS and Studio share these tables.
+
+Rows that record judgements (rubric snapshots, assessment results) and issued credentials are
+written once and never edited: a badge must always be explainable by the exact rubric and the
+exact result it was issued from. Mutable state (a badge's revocation, a request's progress) lives
+in explicit status fields with the reason and the actor beside it.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from opaque_keys.edx.django.models import CourseKeyField, UsageKeyField
+
+
+class BadgeClass(models.Model):
+    """One badge a course offers: the OB 3.0 ``Achievement`` learners earn.
+
+    Blocks in one course that share a slug form one badge. ``generation`` of an award is kept
+    on the request and the issued badge, not here.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    course_key = CourseKeyField(max_length=255, db_index=True)
+    slug = models.SlugField(max_length=100)
+    name = models.CharField(_("name"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    image_url = models.URLField(_("image URL"), max_length=500, blank=True)
+    criteria_narrative = models.TextField(_("criteria narrative"), blank=True)
+    achievement_type = models.CharField(_("achievement type"), max_length=64, default="Badge")
+    hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=2, null=True, blank=True)
+    validity_months = models.PositiveIntegerField(
+        _("validity in months"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for a badge that does not expire."),
+    )
+    alignments = models.JSONField(
+        _("competency alignments"),
+        default=list,
+        blank=True,
+        help_text=_("Competencies the badge as a whole aligns to: name, framework, code, url."),
+    )
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    language = models.CharField(_("language"), max_length=16, default="en")
+    active = models.BooleanField(_("active"), default=True)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("badge class")
+        verbose_name_plural = _("badge classes")
+        constraints = [
+            models.UniqueConstraint(fields=["course_key", "slug"], name="credplugin_badge_slug")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.course_key}/{self.slug})"
+
+
+class RubricSnapshot(models.Model):
+    """A rubric exactly as learners were judged against it, stored once per content hash.
+
+    Editing a rubric in Studio after learners submitted creates a new snapshot; results keep
+    pointing at the one they were judged against.
+    """
+
+    content_hash = models.CharField(max_length=64, unique=True)
+    definition = models.JSONField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rubric snapshot")
+
+    def __str__(self):
+        return self.content_hash[:12]
+
+
+class BadgeRequirement(models.Model):
+    """One assessment block a badge needs, registered by the block when its author saves it."""
+
+    badge_class = models.ForeignKey(
+        BadgeClass, related_name="requirements", on_delete=models.CASCADE
+    )
+    usage_key = UsageKeyField(max_length=255, unique=True)
+    title = models.CharField(_("title"), max_length=255, blank=True)
+    rubric = models.ForeignKey(
+        RubricSnapshot, null=True, blank=True, related_name="+", on_delete=models.PROTECT
+    )
+    pass_rule = models.JSONField(_("pass rule"), default=dict, blank=True)
+    assessment_methods = models.JSONField(default=list, blank=True)
+    active = models.BooleanField(default=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("badge requirement")
+
+    def __str__(self):
+        return f"{self.usage_key} → {self.badge_class.slug}"
+
+
+class AssessmentResult(models.Model):
+    """A learner's judged attempt at one assessment block. Append-only; the newest counts."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE)
+    course_key = CourseKeyField(max_length=255, db_index=True)
+    usage_key = UsageKeyField(max_length=255)
+    rubric = models.ForeignKey(
+        RubricSnapshot, null=True, blank=True, related_name="results", on_delete=models.PROTECT
+    )
+    criterion_levels = models.JSONField(default=list, blank=True)
+    scores = models.JSONField(default=dict, blank=True)
+    points_earned = models.FloatField(default=0)
+    points_possible = models.FloatField(default=0)
+    passed = models.BooleanField(default=False)
+    evidence = models.JSONField(default=list, blank=True)
+    assessment_methods = models.JSONField(default=list, blank=True)
+    feedback = models.TextField(blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("assessment result")
+        indexes = [models.Index(fields=["user", "usage_key", "-created"])]
+
+    def __str__(self):
+        return f"{self.user_id} {self.usage_key} passed={self.passed}"
+
+
+class CoursePassingRecord(models.Model):
+    """The latest passing status the platform told us about, per learner and course."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE)
+    course_key = CourseKeyField(max_length=255)
+    is_passing = models.BooleanField(default=False)
+    has_certificate = models.BooleanField(default=False)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("course passing record")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course_key"], name="credplugin_passing_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.course_key} passing={self.is_passing}"
+
+
+class IssuanceRequest(models.Model):
+    """The outbox: a decision to award, written in the same transaction as the decision.
+
+    ``(user, badge_class, generation)`` is unique, so however many times an event arrives only
+    one request — and so one badge — can exist per generation. A revoked badge may be awarded
+    again under the next generation.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        WAITING = "waiting", _("waiting for the operator")
+        ISSUED = "issued", _("issued")
+        FAILED = "failed", _("failed")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE)
+    badge_class = models.ForeignKey(
+        BadgeClass, related_name="issuance_requests", on_delete=models.CASCADE
+    )
+    generation = models.PositiveIntegerField(default=1)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("issuance request")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "badge_class", "generation"], name="credplugin_one_award"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "updated"])]
+
+    def __str__(self):
+        return f"{self.uuid} {self.status}"
+
+
+class IssuedBadge(models.Model):
+    """A signed credential as issued, plus its live status and the learner's sharing choices."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        SUSPENDED = "suspended", _("suspended")
+        REVOKED = "revoked", _("revoked")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    request = models.OneToOneField(
+        IssuanceRequest, related_name="issued_badge", on_delete=models.PROTECT
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE)
+    badge_class = models.ForeignKey(
+        BadgeClass, related_name="issued_badges", on_delete=models.PROTECT
+    )
+    generation = models.PositiveIntegerField(default=1)
+    credential = models.JSONField()
+    issued_at = models.DateTimeField()
+    valid_until = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    status_reason = models.TextField(blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_list_sequence = models.PositiveIntegerField()
+    status_list_index = models.PositiveIntegerField()
+    hidden = models.BooleanField(_("hidden from the public"), default=False)
+    show_name = models.BooleanField(_("show my name on the public page"), default=False)
+
+    class Meta:
+        verbose_name = _("issued badge")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status_list_sequence", "status_list_index"],
+                name="credplugin_one_status_slot",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.uuid} {self.status}"
+
+
+class IssuerKey(models.Model):
+    """An Ed25519 signing key. The private half is encrypted at rest or lives outside the DB.
+
+    Retired keys stay listed in the DID document so badges they signed keep verifying. At most
+    one key is active; rotation enforces that under a row lock because MariaDB has no partial
+    unique indexes.
+    """
+
+    class Source(models.TextChoices):
+        DATABASE = "database", _("database (encrypted)")
+        PEM_FILE = "pem_file", _("PEM file")
+        ENVIRONMENT = "environment", _("environment variable")
+
+    public_key_multibase = models.CharField(max_length=128, unique=True)
+    encrypted_private_key = models.BinaryField(null=True, blank=True, editable=False)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.DATABASE)
+    active = models.BooleanField(default=False)
+    created = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("issuer key")
+
+    def __str__(self):
+        return self.public_key_multibase
+
+
+class StatusList(models.Model):
+    """One Bitstring Status List. Revocation and suspension lists grow in lockstep: a badge
+    holds the same index in the revocation and the suspension list of one sequence number."""
+
+    class Purpose(models.TextChoices):
+        REVOCATION = "revocation", _("revocation")
+        SUSPENSION = "suspension", _("suspension")
+
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    sequence = models.PositiveIntegerField()
+    size = models.PositiveIntegerField(default=131072)
+    next_index = models.PositiveIntegerField(default=0)
+    bitstring = models.BinaryField()
+    signed_credential = models.JSONField(null=True, blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("status list")
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "sequence"], name="credplugin_status_list")
+        ]
+
+    def __str__(self):
+        return f"{self.purpose} #{self.sequence}"
+
+
+class LearnerPreference(models.Model):
+    """A learner's standing choices about badges (today: whether to be e-mailed on award)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE
+    )
+    email_on_award = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("learner preference")
+
+    def __str__(self):
+        return f"{self.user_id} email={self.email_on_award}"

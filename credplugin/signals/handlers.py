@@ -1,0 +1,65 @@
+"""openedx-events receivers. Thin: each maps an event to one ``credplugin.api`` call.
+
+A receiver never raises into grading (with ``DEBUG=True`` openedx-events would let the error
+break the learner's request): failures are logged, and the outbox and sweeper recover.
+"""
+
+import logging
+
+from credplugin import api
+
+log = logging.getLogger(__name__)
+
+
+def _passing_status(course_passing_status, from_event_bus):
+    if not api.accepts_delivery(from_event_bus=from_event_bus):
+        return
+    user = course_passing_status.user
+    course_key = course_passing_status.course.course_key
+    try:
+        api.course_passing_status_changed(
+            user_id=user.id, course_key=course_key, is_passing=course_passing_status.is_passing
+        )
+    except Exception:
+        log.exception(
+            "credplugin could not record passing=%s for user %s in %s; the sweeper will retry",
+            course_passing_status.is_passing,
+            user.id,
+            course_key,
+        )
+
+
+def course_passing_status_updated(sender, course_passing_status, from_event_bus=False, **kwargs):
+    """COURSE_PASSING_STATUS_UPDATED: fires on every course-grade recompute."""
+    _passing_status(course_passing_status, from_event_bus)
+
+
+def ccx_course_passing_status_updated(
+    sender, course_passing_status, from_event_bus=False, **kwargs
+):
+    """CCX_COURSE_PASSING_STATUS_UPDATED: the same, for a CCX course."""
+    _passing_status(course_passing_status, from_event_bus)
+
+
+def certificate_created(sender, certificate, from_event_bus=False, **kwargs):
+    """CERTIFICATE_CREATED: the trigger when ``CREDPLUGIN_AWARD_ON`` is ``certificate``."""
+    if not api.accepts_delivery(from_event_bus=from_event_bus):
+        return
+    try:
+        api.certificate_created(
+            user_id=certificate.user.id, course_key=certificate.course.course_key
+        )
+    except Exception:
+        log.exception(
+            "credplugin could not record a certificate for user %s in %s",
+            certificate.user.id,
+            certificate.course.course_key,
+        )
+
+
+def xblock_deleted(sender, xblock_info, **kwargs):
+    """XBLOCK_DELETED: a deleted assessment block no longer stands between learners and a badge."""
+    try:
+        api.retire_requirement(xblock_info.usage_key)
+    except Exception:
+        log.exception("credplugin could not retire the requirement of %s", xblock_info.usage_key)

@@ -1,0 +1,139 @@
+"""A standalone LMS-like host that loads credplugin exactly as edx-platform does.
+
+Used by the tests, ``make demo`` and local development. The plugin is not listed in
+INSTALLED_APPS: ``get_plugin_apps`` finds it through its ``lms.djangoapp`` entry point and
+``add_plugins`` runs its ``plugin_settings`` functions, as in ``lms/envs/common.py``.
+
+Environment:
+- ``CREDPLUGIN_HOST_PROJECT``: ``lms.djangoapp`` (default) or ``cms.djangoapp``.
+- ``CREDPLUGIN_DATABASE_URL``: ``mysql://user:password@host:port/name``; SQLite otherwise.
+- ``CREDPLUGIN_CELERY_BROKER``: a broker URL for a real worker; tasks run eagerly otherwise.
+- ``CREDPLUGIN_HOST_DIR``: where SQLite, uploads and mail go (default ``var/host``).
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from edx_django_utils.plugins import add_plugins, get_plugin_apps
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+HOST_DIR = Path(os.environ.get("CREDPLUGIN_HOST_DIR", REPO_ROOT / "var" / "host"))
+PROJECT_TYPE = os.environ.get("CREDPLUGIN_HOST_PROJECT", "lms.djangoapp")
+HOST_DIR.mkdir(parents=True, exist_ok=True)
+
+SECRET_KEY = os.environ.get("CREDPLUGIN_HOST_SECRET_KEY", "credplugin-host-not-for-production")
+DEBUG = os.environ.get("CREDPLUGIN_HOST_DEBUG", "") == "1"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+ROOT_URLCONF = "tests.host.urls"
+PLATFORM_NAME = "credplugin demo academy"
+LMS_ROOT_URL = os.environ.get("CREDPLUGIN_HOST_ROOT_URL", "http://127.0.0.1:8000")
+SITE_ID = 1
+USE_TZ = True
+TIME_ZONE = "UTC"
+LANGUAGE_CODE = "en"
+USE_I18N = True
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
+STATIC_URL = "/static/"
+MEDIA_ROOT = str(HOST_DIR / "media")
+MEDIA_URL = "/media/"
+
+# The platform apps the plugin relies on, as edx-platform lists its own.
+PLATFORM_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "rest_framework",
+    "submissions",
+    "tests.host.apps.HostPlatformConfig",
+]
+INSTALLED_APPS = PLATFORM_APPS + get_plugin_apps(PROJECT_TYPE)
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+
+def _database_from_url(url):
+    parsed = urlparse(url)
+    if parsed.scheme not in ("mysql", "mariadb"):
+        raise ValueError(f"CREDPLUGIN_DATABASE_URL must be mysql://…, not {parsed.scheme}://")
+    import pymysql  # noqa: PLC0415  (only hosts on MariaDB need the driver)
+
+    pymysql.install_as_MySQLdb()
+    name = parsed.path.lstrip("/") or "credplugin"
+    return {
+        "ENGINE": "django.db.backends.mysql",
+        "NAME": name,
+        "USER": unquote(parsed.username or "root"),
+        "PASSWORD": unquote(parsed.password or ""),
+        "HOST": parsed.hostname or "127.0.0.1",
+        "PORT": str(parsed.port or 3306),
+        "OPTIONS": {"charset": "utf8mb4", "isolation_level": "read committed"},
+        "TEST": {"NAME": f"test_{name}", "CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"},
+    }
+
+
+if os.environ.get("CREDPLUGIN_DATABASE_URL"):
+    DATABASES = {"default": _database_from_url(os.environ["CREDPLUGIN_DATABASE_URL"])}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(HOST_DIR / "host.sqlite3"),
+            "OPTIONS": {"timeout": 30},
+            "TEST": {"NAME": os.environ.get("CREDPLUGIN_SQLITE_TEST_NAME") or None},
+        }
+    }
+
+CELERY_BROKER_URL = os.environ.get("CREDPLUGIN_CELERY_BROKER", "memory://")
+CELERY_TASK_ALWAYS_EAGER = "CREDPLUGIN_CELERY_BROKER" not in os.environ
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = str(HOST_DIR / "mail")
+DEFAULT_FROM_EMAIL = "badges@credplugin.invalid"
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"credplugin": {"handlers": ["console"], "level": "INFO"}},
+}
+
+_SETTINGS_TYPE = os.environ.get("CREDPLUGIN_HOST_SETTINGS_TYPE", "common")
+add_plugins(__name__, PROJECT_TYPE, "common")
+if _SETTINGS_TYPE != "common":
+    add_plugins(__name__, PROJECT_TYPE, _SETTINGS_TYPE)
