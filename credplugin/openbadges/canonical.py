@@ -1,0 +1,134 @@
+"""RDF Dataset Canonicalization (RDFC-1.0) of JSON-LD documents, the input of every proof hash.
+
+Everything that signs or verifies goes through :func:`canonicalize`, so that a faster
+implementation can replace pyld behind it without touching callers. pyld 3.3 is used with the
+care it needs:
+
+* its default algorithm is URGNA2012; RDFC-1.0 is its ``URDNA2015``;
+* it silently drops properties and types it cannot expand, while the JavaScript verifiers
+  (jsonld.js in safe mode) reject such documents: we refuse them too, or we would sign a
+  statement narrower than the JSON the recipient sees;
+* it writes control characters and IRI characters raw where RDFC-1.0 escapes them. Blank-node
+  labels are derived from hashes of those serializations, so the output cannot be repaired
+  afterwards; we refuse such input instead;
+* Python and JavaScript disagree on very small doubles and on integers beyond 2**53, so such
+  numbers are refused rather than signed into a proof other verifiers cannot reproduce.
+"""
+
+import math
+import re
+
+from pyld import jsonld
+from pyld.canon import URDNA2015
+
+from credplugin.openbadges.loader import document_loader
+
+NQUADS = "application/n-quads"
+LARGEST_SAFE_INTEGER = 2**53
+SMALLEST_SAFE_FRACTION = 1e-6
+# pyld resolves relative IRIs against http://example.org/base/ when no base is given; resolving
+# them against a reserved, never-real base lets us find and refuse them instead.
+RELATIVE_IRI_MARKER = "https://relative-iri.invalid/"
+# Characters RDFC-1.0 writes as escapes but pyld writes raw (pyld handles \t \n \r " \\).
+UNSAFE_LITERAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+UNSAFE_IRI_CHARACTERS = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
+IRI_KEYWORDS = {"@id", "@type"}
+LITERAL_KEYWORDS = {"@value", "@language", "@direction", "@index"}
+
+
+class CanonicalizationError(ValueError):
+    """The document cannot be canonicalized into something every verifier would reproduce."""
+
+
+def canonicalize(document: dict) -> str:
+    """Return the RDFC-1.0 canonical N-Quads of a JSON-LD ``document``.
+
+    Contexts are served only from the shipped copies (see :mod:`.loader`).
+
+    Raises:
+        CanonicalizationError: the document is not valid JSON-LD, uses an unknown context, has
+            terms or types its contexts do not define, relative IRIs, characters RDFC-1.0
+            escapes, or numbers outside the range verifiers agree on.
+    """
+    if not isinstance(document, dict):
+        raise CanonicalizationError("a JSON-LD document must be a JSON object")
+    _refuse_unportable_numbers(document, "$")
+    dropped = []
+    processor = jsonld.JsonLdProcessor(on_property_dropped=dropped.append)
+    options = {"documentLoader": document_loader, "base": RELATIVE_IRI_MARKER}
+    try:
+        expanded = processor.expand(document, options)
+        if dropped:
+            names = ", ".join(sorted({str(name) for name in dropped}))
+            raise CanonicalizationError(f"terms not defined by the document's @context: {names}")
+        _refuse_bad_iris(expanded)
+        dataset = processor.to_rdf(expanded, options)
+    except jsonld.JsonLdError as error:
+        raise CanonicalizationError(_root_message(error)) from error
+    _refuse_unescaped_characters(dataset)
+    return URDNA2015().main(dataset, {"format": NQUADS})
+
+
+def _root_message(error: BaseException) -> str:
+    """pyld wraps the real reason (an unknown context, a bad term) in several layers."""
+    while error.__cause__ is not None:
+        error = error.__cause__
+    return str(error)
+
+
+def _refuse_unportable_numbers(value, path: str) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_unportable_numbers(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_unportable_numbers(item, f"{path}[{index}]")
+    elif isinstance(value, bool) or not isinstance(value, int | float):
+        return
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise CanonicalizationError(f"{path}: {value} is not a JSON number")
+    elif (isinstance(value, int) or value.is_integer()) and abs(value) > LARGEST_SAFE_INTEGER:
+        raise CanonicalizationError(f"{path}: integer {value} exceeds 2**53; write it as a string")
+    elif isinstance(value, float) and 0 < abs(value) < SMALLEST_SAFE_FRACTION:
+        raise CanonicalizationError(f"{path}: {value} is below 1e-6; write it as a string")
+
+
+def _refuse_bad_iris(expanded) -> None:
+    """Refuse IRIs that pyld would resolve against a made-up base or silently drop.
+
+    jsonld.js rejects relative ``@id``/``@type`` values in safe mode, and both libraries drop
+    triples whose IRIs contain spaces or other characters IRIs may not hold.
+    """
+    if isinstance(expanded, list):
+        for item in expanded:
+            _refuse_bad_iris(item)
+        return
+    if not isinstance(expanded, dict):
+        return
+    for key, item in expanded.items():
+        if key in IRI_KEYWORDS:
+            for iri in [item] if isinstance(item, str) else item:
+                _refuse_bad_iri(iri)
+        elif key not in LITERAL_KEYWORDS:
+            _refuse_bad_iri(key)
+            _refuse_bad_iris(item)
+
+
+def _refuse_bad_iri(iri: str) -> None:
+    if iri.startswith(RELATIVE_IRI_MARKER):
+        relative = iri.removeprefix(RELATIVE_IRI_MARKER)
+        raise CanonicalizationError(f"relative IRI {relative!r}: use an absolute IRI or a URN")
+    if UNSAFE_IRI_CHARACTERS.search(iri):
+        raise CanonicalizationError(f"IRI {iri[:80]!r} has characters an IRI may not contain")
+
+
+def _refuse_unescaped_characters(dataset: dict) -> None:
+    """Refuse literals holding characters pyld would write raw (IRIs were checked before)."""
+    for triples in dataset.values():
+        for triple in triples:
+            for component in triple.values():
+                value = component["value"]
+                if component["type"] == "literal" and UNSAFE_LITERAL_CHARACTERS.search(value):
+                    raise CanonicalizationError(
+                        f"control character in text {value[:40]!r}: remove it"
+                    )
