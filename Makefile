@@ -51,7 +51,7 @@ bench: $(BIN)/.installed node-deps ## benchmarks; figures land in bench/results/
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 requirements: $(BIN)/.installed ## recompile the pinned requirements/*.txt from the .in files
-	for name in base test quality dev; do \
+	for name in base test test-django42 quality dev; do \
 	  $(BIN)/pip-compile -q --strip-extras --no-emit-index-url --upgrade \
 	    --output-file requirements/$$name.txt requirements/$$name.in; \
 	done
