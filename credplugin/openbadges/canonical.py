@@ -21,7 +21,7 @@ import re
 from pyld import jsonld
 from pyld.canon import URDNA2015
 
-from credplugin.openbadges.loader import document_loader
+from credplugin.openbadges.loader import context_resolver, document_loader
 
 NQUADS = "application/n-quads"
 LARGEST_SAFE_INTEGER = 2**53
@@ -55,7 +55,11 @@ def canonicalize(document: dict) -> str:
     _refuse_unportable_numbers(document, "$")
     dropped = []
     processor = jsonld.JsonLdProcessor(on_property_dropped=dropped.append)
-    options = {"documentLoader": document_loader, "base": RELATIVE_IRI_MARKER}
+    options = {
+        "documentLoader": document_loader,
+        "contextResolver": context_resolver(),
+        "base": RELATIVE_IRI_MARKER,
+    }
     try:
         expanded = processor.expand(document, options)
         if dropped:

@@ -11,6 +11,8 @@ import functools
 import json
 from importlib import resources
 
+from pyld.context_resolver import ContextResolver
+
 CREDENTIALS_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OPEN_BADGES_V3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 OPEN_BADGES_EXTENSIONS_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
@@ -20,6 +22,7 @@ DID_V1_CONTEXT = "https://www.w3.org/ns/did/v1"
 BITSTRING_STATUS_LIST_CONTEXT = "https://www.w3.org/ns/credentials/status/v1"
 
 MANIFEST_FILE = "manifest.json"
+RESOLVED_CONTEXTS_LIMIT = 1000
 
 
 class UnknownContextError(ValueError):
@@ -61,3 +64,25 @@ def load_context(url: str) -> dict:
 def document_loader(url: str, options: dict | None = None) -> dict:
     """pyld document loader that serves only the shipped contexts (``options`` is ignored)."""
     return {"contextUrl": None, "documentUrl": url, "document": load_context(url)}
+
+
+class _ResolvedContextCache(dict):
+    """pyld's resolved-context cache, kept apart from pyld's process-wide one.
+
+    pyld's default cache is shared by every loader in the process, so a context fetched by some
+    other pyld user would be honoured here without our loader ever seeing it. Inline contexts are
+    cached too, so the size is bounded: past the limit the cache simply starts again.
+    """
+
+    def __setitem__(self, key, value):
+        if len(self) >= RESOLVED_CONTEXTS_LIMIT:
+            self.clear()
+        super().__setitem__(key, value)
+
+
+_resolved_contexts = _ResolvedContextCache()
+
+
+def context_resolver() -> ContextResolver:
+    """A pyld context resolver for one operation, resolving only the shipped contexts."""
+    return ContextResolver(_resolved_contexts, document_loader)
