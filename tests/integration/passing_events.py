@@ -1,0 +1,136 @@
+"""Send COURSE_PASSING_STATUS_UPDATED for many learners, as the LMS's grading does.
+
+Run as its own process (``python -m tests.integration.passing_events …``) with a host
+environment from ``tests.workers.host_environment``, so the plugin's receiver runs here, writes
+to the shared database and queues tasks on the real broker. The integration tests and
+``bench/pipeline.py`` start two of these at once to race the same learners.
+
+Prints one JSON object: how many events were sent and how many receivers raised (the plugin's
+receiver must never raise; openedx-events would swallow it with DEBUG off).
+"""
+
+import argparse
+import json
+import random
+import sys
+import time
+from array import array
+
+
+def _passing_status(user, course_key, *, is_passing=True):
+    from openedx_events.learning.data import (  # noqa: PLC0415  (needs django.setup())
+        CourseData,
+        CoursePassingStatusData,
+        UserData,
+        UserPersonalData,
+    )
+
+    return CoursePassingStatusData(
+        is_passing=is_passing,
+        course=CourseData(course_key=course_key, display_name="Integration course"),
+        user=UserData(
+            id=user.id,
+            is_active=True,
+            pii=UserPersonalData(username=user.username, email=user.email, name=user.username),
+        ),
+    )
+
+
+def _load_users(user_ids):
+    from django.contrib.auth import get_user_model  # noqa: PLC0415
+
+    users = {}
+    model = get_user_model()
+    for start in range(0, len(user_ids), 5000):
+        chunk = user_ids[start : start + 5000]
+        users.update(model.objects.in_bulk(chunk))
+    missing = set(user_ids) - set(users)
+    if missing:
+        raise SystemExit(f"{len(missing)} users do not exist, e.g. {sorted(missing)[:5]}")
+    return [users[user_id] for user_id in user_ids]
+
+
+def send_passing_events(users, course_key, *, repeat=1, seed=0, timings=None):
+    """Send one passing event per learner and repetition, in a random order.
+
+    Returns the number of receivers that raised. With ``timings`` (an ``array('d')``), the
+    wall time of each ``send_event`` call in milliseconds is appended to it.
+    """
+    from openedx_events.learning.signals import COURSE_PASSING_STATUS_UPDATED  # noqa: PLC0415
+
+    events = [_passing_status(user, course_key) for user in users for _ in range(repeat)]
+    random.Random(seed).shuffle(events)
+    receiver_errors = 0
+    for event in events:
+        started = time.perf_counter()
+        responses = COURSE_PASSING_STATUS_UPDATED.send_event(course_passing_status=event)
+        if timings is not None:
+            timings.append((time.perf_counter() - started) * 1000)
+        receiver_errors += sum(isinstance(response, Exception) for _, response in responses)
+    return receiver_errors
+
+
+def plugin_receivers_disconnected():
+    """Disconnect credplugin's passing receiver, for a baseline of what the platform pays alone.
+
+    Returns a function that connects it again.
+    """
+    from openedx_events.learning.signals import COURSE_PASSING_STATUS_UPDATED  # noqa: PLC0415
+
+    from credplugin.signals import handlers  # noqa: PLC0415
+
+    receiver = handlers.course_passing_status_updated
+    if not COURSE_PASSING_STATUS_UPDATED.disconnect(receiver):
+        raise RuntimeError("credplugin's receiver was not connected; the baseline would be wrong")
+    return lambda: COURSE_PASSING_STATUS_UPDATED.connect(receiver)
+
+
+def _parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--course", required=True, help="course key, e.g. course-v1:Org+C+Run")
+    parser.add_argument("--users-file", required=True, help="user ids, one per line")
+    parser.add_argument("--repeat", type=int, default=1, help="events per learner")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the random order")
+    parser.add_argument("--timings", help="write each send's milliseconds here (float64)")
+    parser.add_argument(
+        "--baseline-timings",
+        help="also time the same sends with credplugin's receiver disconnected, written here",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = _parse_args(argv)
+    import django  # noqa: PLC0415
+
+    django.setup()
+    from opaque_keys.edx.keys import CourseKey  # noqa: PLC0415
+
+    course_key = CourseKey.from_string(args.course)
+    with open(args.users_file, encoding="ascii") as ids:
+        users = _load_users([int(line) for line in ids if line.strip()])
+
+    timings = array("d") if args.timings else None
+    receiver_errors = send_passing_events(
+        users, course_key, repeat=args.repeat, seed=args.seed, timings=timings
+    )
+    if args.timings:
+        with open(args.timings, "wb") as out:
+            timings.tofile(out)
+    if args.baseline_timings:
+        baseline = array("d")
+        reconnect = plugin_receivers_disconnected()
+        try:
+            send_passing_events(
+                users, course_key, repeat=args.repeat, seed=args.seed, timings=baseline
+            )
+        finally:
+            reconnect()
+        with open(args.baseline_timings, "wb") as out:
+            baseline.tofile(out)
+    print(json.dumps({"sent": len(users) * args.repeat, "receiver_errors": receiver_errors}))
+    return 1 if receiver_errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
