@@ -6,6 +6,7 @@ starts in its own process group; stopping one signals the whole group, so a pref
 children never outlive the test.
 """
 
+import contextlib
 import os
 import signal
 import socket
@@ -36,7 +37,7 @@ def port_open(port, host="127.0.0.1"):
 
 
 def wait_until(predicate, *, timeout, interval=0.1, what="the condition"):
-    """Poll ``predicate`` until it returns a true value, which is returned; fail after ``timeout``."""
+    """Poll ``predicate`` until it returns a true value and return it; fail after ``timeout``."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
@@ -102,10 +103,8 @@ class _ProcessGroup:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def _signal_group(self, signum):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signum)
-        except ProcessLookupError:
-            pass
 
     def kill(self):
         """SIGKILL the whole group at once: no warm shutdown, nothing acknowledged or restored."""
@@ -120,10 +119,8 @@ class _ProcessGroup:
             return
         if self.process.poll() is None:
             self._signal_group(signal.SIGTERM)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                pass
         # Pool children may outlive their parent by a moment; the group must end with the test.
         self._signal_group(signal.SIGKILL)
         if self.process.poll() is None:
