@@ -1,0 +1,104 @@
+"""Tutor plugin for credplugin: install it, configure it and route its Celery tasks.
+
+Install (Tutor >= 16; copy this file into the plugins root and enable it)::
+
+    cp tutor/credplugin.py "$(tutor plugins printroot)/credplugin.py"
+    tutor plugins enable credplugin
+    tutor config save --append OPENEDX_EXTRA_PIP_REQUIREMENTS=credplugin
+    tutor config save --set CREDPLUGIN_ISSUER_EMAIL=badges@example.org
+    tutor images build openedx
+    tutor local launch            # runs the migrations and creates the signing key
+
+What it does:
+
+- reminds the operator, on every ``tutor config`` load, when ``credplugin`` is missing from
+  ``OPENEDX_EXTRA_PIP_REQUIREMENTS`` (a plugin cannot safely edit that list: it belongs to
+  the operator's ``config.yml``);
+- writes the ``CREDPLUGIN_*`` settings into ``openedx-common-settings`` (LMS and Studio read
+  the same issuer identity) and a per-installation key-encryption secret, generated once and
+  kept in ``config.yml`` — back that file up together with the database;
+- routes every ``credplugin.tasks.*`` task to the LMS worker's queue with ``EXPLICIT_QUEUES``
+  (task names stay stable; the plugin never hard-codes a queue);
+- creates the issuer signing key during ``tutor local do init`` (idempotent);
+- adds the job ``tutor local do credplugin-sweep``.
+
+Tutor runs no Celery beat, so the sweeper, which re-queues issuance requests a lost broker
+message left pending, needs a cron line on the Docker host, for example every five minutes::
+
+    */5 * * * * tutor local do credplugin-sweep >> /var/log/credplugin-sweep.log 2>&1
+
+On Kubernetes, run ``./manage.py lms credplugin_sweep`` from a CronJob using the openedx image.
+"""
+
+import click
+
+from tutor import fmt, hooks
+
+LMS_DEFAULT_QUEUE = "edx.lms.core.default"
+
+# Every Celery task credplugin declares; EXPLICIT_QUEUES is keyed by full task name.
+TASK_NAMES = (
+    "credplugin.tasks.issue_badge_task",
+    "credplugin.tasks.sweep_issuance_requests_task",
+)
+
+hooks.Filters.CONFIG_DEFAULTS.add_items(
+    [
+        ("CREDPLUGIN_ISSUER_NAME", "{{ PLATFORM_NAME }}"),
+        ("CREDPLUGIN_ISSUER_EMAIL", "{{ CONTACT_EMAIL }}"),
+        ("CREDPLUGIN_ISSUER_IMAGE", ""),
+        ("CREDPLUGIN_AWARD_ON", "passing"),
+        ("CREDPLUGIN_ON_FAILING", "keep"),
+        ("CREDPLUGIN_SEND_EMAIL", True),
+        ("CREDPLUGIN_CELERY_QUEUE", LMS_DEFAULT_QUEUE),
+    ]
+)
+
+# Generated once per installation and stored in config.yml: losing it makes the signing keys
+# stored in the database unreadable, so it is independent of SECRET_KEY rotations.
+hooks.Filters.CONFIG_UNIQUE.add_items([("CREDPLUGIN_KEY_ENCRYPTION_KEY", "{{ 48|random_string }}")])
+
+
+@hooks.Actions.CONFIG_LOADED.add()
+def _check_pip_requirement(config):
+    """Tell the operator when the image would be built without the package."""
+    requirements = config.get("OPENEDX_EXTRA_PIP_REQUIREMENTS") or []
+    if not any(str(item).startswith("credplugin") for item in requirements):
+        fmt.echo_alert(
+            "credplugin is enabled but not installed in the openedx image. Run:\n"
+            "  tutor config save --append OPENEDX_EXTRA_PIP_REQUIREMENTS=credplugin\n"
+            "  tutor images build openedx"
+        )
+
+
+# Python appended to the LMS and Studio settings (rendered by Tutor's Jinja: CREDPLUGIN_* are the
+# Tutor config values above). LMS and Studio must agree on the issuer identity.
+SETTINGS_PATCH = """
+# credplugin: issuer identity and behaviour (tutor config save --set CREDPLUGIN_…=…)
+CREDPLUGIN_ISSUER_NAME = {{ CREDPLUGIN_ISSUER_NAME|tojson }}
+CREDPLUGIN_ISSUER_EMAIL = {{ CREDPLUGIN_ISSUER_EMAIL|tojson }}
+CREDPLUGIN_ISSUER_IMAGE = {{ CREDPLUGIN_ISSUER_IMAGE|tojson }}
+CREDPLUGIN_AWARD_ON = {{ CREDPLUGIN_AWARD_ON|tojson }}
+CREDPLUGIN_ON_FAILING = {{ CREDPLUGIN_ON_FAILING|tojson }}
+CREDPLUGIN_SEND_EMAIL = {{ "True" if CREDPLUGIN_SEND_EMAIL else "False" }}
+CREDPLUGIN_KEY_ENCRYPTION_KEY = {{ CREDPLUGIN_KEY_ENCRYPTION_KEY|tojson }}
+# credplugin: its tasks run on the LMS worker, whichever service queued them.
+_credplugin_queue = {{ CREDPLUGIN_CELERY_QUEUE|tojson }}
+""" + "".join(
+    f'EXPLICIT_QUEUES["{name}"] = {{"queue": _credplugin_queue}}\n' for name in TASK_NAMES
+)
+
+hooks.Filters.ENV_PATCHES.add_item(("openedx-common-settings", SETTINGS_PATCH))
+
+hooks.Filters.CLI_DO_INIT_TASKS.add_item(
+    ("lms", "./manage.py lms credplugin_keys generate --if-missing")
+)
+
+
+@click.command(name="credplugin-sweep")
+def credplugin_sweep():
+    """Re-queue badge issuance requests left pending (run it from cron: Tutor has no beat)."""
+    return [("lms", "./manage.py lms credplugin_sweep")]
+
+
+hooks.Filters.CLI_DO_COMMANDS.add_item(credplugin_sweep)
