@@ -144,6 +144,13 @@ class CoursePassingRecord(models.Model):
     course_key = CourseKeyField(max_length=255)
     is_passing = models.BooleanField(default=False)
     has_certificate = models.BooleanField(default=False)
+    evaluation_pending = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Set when the status changed and the learner's badges have not been re-evaluated "
+            "yet; the sweeper evaluates rows left set."
+        ),
+    )
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -151,6 +158,7 @@ class CoursePassingRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "course_key"], name="credplugin_passing_once")
         ]
+        indexes = [models.Index(fields=["evaluation_pending", "updated"])]
 
     def __str__(self):
         return f"{self.user_id} {self.course_key} passing={self.is_passing}"
@@ -179,6 +187,10 @@ class IssuanceRequest(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     reason = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    # The status-list slot is reserved (and committed) before signing, because the credential
+    # names it; a retry reuses it instead of leaking another.
+    status_list_sequence = models.PositiveIntegerField(null=True, blank=True)
+    status_list_index = models.PositiveIntegerField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -187,7 +199,11 @@ class IssuanceRequest(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "badge_class", "generation"], name="credplugin_one_award"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["status_list_sequence", "status_list_index"],
+                name="credplugin_one_reserved_slot",
+            ),
         ]
         indexes = [models.Index(fields=["status", "updated"])]
 
@@ -212,6 +228,9 @@ class IssuedBadge(models.Model):
         BadgeClass, related_name="issued_badges", on_delete=models.PROTECT
     )
     generation = models.PositiveIntegerField(default=1)
+    issuer_key = models.ForeignKey(
+        "IssuerKey", null=True, related_name="issued_badges", on_delete=models.PROTECT
+    )
     credential = models.JSONField()
     issued_at = models.DateTimeField()
     valid_until = models.DateTimeField(null=True, blank=True)
@@ -225,6 +244,10 @@ class IssuedBadge(models.Model):
         on_delete=models.SET_NULL,
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    reaward_blocked = models.BooleanField(
+        default=False,
+        help_text=_("A revocation that must not be undone by the learner passing again."),
+    )
     status_list_sequence = models.PositiveIntegerField()
     status_list_index = models.PositiveIntegerField()
     hidden = models.BooleanField(_("hidden from the public"), default=False)
