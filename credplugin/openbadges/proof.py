@@ -60,6 +60,9 @@ def hash_data(unsecured_document: dict, options: dict) -> bytes:
 def sign_credential(document: dict, key: SigningKey, *, created: datetime | None = None) -> dict:
     """Return a copy of ``document`` with an ``eddsa-rdfc-2022`` proof by ``key``.
 
+    The proof is written as a one-element list: Data Integrity allows a proof object or a set,
+    and the 1EdTech AchievementCredential schema accepts only the list.
+
     Raises:
         ProofError: the document already carries a proof.
         CanonicalizationError: the document cannot be canonicalized safely.
@@ -69,7 +72,7 @@ def sign_credential(document: dict, key: SigningKey, *, created: datetime | None
     options = proof_options(key, created)
     signature = key.sign(hash_data(document, options))
     secured = copy.deepcopy(document)
-    secured["proof"] = {**options, "proofValue": encode_base58btc(signature)}
+    secured["proof"] = [{**options, "proofValue": encode_base58btc(signature)}]
     return secured
 
 

@@ -1,0 +1,278 @@
+"""Offline verification of an OB 3.0 credential, reported check by check.
+
+A verifier page must say *why* a badge is not genuine, so every check yields a result with a
+reason instead of raising. Nothing is fetched: ``did:key`` resolves itself, and ``did:web``
+documents and status list credentials come from the ``resolve`` callable the caller passes in
+(the CLI reads them from files, the Django side from its own database).
+"""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import attr
+
+from credplugin.openbadges.did import DID_WEB_PREFIX, assertion_method, did_key_document
+from credplugin.openbadges.keys import DID_KEY_PREFIX, public_key_from_multibase
+from credplugin.openbadges.loader import CREDENTIALS_V2_CONTEXT, OPEN_BADGES_V3_CONTEXT
+from credplugin.openbadges.proof import (
+    PROOF_PURPOSE,
+    XSD_DATETIME,
+    ProofError,
+    check_proof_form,
+    split_proof,
+    verify_signature,
+)
+from credplugin.openbadges.status_list import BitstringStatusListEntry, StatusList
+
+Resolver = Callable[[str], dict]
+CREDENTIAL_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
+CHECK_NAMES = ("structure", "proof", "issuer", "proof_purpose", "validity", "status")
+
+
+class CheckFailed(Exception):
+    """Raised inside a check to fail it with a reason."""
+
+
+@attr.s(frozen=True)
+class Check:
+    """
+    The outcome of one verification check.
+
+    Attributes:
+        name (str): one of ``structure``, ``proof``, ``issuer``, ``proof_purpose``, ``validity``,
+            ``status``.
+        passed (bool): whether the check passed.
+        reason (str): what was found, in words a person can act on.
+    """
+
+    name = attr.ib(type=str)
+    passed = attr.ib(type=bool)
+    reason = attr.ib(type=str)
+
+
+@attr.s(frozen=True)
+class VerificationReport:
+    """
+    Every check run on a credential.
+
+    Attributes:
+        checks (tuple[Check]): the checks, in ``CHECK_NAMES`` order.
+    """
+
+    checks = attr.ib(type=tuple, converter=tuple)
+
+    @property
+    def verified(self) -> bool:
+        """True only when every check ran and passed."""
+        return bool(self.checks) and all(check.passed for check in self.checks)
+
+    def check(self, name: str) -> Check:
+        """The check called ``name``."""
+        return next(check for check in self.checks if check.name == name)
+
+    def to_json(self) -> dict:
+        return {"verified": self.verified, "checks": [attr.asdict(check) for check in self.checks]}
+
+
+def _run(name: str, check: Callable[[], str]) -> Check:
+    """Run one check; any failure, expected or not, becomes a failed check with its reason."""
+    try:
+        return Check(name, True, check())
+    except CheckFailed as failure:
+        return Check(name, False, str(failure))
+    except Exception as error:  # malformed input must give a report, never a traceback
+        return Check(name, False, f"{type(error).__name__}: {error}")
+
+
+@attr.s(frozen=True)
+class _KeyLookup:
+    """The proof's public key (a Multikey string), or why it could not be found."""
+
+    multibase = attr.ib(type=str, default=None)
+    failure = attr.ib(type=str, default=None)
+
+    @classmethod
+    def of(cls, document: dict, resolve) -> "_KeyLookup":
+        outcome = _run("key", lambda: _verification_method(document, resolve))
+        return cls(outcome.reason) if outcome.passed else cls(failure=outcome.reason)
+
+    def usable(self) -> str:
+        if self.failure is not None:
+            raise CheckFailed(self.failure)
+        return self.multibase
+
+
+def verify_credential(
+    document, *, resolve: Resolver | None = None, now: datetime | None = None
+) -> VerificationReport:
+    """Verify an OB 3.0 credential offline and report each check.
+
+    Args:
+        document: the parsed credential JSON (anything else gives a failed report).
+        resolve: returns the JSON of a ``did:web`` DID document or a status list credential
+            given the DID or URL; it may raise to say it cannot.
+        now: the moment to judge validity at (default: the current time).
+    """
+    now = now or datetime.now(UTC)
+    if not isinstance(document, dict):
+        reason = "the credential is not a JSON object"
+        return VerificationReport(Check(name, False, reason) for name in CHECK_NAMES)
+    key = _KeyLookup.of(document, resolve)
+    return VerificationReport(
+        [
+            _run("structure", lambda: _check_structure(document)),
+            _run("proof", lambda: _check_proof(document, key)),
+            _run("issuer", lambda: _check_issuer(document)),
+            _run("proof_purpose", lambda: _check_purpose(document, key)),
+            _run("validity", lambda: _check_validity(document, now)),
+            _run("status", lambda: _check_status(document, resolve, now)),
+        ]
+    )
+
+
+def _check_structure(document: dict) -> str:
+    context = document.get("@context")
+    if not isinstance(context, list) or not context or context[0] != CREDENTIALS_V2_CONTEXT:
+        raise CheckFailed(f"@context must be a list starting with {CREDENTIALS_V2_CONTEXT}")
+    if OPEN_BADGES_V3_CONTEXT not in context:
+        raise CheckFailed(f"@context must include {OPEN_BADGES_V3_CONTEXT}")
+    types = document.get("type")
+    if not isinstance(types, list) or "VerifiableCredential" not in types:
+        raise CheckFailed("type must be a list including VerifiableCredential")
+    if not CREDENTIAL_TYPES & set(types):
+        raise CheckFailed("type must include OpenBadgeCredential or AchievementCredential")
+    subject = document.get("credentialSubject")
+    if not isinstance(subject, dict) or not isinstance(subject.get("achievement"), dict):
+        raise CheckFailed("credentialSubject must be an object with an achievement")
+    achievement = subject["achievement"]
+    for field in ("id", "name", "description", "criteria"):
+        if field not in achievement:
+            raise CheckFailed(f"the achievement has no {field}")
+    if not (subject.get("id") or subject.get("identifier")):
+        raise CheckFailed("credentialSubject has neither an id nor an identifier")
+    if not isinstance(document.get("id"), str):
+        raise CheckFailed("the credential has no id")
+    return "an Open Badges 3.0 credential"
+
+
+def _issuer_id(document: dict) -> str:
+    issuer = document.get("issuer")
+    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if not isinstance(issuer_id, str):
+        raise CheckFailed("the credential has no issuer id")
+    return issuer_id
+
+
+def resolve_did_document(did: str, resolve: Resolver | None) -> dict:
+    """The DID document of ``did``: derived for did:key, obtained through ``resolve`` otherwise."""
+    if did.startswith(DID_KEY_PREFIX):
+        return did_key_document(did)
+    if not did.startswith(DID_WEB_PREFIX):
+        raise CheckFailed(f"unsupported DID method in {did!r} (did:key and did:web are)")
+    if resolve is None:
+        raise CheckFailed(f"{did} needs its DID document, and no resolver was given")
+    return resolve(did)
+
+
+def _verification_method(document: dict, resolve: Resolver | None) -> str:
+    """Find the proof's key in its controller's DID document; the result feeds later checks."""
+    _, proof = split_proof(document)
+    check_proof_form(proof)
+    method_id = proof["verificationMethod"]
+    controller = method_id.split("#", 1)[0]
+    method = assertion_method(resolve_did_document(controller, resolve), method_id)
+    if method.get("type") != "Multikey" or "publicKeyMultibase" not in method:
+        raise CheckFailed(f"{method_id} is not a Multikey verification method")
+    return method["publicKeyMultibase"]
+
+
+def _check_proof(document: dict, key: _KeyLookup) -> str:
+    public_key = public_key_from_multibase(key.usable())
+    try:
+        verify_signature(document, public_key)
+    except ProofError as error:
+        raise CheckFailed(str(error)) from error
+    return "the eddsa-rdfc-2022 signature matches the document"
+
+
+def _check_issuer(document: dict) -> str:
+    issuer_id = _issuer_id(document)
+    _, proof = split_proof(document)
+    method_id = proof.get("verificationMethod")
+    if not isinstance(method_id, str) or method_id.split("#", 1)[0] != issuer_id:
+        raise CheckFailed(f"the proof's key {method_id!r} is not controlled by issuer {issuer_id}")
+    return f"signed by a key of the issuer {issuer_id}"
+
+
+def _check_purpose(document: dict, key: _KeyLookup) -> str:
+    _, proof = split_proof(document)
+    if proof.get("proofPurpose") != PROOF_PURPOSE:
+        raise CheckFailed(f"proofPurpose is {proof.get('proofPurpose')!r}, not {PROOF_PURPOSE}")
+    key.usable()
+    return "the key is authorized for assertionMethod"
+
+
+def parse_datetime(value, field: str) -> datetime:
+    """Parse an XML Schema dateTime with a timezone (as VC 2.0 requires)."""
+    if not isinstance(value, str) or not XSD_DATETIME.match(value):
+        raise CheckFailed(f"{field} {value!r} is not a dateTime with a timezone")
+    return datetime.fromisoformat(value)
+
+
+def _check_validity(document: dict, now: datetime) -> str:
+    valid_from = parse_datetime(document.get("validFrom"), "validFrom")
+    if now < valid_from:
+        raise CheckFailed(f"not valid before {document['validFrom']}")
+    if "validUntil" in document:
+        valid_until = parse_datetime(document["validUntil"], "validUntil")
+        if now >= valid_until:
+            raise CheckFailed(f"expired on {document['validUntil']}")
+        return f"valid from {document['validFrom']} until {document['validUntil']}"
+    return f"valid from {document['validFrom']}, with no expiry"
+
+
+def _check_status(document: dict, resolve: Resolver | None, now: datetime) -> str:
+    entries = document.get("credentialStatus")
+    if entries is None:
+        return "the credential has no status entry"
+    findings = []
+    for data in entries if isinstance(entries, list) else [entries]:
+        entry = BitstringStatusListEntry.from_json(data)
+        if resolve is None:
+            raise CheckFailed(f"{entry.status_list_credential} needs a resolver to be checked")
+        status_list = _verified_status_list(entry, _issuer_id(document), resolve, now)
+        if status_list.get(entry.index):
+            raise CheckFailed(f"the credential has been {_past_tense(entry.purpose)}")
+        findings.append(f"not {_past_tense(entry.purpose)}")
+    return ", ".join(findings)
+
+
+def _past_tense(purpose: str) -> str:
+    return {"revocation": "revoked", "suspension": "suspended"}[purpose]
+
+
+def _verified_status_list(
+    entry: BitstringStatusListEntry, issuer_id: str, resolve: Resolver, now: datetime
+) -> StatusList:
+    """The status list, once its credential is shown to be genuine, current and the issuer's."""
+    credential = resolve(entry.status_list_credential)
+    if not isinstance(credential, dict):
+        raise CheckFailed("the status list credential is not a JSON object")
+    if credential.get("id") != entry.status_list_credential:
+        raise CheckFailed("the status list credential's id is not the URL it was fetched from")
+    if "BitstringStatusListCredential" not in (credential.get("type") or []):
+        raise CheckFailed("the status list is not a BitstringStatusListCredential")
+    if _issuer_id(credential) != issuer_id:
+        raise CheckFailed("the status list was issued by someone else")
+    key = _KeyLookup.of(credential, resolve)
+    _check_proof(credential, key)
+    _check_issuer(credential)
+    _check_purpose(credential, key)
+    if "validFrom" in credential:
+        _check_validity(credential, now)
+    subject = credential.get("credentialSubject")
+    if not isinstance(subject, dict) or subject.get("type") != "BitstringStatusList":
+        raise CheckFailed("the status list credential has no BitstringStatusList subject")
+    if subject.get("statusPurpose") != entry.purpose:
+        raise CheckFailed(f"the status list is not for {entry.purpose}")
+    return StatusList.decode(subject.get("encodedList"))
