@@ -38,6 +38,7 @@ LMS_DEFAULT_QUEUE = "edx.lms.core.default"
 
 # Every Celery task credplugin declares; EXPLICIT_QUEUES is keyed by full task name.
 TASK_NAMES = (
+    "credplugin.tasks.evaluate_learner_task",
     "credplugin.tasks.issue_badge_task",
     "credplugin.tasks.sweep_issuance_requests_task",
 )
