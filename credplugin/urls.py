@@ -1,8 +1,47 @@
 """credplugin's URLs, mounted at the site root by the platform's plugin loader.
 
 Public pages live under ``credplugin/``; the issuer's DID document must sit at
-``/.well-known/did.json`` because ``did:web`` resolution requires that path.
+``/.well-known/did.json`` because ``did:web`` resolution of the site root requires that path.
+Credential ids are built from these names, so renaming one breaks issued badges' links.
 """
 
+from django.urls import path, re_path
+
+from credplugin.views import badges, issuer, learner, rest, verify
+
 app_name = "credplugin"
-urlpatterns = []
+
+_BADGE = "credplugin/badges/<uuid:badge_uuid>/"
+
+urlpatterns = [
+    path(_BADGE, badges.badge_page, name="badge-page"),
+    path(f"{_BADGE}credential.json", badges.badge_credential, name="badge-credential"),
+    path(f"{_BADGE}badge.png", badges.badge_png, name="badge-png"),
+    path(f"{_BADGE}badge.svg", badges.badge_svg, name="badge-svg"),
+    path(".well-known/did.json", issuer.did_document, name="did-document"),
+    path("credplugin/issuer.json", issuer.issuer_profile, name="issuer-profile"),
+    re_path(
+        r"^credplugin/status/(?P<purpose>revocation|suspension)/(?P<sequence>[0-9]+)\.json$",
+        issuer.status_list,
+        name="status-list",
+    ),
+    path("credplugin/verify/", verify.verify_page, name="verify-page"),
+    path("credplugin/api/v1/verify", verify.verify_api, name="verify-api"),
+    path("credplugin/my-badges/", learner.my_badges, name="my-badges"),
+    path(
+        "credplugin/my-badges/<uuid:badge_uuid>/sharing",
+        learner.update_sharing,
+        name="my-badge-sharing",
+    ),
+    path("credplugin/api/v1/badges/", rest.BadgeListView.as_view(), name="badges-api"),
+    path(
+        "credplugin/api/v1/badges/<uuid:badge_uuid>/",
+        rest.BadgeDetailView.as_view(),
+        name="badge-api",
+    ),
+    path(
+        "credplugin/api/v1/badges/<uuid:badge_uuid>/status",
+        rest.BadgeStatusView.as_view(),
+        name="badge-status-api",
+    ),
+]

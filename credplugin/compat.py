@@ -1,0 +1,63 @@
+"""Lookups into edx-platform, each with a fallback for the standalone host and for tests.
+
+Nothing here imports edx-platform at module level: the plugin also runs outside it, and inside
+it some modules are only importable once the LMS finished loading.
+"""
+
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+
+# The Django-template twin of the LMS's Mako ``main.html``: header, footer, theme and CSS.
+LMS_MAIN_TEMPLATE = "main_django.html"
+STANDALONE_MAIN_TEMPLATE = "credplugin/standalone_base.html"
+
+
+def main_template_name():
+    """The template the plugin's pages extend, so they look native inside the LMS.
+
+    Inside edx-platform that is ``main_django.html`` (blocks ``title``, ``headextra``,
+    ``bodyclass``, ``body``); elsewhere the plugin's own page with the same blocks.
+    """
+    try:
+        import common.djangoapps.edxmako  # noqa: F401, PLC0415
+    except ImportError:
+        return STANDALONE_MAIN_TEMPLATE
+    try:
+        get_template(LMS_MAIN_TEMPLATE)
+    except TemplateDoesNotExist:
+        return STANDALONE_MAIN_TEMPLATE
+    return LMS_MAIN_TEMPLATE
+
+
+def rest_authentication_classes():
+    """The platform's usual REST authentication: its JWT when installed, then the session."""
+    from rest_framework.authentication import SessionAuthentication  # noqa: PLC0415
+
+    try:
+        from edx_rest_framework_extensions.auth.jwt.authentication import (  # noqa: PLC0415
+            JwtAuthentication,
+        )
+    except ImportError:
+        return [SessionAuthentication]
+    return [JwtAuthentication, SessionAuthentication]
+
+
+def is_course_staff(user, course_key):
+    """Whether ``user`` may see and change every learner's badges in ``course_key``.
+
+    In the LMS this is the course's staff role (``has_access(user, "staff", course)``, which
+    includes instructors and global staff); standalone, Django's ``is_staff``.
+    """
+    if not user.is_authenticated:
+        return False
+    try:
+        from lms.djangoapps.courseware.access import has_access  # noqa: PLC0415
+    except ImportError:
+        return bool(user.is_staff)
+    return bool(has_access(user, "staff", course_key))
+
+
+def learner_display_name(user):
+    """The learner's full name as the platform knows it (``UserProfile.name`` in the LMS)."""
+    profile_name = getattr(getattr(user, "profile", None), "name", "")
+    return profile_name or user.get_full_name() or user.get_username()

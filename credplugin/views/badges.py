@@ -1,0 +1,144 @@
+"""A badge's public page and its downloads: the signed credential and the baked images.
+
+Nobody needs to log in. A badge its learner hid, and a badge that does not exist, both answer
+404 so the public cannot tell them apart.
+"""
+
+import json
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from credplugin import openbadges
+from credplugin.compat import learner_display_name
+from credplugin.models import IssuedBadge
+from credplugin.views import artwork
+from credplugin.views.caching import public_cache
+from credplugin.views.layout import page_context
+from credplugin.views.presentation import (
+    describe_credential,
+    linkedin_add_to_profile_url,
+    qr_code_data_uri,
+)
+from credplugin.views.verdicts import verify_stored_badge
+
+JSON_LD = "application/ld+json"
+
+
+def public_badge_or_404(request, badge_uuid):
+    """The badge if this visitor may see it; hidden and unknown badges look the same.
+
+    A hidden badge stays visible to its own learner (so they can still download it); that
+    response is marked private so no shared cache keeps it.
+    """
+    try:
+        badge = IssuedBadge.objects.select_related("badge_class", "user").get(uuid=badge_uuid)
+    except IssuedBadge.DoesNotExist as missing:
+        raise Http404(_("No public badge has this address.")) from missing
+    if badge.hidden and badge.user_id != request.user.id:
+        raise Http404(_("No public badge has this address."))
+    return badge
+
+
+def _private_if_hidden(badge, response):
+    if badge.hidden:
+        add_never_cache_headers(response)
+        patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def recipient_name(badge):
+    """The learner's name, only when they chose to show it on the public page."""
+    if not badge.show_name:
+        return ""
+    return learner_display_name(badge.user)
+
+
+def _download_name(badge, extension):
+    return f"{badge.badge_class.slug or 'badge'}-{badge.uuid}.{extension}"
+
+
+def _serialized(credential):
+    return json.dumps(credential, ensure_ascii=False, sort_keys=True)
+
+
+def sharing_links(request, badge, facts):
+    """The public URL, the LinkedIn add-to-profile link and the download URLs of one badge."""
+    page_url = request.build_absolute_uri(reverse("credplugin:badge-page", args=[badge.uuid]))
+    return {
+        "page_url": page_url,
+        "credential_url": reverse("credplugin:badge-credential", args=[badge.uuid]),
+        "png_url": reverse("credplugin:badge-png", args=[badge.uuid]),
+        "svg_url": reverse("credplugin:badge-svg", args=[badge.uuid]),
+        "linkedin_url": linkedin_add_to_profile_url(
+            name=facts["name"],
+            organization=facts["issuer_name"],
+            issued=facts["valid_from"] or badge.issued_at,
+            expires=facts["valid_until"],
+            cert_url=page_url,
+            cert_id=facts["id"] or str(badge.uuid),
+        ),
+    }
+
+
+@require_safe
+@public_cache
+def badge_page(request, badge_uuid):
+    """The page an employer opens: the live verdict first, then what the badge proves."""
+    badge = public_badge_or_404(request, badge_uuid)
+    facts = describe_credential(badge.credential)
+    links = sharing_links(request, badge, facts)
+    context = page_context(
+        badge=badge,
+        facts=facts,
+        verdict=verify_stored_badge(badge),
+        recipient_name=recipient_name(badge),
+        links=links,
+        qr_code=qr_code_data_uri(links["page_url"]),
+        verify_url=request.build_absolute_uri(reverse("credplugin:verify-page")),
+        og_image_url=facts["image_url"] or request.build_absolute_uri(links["png_url"]),
+    )
+    return _private_if_hidden(badge, render(request, "credplugin/badge_page.html", context))
+
+
+@require_safe
+@public_cache
+def badge_credential(request, badge_uuid):
+    """The signed credential exactly as issued, for any Open Badges 3.0 verifier."""
+    badge = public_badge_or_404(request, badge_uuid)
+    response = HttpResponse(_serialized(badge.credential), content_type=JSON_LD)
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Content-Disposition"] = f'inline; filename="{_download_name(badge, "json")}"'
+    return _private_if_hidden(badge, response)
+
+
+@require_safe
+@public_cache
+def badge_png(request, badge_uuid):
+    """The badge artwork with the credential baked into an ``iTXt`` chunk."""
+    badge = public_badge_or_404(request, badge_uuid)
+    image = artwork.badge_png(seed=str(badge.badge_class.uuid))
+    baked = openbadges.bake_png(image, badge.credential)
+    response = HttpResponse(baked, content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(badge, "png")}"'
+    return _private_if_hidden(badge, response)
+
+
+@require_safe
+@public_cache
+def badge_svg(request, badge_uuid):
+    """The badge artwork as SVG with the credential baked into ``openbadges:credential``."""
+    badge = public_badge_or_404(request, badge_uuid)
+    facts = describe_credential(badge.credential)
+    image = artwork.badge_svg(
+        name=facts["name"], issuer_name=facts["issuer_name"], seed=str(badge.badge_class.uuid)
+    )
+    baked = openbadges.bake_svg(image, badge.credential)
+    response = HttpResponse(baked, content_type="image/svg+xml")
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(badge, "svg")}"'
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return _private_if_hidden(badge, response)

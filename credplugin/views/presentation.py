@@ -1,0 +1,185 @@
+"""Turn a signed Open Badges 3.0 credential and its verification report into page content.
+
+Everything a badge page shows about the achievement is read from the credential itself, the
+document a verifier checks, so the page can never claim more than the signature covers. The
+database adds only what the learner decides: whether their name is shown.
+"""
+
+import base64
+from datetime import datetime
+from urllib.parse import urlencode
+
+import qrcode
+import qrcode.image.svg
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+LINKEDIN_ADD_TO_PROFILE = "https://www.linkedin.com/profile/add"
+
+ASSESSMENT_METHOD_LABELS = {
+    "project_rubric": _("Project judged against a rubric"),
+    "mentor_review": _("Review by a mentor"),
+    "self_assessment": _("Self-assessment"),
+    "ethics_case_scenarios": _("Ethics case study"),
+    "ethics_impact_reflection": _("Ethical-impact reflection"),
+}
+
+
+def _as_list(value):
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _text(value):
+    """OB 3.0 allows language maps for some strings; show the first value of one."""
+    if isinstance(value, dict):
+        return str(value.get("@value") or next(iter(value.values()), ""))
+    return "" if value is None else str(value)
+
+
+def _datetime(value):
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_datetime(value)
+    except ValueError:
+        return None
+
+
+def _web_url(value):
+    """``value`` if it is an http(s) URL; anything else (``javascript:``, ``data:``) is dropped."""
+    if isinstance(value, str) and value.lower().startswith(("https://", "http://")):
+        return value
+    return ""
+
+
+def _alignment(entry):
+    return {
+        "name": _text(entry.get("targetName")),
+        "framework": _text(entry.get("targetFramework")),
+        "code": _text(entry.get("targetCode")),
+        "url": _web_url(entry.get("targetUrl")),
+    }
+
+
+def _competencies(achievement, subject):
+    """Each rubric criterion with the level the learner reached, matched by result id."""
+    achieved = {}
+    for result in _as_list(subject.get("result")):
+        if isinstance(result, dict) and result.get("resultDescription"):
+            achieved[result["resultDescription"]] = result
+    competencies = []
+    for description in _as_list(achievement.get("resultDescription")):
+        if not isinstance(description, dict):
+            continue
+        levels = {
+            level.get("id"): level
+            for level in _as_list(description.get("rubricCriterionLevel"))
+            if isinstance(level, dict)
+        }
+        result = achieved.get(description.get("id"), {})
+        reached = levels.get(result.get("achievedLevel"), {})
+        required = levels.get(description.get("requiredLevel"), {})
+        competencies.append(
+            {
+                "name": _text(description.get("name")),
+                "level": _text(reached.get("name")) or _text(result.get("value")),
+                "level_description": _text(reached.get("description")),
+                "required_level": _text(required.get("name")),
+                "alignments": [
+                    _alignment(entry)
+                    for entry in _as_list(description.get("alignment"))
+                    if isinstance(entry, dict)
+                ],
+            }
+        )
+    return competencies
+
+
+def _evidence(credential):
+    entries = []
+    for entry in _as_list(credential.get("evidence")):
+        if not isinstance(entry, dict):
+            continue
+        entries.append(
+            {
+                "name": _text(entry.get("name")),
+                "description": _text(entry.get("description") or entry.get("narrative")),
+                "genre": _text(entry.get("genre")),
+                "url": _web_url(entry.get("id")),
+            }
+        )
+    return entries
+
+
+def _assessment_methods(credential, achievement):
+    """The methods named by the evidence and the achievement, in a stable reading order."""
+    named = {
+        _text(entry.get("genre"))
+        for entry in _as_list(credential.get("evidence"))
+        if isinstance(entry, dict)
+    }
+    named.update(_text(tag) for tag in _as_list(achievement.get("tag")))
+    return [label for key, label in ASSESSMENT_METHOD_LABELS.items() if key in named]
+
+
+def describe_credential(credential):
+    """The facts a badge page shows, read from the signed credential."""
+    subject = credential.get("credentialSubject") or {}
+    if isinstance(subject, list):
+        subject = subject[0] if subject else {}
+    achievement = subject.get("achievement") or {}
+    issuer = credential.get("issuer") or {}
+    if isinstance(issuer, str):
+        issuer = {"id": issuer}
+    image = achievement.get("image") or {}
+    return {
+        "id": credential.get("id", ""),
+        "name": _text(achievement.get("name") or credential.get("name")),
+        "description": _text(achievement.get("description")),
+        "criteria": _text((achievement.get("criteria") or {}).get("narrative")),
+        "achievement_type": _text(achievement.get("achievementType")),
+        "image_url": _web_url(image.get("id") if isinstance(image, dict) else image),
+        "image_caption": _text(image.get("caption")) if isinstance(image, dict) else "",
+        "issuer_id": issuer.get("id", ""),
+        "issuer_name": _text(issuer.get("name")),
+        "issuer_url": _web_url(issuer.get("url")),
+        "hours": subject.get("creditsEarned") or achievement.get("creditsAvailable"),
+        "alignments": [
+            _alignment(entry)
+            for entry in _as_list(achievement.get("alignment"))
+            if isinstance(entry, dict)
+        ],
+        "competencies": _competencies(achievement, subject),
+        "assessment_methods": _assessment_methods(credential, achievement),
+        "evidence": _evidence(credential),
+        "valid_from": _datetime(credential.get("validFrom")),
+        "valid_until": _datetime(credential.get("validUntil")),
+    }
+
+
+def linkedin_add_to_profile_url(*, name, organization, issued, expires, cert_url, cert_id):
+    """LinkedIn's documented "add certification to profile" link, filled in for one badge."""
+    params = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": name,
+        "organizationName": organization,
+    }
+    if isinstance(issued, datetime):
+        params.update(issueYear=issued.year, issueMonth=issued.month)
+    if isinstance(expires, datetime):
+        params.update(expirationYear=expires.year, expirationMonth=expires.month)
+    params.update(certUrl=cert_url, certId=cert_id)
+    return f"{LINKEDIN_ADD_TO_PROFILE}?{urlencode(params)}"
+
+
+def qr_code_data_uri(url):
+    """A QR code of ``url`` as an SVG data URI for an ``<img>`` (so it can carry alt text).
+
+    Vector output needs no imaging library; the filled variant paints a white quiet zone so the
+    code scans on dark backgrounds too.
+    """
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathFillImage, box_size=8)
+    encoded = base64.b64encode(image.to_string()).decode("ascii")
+    return f"data:image/svg+xml;base64,{encoded}"

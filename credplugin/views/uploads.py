@@ -1,0 +1,91 @@
+"""Read a badge someone submits for verification: credential JSON, a baked PNG or a baked SVG.
+
+The format is recognised from the bytes, not from a file name or content type a client chose.
+Every failure raises ``UnreadableBadge`` with a sentence the person can act on.
+"""
+
+import json
+
+from django.utils.translation import gettext as _
+
+from credplugin import openbadges
+from credplugin.conf import credplugin_settings
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+class UnreadableBadge(ValueError):
+    """The submission is not a badge this site can read; the message says why."""
+
+    def __init__(self, message, *, status=400):
+        super().__init__(message)
+        self.status = status
+
+
+def max_bytes():
+    return int(credplugin_settings.VERIFY_MAX_BYTES)
+
+
+def too_large_error():
+    return UnreadableBadge(
+        _("The badge is larger than %(limit)d bytes, the most this site accepts.")
+        % {"limit": max_bytes()},
+        status=413,
+    )
+
+
+def _credential_from_json(text):
+    try:
+        document = json.loads(text)
+    except ValueError as error:
+        raise UnreadableBadge(
+            _("This is not valid JSON (%(error)s). Paste the whole credential.") % {"error": error}
+        ) from error
+    if not isinstance(document, dict):
+        raise UnreadableBadge(_("A credential is a JSON object; this JSON is not an object."))
+    return document
+
+
+def _looks_like_svg(data):
+    head = data[:4096].lstrip().lower()
+    return head.startswith(b"<?xml") or head.startswith(b"<svg") or b"<svg" in head
+
+
+def read_submitted_badge(data):
+    """The credential carried by ``data`` (bytes of JSON, a baked PNG or a baked SVG)."""
+    if not data or not data.strip():
+        raise UnreadableBadge(_("Nothing was submitted. Upload a badge file or paste its JSON."))
+    if len(data) > max_bytes():
+        raise too_large_error()
+    if data.startswith(PNG_SIGNATURE):
+        credential = _unbake(openbadges.unbake_png, data, _("PNG image"))
+    elif _looks_like_svg(data):
+        credential = _unbake(openbadges.unbake_svg, data, _("SVG image"))
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise UnreadableBadge(
+                _("The file is neither credential JSON nor a PNG or SVG badge image.")
+            ) from error
+        return _credential_from_json(text)
+    if isinstance(credential, (str, bytes)):
+        return _credential_from_json(credential)
+    if not isinstance(credential, dict):
+        raise UnreadableBadge(_("The baked credential is not a JSON object."))
+    return credential
+
+
+def _unbake(unbake, data, kind):
+    try:
+        credential = unbake(data)
+    except ValueError as error:
+        raise UnreadableBadge(
+            _("The %(kind)s carries no readable Open Badges credential (%(error)s).")
+            % {"kind": kind, "error": error}
+        ) from error
+    if credential is None:
+        raise UnreadableBadge(
+            _("The %(kind)s carries no Open Badges credential: it was not baked.") % {"kind": kind}
+        )
+    return credential

@@ -1,0 +1,132 @@
+"""Verify any badge: a page to upload or paste one, and ``POST /credplugin/api/v1/verify``.
+
+Both read the submission with ``uploads.read_submitted_badge`` (size-limited, format sniffed)
+and verify it with the site's safe resolver, which never fetches a URL a submitted credential
+names unless it is this site's own document or an operator-allowed host. Reports describe one
+submission, so they are never cached.
+"""
+
+import json
+
+from django import forms
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from credplugin.views.caching import never_cache_private
+from credplugin.views.layout import page_context
+from credplugin.views.uploads import (
+    UnreadableBadge,
+    max_bytes,
+    read_submitted_badge,
+    too_large_error,
+)
+from credplugin.views.verdicts import verify_submitted_credential
+
+_MULTIPART_OVERHEAD = 64 * 1024
+
+
+class VerifyForm(forms.Form):
+    """Upload a badge file or paste its JSON; exactly one of the two."""
+
+    badge_file = forms.FileField(
+        label=gettext_lazy("Badge file (JSON, PNG or SVG)"), required=False
+    )
+    credential_text = forms.CharField(
+        label=gettext_lazy("Or paste the credential JSON"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, text = cleaned.get("badge_file"), (cleaned.get("credential_text") or "").strip()
+        if upload and text:
+            raise forms.ValidationError(_("Upload a file or paste JSON, not both."))
+        if not upload and not text:
+            raise forms.ValidationError(_("Upload a badge file or paste its JSON."))
+        return cleaned
+
+    def submitted_bytes(self):
+        upload = self.cleaned_data.get("badge_file")
+        if upload:
+            return _read_upload(upload)
+        return self.cleaned_data["credential_text"].encode("utf-8")
+
+
+def _read_upload(upload):
+    if upload.size is not None and upload.size > max_bytes():
+        raise too_large_error()
+    return upload.read(max_bytes() + 1)
+
+
+def _declared_length(request):
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _submission_from_api_request(request):
+    """The submitted bytes: a JSON or image body, or a multipart ``badge`` file or field."""
+    if _declared_length(request) > max_bytes() + _MULTIPART_OVERHEAD:
+        raise too_large_error()
+    content_type = request.content_type or ""
+    if content_type.startswith("multipart/form-data"):
+        upload = request.FILES.get("badge")
+        if upload is not None:
+            return _read_upload(upload)
+        if "credential" in request.POST:
+            return request.POST["credential"].encode("utf-8")
+        raise UnreadableBadge(_("Send the badge as a file field named “badge”."))
+    return request.body
+
+
+def _report_response(verdict, status=200):
+    return JsonResponse(verdict.as_dict(), status=status, json_dumps_params={"indent": 2})
+
+
+@csrf_exempt
+@never_cache_private
+@require_POST
+def verify_api(request):
+    """Verify a posted badge and return the structured report (400/413 on unreadable input).
+
+    CSRF does not apply: the endpoint is anonymous, reads no session and changes nothing.
+    """
+    try:
+        credential = read_submitted_badge(_submission_from_api_request(request))
+    except UnreadableBadge as error:
+        return JsonResponse({"error": str(error)}, status=error.status)
+    return _report_response(verify_submitted_credential(credential))
+
+
+@never_cache_private
+@require_http_methods(["GET", "HEAD", "POST"])
+def verify_page(request):
+    """The form, and after a submission the report in plain language with every check."""
+    context = page_context(max_bytes=max_bytes(), verify_api_url=reverse("credplugin:verify-api"))
+    status = 200
+    if request.method == "POST":
+        form = VerifyForm(request.POST, request.FILES)
+        if _declared_length(request) > max_bytes() + _MULTIPART_OVERHEAD:
+            form.is_valid()
+            form.add_error(None, str(too_large_error()))
+        elif form.is_valid():
+            try:
+                credential = read_submitted_badge(form.submitted_bytes())
+            except UnreadableBadge as error:
+                form.add_error(None, str(error))
+            else:
+                context["verdict"] = verify_submitted_credential(credential)
+                context["submitted_json"] = json.dumps(credential, indent=2, ensure_ascii=False)
+        if form.errors:
+            status = 400
+    else:
+        form = VerifyForm()
+    context["form"] = form
+    return render(request, "credplugin/verify_page.html", context, status=status)
