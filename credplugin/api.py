@@ -5,13 +5,17 @@ credplugin models. Bad input raises ``InvalidInput`` (a ``ValueError``) or ``Not
 ``LookupError``) with a readable sentence, and nothing is changed.
 """
 
-from credplugin import requirements
+from django.db import transaction
+from django.utils import timezone
+
+from credplugin import awards, badges, composition, identity, issuance, requirements, status_lists
 from credplugin.exceptions import (  # noqa: F401  (re-exported for callers)
     CredPluginError,
     InvalidInput,
     InvalidTransition,
     NotFound,
 )
+from credplugin.models import IssuanceRequest
 from credplugin.validation import ASSESSMENT_METHODS  # noqa: F401  (re-exported)
 
 # --- requirements and results (called by the assessment XBlocks) ---------------------------
@@ -94,4 +98,170 @@ def record_assessment_result(
         feedback=feedback,
         reviewer_id=reviewer_id,
     )
+    if result.passed:
+        awards.result_recorded(user_id, result.course_key)
     return str(result.uuid)
+
+
+# --- passing, certificates and evaluation (called by the event receivers) -------------------
+
+
+def accepts_delivery(*, from_event_bus):
+    """Whether to act on this delivery of an event (``CREDPLUGIN_EVENTS_FROM``).
+
+    With the event bus on, each event reaches the receivers twice (in the process that sent
+    it and in the consumer); exactly one of those deliveries is acted on.
+    """
+    return awards.accepts_delivery(from_event_bus=from_event_bus)
+
+
+def course_passing_status_changed(*, user_id, course_key, is_passing):
+    """Record the learner's newest passing status; an evaluation follows after commit.
+
+    Cheap when nothing changed (the common case: every grade recompute sends this). Returns
+    True when an evaluation was queued.
+    """
+    return awards.course_passing_status_changed(
+        user_id=user_id, course_key=course_key, is_passing=is_passing
+    )
+
+
+def certificate_created(*, user_id, course_key):
+    """Record a certificate (the trigger when ``CREDPLUGIN_AWARD_ON`` is ``certificate``)."""
+    return awards.certificate_created(user_id=user_id, course_key=course_key)
+
+
+def evaluate(user_id, course_key):
+    """Bring the learner's badges in the course in line with their status, now. Idempotent.
+
+    Awards (through the outbox) badges whose requirements are all met, applies
+    ``CREDPLUGIN_ON_FAILING`` to a failing learner. Returns ``[(badge slug, outcome)]``.
+    """
+    return awards.evaluate(user_id, course_key)
+
+
+# --- issued badges -------------------------------------------------------------------------
+
+
+def revoke_badge(badge_uuid, *, reason, actor_id, block_reaward=False):
+    """Revoke a badge (permanent for this badge). With ``block_reaward`` the learner passing
+    again does not earn it anew; otherwise a later award is a new badge (next generation)."""
+    return badges.describe(
+        badges.revoke(
+            badges.get(badge_uuid), reason=reason, actor_id=actor_id, block_reaward=block_reaward
+        )
+    )
+
+
+def suspend_badge(badge_uuid, *, reason, actor_id):
+    """Suspend an active badge; it verifies as suspended until reinstated."""
+    return badges.describe(badges.suspend(badges.get(badge_uuid), reason=reason, actor_id=actor_id))
+
+
+def reinstate_badge(badge_uuid, *, reason, actor_id):
+    """Lift a suspension."""
+    return badges.describe(
+        badges.reinstate(badges.get(badge_uuid), reason=reason, actor_id=actor_id)
+    )
+
+
+def reissue_badge(badge_uuid, *, reason, actor_id):
+    """Replace a badge with a freshly signed one (e.g. after the badge class was corrected).
+
+    The old badge is revoked with ``reason``; the new one is the next generation and is
+    issued through the outbox. Returns the new request's uuid.
+    """
+    issued = badges.get(badge_uuid)
+    with transaction.atomic():
+        if issued.status != issued.Status.REVOKED:
+            badges.revoke(issued, reason=reason, actor_id=actor_id)
+        latest = (
+            IssuanceRequest.objects.filter(user_id=issued.user_id, badge_class=issued.badge_class)
+            .order_by("-generation")
+            .first()
+        )
+        request = IssuanceRequest.objects.create(
+            user_id=issued.user_id, badge_class=issued.badge_class, generation=latest.generation + 1
+        )
+        awards.schedule_issuance(request.pk)
+    return str(request.uuid)
+
+
+def retry_issuance(request_uuid):
+    """Queue a failed or waiting issuance request again (after the operator fixed the cause)."""
+    try:
+        request = IssuanceRequest.objects.get(uuid=request_uuid)
+    except (IssuanceRequest.DoesNotExist, ValueError, TypeError) as error:
+        raise NotFound(f"No issuance request has the uuid {request_uuid!r}.") from error
+    if request.status == IssuanceRequest.Status.ISSUED:
+        raise InvalidTransition(f"Issuance request {request_uuid} was already issued.")
+    with transaction.atomic():
+        IssuanceRequest.objects.filter(pk=request.pk).update(
+            status=IssuanceRequest.Status.PENDING, reason="", updated=timezone.now()
+        )
+        awards.schedule_issuance(request.pk)
+    return str(request.uuid)
+
+
+def list_badges(user_id, *, course_key=None, include_revoked=True):
+    """A learner's badges, newest first, as dicts (uuid, name, status, credential…)."""
+    return badges.list_for_user(user_id, course_key=course_key, include_revoked=include_revoked)
+
+
+def get_public_badge(badge_uuid):
+    """A badge as the public may see it.
+
+    Raises:
+        NotFound: no such badge, or its learner hid it.
+    """
+    issued = badges.get(badge_uuid)
+    if issued.hidden:
+        raise NotFound(f"No issued badge has the uuid {badge_uuid!r}.")
+    return badges.describe(issued)
+
+
+def set_badge_visibility(badge_uuid, *, user_id, hidden=None, show_name=None):
+    """The owner's sharing choices: hide the badge from the public, show their name on it."""
+    return badges.set_visibility(badge_uuid, user_id=user_id, hidden=hidden, show_name=show_name)
+
+
+def preview_credential(badge_class_uuid):
+    """The unsigned credential a learner meeting exactly the required levels would receive."""
+    badge_class = requirements.badge_class_by_uuid(badge_class_uuid)
+    return composition.preview(badge_class, now=timezone.now())
+
+
+# --- issuer identity and public documents (called by the views) ----------------------------
+
+
+def issuer_did():
+    return identity.issuer_did()
+
+
+def issuer_profile():
+    """The issuer's OB 3.0 ``Profile`` as JSON."""
+    return identity.issuer_profile().to_json()
+
+
+def issuer_did_document():
+    """This site's did:web document with every key, current and retired.
+
+    Raises:
+        NotFound: the issuer is configured as a did:key.
+    """
+    return issuance.issuer_did_document()
+
+
+def status_list_credential(purpose, sequence):
+    """The signed ``BitstringStatusListCredential`` ``purpose``/``sequence``.
+
+    Raises:
+        NotFound: no such list, or no key has signed it yet.
+    """
+    return status_lists.published_credential(purpose, int(sequence))
+
+
+def resolve_for_verification(reference):
+    """A resolver for ``openbadges.verify_credential``: this site's DID document and status
+    lists straight from the database. Raises ``NotFound`` for anything else."""
+    return issuance.resolve_for_verification(reference)

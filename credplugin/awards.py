@@ -1,0 +1,233 @@
+"""Deciding awards: passing records, ``evaluate`` and the outbox.
+
+The grading path only touches ``CoursePassingRecord`` (one read per event, one write when the
+status changed) and queues an evaluation after the transaction commits. The evaluation decides
+per badge class and writes the ``IssuanceRequest`` outbox row in the same transaction as that
+decision; issuing is queued only after it commits. If the broker is down, nothing is lost: the
+pending flags and rows stay in the database and the sweeper picks them up.
+"""
+
+import logging
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from credplugin import badges, requirements, validation
+from credplugin.conf import (
+    AWARD_ON_CERTIFICATE,
+    EVENTS_FROM_EVENT_BUS,
+    ON_FAILING_KEEP,
+    ON_FAILING_REVOKE,
+    credplugin_settings,
+)
+from credplugin.models import BadgeClass, CoursePassingRecord, IssuanceRequest, IssuedBadge
+
+log = logging.getLogger(__name__)
+
+
+def accepts_delivery(*, from_event_bus):
+    """Whether this delivery of an event is the one ``CREDPLUGIN_EVENTS_FROM`` acts on."""
+    return bool(from_event_bus) == (credplugin_settings.EVENTS_FROM == EVENTS_FROM_EVENT_BUS)
+
+
+def enqueue(task_name, *args):
+    """Queue a task; a broker failure is logged, never raised (the sweeper recovers)."""
+    from credplugin import tasks  # noqa: PLC0415  (tasks import this module)
+
+    try:
+        getattr(tasks, task_name).delay(*args)
+    except Exception:  # a broker outage must not reach the caller; the DB keeps the work
+        log.warning("credplugin could not queue %s%r; the sweeper will pick it up", task_name, args)
+
+
+def schedule_evaluation(user_id, course_key):
+    transaction.on_commit(partial(enqueue, "evaluate_learner_task", user_id, str(course_key)))
+
+
+def schedule_issuance(request_id):
+    transaction.on_commit(partial(enqueue, "issue_badge_task", request_id))
+
+
+def _needs_evaluation(is_passing, has_certificate):
+    if credplugin_settings.AWARD_ON == AWARD_ON_CERTIFICATE:
+        return has_certificate or not is_passing and _failing_matters()
+    return is_passing or _failing_matters()
+
+
+def _failing_matters():
+    return credplugin_settings.ON_FAILING != ON_FAILING_KEEP
+
+
+def course_passing_status_changed(*, user_id, course_key, is_passing):
+    """Record the newest passing status; queue an evaluation only when it changed.
+
+    Returns True when an evaluation was queued. Called on every grade recompute, so the
+    unchanged case costs one indexed read.
+    """
+    course_key = validation.course_key(course_key)
+    is_passing = bool(is_passing)
+    records = CoursePassingRecord.objects.filter(user_id=user_id, course_key=course_key)
+    previous = records.values_list("is_passing", "has_certificate").first()
+    if previous is None:
+        pending = _needs_evaluation(is_passing, False)
+        try:
+            with transaction.atomic():
+                CoursePassingRecord.objects.create(
+                    user_id=user_id,
+                    course_key=course_key,
+                    is_passing=is_passing,
+                    evaluation_pending=pending,
+                )
+        except IntegrityError:
+            # A concurrent delivery created the row first; treat ours as a change from it.
+            previous = records.values_list("is_passing", "has_certificate").first()
+        else:
+            if pending:
+                schedule_evaluation(user_id, course_key)
+            return pending
+    was_passing, has_certificate = previous
+    if was_passing == is_passing:
+        return False
+    pending = _needs_evaluation(is_passing, has_certificate)
+    changed = records.filter(is_passing=was_passing).update(
+        is_passing=is_passing, evaluation_pending=pending, updated=timezone.now()
+    )
+    if changed and pending:
+        schedule_evaluation(user_id, course_key)
+    return bool(changed and pending)
+
+
+def certificate_created(*, user_id, course_key):
+    """Record that the learner holds a certificate (the trigger of ``AWARD_ON=certificate``)."""
+    course_key = validation.course_key(course_key)
+    records = CoursePassingRecord.objects.filter(user_id=user_id, course_key=course_key)
+    if records.filter(has_certificate=True).exists():
+        return False
+    changed = records.update(
+        has_certificate=True, is_passing=True, evaluation_pending=True, updated=timezone.now()
+    )
+    if not changed:
+        try:
+            with transaction.atomic():
+                CoursePassingRecord.objects.create(
+                    user_id=user_id,
+                    course_key=course_key,
+                    is_passing=True,
+                    has_certificate=True,
+                    evaluation_pending=True,
+                )
+        except IntegrityError:
+            records.update(has_certificate=True, evaluation_pending=True, updated=timezone.now())
+    schedule_evaluation(user_id, course_key)
+    return True
+
+
+def result_recorded(user_id, course_key):
+    """A grade that arrives after the course already passed can complete a badge."""
+    changed = (
+        CoursePassingRecord.objects.filter(user_id=user_id, course_key=course_key, is_passing=True)
+        .filter(**_trigger_filter())
+        .update(evaluation_pending=True, updated=timezone.now())
+    )
+    if changed:
+        schedule_evaluation(user_id, course_key)
+    return bool(changed)
+
+
+def _trigger_filter():
+    if credplugin_settings.AWARD_ON == AWARD_ON_CERTIFICATE:
+        return {"has_certificate": True}
+    return {}
+
+
+def evaluate(user_id, course_key):
+    """Bring one learner's badges in a course in line with their status. Idempotent.
+
+    Returns a list of ``(badge_class_slug, outcome)`` pairs describing what was done.
+    """
+    course_key = validation.course_key(course_key)
+    record = CoursePassingRecord.objects.filter(user_id=user_id, course_key=course_key).first()
+    outcomes = []
+    if record is not None:
+        triggered = record.has_certificate if _trigger_filter() else record.is_passing
+        for badge_class in BadgeClass.objects.filter(course_key=course_key, active=True):
+            if triggered:
+                outcome = decide_award(user_id, badge_class)
+            elif not record.is_passing:
+                outcome = apply_failing_policy(user_id, badge_class)
+            else:
+                outcome = None
+            if outcome:
+                outcomes.append((badge_class.slug, outcome))
+        # Only clear the flag if no newer status change arrived while we evaluated.
+        CoursePassingRecord.objects.filter(pk=record.pk, updated=record.updated).update(
+            evaluation_pending=False
+        )
+    return outcomes
+
+
+def decide_award(user_id, badge_class):
+    """Write the outbox row when the learner newly meets every requirement of a badge."""
+    met, _results = requirements.requirements_met(badge_class, user_id)
+    if not met:
+        return None
+    generation, outcome = _next_generation(user_id, badge_class)
+    if generation is None:
+        return outcome
+    try:
+        with transaction.atomic():
+            request = IssuanceRequest.objects.create(
+                user_id=user_id, badge_class=badge_class, generation=generation
+            )
+    except IntegrityError:
+        return None  # another delivery decided the same award first
+    schedule_issuance(request.pk)
+    return "requested"
+
+
+def _next_generation(user_id, badge_class):
+    """``(generation to request, None)``, or ``(None, outcome)`` when no request is due.
+
+    Nothing is due while a request is on its way or failed (an operator retries it), or the
+    badge is active, suspended by a person, or revoked with re-award blocked. A badge the
+    failing policy suspended is reinstated instead; a revoked one is earned anew.
+    """
+    latest = (
+        IssuanceRequest.objects.filter(user_id=user_id, badge_class=badge_class)
+        .select_related("issued_badge")
+        .order_by("-generation")
+        .first()
+    )
+    if latest is None:
+        return 1, None
+    issued = getattr(latest, "issued_badge", None)
+    if issued is None or issued.status == IssuedBadge.Status.ACTIVE:
+        return None, None
+    if issued.status == IssuedBadge.Status.SUSPENDED:
+        if badges.suspended_by_policy(issued):
+            badges.reinstate(issued, reason="", actor_id=None)
+            return None, "reinstated"
+        return None, None
+    if issued.reaward_blocked:
+        return None, None
+    return latest.generation + 1, None
+
+
+def apply_failing_policy(user_id, badge_class):
+    """``CREDPLUGIN_ON_FAILING``: keep, suspend or revoke active badges of a failing learner."""
+    policy = credplugin_settings.ON_FAILING
+    if policy == ON_FAILING_KEEP:
+        return None
+    active = IssuedBadge.objects.filter(
+        user_id=user_id, badge_class=badge_class, status=IssuedBadge.Status.ACTIVE
+    )
+    done = None
+    for issued in active:
+        if policy == ON_FAILING_REVOKE:
+            badges.revoke(issued, reason=badges.FAILING_REASON, actor_id=None)
+            done = "revoked"
+        else:
+            badges.suspend(issued, reason=badges.FAILING_REASON, actor_id=None)
+            done = "suspended"
+    return done

@@ -1,0 +1,77 @@
+"""Who issues, and the public addresses badges point at.
+
+The issuer's identifier is ``CREDPLUGIN_ISSUER_DID`` or the ``did:web`` of ``LMS_ROOT_URL``
+(``http://127.0.0.1:8000`` → ``did:web:127.0.0.1%3A8000``). Public URLs are the site root plus
+the path of a ``credplugin:`` URL name; issued credentials embed them, so they must not change.
+"""
+
+from django.urls import NoReverseMatch, reverse
+
+from credplugin.conf import credplugin_settings
+from credplugin.exceptions import CredPluginError
+from credplugin.openbadges.achievement import Image, Profile
+from credplugin.openbadges.did import DidError, did_web_from_url
+
+# The documented paths, used only while a URL name is not routed (e.g. in Studio's URLconf).
+_FALLBACK_PATHS = {
+    "badge-page": "/credplugin/badges/{badge_uuid}/",
+    "badge-credential": "/credplugin/badges/{badge_uuid}/credential.json",
+    "status-list": "/credplugin/status/{purpose}/{sequence}.json",
+    "did-document": "/.well-known/did.json",
+    "issuer-profile": "/credplugin/issuer.json",
+    "my-badges": "/credplugin/my-badges/",
+}
+
+
+def public_url(name, **kwargs):
+    """Absolute URL of ``credplugin:<name>`` on the LMS, for embedding in credentials."""
+    try:
+        path = reverse(f"credplugin:{name}", kwargs=kwargs or None)
+    except NoReverseMatch:
+        path = _FALLBACK_PATHS[name].format(**kwargs)
+    return credplugin_settings.lms_root_url + path
+
+
+def badge_credential_url(badge_uuid):
+    return public_url("badge-credential", badge_uuid=str(badge_uuid))
+
+
+def badge_page_url(badge_uuid):
+    return public_url("badge-page", badge_uuid=str(badge_uuid))
+
+
+def status_list_url(purpose, sequence):
+    return public_url("status-list", purpose=purpose, sequence=str(sequence))
+
+
+def issuer_did():
+    """The DID that signs: set explicitly, or the did:web of the LMS root URL.
+
+    Raises:
+        CredPluginError: neither is usable (e.g. an http URL that is not localhost).
+    """
+    if credplugin_settings.ISSUER_DID:
+        return credplugin_settings.ISSUER_DID
+    try:
+        return did_web_from_url(credplugin_settings.lms_root_url)
+    except DidError as error:
+        raise CredPluginError(
+            f"No issuer DID can be derived from LMS_ROOT_URL: {error}. "
+            "Set CREDPLUGIN_ISSUER_DID or an https LMS_ROOT_URL."
+        ) from error
+
+
+def uses_did_web():
+    return issuer_did().startswith("did:web:")
+
+
+def issuer_profile():
+    """The OB 3.0 issuer ``Profile`` embedded in every credential."""
+    image = credplugin_settings.ISSUER_IMAGE
+    return Profile(
+        id=issuer_did(),
+        name=credplugin_settings.issuer_name,
+        url=credplugin_settings.issuer_url or None,
+        email=credplugin_settings.ISSUER_EMAIL or None,
+        image=Image(image) if image else None,
+    )

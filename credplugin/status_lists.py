@@ -1,0 +1,156 @@
+"""Bitstring Status Lists in the database: slot reservation, bit flips and signed publication.
+
+Revocation and suspension lists of one sequence number grow in lockstep, so a badge owns the
+same index in both. A slot is reserved, and committed, before the credential that names it is
+signed; the signed ``BitstringStatusListCredential`` is stored on the row and re-signed in the
+same transaction as every bit change, so the public list never lags the database.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from credplugin import identity, keys
+from credplugin.exceptions import NotFound
+from credplugin.models import IssuanceRequest, StatusList
+from credplugin.openbadges.proof import sign_credential
+from credplugin.openbadges.status_list import (
+    MINIMUM_LENGTH,
+    BitstringStatusListEntry,
+    status_list_credential,
+)
+from credplugin.openbadges.status_list import StatusList as Bitstring
+
+PURPOSES = (StatusList.Purpose.REVOCATION, StatusList.Purpose.SUSPENSION)
+
+
+def reserve_slot(request_id):
+    """Give an issuance request its status-list slot, once; returns ``(sequence, index)``.
+
+    Committed on its own so the slot survives a failed signing attempt and a retry reuses it.
+    Lock order is request, then list, everywhere.
+    """
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _reserve(request_id)
+        except IntegrityError:
+            continue  # another worker opened the same new sequence; take a slot in it
+    raise IntegrityError("could not open a new status list after three attempts")
+
+
+def _reserve(request_id):
+    request = IssuanceRequest.objects.select_for_update().get(pk=request_id)
+    if request.status_list_index is not None:
+        return request.status_list_sequence, request.status_list_index
+    current = (
+        StatusList.objects.select_for_update()
+        .filter(purpose=StatusList.Purpose.REVOCATION)
+        .order_by("-sequence")
+        .first()
+    )
+    if current is None or current.next_index >= current.size:
+        sequence = current.sequence + 1 if current else 1
+        for purpose in PURPOSES:
+            StatusList.objects.create(
+                purpose=purpose,
+                sequence=sequence,
+                size=MINIMUM_LENGTH,
+                bitstring=bytes(MINIMUM_LENGTH // 8),
+            )
+        index = 0
+    else:
+        sequence, index = current.sequence, current.next_index
+    StatusList.objects.filter(sequence=sequence).update(next_index=F("next_index") + 1)
+    IssuanceRequest.objects.filter(pk=request.pk).update(
+        status_list_sequence=sequence, status_list_index=index
+    )
+    return sequence, index
+
+
+def status_entry(sequence, index):
+    """The ``credentialStatus`` a credential carries: its revocation entry.
+
+    The OB 3.0 schema allows one status object, so credentials name the revocation list;
+    the suspension list at the same index is published for this site's own pages and API.
+    """
+    url = identity.status_list_url(StatusList.Purpose.REVOCATION, sequence)
+    return BitstringStatusListEntry(url, index, StatusList.Purpose.REVOCATION)
+
+
+def _with_bit(bitstring, index, value):
+    """A copy of ``bitstring`` with bit ``index`` set or cleared (bit 0 = MSB of byte 0)."""
+    bits = bytearray(bitstring)
+    mask = 0x80 >> (index % 8)
+    if value:
+        bits[index // 8] |= mask
+    else:
+        bits[index // 8] &= ~mask & 0xFF
+    return bytes(bits)
+
+
+def bit_is_set(bitstring, index):
+    return bool(bytes(bitstring)[index // 8] & (0x80 >> (index % 8)))
+
+
+def set_status(purpose, sequence, index, value):
+    """Set or clear one badge's bit and re-sign the list; call inside a transaction."""
+    row = StatusList.objects.select_for_update().get(purpose=purpose, sequence=sequence)
+    row.bitstring = _with_bit(row.bitstring, index, value)
+    row.signed_credential = _signed(row)
+    row.save(update_fields=["bitstring", "signed_credential", "updated"])
+
+
+def _signed(row, signing_key=None):
+    """The signed list credential for the row's current bits, or None when no key is usable."""
+    if signing_key is None:
+        try:
+            _key_row, signing_key = keys.active_signing_key(identity.issuer_did())
+        except keys.KeyUnavailable:
+            return None
+    unsigned = status_list_credential(
+        identity.status_list_url(row.purpose, row.sequence),
+        identity.issuer_did(),
+        Bitstring(row.size, bytes(row.bitstring)),
+        purpose=row.purpose,
+        valid_from=timezone.now(),
+    )
+    return sign_credential(unsigned, signing_key)
+
+
+def ensure_signed(sequence, signing_key):
+    """Sign the lists of ``sequence`` that have never been signed (new lists, key added late)."""
+    for row in StatusList.objects.filter(sequence=sequence, signed_credential__isnull=True):
+        with transaction.atomic():
+            locked = StatusList.objects.select_for_update().get(pk=row.pk)
+            if locked.signed_credential is None:
+                locked.signed_credential = _signed(locked, signing_key)
+                locked.save(update_fields=["signed_credential", "updated"])
+
+
+def published_credential(purpose, sequence):
+    """The signed list credential served at the list's URL.
+
+    Raises:
+        NotFound: no such list, or it could not be signed yet because no key is usable.
+    """
+    row = StatusList.objects.filter(purpose=purpose, sequence=sequence).first()
+    if row is None:
+        raise NotFound(f"There is no {purpose} status list {sequence}.")
+    if row.signed_credential is None:
+        with transaction.atomic():
+            row = StatusList.objects.select_for_update().get(pk=row.pk)
+            if row.signed_credential is None:
+                row.signed_credential = _signed(row)
+                if row.signed_credential is None:
+                    raise NotFound(f"The {purpose} status list {sequence} is not signed yet.")
+                row.save(update_fields=["signed_credential", "updated"])
+    return row.signed_credential
+
+
+def status_list_for_url(url):
+    """``(purpose, sequence)`` if ``url`` is one of this site's status list URLs, else None."""
+    for purpose, sequence in StatusList.objects.values_list("purpose", "sequence"):
+        if identity.status_list_url(purpose, sequence) == url:
+            return purpose, sequence
+    return None

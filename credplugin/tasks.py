@@ -1,0 +1,73 @@
+"""Celery tasks: thin wrappers over ``credplugin.awards``, ``issuance`` and ``sweeper``.
+
+Task paths are stable and no queue is named here: the host routes them (``EXPLICIT_QUEUES``).
+Tasks are ``acks_late`` with ``reject_on_worker_lost``, so a killed worker's message is
+delivered again; every task is idempotent, so a second run does nothing. Only transient errors
+(database connection trouble, a race lost to another worker, broker outages) are retried, with
+exponential backoff and jitter; anything else marks the request failed with a readable reason.
+"""
+
+import logging
+import random
+
+from celery import shared_task
+from django.db import IntegrityError, InterfaceError, OperationalError
+from edx_django_utils.monitoring import set_code_owner_attribute
+from kombu.exceptions import OperationalError as BrokerError
+
+from credplugin import awards, issuance, sweeper
+from credplugin.conf import credplugin_settings
+from credplugin.exceptions import PermanentIssuanceError
+
+log = logging.getLogger(__name__)
+
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, IntegrityError, BrokerError, ConnectionError)
+_TASK_OPTIONS = {"bind": True, "acks_late": True, "reject_on_worker_lost": True}
+
+
+def backoff_seconds(retries):
+    """Exponential backoff (5 s, 10 s, 20 s … capped at 10 min) with ±50 % jitter."""
+    return min(600, 5 * 2**retries) * random.uniform(0.5, 1.5)  # noqa: S311  (not security)
+
+
+def _retry_or_leave(task, error, what):
+    """Retry a transient error, or leave the work in the database for the sweeper."""
+    if task.request.retries >= credplugin_settings.TASK_MAX_RETRIES:
+        log.error("credplugin gave up retrying %s (%s); the sweeper will pick it up", what, error)
+        return
+    log.warning("credplugin will retry %s after a transient error: %s", what, error)
+    raise task.retry(exc=error, countdown=backoff_seconds(task.request.retries))
+
+
+@shared_task(**_TASK_OPTIONS)
+@set_code_owner_attribute
+def issue_badge_task(self, request_id):
+    """Issue the badge of one ``IssuanceRequest`` (by primary key)."""
+    try:
+        return issuance.issue_request(request_id)
+    except TRANSIENT_ERRORS as error:
+        _retry_or_leave(self, error, f"issuance request {request_id}")
+    except PermanentIssuanceError as error:
+        issuance.mark_failed(request_id, str(error))
+    except Exception as error:  # unknown errors are not retried blindly; an operator reads them
+        log.exception("credplugin issuance request %s failed unexpectedly", request_id)
+        issuance.mark_failed(request_id, f"Unexpected error: {type(error).__name__}: {error}")
+    return None
+
+
+@shared_task(**_TASK_OPTIONS)
+@set_code_owner_attribute
+def evaluate_learner_task(self, user_id, course_key):
+    """Re-evaluate one learner's badges in one course after their status changed."""
+    try:
+        return awards.evaluate(user_id, course_key)
+    except TRANSIENT_ERRORS as error:
+        _retry_or_leave(self, error, f"the evaluation of user {user_id} in {course_key}")
+    return None
+
+
+@shared_task(**_TASK_OPTIONS)
+@set_code_owner_attribute
+def sweep_issuance_requests_task(self):
+    """Beat task: queue again whatever the outbox and the passing records left behind."""
+    return sweeper.sweep()
