@@ -5,7 +5,15 @@ competency), an ethics score, two pieces of evidence, a status list entry and a 
 ``bench/sign_verify.py`` and the fast canonicalizer's tests use the same document.
 """
 
-from credplugin.openbadges import Alignment, Result, ResultDescription, RubricCriterionLevel
+import attr
+
+from credplugin.openbadges import (
+    Alignment,
+    IdentityObject,
+    Result,
+    ResultDescription,
+    RubricCriterionLevel,
+)
 from tests.openbadges import builders
 
 ISSUER_DID = "did:web:lms.example.com"
@@ -59,18 +67,9 @@ def typical_credential(status_index: int = 4242, learner: str = "learner@example
     )
     model = builders.credential(ISSUER_DID, status_index=status_index, achievement=badge)
     results = [Result(rd.id, achieved_level=rd.levels[2].id, status="Completed") for rd in criteria]
-    subject = model.subject.__class__(
-        achievement=badge,
-        identifiers=[builders.IdentityObject.for_email(learner, salt="pepper")],
+    subject = attr.evolve(
+        model.subject,
+        identifiers=[IdentityObject.for_email(learner, salt="pepper")],
         results=[*results, Result(builders.ETHICS_SCORE.id, value="87")],
-        credits_earned=12.5,
-        activity_start_date=model.subject.activity_start_date,
-        activity_end_date=model.subject.activity_end_date,
     )
-    return model.__class__(**{**_fields(model), "subject": subject}).to_json()
-
-
-def _fields(model) -> dict:
-    return {name: getattr(model, name) for name in model.__attrs_attrs__.__dir__() if False} or {
-        attribute.name: getattr(model, attribute.name) for attribute in model.__attrs_attrs__
-    }
+    return attr.evolve(model, subject=subject).to_json()
