@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from credplugin import api
+from credplugin.exceptions import NotFound
 from credplugin.models import IssuedBadge
 from credplugin.views.badges import sharing_links
 from credplugin.views.caching import never_cache_private
@@ -20,12 +22,11 @@ from credplugin.views.presentation import describe_credential
 from credplugin.views.states import STATE_LABELS, badge_state
 
 
-class SharingForm(forms.ModelForm):
+class SharingForm(forms.Form):
     """The learner's choices for one badge's public page."""
 
-    class Meta:
-        model = IssuedBadge
-        fields = ["hidden", "show_name"]
+    hidden = forms.BooleanField(required=False)
+    show_name = forms.BooleanField(required=False)
 
 
 def own_badges(user):
@@ -52,7 +53,10 @@ def my_badges(request):
                 "state": state,
                 "state_label": STATE_LABELS[state],
                 "links": sharing_links(request, badge, facts),
-                "form": SharingForm(instance=badge, auto_id=f"id_%s_{badge.uuid}"),
+                "form": SharingForm(
+                    initial={"hidden": badge.hidden, "show_name": badge.show_name},
+                    auto_id=f"id_%s_{badge.uuid}",
+                ),
             }
         )
     return render(request, "credplugin/my_badges.html", page_context(entries=entries))
@@ -63,14 +67,11 @@ def my_badges(request):
 @require_POST
 def update_sharing(request, badge_uuid):
     """Hide a badge from the public or show it; show or hide the learner's name on it."""
+    form = SharingForm(request.POST)
+    form.is_valid()  # unchecked boxes are simply absent: both fields always clean
     try:
-        badge = own_badges(request.user).get(uuid=badge_uuid)
-    except IssuedBadge.DoesNotExist as missing:
+        api.set_badge_visibility(str(badge_uuid), user_id=request.user.id, **form.cleaned_data)
+    except NotFound as missing:
         raise Http404(_("You have no badge with this address.")) from missing
-    form = SharingForm(request.POST, instance=badge)
-    if form.is_valid():
-        form.save(commit=False).save(update_fields=["hidden", "show_name"])
-        messages.success(request, _("Your sharing choices for this badge are saved."))
-    else:
-        messages.error(request, _("Your sharing choices could not be saved."))
+    messages.success(request, _("Your sharing choices for this badge are saved."))
     return redirect("credplugin:my-badges")

@@ -12,17 +12,8 @@ from urllib.parse import urlencode
 import qrcode
 import qrcode.image.svg
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext_lazy as _
 
 LINKEDIN_ADD_TO_PROFILE = "https://www.linkedin.com/profile/add"
-
-ASSESSMENT_METHOD_LABELS = {
-    "project_rubric": _("Project judged against a rubric"),
-    "mentor_review": _("Review by a mentor"),
-    "self_assessment": _("Self-assessment"),
-    "ethics_case_scenarios": _("Ethics case study"),
-    "ethics_impact_reflection": _("Ethical-impact reflection"),
-}
 
 
 def _as_list(value):
@@ -67,20 +58,20 @@ def _competencies(achievement, subject):
     """Each rubric criterion with the level the learner reached, matched by result id."""
     achieved = {}
     for result in _as_list(subject.get("result")):
-        if isinstance(result, dict) and result.get("resultDescription"):
+        if isinstance(result, dict) and isinstance(result.get("resultDescription"), str):
             achieved[result["resultDescription"]] = result
     competencies = []
     for description in _as_list(achievement.get("resultDescription")):
         if not isinstance(description, dict):
             continue
         levels = {
-            level.get("id"): level
+            str(level.get("id")): level
             for level in _as_list(description.get("rubricCriterionLevel"))
             if isinstance(level, dict)
         }
-        result = achieved.get(description.get("id"), {})
-        reached = levels.get(result.get("achievedLevel"), {})
-        required = levels.get(description.get("requiredLevel"), {})
+        result = achieved.get(str(description.get("id")), {})
+        reached = levels.get(str(result.get("achievedLevel")), {})
+        required = levels.get(str(description.get("requiredLevel")), {})
         competencies.append(
             {
                 "name": _text(description.get("name")),
@@ -97,52 +88,62 @@ def _competencies(achievement, subject):
     return competencies
 
 
+def _evidence_entries(credential):
+    return [entry for entry in _as_list(credential.get("evidence")) if isinstance(entry, dict)]
+
+
 def _evidence(credential):
-    entries = []
-    for entry in _as_list(credential.get("evidence")):
-        if not isinstance(entry, dict):
-            continue
-        entries.append(
-            {
-                "name": _text(entry.get("name")),
-                "description": _text(entry.get("description") or entry.get("narrative")),
-                "genre": _text(entry.get("genre")),
-                "url": _web_url(entry.get("id")),
-            }
-        )
-    return entries
+    """What the learner produced: evidence entries that describe an artifact, not a method."""
+    return [
+        {
+            "name": _text(entry.get("name")),
+            "description": _text(entry.get("description")),
+            "genre": _text(entry.get("genre")),
+            "url": _web_url(entry.get("id")),
+        }
+        for entry in _evidence_entries(credential)
+        if not entry.get("narrative")
+    ]
 
 
-def _assessment_methods(credential, achievement):
-    """The methods named by the evidence and the achievement, in a stable reading order."""
-    named = {
-        _text(entry.get("genre"))
-        for entry in _as_list(credential.get("evidence"))
-        if isinstance(entry, dict)
-    }
-    named.update(_text(tag) for tag in _as_list(achievement.get("tag")))
-    return [label for key, label in ASSESSMENT_METHOD_LABELS.items() if key in named]
+def _assessment_methods(credential):
+    """How the learner was assessed: the composer writes each method as evidence with a
+    narrative (what the method is) named after the assessment it applied to."""
+    return [
+        {"name": _text(entry.get("name")), "description": _text(entry.get("narrative"))}
+        for entry in _evidence_entries(credential)
+        if entry.get("narrative")
+    ]
+
+
+def _object(value):
+    """A JSON object, or the first object of a list; anything else reads as empty."""
+    for candidate in _as_list(value):
+        if isinstance(candidate, dict):
+            return candidate
+    return {}
 
 
 def describe_credential(credential):
-    """The facts a badge page shows, read from the signed credential."""
-    subject = credential.get("credentialSubject") or {}
-    if isinstance(subject, list):
-        subject = subject[0] if subject else {}
-    achievement = subject.get("achievement") or {}
-    issuer = credential.get("issuer") or {}
-    if isinstance(issuer, str):
-        issuer = {"id": issuer}
-    image = achievement.get("image") or {}
+    """The facts a badge page shows, read from the signed credential.
+
+    Missing or malformed parts read as empty: whether the document is trustworthy is the
+    verifier's verdict, shown beside these facts, not this function's to decide.
+    """
+    subject = _object(credential.get("credentialSubject"))
+    achievement = _object(subject.get("achievement"))
+    issuer = credential.get("issuer")
+    issuer = {"id": issuer} if isinstance(issuer, str) else _object(issuer)
+    image = achievement.get("image")
+    image = {"id": image} if isinstance(image, str) else _object(image)
     return {
-        "id": credential.get("id", ""),
+        "id": _text(credential.get("id")),
         "name": _text(achievement.get("name") or credential.get("name")),
         "description": _text(achievement.get("description")),
-        "criteria": _text((achievement.get("criteria") or {}).get("narrative")),
+        "criteria": _text(_object(achievement.get("criteria")).get("narrative")),
         "achievement_type": _text(achievement.get("achievementType")),
-        "image_url": _web_url(image.get("id") if isinstance(image, dict) else image),
-        "image_caption": _text(image.get("caption")) if isinstance(image, dict) else "",
-        "issuer_id": issuer.get("id", ""),
+        "image_url": _web_url(image.get("id")),
+        "issuer_id": _text(issuer.get("id")),
         "issuer_name": _text(issuer.get("name")),
         "issuer_url": _web_url(issuer.get("url")),
         "hours": subject.get("creditsEarned") or achievement.get("creditsAvailable"),
@@ -152,7 +153,7 @@ def describe_credential(credential):
             if isinstance(entry, dict)
         ],
         "competencies": _competencies(achievement, subject),
-        "assessment_methods": _assessment_methods(credential, achievement),
+        "assessment_methods": _assessment_methods(credential),
         "evidence": _evidence(credential),
         "valid_from": _datetime(credential.get("validFrom")),
         "valid_until": _datetime(credential.get("validUntil")),

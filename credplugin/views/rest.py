@@ -91,6 +91,16 @@ class BadgeDetailView(_PrivateAPIView, generics.RetrieveUpdateAPIView):
         except IssuedBadge.DoesNotExist as missing:
             raise NotFound(_("You have no badge with this id.")) from missing
 
+    def perform_update(self, serializer):
+        """Sharing choices change through ``credplugin.api``, which checks ownership again."""
+        api.set_badge_visibility(
+            str(serializer.instance.uuid),
+            user_id=self.request.user.id,
+            hidden=serializer.validated_data.get("hidden"),
+            show_name=serializer.validated_data.get("show_name"),
+        )
+        serializer.instance.refresh_from_db()
+
 
 class BadgeStatusView(_PrivateAPIView, APIView):
     """``POST {"action": "revoke"|"suspend"|"reinstate", "reason": "…"}`` as course staff."""

@@ -58,34 +58,23 @@ def read_submitted_badge(data):
     if len(data) > max_bytes():
         raise too_large_error()
     if data.startswith(PNG_SIGNATURE):
-        credential = _unbake(openbadges.unbake_png, data, _("PNG image"))
-    elif _looks_like_svg(data):
-        credential = _unbake(openbadges.unbake_svg, data, _("SVG image"))
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise UnreadableBadge(
-                _("The file is neither credential JSON nor a PNG or SVG badge image.")
-            ) from error
-        return _credential_from_json(text)
-    if isinstance(credential, (str, bytes)):
-        return _credential_from_json(credential)
-    if not isinstance(credential, dict):
-        raise UnreadableBadge(_("The baked credential is not a JSON object."))
-    return credential
+        return _unbake(openbadges.unbake_png, data, _("PNG image"))
+    if _looks_like_svg(data):
+        return _unbake(openbadges.unbake_svg, data, _("SVG image"))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableBadge(
+            _("The file is neither credential JSON nor a PNG or SVG badge image.")
+        ) from error
+    return _credential_from_json(text)
 
 
 def _unbake(unbake, data, kind):
     try:
-        credential = unbake(data)
-    except ValueError as error:
+        return unbake(data)
+    except openbadges.BakingError as error:
         raise UnreadableBadge(
             _("The %(kind)s carries no readable Open Badges credential (%(error)s).")
             % {"kind": kind, "error": error}
         ) from error
-    if credential is None:
-        raise UnreadableBadge(
-            _("The %(kind)s carries no Open Badges credential: it was not baked.") % {"kind": kind}
-        )
-    return credential

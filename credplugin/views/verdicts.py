@@ -1,7 +1,7 @@
 """Live verification of stored and submitted credentials, and the verdict a page shows.
 
 Every verdict comes from ``credplugin.openbadges.verify_credential`` run at request time with
-the resolver ``credplugin.api`` provides: this site's DID document and status lists read from
+the resolver of ``resolution``: this site's DID document and status lists read from
 the database, ``did:key`` decoded locally, and other hosts only when the operator allowed them.
 Nothing here fetches a URL itself.
 """
@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 import attr
 from django.utils.translation import gettext_lazy as _
 
-from credplugin import api, openbadges
+from credplugin import openbadges
 from credplugin.models import IssuedBadge
+from credplugin.views.resolution import verification_resolver
 
 VERIFIED = "verified"
 EXPIRED = "expired"
@@ -92,7 +93,7 @@ class Verdict:
                 "name": check.name,
                 "label": CHECK_LABELS.get(check.name, check.name),
                 "passed": check.passed,
-                "message": check.reason,
+                "reason": check.reason,
             }
             for check in self.report.checks
         ]
@@ -145,7 +146,7 @@ def verdict_from_report(report, credential, now):
 def verify_submitted_credential(credential, *, now=None):
     """Verify a credential someone submitted, resolving only what the site allows."""
     now = now or datetime.now(UTC)
-    report = openbadges.verify_credential(credential, resolve=api.verification_resolver(), now=now)
+    report = openbadges.verify_credential(credential, resolve=verification_resolver(), now=now)
     return Verdict(verdict_from_report(report, credential, now), report, now)
 
 
