@@ -1,0 +1,271 @@
+"""The operators' Django admin: every model listed, changes only through ``credplugin.api``.
+
+Badges here are issued by the real pipeline (eager Celery, on-commit callbacks executed), so
+an admin action is checked against what a verifier would see, not against a hand-made row.
+"""
+
+import json
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
+
+from credplugin import api, keys
+from credplugin.models import IssuanceRequest, IssuedBadge, IssuerKey, StatusList
+from tests.factories import (
+    COURSE_KEY,
+    UserFactory,
+    badge_description,
+    criterion_levels,
+    rubric_definition,
+    usage_key_for,
+)
+
+pytestmark = pytest.mark.django_db
+PROJECT = usage_key_for(COURSE_KEY, "project")
+
+
+@pytest.fixture
+def badge_setup(django_capture_on_commit_callbacks):
+    """A signing key and a registered badge requirement with a rubric."""
+    keys.generate()
+    return api.register_badge_requirement(
+        course_key=str(COURSE_KEY),
+        usage_key=str(PROJECT),
+        title="Capstone project",
+        badge=badge_description(),
+        rubric=rubric_definition(),
+        pass_rule={},
+        assessment_methods=["project_rubric", "mentor_review"],
+    )
+
+
+@pytest.fixture
+def earn(badge_setup, django_capture_on_commit_callbacks):
+    """Issue the badge to a new learner through the pipeline; return the ``IssuedBadge``."""
+
+    def earn_badge(username):
+        learner = UserFactory(username=username)
+        with django_capture_on_commit_callbacks(execute=True):
+            api.record_assessment_result(
+                user_id=learner.id,
+                course_key=COURSE_KEY,
+                usage_key=PROJECT,
+                rubric_hash=badge_setup["rubric_hash"],
+                criterion_levels=criterion_levels(),
+                scores={},
+                points_earned=4,
+                points_possible=6,
+                passed=True,
+                evidence=[],
+                assessment_methods=["project_rubric", "mentor_review"],
+                feedback="Thorough.",
+                reviewer_id=None,
+            )
+            api.course_passing_status_changed(
+                user_id=learner.id, course_key=COURSE_KEY, is_passing=True
+            )
+        return IssuedBadge.objects.get(user=learner)
+
+    return earn_badge
+
+
+def changelist(model):
+    return reverse(f"admin:credplugin_{model._meta.model_name}_changelist")
+
+
+def post_action(admin_client, badges, action, **extra):
+    return admin_client.post(
+        changelist(IssuedBadge),
+        {"action": action, ACTION_CHECKBOX_NAME: [badge.pk for badge in badges], **extra},
+        follow=True,
+    )
+
+
+def verdict(client, badge):
+    response = client.post(
+        reverse("credplugin:verify-api"),
+        data=json.dumps(IssuedBadge.objects.get(pk=badge.pk).credential),
+        content_type="application/json",
+    )
+    return response.json()["verdict"]
+
+
+def test_every_credplugin_model_is_in_the_admin():
+    models = apps.get_app_config("credplugin").get_models()
+    assert [m.__name__ for m in models if not admin.site.is_registered(m)] == []
+
+
+def test_every_changelist_opens(admin_client, earn):
+    earn("ada")
+    for model in apps.get_app_config("credplugin").get_models():
+        response = admin_client.get(changelist(model))
+        assert response.status_code == 200, model.__name__
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("ada", {"ada"}), ("grace@example.org", {"grace"}), (str(COURSE_KEY), {"ada", "grace"})],
+)
+def test_issued_badges_are_searchable_by_learner_or_course(admin_client, earn, query, expected):
+    earn("ada")
+    earn("grace")
+    response = admin_client.get(changelist(IssuedBadge), {"q": query})
+    found = {badge.user.username for badge in response.context["cl"].result_list}
+    assert found == expected
+
+
+def test_revoke_asks_for_a_reason_before_changing_anything(admin_client, earn):
+    badge = earn("ada")
+
+    response = post_action(admin_client, [badge], "revoke_badges")
+
+    assert response.status_code == 200
+    assert b'name="reason"' in response.content
+    assert IssuedBadge.objects.get(pk=badge.pk).status == IssuedBadge.Status.ACTIVE
+
+
+def test_revoke_with_a_reason_goes_through_the_api_and_the_status_list(
+    admin_client, admin_user, client, earn
+):
+    badge = earn("ada")
+    assert verdict(client, badge) == "verified"
+
+    post_action(admin_client, [badge], "revoke_badges", apply="1", reason="Plagiarised project.")
+
+    badge.refresh_from_db()
+    assert badge.status == IssuedBadge.Status.REVOKED
+    assert badge.status_reason == "Plagiarised project."
+    assert badge.status_changed_by == admin_user
+    assert verdict(client, badge) == "revoked"
+
+
+def test_blank_reason_shows_the_form_again_and_changes_nothing(admin_client, earn):
+    badge = earn("ada")
+
+    response = post_action(admin_client, [badge], "suspend_badges", apply="1", reason="  ")
+
+    assert b'name="reason"' in response.content
+    assert IssuedBadge.objects.get(pk=badge.pk).status == IssuedBadge.Status.ACTIVE
+
+
+def test_suspend_then_reinstate(admin_client, client, earn):
+    badge = earn("ada")
+
+    post_action(admin_client, [badge], "suspend_badges", apply="1", reason="Under review.")
+    assert IssuedBadge.objects.get(pk=badge.pk).status == IssuedBadge.Status.SUSPENDED
+    post_action(admin_client, [badge], "reinstate_badges", apply="1", reason="Review passed.")
+
+    assert IssuedBadge.objects.get(pk=badge.pk).status == IssuedBadge.Status.ACTIVE
+    assert verdict(client, badge) == "verified"
+
+
+def test_refused_transition_is_reported_and_the_others_proceed(admin_client, earn):
+    revoked, active = earn("ada"), earn("grace")
+    post_action(admin_client, [revoked], "revoke_badges", apply="1", reason="Fraud.")
+
+    response = post_action(
+        admin_client, [revoked, active], "suspend_badges", apply="1", reason="Audit."
+    )
+
+    messages = [str(message) for message in response.context["messages"]]
+    assert any(str(revoked.uuid) in message for message in messages)
+    assert IssuedBadge.objects.get(pk=revoked.pk).status == IssuedBadge.Status.REVOKED
+    assert IssuedBadge.objects.get(pk=active.pk).status == IssuedBadge.Status.SUSPENDED
+
+
+def test_reissue_signs_a_fresh_credential(
+    admin_client, client, earn, django_capture_on_commit_callbacks
+):
+    badge = earn("ada")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_action(admin_client, [badge], "reissue_badges", apply="1", reason="New key.")
+
+    newest = IssuedBadge.objects.filter(user=badge.user).order_by("-pk").first()
+    assert newest.credential["proof"] != badge.credential["proof"]
+    assert verdict(client, newest) == "verified"
+
+
+def test_issued_badges_cannot_be_edited_or_deleted(admin_client, earn):
+    badge = earn("ada")
+    url = reverse("admin:credplugin_issuedbadge_change", args=[badge.pk])
+
+    response = admin_client.post(url, {"status": "active", "status_reason": ""})
+    delete = admin_client.post(reverse("admin:credplugin_issuedbadge_delete", args=[badge.pk]))
+
+    assert response.status_code == 403
+    assert delete.status_code == 403
+    assert IssuedBadge.objects.filter(pk=badge.pk).exists()
+
+
+def test_failed_request_shows_its_reason_and_can_be_retried(
+    admin_client, earn, django_capture_on_commit_callbacks
+):
+    badge = earn("ada")
+    request = badge.request
+    IssuedBadge.objects.filter(pk=badge.pk).delete()
+    IssuanceRequest.objects.filter(pk=request.pk).update(
+        status=IssuanceRequest.Status.FAILED, reason="The signing key could not be read."
+    )
+
+    listing = admin_client.get(changelist(IssuanceRequest), {"status__exact": "failed"})
+    detail = admin_client.get(reverse("admin:credplugin_issuancerequest_change", args=[request.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            changelist(IssuanceRequest),
+            {"action": "retry_requests", ACTION_CHECKBOX_NAME: [request.pk]},
+        )
+
+    assert [r.pk for r in listing.context["cl"].result_list] == [request.pk]
+    assert b"The signing key could not be read." in detail.content
+    assert IssuedBadge.objects.filter(request=request).exists()
+
+
+def test_keys_show_the_public_half_only(admin_client, badge_setup):
+    key = IssuerKey.objects.get(active=True)
+    url = reverse("admin:credplugin_issuerkey_change", args=[key.pk])
+
+    response = admin_client.get(url)
+
+    assert key.public_key_multibase.encode() in response.content
+    assert b"encrypted_private_key" not in response.content
+    assert bytes(key.encrypted_private_key)[:24] not in response.content
+    assert b"PRIVATE KEY" not in response.content
+
+
+def test_status_lists_are_read_only(admin_client, earn):
+    earn("ada")
+    status_list = StatusList.objects.first()
+    url = reverse("admin:credplugin_statuslist_change", args=[status_list.pk])
+
+    assert admin_client.get(url).status_code == 200
+    assert admin_client.post(url, {"next_index": 0}).status_code == 403
+
+
+def test_preview_shows_an_unsigned_credential(admin_client, badge_setup):
+    from credplugin.models import BadgeClass  # noqa: PLC0415
+
+    badge_class = BadgeClass.objects.get(uuid=badge_setup["badge_uuid"])
+    change = admin_client.get(reverse("admin:credplugin_badgeclass_change", args=[badge_class.pk]))
+    preview_url = reverse("admin:credplugin_badgeclass_preview", args=[badge_class.pk])
+
+    response = admin_client.get(preview_url)
+
+    assert preview_url.encode() in change.content
+    credential = json.loads(response.context["credential_json"])
+    assert credential["credentialSubject"]["achievement"]["name"] == badge_class.name
+    assert "proof" not in credential
+    assert not IssuedBadge.objects.exists()
+
+
+def test_preview_is_for_staff_only(client, badge_setup):
+    from credplugin.models import BadgeClass  # noqa: PLC0415
+
+    badge_class = BadgeClass.objects.get(uuid=badge_setup["badge_uuid"])
+    response = client.get(reverse("admin:credplugin_badgeclass_preview", args=[badge_class.pk]))
+
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
