@@ -61,3 +61,22 @@ def learner_display_name(user):
     """The learner's full name as the platform knows it (``UserProfile.name`` in the LMS)."""
     profile_name = getattr(getattr(user, "profile", None), "name", "")
     return profile_name or user.get_full_name() or user.get_username()
+
+
+def get_course_passing_users(course_key):
+    """Ids of learners who have passed ``course_key``, for backfilling badges.
+
+    In the LMS the grades app knows (``PersistentCourseGrade.passed_timestamp`` is set once a
+    learner passes); standalone, the passing records the plugin itself kept.
+    """
+    try:
+        from lms.djangoapps.grades.models import PersistentCourseGrade  # noqa: PLC0415
+    except ImportError:
+        from credplugin.models import CoursePassingRecord  # noqa: PLC0415
+
+        return CoursePassingRecord.objects.filter(
+            course_key=course_key, is_passing=True
+        ).values_list("user_id", flat=True)
+    return PersistentCourseGrade.objects.filter(
+        course_id=course_key, passed_timestamp__isnull=False
+    ).values_list("user_id", flat=True)

@@ -167,3 +167,23 @@ class CoursePassingRecordFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     course_key = COURSE_KEY
     is_passing = True
+
+
+class IssuerKeyFactory(factory.django.DjangoModelFactory):
+    """An active database key, encrypted like ``credplugin_keys generate`` stores it."""
+
+    class Meta:
+        model = models.IssuerKey
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from credplugin import keys  # noqa: PLC0415  (needs settings)
+
+        return keys.generate(rotate=True)
+
+
+def learner_meeting(requirement, user=None, **result_fields):
+    """A learner with a passing result for ``requirement`` (not yet passing the course)."""
+    user = user or UserFactory()
+    AssessmentResultFactory(user=user, usage_key=requirement.usage_key, **result_fields)
+    return user

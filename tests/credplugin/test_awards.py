@@ -1,0 +1,216 @@
+"""Passing records, ``evaluate`` and the outbox: no lost and no duplicate awards."""
+
+from unittest import mock
+
+import pytest
+from django.db import IntegrityError
+from django.test import override_settings
+
+from credplugin import api, awards
+from credplugin.models import CoursePassingRecord, IssuanceRequest, IssuedBadge
+from tests.factories import (
+    COURSE_KEY,
+    BadgeRequirementFactory,
+    CoursePassingRecordFactory,
+    IssuerKeyFactory,
+    UserFactory,
+    learner_meeting,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def requirement():
+    return BadgeRequirementFactory()
+
+
+@pytest.fixture
+def signing_key():
+    return IssuerKeyFactory()
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run what the code queued with ``transaction.on_commit``, as a real commit would."""
+
+    def run(function, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return function(*args, **kwargs)
+
+    return run
+
+
+def passing(user, commit, is_passing=True):
+    return commit(
+        api.course_passing_status_changed,
+        user_id=user.id,
+        course_key=str(COURSE_KEY),
+        is_passing=is_passing,
+    )
+
+
+def test_a_repeated_status_costs_one_read_and_queues_nothing(requirement, commit):
+    user = learner_meeting(requirement)
+    assert passing(user, commit) is True
+    with mock.patch.object(awards, "schedule_evaluation") as schedule:
+        assert passing(user, commit) is False
+    schedule.assert_not_called()
+    assert CoursePassingRecord.objects.get().is_passing
+
+
+def test_passing_with_every_requirement_met_issues_exactly_one_badge(
+    requirement, signing_key, commit
+):
+    user = learner_meeting(requirement)
+    for _ in range(5):
+        passing(user, commit)
+        commit(api.evaluate, user.id, COURSE_KEY)
+    assert IssuanceRequest.objects.get().status == IssuanceRequest.Status.ISSUED
+    assert IssuedBadge.objects.filter(user=user).count() == 1
+    assert not CoursePassingRecord.objects.get().evaluation_pending
+
+
+def test_passing_without_the_results_requests_nothing_until_a_late_grade_arrives(
+    requirement, signing_key, commit
+):
+    user = UserFactory()
+    passing(user, commit)
+    assert not IssuanceRequest.objects.exists()
+    commit(
+        api.record_assessment_result,
+        user_id=user.id,
+        course_key=COURSE_KEY,
+        usage_key=requirement.usage_key,
+        rubric_hash=None,
+        criterion_levels=[],
+        scores={},
+        points_earned=5,
+        points_possible=6,
+        passed=True,
+        evidence=[],
+        assessment_methods=["project_rubric"],
+        feedback="",
+        reviewer_id=None,
+    )
+    assert IssuedBadge.objects.filter(user=user).count() == 1
+
+
+def test_a_lost_race_for_the_same_award_is_not_an_error(requirement):
+    user = learner_meeting(requirement)
+    CoursePassingRecordFactory(user=user)
+    with mock.patch.object(
+        IssuanceRequest.objects, "create", side_effect=IntegrityError("credplugin_one_award")
+    ):
+        assert awards.decide_award(user.id, requirement.badge_class) is None
+
+
+def test_the_unique_key_makes_a_second_request_of_a_generation_impossible(requirement):
+    user = learner_meeting(requirement)
+    IssuanceRequest.objects.create(user=user, badge_class=requirement.badge_class)
+    with pytest.raises(IntegrityError):
+        IssuanceRequest.objects.create(user=user, badge_class=requirement.badge_class)
+
+
+def test_after_a_revocation_passing_again_awards_the_next_generation(
+    requirement, signing_key, commit
+):
+    user = learner_meeting(requirement)
+    passing(user, commit)
+    first = IssuedBadge.objects.get()
+    api.revoke_badge(first.uuid, reason="Issued by mistake", actor_id=None)
+    commit(api.evaluate, user.id, COURSE_KEY)
+    second = IssuedBadge.objects.exclude(pk=first.pk).get()
+    assert (first.generation, second.generation) == (1, 2)
+    assert second.status == IssuedBadge.Status.ACTIVE
+
+
+def test_a_revocation_that_blocks_reaward_is_final(requirement, signing_key, commit):
+    user = learner_meeting(requirement)
+    passing(user, commit)
+    api.revoke_badge(
+        IssuedBadge.objects.get().uuid, reason="Plagiarism", actor_id=None, block_reaward=True
+    )
+    assert commit(api.evaluate, user.id, COURSE_KEY) == []
+    assert IssuedBadge.objects.count() == 1
+
+
+@override_settings(CREDPLUGIN_ON_FAILING="keep")
+def test_failing_after_award_keeps_the_badge_by_default(requirement, signing_key, commit):
+    user = learner_meeting(requirement)
+    passing(user, commit)
+    assert passing(user, commit, is_passing=False) is False
+    assert IssuedBadge.objects.get().status == IssuedBadge.Status.ACTIVE
+
+
+@override_settings(CREDPLUGIN_ON_FAILING="suspend")
+def test_failing_suspends_and_passing_again_reinstates(requirement, signing_key, commit):
+    user = learner_meeting(requirement)
+    passing(user, commit)
+    passing(user, commit, is_passing=False)
+    badge = IssuedBadge.objects.get()
+    assert badge.status == IssuedBadge.Status.SUSPENDED
+    passing(user, commit)
+    badge.refresh_from_db()
+    assert badge.status == IssuedBadge.Status.ACTIVE
+    assert IssuedBadge.objects.count() == 1
+
+
+@override_settings(CREDPLUGIN_ON_FAILING="suspend")
+def test_a_suspension_by_a_person_is_not_lifted_by_passing(requirement, signing_key, commit):
+    staff = UserFactory(is_staff=True)
+    user = learner_meeting(requirement)
+    passing(user, commit)
+    api.suspend_badge(IssuedBadge.objects.get().uuid, reason="Under review", actor_id=staff.id)
+    passing(user, commit, is_passing=False)
+    passing(user, commit)
+    assert IssuedBadge.objects.get().status == IssuedBadge.Status.SUSPENDED
+
+
+@override_settings(CREDPLUGIN_ON_FAILING="revoke")
+def test_failing_revokes_when_configured(requirement, signing_key, commit):
+    user = learner_meeting(requirement)
+    passing(user, commit)
+    passing(user, commit, is_passing=False)
+    assert IssuedBadge.objects.get().status == IssuedBadge.Status.REVOKED
+
+
+@override_settings(CREDPLUGIN_AWARD_ON="certificate")
+def test_certificate_mode_waits_for_the_certificate(requirement, signing_key, commit):
+    user = learner_meeting(requirement)
+    assert passing(user, commit) is False
+    assert not IssuanceRequest.objects.exists()
+    commit(api.certificate_created, user_id=user.id, course_key=COURSE_KEY)
+    assert IssuedBadge.objects.filter(user=user).count() == 1
+    assert commit(api.certificate_created, user_id=user.id, course_key=COURSE_KEY) is False
+
+
+@pytest.mark.parametrize(
+    ("events_from", "from_event_bus", "accepted"),
+    [
+        ("local", False, True),
+        ("local", True, False),
+        ("event_bus", True, True),
+        ("event_bus", False, False),
+    ],
+)
+def test_exactly_one_delivery_of_a_bus_event_is_acted_on(events_from, from_event_bus, accepted):
+    with override_settings(CREDPLUGIN_EVENTS_FROM=events_from):
+        assert api.accepts_delivery(from_event_bus=from_event_bus) is accepted
+
+
+def test_a_broker_outage_leaves_the_work_for_the_sweeper(requirement, commit, caplog):
+    user = learner_meeting(requirement)
+    with mock.patch(
+        "credplugin.tasks.evaluate_learner_task.delay", side_effect=ConnectionError("down")
+    ):
+        assert passing(user, commit) is True
+    assert "sweeper will pick it up" in caplog.text
+    assert CoursePassingRecord.objects.get().evaluation_pending
+
+
+def test_a_badge_whose_requirements_were_retired_is_not_awarded(requirement, commit):
+    user = learner_meeting(requirement)
+    api.retire_requirement(requirement.usage_key)
+    passing(user, commit)
+    assert not IssuanceRequest.objects.exists()
