@@ -19,7 +19,7 @@ What it does:
   kept in ``config.yml`` — back that file up together with the database;
 - routes every ``credplugin.tasks.*`` task to the LMS worker's queue with ``EXPLICIT_QUEUES``
   (task names stay stable; the plugin never hard-codes a queue);
-- creates the issuer signing key during ``tutor local do init`` (idempotent);
+- creates the issuer signing key during ``tutor local do init`` when none is active;
 - adds the job ``tutor local do credplugin-sweep``.
 
 Tutor runs no Celery beat, so the sweeper, which re-queues issuance requests a lost broker
@@ -91,8 +91,14 @@ _credplugin_queue = {{ CREDPLUGIN_CELERY_QUEUE|tojson }}
 
 hooks.Filters.ENV_PATCHES.add_item(("openedx-common-settings", SETTINGS_PATCH))
 
+# Init runs at every launch; "generate" refuses when a key is active, so only call it when
+# there is no active key to export.
 hooks.Filters.CLI_DO_INIT_TASKS.add_item(
-    ("lms", "./manage.py lms credplugin_keys generate --if-missing")
+    (
+        "lms",
+        "./manage.py lms credplugin_keys export-public --multibase > /dev/null 2>&1"
+        " || ./manage.py lms credplugin_keys generate",
+    )
 )
 
 
