@@ -216,6 +216,12 @@ class CeleryWorker(_ProcessGroup):
             raise RuntimeError(f"Celery worker {self.name} exited early:\n{self.log()[-4000:]}")
         return False
 
+    def kill_pool_process(self, pid):
+        """SIGKILL one pool process, as the kernel's OOM killer would; the worker replaces it."""
+        if pid not in self.child_pids():
+            raise ValueError(f"{pid} is not a pool process of worker {self.name}")
+        os.kill(pid, signal.SIGKILL)
+
     def child_pids(self):
         """The pool processes of a prefork worker (its direct children)."""
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")

@@ -1,0 +1,146 @@
+"""Waiting on and inspecting a running pipeline: badges stored, work drained, badges verified.
+
+The integration tests poll the shared test database and the broker the worker processes use;
+failures carry the request statuses and the tail of each worker's log so they explain
+themselves.
+"""
+
+import json
+import time
+
+import redis
+from celery import Celery
+
+from credplugin import api
+from credplugin.models import CoursePassingRecord, IssuanceRequest, IssuedBadge
+from credplugin.openbadges import verify_credential
+from tests.integration.scenario import request_statuses
+
+QUEUE = "celery"
+STALL_SECONDS = 90
+CALM_SECONDS = 2
+
+
+def _diagnosis(badge_class, workers):
+    logs = "\n".join(f"--- {w.name} ---\n{w.log()[-3000:]}" for w in workers)
+    return f"requests by status: {request_statuses(badge_class)}\n{logs}"
+
+
+def wait_for_badges(badge_class, expected, workers, *, at_least=None):
+    """Wait until ``expected`` (or, with ``at_least``, that many) badges are stored.
+
+    Fails when the count stops moving for ``STALL_SECONDS`` or a worker dies.
+    """
+    target = at_least or expected
+    last_count, last_change = -1, time.monotonic()
+    while True:
+        count = IssuedBadge.objects.filter(badge_class=badge_class).count()
+        if count >= target:
+            return count
+        if count != last_count:
+            last_count, last_change = count, time.monotonic()
+        dead = [worker.name for worker in workers if not worker.running]
+        stalled = time.monotonic() - last_change > STALL_SECONDS
+        if dead or stalled:
+            problem = f"workers {dead} died" if dead else f"no progress for {STALL_SECONDS} s"
+            raise AssertionError(
+                f"{problem}: {count}/{target} badges stored\n{_diagnosis(badge_class, workers)}"
+            )
+        time.sleep(0.2)
+
+
+def wait_until_settled(badge_class, broker_url, workers, *, timeout=120):
+    """Wait until no work is left: queue empty, no open request, no pending evaluation.
+
+    Whatever a worker still held would be a duplicate in the making, so counts are only
+    trusted after this.
+    """
+    client = redis.Redis.from_url(broker_url)
+    deadline = time.monotonic() + timeout
+    calm_since = None
+    while True:
+        open_requests = IssuanceRequest.objects.filter(
+            badge_class=badge_class,
+            status__in=[IssuanceRequest.Status.PENDING, IssuanceRequest.Status.WAITING],
+        ).count()
+        pending_evaluations = CoursePassingRecord.objects.filter(evaluation_pending=True).count()
+        queued = client.llen(QUEUE)
+        if queued or open_requests or pending_evaluations:
+            calm_since = None
+        elif calm_since is None:
+            calm_since = time.monotonic()
+        elif time.monotonic() - calm_since > CALM_SECONDS:
+            # A task taken off the queue just before has had time to show its effect.
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"work left after {timeout} s: {queued} queued, {open_requests} open requests, "
+                f"{pending_evaluations} pending evaluations\n{_diagnosis(badge_class, workers)}"
+            )
+        time.sleep(0.25)
+
+
+def send_tasks(broker_url, task_name, argument_lists):
+    """Put task messages on the broker directly, as a duplicate or late delivery would."""
+    app = Celery("credplugin-integration", broker=broker_url)
+    with app.producer_or_acquire() as producer:
+        for args in argument_lists:
+            app.send_task(f"credplugin.tasks.{task_name}", args=list(args), producer=producer)
+    app.close()
+
+
+def redeliver_unacked(broker_url):
+    """Put every message a killed worker held back on the queue; returns how many.
+
+    This is what Redis's visibility timeout does an hour later (kombu restores unacked
+    messages whose worker never acknowledged them); doing it now shows the late copies change
+    nothing.
+    """
+    client = redis.Redis.from_url(broker_url)
+    restored = 0
+    for tag, payload in client.hgetall("unacked").items():
+        message, _exchange, routing_key = json.loads(payload)
+        client.lpush(routing_key or QUEUE, json.dumps(message))
+        client.hdel("unacked", tag)
+        client.zrem("unacked_index", tag)
+        restored += 1
+    return restored
+
+
+def task_results(workers, task_name):
+    """``{result: count}`` of the successful runs of one task, read from the workers' logs."""
+    marker = f"Task credplugin.tasks.{task_name}["
+    results = {}
+    for worker in workers:
+        for line in worker.log().splitlines():
+            if marker in line and "] succeeded in " in line:
+                result = line.rsplit(": ", 1)[-1].strip().strip("'")
+                results[result] = results.get(result, 0) + 1
+    return results
+
+
+def unverified_badges(badge_class):
+    """Stored badges whose credential does not verify, with the checks that failed."""
+    failures = {}
+    badges = IssuedBadge.objects.filter(badge_class=badge_class).values_list("uuid", "credential")
+    for badge_uuid, credential in badges.iterator(chunk_size=200):
+        report = verify_credential(credential, resolve=api.resolve_for_verification)
+        if not report.verified:
+            failures[str(badge_uuid)] = [
+                f"{check.name}: {check.reason}" for check in report.checks if not check.passed
+            ]
+    return failures
+
+
+def assert_one_verifying_badge_each(badge_class, learners):
+    """Exactly one stored badge per learner, every request issued, every credential verifying."""
+    badges = IssuedBadge.objects.filter(badge_class=badge_class)
+    holders = sorted(badges.values_list("user_id", flat=True))
+    assert holders == sorted(learner.id for learner in learners), (
+        f"{len(holders)} badges for {len(learners)} learners, "
+        f"{len(holders) - len(set(holders))} duplicates; {request_statuses(badge_class)}"
+    )
+    assert request_statuses(badge_class) == {IssuanceRequest.Status.ISSUED: len(learners)}
+    slots = set(badges.values_list("status_list_sequence", "status_list_index"))
+    assert len(slots) == len(learners), "two badges share a status-list slot"
+    assert unverified_badges(badge_class) == {}
