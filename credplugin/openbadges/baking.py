@@ -39,7 +39,7 @@ def _credential_text(credential: dict) -> str:
 def _parse_credential(text: str) -> dict:
     try:
         credential = json.loads(text)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise BakingError(f"the baked credential is not JSON: {error}") from error
     if not isinstance(credential, dict):
         raise BakingError("the baked credential is not a JSON object")
@@ -156,7 +156,7 @@ def _parse_svg(svg: str) -> tuple[ElementTree.Element, int]:
 def _svg_text(svg: bytes | str) -> str:
     if isinstance(svg, bytes | bytearray):
         try:
-            return bytes(svg).decode("utf-8")
+            return bytes(svg).decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise BakingError("the SVG is not UTF-8") from error
     return svg

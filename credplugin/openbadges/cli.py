@@ -28,6 +28,7 @@ from credplugin.openbadges.verify import verify_credential
 
 MAX_INPUT_BYTES = 16 * 1024 * 1024
 EXIT_OK, EXIT_NOT_VERIFIED, EXIT_UNUSABLE = 0, 1, 2
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 class UnusableInput(Exception):
@@ -48,8 +49,8 @@ def read_bytes(path: str) -> bytes:
 def read_json(path: str) -> dict:
     """Read a JSON object from ``path``."""
     try:
-        data = json.loads(read_bytes(path).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
+        data = json.loads(read_bytes(path).decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise UnusableInput(f"{path}: not valid JSON ({error})") from error
     if not isinstance(data, dict):
         raise UnusableInput(f"{path}: expected a JSON object")
@@ -62,12 +63,12 @@ def read_credential(path: str):
     try:
         if data.startswith(PNG_SIGNATURE):
             return unbake_png(data)
-        if data.lstrip().startswith(b"<"):
+        if data.removeprefix(UTF8_BOM).lstrip().startswith(b"<"):
             return unbake_svg(data)
-        return json.loads(data.decode("utf-8"))
+        return json.loads(data.decode("utf-8-sig"))
     except BakingError as error:
         raise UnusableInput(f"{path}: {error}") from error
-    except (UnicodeDecodeError, ValueError) as error:
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise UnusableInput(f"{path}: neither JSON nor a baked PNG/SVG ({error})") from error
 
 

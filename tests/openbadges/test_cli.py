@@ -116,6 +116,7 @@ def test_tampered_credential_exits_1(workdir, key_file, capsys):
         (b"\x89PNG\r\n\x1a\n garbage", "PNG"),
         (b"<svg", "SVG"),
         (b"\xff\xfe\x00", "neither JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "neither JSON"),
     ],
 )
 def test_unusable_files_exit_2(workdir, capsys, content, message):
@@ -144,7 +145,8 @@ def test_bake_unbake_and_verify_baked_images(workdir, key_file, capsys):
     (workdir / "badge.png").write_bytes(tiny_png())
     (workdir / "badge.svg").write_text(SVG, encoding="utf-8")
     did_doc = did_document_file(workdir, key_file)
-    for image in ("badge.png", "badge.svg"):
+    (workdir / "bom.svg").write_bytes(b"\xef\xbb\xbf" + SVG.encode())
+    for image in ("badge.png", "badge.svg", "bom.svg"):
         baked = f"baked-{image}"
         assert main(["bake", image, signed, "--out", baked]) == 0
         assert verify_main([baked, "--did-doc", did_doc, "--now", NOW]) == 0
