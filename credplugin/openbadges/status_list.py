@@ -120,8 +120,10 @@ class StatusList:
             bits = inflater.decompress(compressed, MAXIMUM_LENGTH // 8 + 1)
         except (MultibaseError, zlib.error) as error:
             raise StatusListError(f"encodedList is not GZIP base64url: {error}") from error
-        if len(bits) > MAXIMUM_LENGTH // 8 or not inflater.eof:
+        if len(bits) > MAXIMUM_LENGTH // 8:
             raise StatusListError("encodedList is larger than any status list we accept")
+        if not inflater.eof:
+            raise StatusListError("encodedList is truncated")
         return cls(len(bits) * 8, bits)
 
 

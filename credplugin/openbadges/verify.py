@@ -6,6 +6,7 @@ documents and status list credentials come from the ``resolve`` callable the cal
 (the CLI reads them from files, the Django side from its own database).
 """
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -13,7 +14,7 @@ import attr
 
 from credplugin.openbadges.did import DID_WEB_PREFIX, assertion_method, did_key_document
 from credplugin.openbadges.keys import DID_KEY_PREFIX, public_key_from_multibase
-from credplugin.openbadges.loader import CREDENTIALS_V2_CONTEXT, OPEN_BADGES_V3_CONTEXT
+from credplugin.openbadges.loader import CREDENTIALS_V2_CONTEXT
 from credplugin.openbadges.proof import (
     PROOF_PURPOSE,
     XSD_DATETIME,
@@ -26,6 +27,10 @@ from credplugin.openbadges.status_list import BitstringStatusListEntry, StatusLi
 
 Resolver = Callable[[str], dict]
 CREDENTIAL_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
+# Any OB 3.0.x context, as the 1EdTech schema allows; only shipped ones can be canonicalized.
+OPEN_BADGES_CONTEXT = re.compile(
+    r"^https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\.\d\.\d)*\.json$"
+)
 CHECK_NAMES = ("structure", "proof", "issuer", "proof_purpose", "validity", "status")
 
 
@@ -134,8 +139,8 @@ def _check_structure(document: dict) -> str:
     context = document.get("@context")
     if not isinstance(context, list) or not context or context[0] != CREDENTIALS_V2_CONTEXT:
         raise CheckFailed(f"@context must be a list starting with {CREDENTIALS_V2_CONTEXT}")
-    if OPEN_BADGES_V3_CONTEXT not in context:
-        raise CheckFailed(f"@context must include {OPEN_BADGES_V3_CONTEXT}")
+    if not any(isinstance(url, str) and OPEN_BADGES_CONTEXT.match(url) for url in context):
+        raise CheckFailed("@context must include an Open Badges 3.0 context")
     types = document.get("type")
     if not isinstance(types, list) or "VerifiableCredential" not in types:
         raise CheckFailed("type must be a list including VerifiableCredential")

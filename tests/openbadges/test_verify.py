@@ -209,6 +209,7 @@ def test_garbage_gives_a_failed_report(document):
     [
         (lambda d: d.update(type=["VerifiableCredential"]), "OpenBadgeCredential"),
         (lambda d: d["@context"].reverse(), "@context"),
+        (lambda d: d["@context"].pop(1), "Open Badges 3.0 context"),
         (lambda d: d["credentialSubject"].pop("achievement"), "achievement"),
         (lambda d: d["credentialSubject"]["achievement"].pop("criteria"), "criteria"),
         (lambda d: d["credentialSubject"].pop("identifier"), "identifier"),
@@ -226,3 +227,13 @@ def test_unsigned_fields_with_undefined_terms_fail_cleanly(did_key_key):
     document["favouriteColour"] = "blue"
     report = verify_credential(document, now=builders.DURING)
     assert "favouriteColour" in report.check("proof").reason
+
+
+def test_earlier_open_badges_contexts_are_understood(did_key_key):
+    badge = builders.achievement(in_language=None)  # a term 3.0.2 does not define yet
+    document = builders.credential(
+        did_key_key.controller, achievement=badge, awarded_date=None
+    ).to_json()
+    document["@context"][1] = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json"
+    report = verify_credential(sign_credential(document, did_key_key), now=builders.DURING)
+    assert report.verified, report.to_json()
