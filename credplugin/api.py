@@ -5,6 +5,7 @@ credplugin models. Bad input raises ``InvalidInput`` (a ``ValueError``) or ``Not
 ``LookupError``) with a readable sentence, and nothing is changed.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -191,7 +192,7 @@ def retry_issuance(request_uuid):
     """Queue a failed or waiting issuance request again (after the operator fixed the cause)."""
     try:
         request = IssuanceRequest.objects.get(uuid=request_uuid)
-    except (IssuanceRequest.DoesNotExist, ValueError, TypeError) as error:
+    except (IssuanceRequest.DoesNotExist, ValueError, TypeError, ValidationError) as error:
         raise NotFound(f"No issuance request has the uuid {request_uuid!r}.") from error
     if request.status == IssuanceRequest.Status.ISSUED:
         raise InvalidTransition(f"Issuance request {request_uuid} was already issued.")

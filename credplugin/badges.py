@@ -6,6 +6,7 @@ status list and re-signs that list in one transaction; ``BADGE_REVOKED`` is sent
 
 import logging
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,7 +24,7 @@ FAILING_REASON = "The learner no longer passes the course."
 def get(badge_uuid):
     try:
         return IssuedBadge.objects.select_related("badge_class").get(uuid=badge_uuid)
-    except (IssuedBadge.DoesNotExist, ValueError, TypeError) as error:
+    except (IssuedBadge.DoesNotExist, ValueError, TypeError, ValidationError) as error:
         raise NotFound(f"No issued badge has the uuid {badge_uuid!r}.") from error
 
 

@@ -67,21 +67,53 @@ def check_email_backend(app_configs, **kwargs):
 
 @register(Tags.database)
 def check_signing_key(app_configs, **kwargs):
-    """Without an active key, awards wait (safely) in the outbox until an operator adds one."""
-    from credplugin.models import IssuerKey  # noqa: PLC0415  (apps must be ready)
+    """Without a usable key, awards wait (safely) in the outbox until an operator adds one."""
+    from credplugin import identity, keys  # noqa: PLC0415  (apps must be ready)
+    from credplugin.exceptions import CredPluginError  # noqa: PLC0415
 
-    if credplugin_settings.SIGNING_KEY_PEM_FILE or credplugin_settings.SIGNING_KEY_ENV_VAR:
-        return []
     try:
-        has_key = IssuerKey.objects.filter(active=True).exists()
+        did = identity.issuer_did()
+    except CredPluginError as error:
+        return [Error(str(error), id="credplugin.E004")]
+    try:
+        key_row, signing_key = keys.active_signing_key(did)
+    except keys.KeyUnavailable as unavailable:
+        return [
+            Warning(
+                f"Badges cannot be signed: {unavailable}",
+                hint="Awarded badges wait until a key is usable; then run credplugin_sweep.",
+                id="credplugin.W001",
+            )
+        ]
     except DatabaseError:
         return []
-    if has_key:
+    if did.startswith("did:key:") and did != f"did:key:{signing_key.public_key_multibase}":
+        return [
+            Error(
+                "CREDPLUGIN_ISSUER_DID is a did:key of another key than the active signing key, "
+                "so no badge would verify.",
+                hint=f"Set CREDPLUGIN_ISSUER_DID to did:key:{key_row.public_key_multibase}.",
+                id="credplugin.E005",
+            )
+        ]
+    return []
+
+
+@register(Tags.database)
+def check_failed_issuance(app_configs, **kwargs):
+    """Failed requests need a person: they are never retried on their own."""
+    from credplugin.models import IssuanceRequest  # noqa: PLC0415
+
+    try:
+        failed = IssuanceRequest.objects.filter(status=IssuanceRequest.Status.FAILED).count()
+    except DatabaseError:
+        return []
+    if not failed:
         return []
     return [
         Warning(
-            "There is no active signing key: awarded badges wait until one exists.",
-            hint="Run: manage.py credplugin_keys generate",
-            id="credplugin.W001",
+            f"{failed} badge issuance request(s) failed.",
+            hint="Read each reason in the admin (Issuance requests), fix it, then retry them.",
+            id="credplugin.W004",
         )
     ]

@@ -9,6 +9,7 @@ import hashlib
 import json
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -176,5 +177,5 @@ def requirements_met(badge_class, user_id):
 def badge_class_by_uuid(badge_uuid):
     try:
         return BadgeClass.objects.get(uuid=badge_uuid)
-    except (BadgeClass.DoesNotExist, ValueError, TypeError) as error:
+    except (BadgeClass.DoesNotExist, ValueError, TypeError, ValidationError) as error:
         raise NotFound(f"No badge class has the uuid {badge_uuid!r}.") from error

@@ -1,0 +1,77 @@
+"""Celery tasks: retry only transient errors, with backoff; mark the rest failed, readably."""
+
+from unittest import mock
+
+import pytest
+from celery.exceptions import Retry
+from django.db import OperationalError
+from django.test import override_settings
+
+from credplugin import issuance, tasks
+from credplugin.models import IssuanceRequest, IssuedBadge
+from tests.factories import (
+    BadgeRequirementFactory,
+    IssuerKeyFactory,
+    learner_meeting,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def request_row():
+    IssuerKeyFactory()
+    requirement = BadgeRequirementFactory()
+    user = learner_meeting(requirement)
+    return IssuanceRequest.objects.create(user=user, badge_class=requirement.badge_class)
+
+
+def test_tasks_are_late_acked_requeued_on_worker_loss_and_route_nowhere():
+    for task in (tasks.issue_badge_task, tasks.evaluate_learner_task):
+        assert task.acks_late and task.reject_on_worker_lost
+        assert getattr(task, "queue", None) is None
+    assert tasks.issue_badge_task.name == "credplugin.tasks.issue_badge_task"
+    assert tasks.sweep_issuance_requests_task.name == (
+        "credplugin.tasks.sweep_issuance_requests_task"
+    )
+
+
+def test_the_task_issues_the_badge(request_row):
+    tasks.issue_badge_task.delay(request_row.pk)
+    assert IssuedBadge.objects.get().request == request_row
+
+
+def test_a_transient_error_is_retried_with_backoff(request_row):
+    with (
+        mock.patch.object(issuance, "issue_request", side_effect=OperationalError("gone away")),
+        mock.patch.object(tasks.issue_badge_task, "retry", side_effect=Retry()) as retry,
+        pytest.raises(Retry),
+    ):
+        tasks.issue_badge_task.run(request_row.pk)
+    assert 2.5 <= retry.call_args.kwargs["countdown"] <= 7.5
+    request_row.refresh_from_db()
+    assert request_row.status == IssuanceRequest.Status.PENDING
+
+
+@override_settings(CREDPLUGIN_TASK_MAX_RETRIES=0)
+def test_after_the_last_retry_the_request_stays_pending_for_the_sweeper(request_row, caplog):
+    with mock.patch.object(issuance, "issue_request", side_effect=OperationalError("down")):
+        tasks.issue_badge_task.run(request_row.pk)
+    request_row.refresh_from_db()
+    assert request_row.status == IssuanceRequest.Status.PENDING
+    assert "sweeper will pick it up" in caplog.text
+
+
+def test_an_unexpected_error_marks_the_request_failed_with_its_reason(request_row):
+    with mock.patch.object(issuance, "issue_request", side_effect=KeyError("criteria")):
+        tasks.issue_badge_task.delay(request_row.pk)
+    request_row.refresh_from_db()
+    assert request_row.status == IssuanceRequest.Status.FAILED
+    assert "KeyError" in request_row.reason and "criteria" in request_row.reason
+
+
+def test_backoff_grows_is_capped_and_jittered():
+    samples = [tasks.backoff_seconds(n) for n in range(12) for _ in range(20)]
+    assert min(samples) >= 2.5 and max(samples) <= 900
+    assert len({round(s, 3) for s in samples}) > 100
+    assert tasks.backoff_seconds(3) > 10 * 0.5 * 2
