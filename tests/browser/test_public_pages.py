@@ -1,0 +1,146 @@
+"""Headless Chromium on the public pages: verdict states, the verify page, keyboard and layout.
+
+Each test saves a screenshot under ``test-artifacts/``; the ones the docs show are copied to
+``docs/images/``. Badges come from the real pipeline, issued before the browser starts.
+"""
+
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from credplugin import api
+from tests.credplugin.views.conftest import badge_setup, earn  # noqa: F401 - fixtures
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+DOC_IMAGES = REPO_ROOT / "docs" / "images"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """A headless Chromium page (1280×900); skips when Chromium is not installed."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    # Playwright's sync API runs an event loop in this thread; the live server's database
+    # work happens in its own thread, and this test only reads rows made before the browser.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        yield context.new_page()
+        context.close()
+        chromium.close()
+
+
+def screenshot(page, name, *, publish=False):
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    if publish:
+        DOC_IMAGES.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, DOC_IMAGES / path.name)
+    return path
+
+
+def open_badge(page, live_server, badge):
+    url = live_server.url + reverse("credplugin:badge-page", args=[badge.uuid])
+    response = page.goto(url)
+    assert response.status == 200
+    return response
+
+
+def verdict_text(page):
+    return page.locator("#verdict-heading").inner_text()
+
+
+def assert_accessible_basics(page):
+    """What a page must have for WCAG 2.1 AA that a script can see for certain."""
+    assert page.locator("html").get_attribute("lang")
+    assert page.locator("h1").count() == 1
+    levels = page.eval_on_selector_all(
+        "main h1, main h2, main h3", "els => els.map(e => Number(e.tagName[1]))"
+    )
+    assert levels[0] == 1
+    assert all(later - earlier <= 1 for earlier, later in zip(levels, levels[1:], strict=False))
+    assert page.eval_on_selector_all("img", "els => els.filter(e => !e.alt).length") == 0
+
+
+def test_verified_badge_page(live_server, earn, browser):  # noqa: F811
+    badge = earn(first_name="Grace", last_name="Hopper")
+    api.set_badge_visibility(str(badge.uuid), user_id=badge.user_id, show_name=True)
+    open_badge(browser, live_server, badge)
+    assert "Verified" in verdict_text(browser)
+    assert browser.locator("text=Grace Hopper").count() == 1
+    assert browser.get_by_alt_text("QR code linking to this badge page").is_visible()
+    assert_accessible_basics(browser)
+    screenshot(browser, "badge-page-verified", publish=True)
+
+
+def test_expired_badge_page(live_server, earn, browser):  # noqa: F811
+    badge = earn(issued_at=timezone.now() - timedelta(days=365 * 3))
+    open_badge(browser, live_server, badge)
+    assert "Expired" in verdict_text(browser)
+    screenshot(browser, "badge-page-expired", publish=True)
+
+
+def test_revoked_badge_page(live_server, earn, browser):  # noqa: F811
+    badge = earn()
+    api.revoke_badge(
+        str(badge.uuid), reason="The project was not the learner's own.", actor_id=None
+    )
+    open_badge(browser, live_server, badge)
+    assert "Revoked" in verdict_text(browser)
+    assert browser.locator("text=The project was not the learner's own.").is_visible()
+    screenshot(browser, "badge-page-revoked", publish=True)
+
+
+def test_badge_page_on_a_phone(live_server, earn, browser):  # noqa: F811
+    badge = earn()
+    browser.set_viewport_size({"width": 390, "height": 844})
+    open_badge(browser, live_server, badge)
+    scroll_width = browser.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= 390, "the page scrolls sideways on a phone"
+    screenshot(browser, "badge-page-phone", publish=True)
+
+
+def test_keyboard_reaches_skip_link_first_with_a_visible_focus(live_server, earn, browser):  # noqa: F811
+    open_badge(browser, live_server, earn())
+    browser.keyboard.press("Tab")
+    focused = browser.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    outline = browser.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+
+
+def test_verify_page_reports_an_uploaded_png(live_server, earn, browser, tmp_path):  # noqa: F811
+    badge = earn()
+    browser.goto(live_server.url + reverse("credplugin:badge-page", args=[badge.uuid]))
+    with browser.expect_download() as download:
+        browser.get_by_text("Badge image with credential (PNG)").click()
+    png = tmp_path / "badge.png"
+    download.value.save_as(png)
+    browser.goto(live_server.url + reverse("credplugin:verify-page"))
+    assert_accessible_basics(browser)
+    browser.set_input_files("input[type=file]", str(png))
+    browser.get_by_role("button", name="Verify").click()
+    assert "Verified" in verdict_text(browser)
+    browser.locator("details.credplugin-checks summary").click()
+    screenshot(browser, "verify-page-report", publish=True)
+
+
+def test_verify_page_explains_bad_input(live_server, browser):
+    browser.goto(live_server.url + reverse("credplugin:verify-page"))
+    browser.fill("textarea", "{this is not json")
+    browser.get_by_role("button", name="Verify").click()
+    assert "not valid JSON" in browser.get_by_role("alert").inner_text()
+    screenshot(browser, "verify-page-error")
