@@ -60,6 +60,7 @@ setup(
         "lms.djangoapp": ["credplugin = credplugin.apps:CredPluginConfig"],
         "cms.djangoapp": ["credplugin = credplugin.apps:CredPluginConfig"],
         "console_scripts": ["credplugin-verify = credplugin.openbadges.cli:verify_main"],
+        "xblock.v1": ["credplugin_assessment = xblocks.assessment.block:AssessmentBlock"],
     },
     classifiers=[
         "Framework :: Django",

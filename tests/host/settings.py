@@ -50,6 +50,7 @@ PLATFORM_APPS = [
     "django.contrib.sites",
     "rest_framework",
     "submissions",
+    "workbench",  # the XBlock SDK workbench: the assessment block's scenarios, demo, browser tests
     "tests.host.apps.HostPlatformConfig",
 ]
 INSTALLED_APPS = PLATFORM_APPS + get_plugin_apps(PROJECT_TYPE)
@@ -144,6 +145,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"credplugin": {"handlers": ["console"], "level": "INFO"}},
 }
+
+# The XBlock SDK workbench (served under /workbench/). It has no authentication: a workbench
+# user id whose name starts with "staff" acts as course staff (xblocks/assessment/identity.py).
+WORKBENCH = {"reset_state_on_restart": False, "services": {}}
+EXCLUDED_XBLOCKS = []
 
 _SETTINGS_TYPE = os.environ.get("CREDPLUGIN_HOST_SETTINGS_TYPE", "common")
 add_plugins(__name__, PROJECT_TYPE, "common")

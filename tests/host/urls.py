@@ -2,8 +2,20 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from edx_django_utils.plugins import get_plugin_url_patterns
 
 urlpatterns = [path("admin/", admin.site.urls)]
 urlpatterns.extend(get_plugin_url_patterns(settings.PROJECT_TYPE))
+
+
+def _workbench_patterns():
+    """The XBlock SDK workbench's views, without its own admin and static-file routes."""
+    from workbench import urls as workbench_urls  # noqa: PLC0415  (imports its views lazily)
+
+    wanted = {"workbench_index", "scenario", "workbench_show_scenario", "handler"}
+    wanted |= {"unauth_handler", "package_resource", "reset_state", "javascript-catalog"}
+    return [p for p in workbench_urls.urlpatterns if getattr(p, "name", None) in wanted]
+
+
+urlpatterns.append(path("workbench/", include(_workbench_patterns())))

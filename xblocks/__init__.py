@@ -1,0 +1,1 @@
+"""XBlocks that credplugin ships; they talk to the plugin only through ``credplugin.api``."""

@@ -1,0 +1,270 @@
+"""Learner handlers: draft, evidence files, scenario answers, self-assessment and submission.
+
+Each handler checks everything first and changes fields only once all checks pass, so a 400
+leaves the learner's state exactly as it was.
+"""
+
+from webob import Response
+from xblock.core import XBlock
+
+from . import ethics, evidence, review
+from .errors import InvalidInput, NotAllowed, NotFound, _
+from .http import error_response, json_endpoint, json_response
+from .plugin import api as credplugin_api
+from .rubric import judge
+from .views import Views
+
+EDITABLE = (review.DRAFT, review.REVISION_REQUESTED)
+UPLOAD_OVERHEAD_BYTES = 64 * 1024
+MAX_DRAFT_BYTES = 512 * 1024
+
+
+class LearnerHandlersMixin:
+    """Handlers a learner calls on their own work; nobody can reach another learner's here."""
+
+    def learner_status(self, actor):
+        """``(submission, latest review event, status)`` for ``actor`` in this block."""
+        if not actor.student_id:
+            return None, None, review.DRAFT
+        submission = review.latest_submission(self.course_key(), self.usage_key(), actor.student_id)
+        event = None
+        if submission:
+            found = review.events(self.course_key(), self.usage_key(), actor.student_id)
+            event = review.latest_event_for(submission["uuid"], found)
+        return submission, event, review.status_of(submission, event)
+
+    def _editable_actor(self):
+        actor = self.actor()
+        if not actor.student_id:
+            raise NotAllowed(_("Sign in to work on this assessment."))
+        _submission, _event, status = self.learner_status(actor)
+        if status not in EDITABLE:
+            raise InvalidInput(
+                _("Your work is submitted; you can change it again if a revision is requested.")
+            )
+        return actor
+
+    def _learner_answer(self, message):
+        actor = self.actor()
+        return {"html": Views(self).learner_html(actor), "message": self.gettext(message)}
+
+    @json_endpoint()
+    def learner_state(self, data):
+        return self._learner_answer(_("Up to date."))
+
+    @json_endpoint(max_bytes=MAX_DRAFT_BYTES)
+    def save_draft(self, data):
+        """Keep what the learner typed (no word limits yet: those apply on submit)."""
+        self._editable_actor()
+        draft = {
+            "text": evidence.clean_text(
+                data.get("text"), label="Answer", min_words=0, max_words=0, required=False
+            ),
+            "links": evidence.clean_links(data.get("links"), max_links=self.max_links),
+            "reflection": evidence.clean_text(
+                data.get("reflection"), label="Reflection", min_words=0, max_words=0, required=False
+            ),
+        }
+        self_assessment = data.get("self_assessment") or {}
+        if not isinstance(self_assessment, dict) or not all(
+            isinstance(key, str) and isinstance(value, str) and len(key) + len(value) < 200
+            for key, value in self_assessment.items()
+        ):
+            raise InvalidInput(_("The self-assessment must pair criteria with levels."))
+        if len(self_assessment) > len(self.current_rubric()["criteria"]):
+            raise InvalidInput(_("The self-assessment names more criteria than the rubric has."))
+        draft["self_assessment"] = self_assessment
+        self.draft = draft
+        return {"message": self.gettext("Draft saved.")}
+
+    @XBlock.handler
+    def upload_file(self, request, suffix=""):
+        """Accept one file (multipart field ``file``), checked by type, content, size and count."""
+        try:
+            actor = self._editable_actor()
+            if not self.project_enabled or not self.max_files:
+                raise InvalidInput(_("This assessment does not take files."))
+            limit = self.max_file_size_mb * 1024 * 1024
+            if request.method != "POST":
+                raise InvalidInput(_("Send this request with POST."))
+            if (request.content_length or 0) > limit + UPLOAD_OVERHEAD_BYTES:
+                raise InvalidInput(
+                    _("The file is larger than {limit} MB."), limit=self.max_file_size_mb
+                )
+            if len(self.draft_files) >= self.max_files:
+                raise InvalidInput(_("You can attach at most {limit} files."), limit=self.max_files)
+            upload = request.POST.get("file")
+            if upload is None or not hasattr(upload, "file"):
+                raise InvalidInput(_("Choose a file to upload."))
+            content = upload.file.read(limit + 1)
+            extension, mime_type = evidence.check_file(
+                upload.filename,
+                content,
+                allowed_types=self.allowed_file_types,
+                max_size_mb=self.max_file_size_mb,
+            )
+        except (InvalidInput, NotAllowed) as error:
+            return error_response(self, error)
+        stored = evidence.store_file(
+            upload.filename,
+            content,
+            extension=extension,
+            mime_type=mime_type,
+            folder=evidence.folder_for(self.usage_key(), actor.student_id),
+        )
+        self.draft_files = [*self.draft_files, stored]
+        return json_response(self._learner_answer(_("File attached.")))
+
+    @json_endpoint()
+    def remove_file(self, data):
+        self._editable_actor()
+        file_id = data.get("file_id")
+        remaining = [item for item in self.draft_files if item["id"] != file_id]
+        if len(remaining) == len(self.draft_files):
+            raise NotFound(_("That file is not attached."))
+        removed = next(item for item in self.draft_files if item["id"] == file_id)
+        if not self._file_in_submissions(removed["path"]):
+            evidence.delete_file(removed["path"])
+        self.draft_files = remaining
+        return self._learner_answer(_("File removed."))
+
+    def _file_in_submissions(self, path):
+        actor = self.actor()
+        submission = review.latest_submission(self.course_key(), self.usage_key(), actor.student_id)
+        return bool(submission) and any(
+            item["path"] == path for item in submission["answer"].get("files", [])
+        )
+
+    @XBlock.handler
+    def download_file(self, request, suffix=""):
+        """Serve a file to its learner or to course staff; everyone else gets a 403."""
+        try:
+            found = self._find_file(
+                self.actor(), request.GET.get("submission", ""), request.GET.get("file", "")
+            )
+        except (NotAllowed, NotFound) as error:
+            return error_response(self, error)
+        response = Response(body=evidence.read_file(found["path"]), content_type=found["mime_type"])
+        response.headers["Content-Disposition"] = f'attachment; filename="{found["name"]}"'
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+    def _find_file(self, actor, submission_uuid, file_id):
+        if not submission_uuid:
+            files = self.draft_files if actor.student_id else []
+        else:
+            found = self.submission_in_block(submission_uuid)
+            if not actor.is_staff and found["student_item"]["student_id"] != actor.student_id:
+                raise NotAllowed(_("Only the learner and course staff may open this work."))
+            files = found["answer"].get("files", [])
+        for item in files:
+            if item["id"] == file_id:
+                return item
+        raise NotFound(_("That file does not exist."))
+
+    def submission_in_block(self, submission_uuid):
+        """A submission made in THIS block, else ``NotFound`` (never another block's work)."""
+        found = review.get_submission(submission_uuid)
+        if (
+            not found
+            or found["student_item"]["item_id"] != str(self.usage_key())
+            or found["student_item"]["item_type"] != review.ITEM_TYPE
+        ):
+            raise NotFound(_("That submission does not exist."))
+        return found
+
+    @json_endpoint()
+    def answer_scenario(self, data):
+        """Score one attempt; the answer reveals only what the learner has earned to see."""
+        self._editable_actor()
+        scenario = next(
+            (s for s in self.active_scenarios() if s["id"] == data.get("scenario_id")), None
+        )
+        if scenario is None:
+            raise NotFound(_("That scenario does not exist."))
+        progress = ethics.answer(
+            scenario, self.scenario_progress.get(scenario["id"]), data.get("selected")
+        )
+        self.scenario_progress = {**self.scenario_progress, scenario["id"]: progress}
+        if progress["correct"]:
+            message = _("Correct.")
+        elif ethics.is_finished(scenario, progress):
+            message = _("Not quite. The explanation is shown below.")
+        else:
+            message = _("Not quite. Read the feedback and try again.")
+        return {
+            **self._learner_answer(message),
+            "scenario": ethics.public_scenario(scenario, progress),
+        }
+
+    @json_endpoint(max_bytes=MAX_DRAFT_BYTES)
+    def submit_work(self, data):
+        """File the learner's work in edx-submissions for a mentor to review."""
+        actor = self._editable_actor()
+        answer = {"learner_user_id": actor.user_id, "files": [], "links": [], "text": ""}
+        if self.project_enabled:
+            answer.update(self._clean_project_evidence(data))
+        if self.ethics_enabled:
+            answer.update(self._clean_ethics_evidence(data))
+        if self.self_assessment_enabled and self.project_enabled:
+            levels = judge(self.rubric, data.get("self_assessment"))
+            answer["self_assessment"] = {item["criterion_id"]: item["level_id"] for item in levels}
+        current = self.current_rubric()
+        answer.update(
+            rubric=current,
+            rubric_hash=credplugin_api().snapshot_rubric(current),
+            pass_rule=dict(self.pass_rule),
+            assessment_methods=self.assessment_methods(),
+        )
+        review.submit(self.course_key(), self.usage_key(), actor.student_id, answer)
+        self.draft = {
+            "text": answer["text"],
+            "links": answer["links"],
+            "reflection": answer.get("reflection", ""),
+            "self_assessment": answer.get("self_assessment", {}),
+        }
+        return self._learner_answer(_("Submitted. A mentor will review your work."))
+
+    def _clean_project_evidence(self, data):
+        text = ""
+        if self.text_enabled:
+            text = evidence.clean_text(
+                data.get("text"),
+                label="Your answer",
+                min_words=self.text_min_words,
+                max_words=self.text_max_words,
+                required=True,
+            )
+        links = evidence.clean_links(data.get("links"), max_links=self.max_links)
+        if not (text.strip() or links or self.draft_files):
+            raise InvalidInput(_("Add your work: write an answer, give a link or attach a file."))
+        return {"text": text, "links": links, "files": list(self.draft_files)}
+
+    def _clean_ethics_evidence(self, data):
+        unanswered = [
+            s["question"]
+            for s in self.active_scenarios()
+            if not (self.scenario_progress.get(s["id"]) or {}).get("attempts")
+        ]
+        if unanswered:
+            raise InvalidInput(_("Answer every scenario before you submit."))
+        reflection = evidence.clean_text(
+            data.get("reflection"),
+            label="Your ethical-impact assessment",
+            min_words=self.reflection_min_words,
+            max_words=self.reflection_max_words,
+            required=True,
+        )
+        if not reflection.strip():
+            raise InvalidInput(_("Write your ethical-impact assessment before you submit."))
+        earned, possible = ethics.score(self.active_scenarios(), self.scenario_progress)
+        return {
+            "reflection": reflection,
+            "scenarios": {
+                "earned": earned,
+                "possible": possible,
+                "percent": ethics.percent(earned, possible),
+                "progress": dict(self.scenario_progress),
+            },
+        }

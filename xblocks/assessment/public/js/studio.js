@@ -1,0 +1,118 @@
+/* The author's editor: fill the form from the block's values, send them to studio_submit, and
+ * show the server's validation message (it names the exact criterion, level or scenario). */
+function CredpluginAssessmentStudio(runtime, element, initArgs) {
+    'use strict';
+    var host = element.jquery ? element[0] : element;
+    var root = host.querySelector('.cpa-studio');
+    var form = root.querySelector('.cpa-studio-form');
+    var errors = root.querySelector('.cpa-studio-errors');
+    var live = root.querySelector('.cpa-live');
+    var values = JSON.parse(JSON.stringify(initArgs.values || {}));
+
+    function csrfToken() {
+        var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+        return match ? decodeURIComponent(match[1]) : '';
+    }
+
+    function read(path) {
+        return path.split('.').reduce(function (value, key) {
+            return value === undefined || value === null ? undefined : value[key];
+        }, values);
+    }
+
+    function write(target, path, value) {
+        var keys = path.split('.');
+        var last = keys.pop();
+        keys.forEach(function (key) {
+            if (typeof target[key] !== 'object' || target[key] === null) { target[key] = {}; }
+            target = target[key];
+        });
+        target[last] = value;
+    }
+
+    function fill() {
+        form.querySelectorAll('[data-field]').forEach(function (input) {
+            var value = read(input.dataset.field);
+            var type = input.dataset.type;
+            if (type === 'bool') { input.checked = !!value; return; }
+            if (type === 'json') { input.value = value && Object.keys(value).length ? JSON.stringify(value, null, 2) : ''; return; }
+            if (type === 'lines') { input.value = (value || []).join('\n'); return; }
+            if (type === 'csv') { input.value = (value || []).join(', '); return; }
+            input.value = value === null || value === undefined ? '' : value;
+        });
+    }
+
+    function collect() {
+        var collected = JSON.parse(JSON.stringify(values));
+        var problem = null;
+        form.querySelectorAll('[data-field]').forEach(function (input) {
+            var type = input.dataset.type;
+            var value = input.value;
+            if (type === 'bool') { value = input.checked; }
+            else if (type === 'int' || type === 'number') { value = value.trim() === '' ? null : Number(value); }
+            else if (type === 'lines') { value = value.split('\n').map(function (line) { return line.trim(); }).filter(Boolean); }
+            else if (type === 'csv') { value = value.split(',').map(function (item) { return item.trim(); }).filter(Boolean); }
+            else if (type === 'json') {
+                if (!value.trim()) { value = input.dataset.field === 'scenarios' ? [] : {}; }
+                else {
+                    try { value = JSON.parse(value); }
+                    catch (error) { problem = problem || {input: input, message: error.message}; }
+                }
+            }
+            write(collected, input.dataset.field, value);
+        });
+        return {values: collected, problem: problem};
+    }
+
+    function showError(message, input) {
+        errors.textContent = message;
+        (input || errors).focus();
+    }
+
+    function post(url, body) {
+        return fetch(url, {
+            method: 'POST', credentials: 'same-origin',
+            headers: {'Content-Type': 'application/json', 'X-CSRFToken': csrfToken()},
+            body: JSON.stringify(body)
+        }).then(function (response) {
+            return response.json().then(function (data) { return {ok: response.ok, data: data}; });
+        });
+    }
+
+    form.addEventListener('submit', function (event) {
+        event.preventDefault();
+        errors.textContent = '';
+        var collected = collect();
+        if (collected.problem) {
+            var label = form.querySelector('label[for="' + collected.problem.input.id + '"]');
+            showError((label ? label.textContent + ': ' : '') + collected.problem.message, collected.problem.input);
+            return;
+        }
+        if (runtime.notify) { runtime.notify('save', {state: 'start'}); }
+        post(root.dataset.submitUrl, {values: collected.values}).then(function (answer) {
+            if (!answer.ok) {
+                showError(answer.data.error);
+                if (runtime.notify) { runtime.notify('error', {title: 'Error', message: answer.data.error}); }
+                return;
+            }
+            values = collected.values;
+            live.textContent = answer.data.message;
+            if (runtime.notify) { runtime.notify('save', {state: 'end'}); }
+        });
+    });
+
+    root.querySelector('.cpa-load-template').addEventListener('click', function () {
+        post(root.dataset.templateUrl, {name: 'ethics_hiring_bias'}).then(function (answer) {
+            if (!answer.ok) { showError(answer.data.error); return; }
+            values = answer.data.values;
+            fill();
+            form.querySelector('[data-field="display_name"]').focus();
+        });
+    });
+
+    root.querySelector('.cpa-cancel').addEventListener('click', function () {
+        if (runtime.notify) { runtime.notify('cancel', {}); }
+    });
+
+    fill();
+}

@@ -1,0 +1,145 @@
+"""The review workflow, kept in edx-submissions so the LMS gradebook hears every score.
+
+A learner's work is a submission of item type ``credplugin_assessment`` (student item: the
+anonymous student id, the course key, the block's usage key) — exactly the student item the
+LMS grades app resolves when ``set_score`` fires its ``score_set`` signal, so a mentor's grade
+for another learner reaches the gradebook as edx-ora2's staff grades do.
+
+Mentor decisions are kept beside it as append-only submissions of item type
+``credplugin_assessment_review`` for the same learner, under an item id derived from the usage
+key (edx-submissions allows one student item per course, learner and item id). A mentor cannot
+write another learner's XBlock user state, the plugin may not add tables for its XBlock, and an
+append-only log keeps every judgement (who, when, which rubric) the way ORA keeps its
+assessments. The newest event for the learner's newest submission decides the status.
+"""
+
+import hashlib
+import uuid
+
+
+def _submissions():
+    """edx-submissions' API, imported on first use (it needs Django's settings loaded)."""
+    from submissions import api  # noqa: PLC0415
+
+    return api
+
+
+ITEM_TYPE = "credplugin_assessment"
+REVIEW_ITEM_TYPE = "credplugin_assessment_review"
+
+DRAFT = "draft"
+SUBMITTED = "submitted"
+IN_REVIEW = "in_review"
+GRADED = "graded"
+REVISION_REQUESTED = "revision_requested"
+STATUSES = (DRAFT, SUBMITTED, IN_REVIEW, GRADED, REVISION_REQUESTED)
+QUEUE_STATUSES = (SUBMITTED, IN_REVIEW, GRADED, REVISION_REQUESTED)
+
+
+def review_item_id(usage_key):
+    """The review log's own item id: edx-submissions allows one item per (course, learner, id)."""
+    return "credplugin-review:" + hashlib.sha256(str(usage_key).encode()).hexdigest()[:40]
+
+
+def student_item(course_key, usage_key, student_id, item_type=ITEM_TYPE):
+    item_id = str(usage_key) if item_type == ITEM_TYPE else review_item_id(usage_key)
+    return {
+        "student_id": student_id,
+        "course_id": str(course_key),
+        "item_id": item_id,
+        "item_type": item_type,
+    }
+
+
+def submit(course_key, usage_key, student_id, answer):
+    """File the learner's work; returns the submission dict (with its ``uuid``)."""
+    return _submissions().create_submission(student_item(course_key, usage_key, student_id), answer)
+
+
+def latest_submission(course_key, usage_key, student_id):
+    found = _submissions().get_submissions(student_item(course_key, usage_key, student_id), 1)
+    return found[0] if found else None
+
+
+def get_submission(submission_uuid):
+    """The submission and its student id; None when the uuid is unknown or malformed."""
+    try:
+        uuid.UUID(str(submission_uuid))
+    except ValueError:
+        return None
+    try:
+        found = _submissions().get_submission_and_student(str(submission_uuid))
+    except (_submissions().SubmissionNotFoundError, _submissions().SubmissionRequestError):
+        return None
+    return found
+
+
+def events(course_key, usage_key, student_id):
+    """Every mentor decision about this learner's work in this block, newest first."""
+    item = student_item(course_key, usage_key, student_id, REVIEW_ITEM_TYPE)
+    return [found["answer"] for found in _submissions().get_submissions(item)]
+
+
+def record_event(course_key, usage_key, student_id, event):
+    item = student_item(course_key, usage_key, student_id, REVIEW_ITEM_TYPE)
+    _submissions().create_submission(item, event)
+
+
+def latest_event_for(submission_uuid, event_list):
+    for event in event_list:
+        if event.get("submission_uuid") == submission_uuid:
+            return event
+    return None
+
+
+def status_of(submission, event):
+    if submission is None:
+        return DRAFT
+    if event is None:
+        return SUBMITTED
+    return event["status"]
+
+
+def queue(course_key, usage_key, status=None):
+    """The newest submission of every learner, oldest first, with its status.
+
+    ``status`` (one of ``QUEUE_STATUSES``) filters; None lists everything.
+    """
+    latest_events = {
+        found["student_id"]: found["answer"]
+        for found in _submissions().get_all_submissions(
+            str(course_key), review_item_id(usage_key), REVIEW_ITEM_TYPE, read_replica=False
+        )
+    }
+    rows = []
+    for found in _submissions().get_all_submissions(
+        str(course_key), str(usage_key), ITEM_TYPE, read_replica=False
+    ):
+        event = latest_events.get(found["student_id"])
+        if event and event.get("submission_uuid") != found["uuid"]:
+            event = None
+        row_status = status_of(found, event)
+        if status and row_status != status:
+            continue
+        rows.append(
+            {
+                "submission_uuid": found["uuid"],
+                "attempt_number": found["attempt_number"],
+                "submitted_at": found["submitted_at"],
+                "status": row_status,
+            }
+        )
+    rows.sort(key=lambda row: row["submitted_at"])
+    return rows
+
+
+def set_score(submission_uuid, points_earned, points_possible, reviewer):
+    """Record the grade on the learner's submission; the LMS regrades from the signal."""
+    _submissions().set_score(
+        submission_uuid,
+        points_earned,
+        points_possible,
+        annotation_creator=reviewer,
+        annotation_type="credplugin_mentor_review",
+        annotation_reason="Mentor review against the block's rubric",
+    )

@@ -1,0 +1,227 @@
+"""Rubrics: checking what an author wrote, and the maths of a mentor's judgement.
+
+A rubric is ``{"criteria": [{"id", "name", "description", "competency": {"name", "framework",
+"code", "url"} | None, "levels": [{"id", "name", "description", "points"}],
+"required_level"}]}`` — the shape ``credplugin.api.snapshot_rubric`` stores. Levels are ordered
+from lowest to highest; a criterion is *met* when the chosen level is at or above its required
+level.
+"""
+
+import re
+
+from .errors import InvalidInput, _
+
+MAX_CRITERIA = 20
+MAX_LEVELS = 8
+MAX_POINTS = 1000
+MAX_NAME = 200
+MAX_DESCRIPTION = 2000
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_URL = re.compile(r"^https?://[^\s<>\"]+$")
+
+
+def _text(value, label, *, required=False, max_length=MAX_NAME):
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput(_("{label} must be text."), label=label)
+    value = value.strip()
+    if required and not value:
+        raise InvalidInput(_("{label} is required."), label=label)
+    if len(value) > max_length:
+        raise InvalidInput(
+            _("{label} is too long: at most {limit} characters."), label=label, limit=max_length
+        )
+    return value
+
+
+def _identifier(value, fallback, label):
+    value = value if value not in (None, "") else fallback
+    if not isinstance(value, str) or not _ID.match(value):
+        raise InvalidInput(
+            _("{label}: the id may hold only letters, digits, - and _ (at most 64)."), label=label
+        )
+    return value
+
+
+def clean_competency(value, label):
+    """A competency alignment (name, framework, code, url), or None when left empty."""
+    if not value:
+        return None
+    if not isinstance(value, dict):
+        raise InvalidInput(_("{label}: the competency must be an object."), label=label)
+    cleaned = {
+        "name": _text(value.get("name"), label + " › " + "competency name"),
+        "framework": _text(value.get("framework"), label + " › " + "framework"),
+        "code": _text(value.get("code"), label + " › " + "code", max_length=100),
+        "url": _text(value.get("url"), label + " › " + "URL", max_length=500),
+    }
+    if not any(cleaned.values()):
+        return None
+    if not cleaned["name"]:
+        raise InvalidInput(_("{label}: a competency needs a name."), label=label)
+    if cleaned["url"] and not _URL.match(cleaned["url"]):
+        raise InvalidInput(
+            _("{label}: the competency URL must start with http:// or https://."), label=label
+        )
+    return cleaned
+
+
+def _points(value, label):
+    """Whole points: edx-submissions stores scores as integers."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(_("{label}: points must be a whole number."), label=label)
+    if not 0 <= value <= MAX_POINTS:
+        raise InvalidInput(
+            _("{label}: points must be between 0 and {limit}."), label=label, limit=MAX_POINTS
+        )
+    return value
+
+
+def clean_rubric(value, *, title):
+    """Return a normalised copy of an author's rubric, or raise ``InvalidInput`` naming the spot.
+
+    ``title`` names the rubric in messages ("Project rubric", "Reflection rubric").
+    """
+    if not isinstance(value, dict) or not isinstance(value.get("criteria"), list):
+        raise InvalidInput(_("{title} must have a list of criteria."), title=title)
+    criteria = value["criteria"]
+    if not criteria:
+        raise InvalidInput(_("{title} needs at least one criterion."), title=title)
+    if len(criteria) > MAX_CRITERIA:
+        raise InvalidInput(
+            _("{title} has too many criteria: at most {limit}."), title=title, limit=MAX_CRITERIA
+        )
+    cleaned, seen_ids = [], set()
+    for number, criterion in enumerate(criteria, start=1):
+        label = f"{title} › criterion {number}"
+        if not isinstance(criterion, dict):
+            raise InvalidInput(_("{label} must be an object."), label=label)
+        name = _text(criterion.get("name"), label + " › name", required=True)
+        label = f"{title} › criterion {number} ({name})"
+        criterion_id = _identifier(criterion.get("id"), f"criterion-{number}", label)
+        if criterion_id in seen_ids:
+            raise InvalidInput(
+                _("{label}: the id {id} is used twice."), label=label, id=criterion_id
+            )
+        seen_ids.add(criterion_id)
+        levels = _clean_levels(criterion.get("levels"), label)
+        level_ids = [level["id"] for level in levels]
+        required = criterion.get("required_level")
+        if required not in level_ids:
+            raise InvalidInput(
+                _("{label}: choose which level is required to meet this criterion."), label=label
+            )
+        cleaned.append(
+            {
+                "id": criterion_id,
+                "name": name,
+                "description": _text(
+                    criterion.get("description"),
+                    label + " › description",
+                    max_length=MAX_DESCRIPTION,
+                ),
+                "competency": clean_competency(criterion.get("competency"), label),
+                "levels": levels,
+                "required_level": required,
+            }
+        )
+    return {"criteria": cleaned}
+
+
+def _clean_levels(levels, label):
+    if not isinstance(levels, list) or len(levels) < 2:
+        raise InvalidInput(_("{label} needs at least two levels."), label=label)
+    if len(levels) > MAX_LEVELS:
+        raise InvalidInput(
+            _("{label} has too many levels: at most {limit}."), label=label, limit=MAX_LEVELS
+        )
+    cleaned, seen_ids, previous_points = [], set(), None
+    for number, level in enumerate(levels, start=1):
+        level_label = f"{label} › level {number}"
+        if not isinstance(level, dict):
+            raise InvalidInput(_("{label} must be an object."), label=level_label)
+        name = _text(level.get("name"), level_label + " › name", required=True)
+        level_label = f"{label} › level {number} ({name})"
+        level_id = _identifier(level.get("id"), f"level-{number}", level_label)
+        if level_id in seen_ids:
+            raise InvalidInput(
+                _("{label}: the id {id} is used twice."), label=level_label, id=level_id
+            )
+        seen_ids.add(level_id)
+        points = _points(level.get("points"), level_label)
+        if previous_points is not None and points < previous_points:
+            raise InvalidInput(
+                _("{label}: levels go from lowest to highest, so points may not go down."),
+                label=level_label,
+            )
+        previous_points = points
+        cleaned.append(
+            {
+                "id": level_id,
+                "name": name,
+                "description": _text(
+                    level.get("description"),
+                    level_label + " › description",
+                    max_length=MAX_DESCRIPTION,
+                ),
+                "points": points,
+            }
+        )
+    return cleaned
+
+
+def max_points(rubric):
+    """The points a perfect judgement earns: the top level of every criterion."""
+    if not rubric:
+        return 0
+    return sum(criterion["levels"][-1]["points"] for criterion in rubric["criteria"])
+
+
+def judge(rubric, chosen_levels):
+    """Turn ``{criterion_id: level_id}`` into ``criterion_levels`` for ``record_assessment_result``.
+
+    Every criterion needs a level; unknown ids are rejected so a stale form cannot record a
+    judgement against a rubric that no longer matches.
+    """
+    if not isinstance(chosen_levels, dict):
+        raise InvalidInput(_("Choose a level for every criterion."))
+    known = {criterion["id"] for criterion in rubric["criteria"]}
+    unknown = sorted(set(chosen_levels) - known)
+    if unknown:
+        raise InvalidInput(
+            _("This rubric has no criterion {id}; reload the page."), id=", ".join(unknown)
+        )
+    judged = []
+    for criterion in rubric["criteria"]:
+        level_id = chosen_levels.get(criterion["id"])
+        level_ids = [level["id"] for level in criterion["levels"]]
+        if level_id not in level_ids:
+            raise InvalidInput(_("Choose a level for “{criterion}”."), criterion=criterion["name"])
+        level = criterion["levels"][level_ids.index(level_id)]
+        judged.append(
+            {
+                "criterion_id": criterion["id"],
+                "criterion": criterion["name"],
+                "level_id": level["id"],
+                "level": level["name"],
+                "points": level["points"],
+                "required_level_id": criterion["required_level"],
+                "met": level_ids.index(level_id) >= level_ids.index(criterion["required_level"]),
+            }
+        )
+    return judged
+
+
+def earned_points(criterion_levels):
+    return sum(item["points"] for item in criterion_levels)
+
+
+def required_level_name(criterion):
+    """The name of the level a learner must reach, for the learner's view."""
+    for level in criterion["levels"]:
+        if level["id"] == criterion["required_level"]:
+            return level["name"]
+    return ""

@@ -1,0 +1,193 @@
+"""Staff handlers: the review queue, opening a submission, and the mentor's judgement.
+
+Only course staff reach past the first line of each handler. A grade is written three ways in
+one database transaction — the score on the learner's submission (edx-submissions ``set_score``,
+which makes the LMS regrade), the result through ``credplugin.api.record_assessment_result``
+(which may complete a badge), and the review event the learner's view reads — so a failure in
+any of them leaves none behind.
+"""
+
+from django.db import transaction
+
+from . import review
+from .errors import InvalidInput, NotAllowed, _
+from .http import json_endpoint
+from .passrule import passes
+from .plugin import api as credplugin_api
+from .rubric import earned_points, judge, max_points
+from .views import Views
+
+MAX_FEEDBACK = 10_000
+DECISIONS = ("grade", "revision")
+
+
+class ReviewHandlersMixin:
+    """The mentor's side of the block."""
+
+    def _staff_actor(self):
+        actor = self.actor()
+        if not actor.is_staff:
+            raise NotAllowed(_("Only course staff can review submissions."))
+        return actor
+
+    @json_endpoint()
+    def review_queue(self, data):
+        """Every learner's newest submission, oldest first, optionally of one status."""
+        self._staff_actor()
+        status = data.get("status") or None
+        if status is not None and status not in review.QUEUE_STATUSES:
+            raise InvalidInput(_("Unknown status filter."))
+        rows = review.queue(self.course_key(), self.usage_key(), status)
+        return {"html": Views(self).queue_html(rows, status), "count": len(rows)}
+
+    @json_endpoint()
+    def review_open(self, data):
+        """Show one submission with its files and the rubric it was submitted against."""
+        actor = self._staff_actor()
+        found = self.submission_in_block(data.get("submission_uuid"))
+        student_id = found["student_item"]["student_id"]
+        event = self._latest_event(found)
+        if event is None and self._is_latest(found):
+            event = {
+                "submission_uuid": found["uuid"],
+                "status": review.IN_REVIEW,
+                "reviewer": actor.username,
+            }
+            review.record_event(self.course_key(), self.usage_key(), student_id, event)
+        status = review.status_of(found, event)
+        return {"html": Views(self).review_html(found, event, status)}
+
+    def _latest_event(self, found):
+        student_id = found["student_item"]["student_id"]
+        events = review.events(self.course_key(), self.usage_key(), student_id)
+        return review.latest_event_for(found["uuid"], events)
+
+    def _is_latest(self, found):
+        latest = review.latest_submission(
+            self.course_key(), self.usage_key(), found["student_item"]["student_id"]
+        )
+        return latest is not None and latest["uuid"] == found["uuid"]
+
+    @json_endpoint()
+    def review_submit(self, data):
+        """Grade (final) or ask for a revision, judging each criterion at one level."""
+        actor = self._staff_actor()
+        found = self.submission_in_block(data.get("submission_uuid"))
+        if not self._is_latest(found):
+            raise InvalidInput(_("The learner has submitted newer work; open that instead."))
+        event = self._latest_event(found)
+        if review.status_of(found, event) in (review.GRADED, review.REVISION_REQUESTED):
+            raise InvalidInput(_("This submission has already been reviewed."))
+        decision = data.get("decision")
+        if decision not in DECISIONS:
+            raise InvalidInput(_("Choose whether to grade the work or ask for a revision."))
+        feedback = data.get("feedback") or ""
+        if not isinstance(feedback, str) or len(feedback) > MAX_FEEDBACK:
+            raise InvalidInput(
+                _("Feedback must be text of at most {limit} characters."), limit=MAX_FEEDBACK
+            )
+        if decision == "revision" and not feedback.strip():
+            raise InvalidInput(_("Tell the learner what to revise in the feedback."))
+        answer = found["answer"]
+        criterion_levels = judge(answer["rubric"], data.get("levels"))
+        outcome = self._outcome(answer, criterion_levels)
+        student_id = found["student_item"]["student_id"]
+        new_event = {
+            "submission_uuid": found["uuid"],
+            "status": review.GRADED if decision == "grade" else review.REVISION_REQUESTED,
+            "reviewer": actor.username,
+            "criterion_levels": criterion_levels,
+            "feedback": feedback.strip(),
+            "rubric_hash": answer["rubric_hash"],
+            **outcome,
+        }
+        with transaction.atomic():
+            if decision == "grade":
+                review.set_score(
+                    found["uuid"],
+                    outcome["points_earned"],
+                    outcome["points_possible"],
+                    actor.username,
+                )
+                new_event["result_uuid"] = credplugin_api().record_assessment_result(
+                    user_id=answer["learner_user_id"],
+                    course_key=self.course_key(),
+                    usage_key=self.usage_key(),
+                    rubric_hash=answer["rubric_hash"],
+                    criterion_levels=criterion_levels,
+                    scores=outcome["scores"],
+                    points_earned=outcome["points_earned"],
+                    points_possible=outcome["points_possible"],
+                    passed=outcome["passed"],
+                    evidence=self._evidence(answer, outcome),
+                    assessment_methods=answer["assessment_methods"],
+                    feedback=feedback.strip(),
+                    reviewer_id=actor.user_id,
+                )
+            review.record_event(self.course_key(), self.usage_key(), student_id, new_event)
+        message = _("Graded.") if decision == "grade" else _("Revision requested.")
+        return {
+            "message": self.gettext(message),
+            "html": Views(self).review_html(found, new_event, new_event["status"]),
+        }
+
+    @staticmethod
+    def _outcome(answer, criterion_levels):
+        """Points and the pass decision, from the rubric and pass rule the learner submitted to."""
+        rubric_earned = earned_points(criterion_levels)
+        rubric_possible = max_points(answer["rubric"])
+        scenarios = answer.get("scenarios")
+        scores = {"rubric_points": rubric_earned, "rubric_points_possible": rubric_possible}
+        scenario_percent = None
+        if scenarios:
+            scenario_percent = scenarios["percent"]
+            scores.update(
+                ethics_scenarios_points=scenarios["earned"],
+                ethics_scenarios_points_possible=scenarios["possible"],
+                ethics_scenarios_percent=scenario_percent,
+            )
+        return {
+            "points_earned": rubric_earned + (scenarios["earned"] if scenarios else 0),
+            "points_possible": rubric_possible + (scenarios["possible"] if scenarios else 0),
+            "scores": scores,
+            "passed": passes(
+                answer["pass_rule"],
+                criterion_levels=criterion_levels,
+                rubric_earned=rubric_earned,
+                rubric_possible=rubric_possible,
+                scenario_percent=scenario_percent,
+            ),
+        }
+
+    @staticmethod
+    def _evidence(answer, outcome):
+        """Evidence entries for the credential; private files are named, never linked."""
+        entries = []
+        if answer.get("text") or answer.get("links") or answer.get("files"):
+            names = ", ".join(item["name"] for item in answer.get("files", []))
+            description = "Applied project judged by a mentor against the rubric."
+            if names:
+                description += f" Files: {names}."
+            entries.append(
+                {
+                    "name": "Project submission",
+                    "description": description,
+                    "url": (answer.get("links") or [""])[0],
+                    "genre": "Project",
+                }
+            )
+        scenarios = answer.get("scenarios")
+        if scenarios is not None:
+            entries.append(
+                {
+                    "name": "Ethical-impact assessment",
+                    "description": (
+                        f"Case-study scenario judgments scored {scenarios['percent']} % "
+                        "and an ethical-impact reflection (stakeholders, harms, unfair effects, "
+                        "mitigations, monitoring) judged by a mentor against a rubric."
+                    ),
+                    "url": "",
+                    "genre": "Ethical-impact assessment",
+                }
+            )
+        return entries

@@ -1,0 +1,214 @@
+"""HTML fragments: contexts built here, markup in ``templates/html``, everything autoescaped.
+
+Only author rich text that :mod:`.sanitize` cleaned on save is marked safe. Handlers answer
+with re-rendered regions, so the browser never builds markup from learner or author strings.
+"""
+
+import json
+from importlib import resources
+
+from xblock.utils.resources import ResourceLoader
+
+from . import ethics, review
+from .evidence import word_count
+from .passrule import describe
+from .rubric import required_level_name
+
+loader = ResourceLoader(__name__)
+
+STATUS_LABELS = {
+    review.DRAFT: "Draft",
+    review.SUBMITTED: "Submitted",
+    review.IN_REVIEW: "In review",
+    review.GRADED: "Graded",
+    review.REVISION_REQUESTED: "Revision requested",
+}
+
+
+def load_template_data(name):
+    """A JSON template shipped in ``data/`` (ready-to-use authoring content)."""
+    text = resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def _rubric_rows(rubric, levels_by_criterion=None, self_levels=None):
+    rows = []
+    for criterion in (rubric or {}).get("criteria", []):
+        achieved = (levels_by_criterion or {}).get(criterion["id"])
+        rows.append(
+            {
+                "criterion": criterion,
+                "required_level_name": required_level_name(criterion),
+                "achieved": achieved,
+                "self_level_id": (self_levels or {}).get(criterion["id"], ""),
+            }
+        )
+    return rows
+
+
+class Views:
+    """Renders one block's fragments with its i18n service."""
+
+    def __init__(self, block):
+        self.block = block
+        self.i18n = block.runtime.service(block, "i18n")
+
+    def resource(self, path):
+        return loader.load_unicode(path)
+
+    def render(self, template, context):
+        return loader.render_django_template(
+            f"templates/html/{template}", context, i18n_service=self.i18n
+        )
+
+    def rubric_table(self, rubric, achieved):
+        """The rubric as a table (with the learner's levels once judged), escaped markup."""
+        return self.render("rubric_table.html", {"rows": _rubric_rows(rubric, achieved)})
+
+    def _handler(self, name):
+        return self.block.runtime.handler_url(self.block, name)
+
+    def student_html(self, actor):
+        urls = {
+            name: self._handler(name)
+            for name in (
+                "learner_state",
+                "save_draft",
+                "upload_file",
+                "remove_file",
+                "answer_scenario",
+                "submit_work",
+                "review_queue",
+                "review_open",
+                "review_submit",
+            )
+        }
+        return self.render(
+            "student.html",
+            {
+                "block": self.block,
+                "urls_json": json.dumps(urls),
+                "learner_html": self.learner_html(actor),
+                "is_staff": actor.is_staff,
+            },
+        )
+
+    def learner_html(self, actor):
+        block = self.block
+        submission, event, status = block.learner_status(actor)
+        draft = dict(block.draft)
+        editable = status in (review.DRAFT, review.REVISION_REQUESTED)
+        achieved, result = {}, None
+        shown_event = (
+            event
+            if event and event["status"] in (review.GRADED, review.REVISION_REQUESTED)
+            else None
+        )
+        if shown_event:
+            achieved = {item["criterion_id"]: item for item in shown_event["criterion_levels"]}
+            result = shown_event
+        progress = block.scenario_progress
+        scenarios = [
+            ethics.public_scenario(s, progress.get(s["id"])) for s in block.active_scenarios()
+        ]
+        earned, possible = ethics.score(block.active_scenarios(), progress)
+        download = self._handler("download_file")
+        files = [
+            {**item, "url": f"{download}{'&' if '?' in download else '?'}file={item['id']}"}
+            for item in block.draft_files
+        ]
+        gettext = block.gettext
+        return self.render(
+            "learner.html",
+            {
+                "block": block,
+                "status": status,
+                "status_label": gettext(STATUS_LABELS[status]),
+                "editable": editable,
+                "signed_in": bool(actor.student_id),
+                "draft": draft,
+                "links": (draft.get("links") or [])
+                + [""] * max(0, block.max_links - len(draft.get("links") or [])),
+                "files": files,
+                "can_upload": editable and block.project_enabled and len(files) < block.max_files,
+                "accept": ",".join(f".{ext}" for ext in block.allowed_file_types),
+                "project_table": self.rubric_table(
+                    block.rubric if block.project_enabled else {}, achieved
+                ),
+                "reflection_table": self.rubric_table(
+                    block.reflection_rubric if block.ethics_enabled else {}, achieved
+                ),
+                "self_assessment_rows": _rubric_rows(
+                    block.rubric, None, draft.get("self_assessment")
+                )
+                if block.self_assessment_enabled and block.project_enabled
+                else [],
+                "scenarios": scenarios,
+                "scenario_earned": earned,
+                "scenario_possible": possible,
+                "scenario_percent": ethics.percent(earned, possible),
+                "pass_rule_lines": describe(
+                    block.pass_rule,
+                    gettext,
+                    has_rubric=bool(block.current_rubric()["criteria"]),
+                    has_scenarios=bool(scenarios),
+                ),
+                "result": result,
+                "text_words": word_count(draft.get("text")),
+                "reflection_words": word_count(draft.get("reflection")),
+                "submitted_at": submission["submitted_at"] if submission else None,
+            },
+        )
+
+    def queue_html(self, rows, status):
+        gettext = self.block.gettext
+        for row in rows:
+            row["status_label"] = gettext(STATUS_LABELS[row["status"]])
+        return self.render(
+            "queue.html",
+            {
+                "rows": rows,
+                "status": status or "",
+                "statuses": [
+                    (value, gettext(STATUS_LABELS[value])) for value in review.QUEUE_STATUSES
+                ],
+            },
+        )
+
+    def review_html(self, found, event, status):
+        answer = found["answer"]
+        download = self._handler("download_file")
+        separator = "&" if "?" in download else "?"
+        files = [
+            {**item, "url": f"{download}{separator}submission={found['uuid']}&file={item['id']}"}
+            for item in answer.get("files", [])
+        ]
+        achieved = {}
+        if event and event.get("criterion_levels"):
+            achieved = {item["criterion_id"]: item for item in event["criterion_levels"]}
+        self_assessment = answer.get("self_assessment") or {}
+        return self.render(
+            "review.html",
+            {
+                "submission": found,
+                "answer": answer,
+                "files": files,
+                "status": status,
+                "status_label": self.block.gettext(STATUS_LABELS[status]),
+                "final": status in (review.GRADED, review.REVISION_REQUESTED),
+                "event": event,
+                "rows": _rubric_rows(answer["rubric"], achieved, self_assessment),
+                "self_assessment": self_assessment,
+                "scenarios": answer.get("scenarios"),
+            },
+        )
+
+    def studio_html(self):
+        return self.render(
+            "studio.html",
+            {
+                "block": self.block,
+                "submit_url": self._handler("studio_submit"),
+                "template_url": self._handler("authoring_template"),
+            },
+        )
