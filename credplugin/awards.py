@@ -151,7 +151,10 @@ def evaluate(user_id, course_key):
     outcomes = []
     if record is not None:
         triggered = record.has_certificate if _trigger_filter() else record.is_passing
-        for badge_class in BadgeClass.objects.filter(course_key=course_key, active=True):
+        badge_classes = BadgeClass.objects.filter(
+            course_key=validation.master_course_key(course_key), active=True
+        )
+        for badge_class in badge_classes:
             if triggered:
                 outcome = decide_award(user_id, badge_class)
             elif not record.is_passing:

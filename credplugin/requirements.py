@@ -101,7 +101,7 @@ def record_assessment_result(
 ):
     """Append a judged attempt; returns the stored result."""
     course_key = validation.course_key(course_key)
-    usage_key = validation.usage_key(usage_key)
+    usage_key = validation.master_usage_key(validation.usage_key(usage_key))
     snapshot = None
     if rubric_hash:
         snapshot = RubricSnapshot.objects.filter(content_hash=rubric_hash).first()

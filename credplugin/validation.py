@@ -6,6 +6,7 @@ field, before anything is written.
 
 import numbers
 
+from ccx_keys.locator import CCXBlockUsageLocator, CCXLocator
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_slug
 from opaque_keys import InvalidKeyError
@@ -70,6 +71,16 @@ def course_key(value):
         return CourseKey.from_string(str(value))
     except InvalidKeyError as error:
         raise InvalidInput(f"{value!r} is not a course key.") from error
+
+
+def master_course_key(key):
+    """A CCX run's badges are its master course's: CCX keys map to the master course."""
+    return key.to_course_locator() if isinstance(key, CCXLocator) else key
+
+
+def master_usage_key(key):
+    """A block seen through a CCX run is the master course's block (where requirements live)."""
+    return key.to_block_locator() if isinstance(key, CCXBlockUsageLocator) else key
 
 
 def usage_key(value):

@@ -15,7 +15,9 @@ def _passing_status(course_passing_status, from_event_bus):
     if not api.accepts_delivery(from_event_bus=from_event_bus):
         return
     user = course_passing_status.user
-    course_key = course_passing_status.course.course_key
+    course = course_passing_status.course
+    # CcxCourseData names the CCX run the learner passed as ``ccx_course_key``.
+    course_key = getattr(course, "ccx_course_key", None) or course.course_key
     try:
         api.course_passing_status_changed(
             user_id=user.id, course_key=course_key, is_passing=course_passing_status.is_passing
