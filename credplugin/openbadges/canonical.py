@@ -21,6 +21,7 @@ import re
 from pyld import jsonld
 from pyld.canon import URDNA2015
 
+from credplugin.openbadges.fastcanon import fast_canonicalize
 from credplugin.openbadges.loader import context_resolver, document_loader
 
 NQUADS = "application/n-quads"
@@ -50,6 +51,17 @@ def canonicalize(document: dict) -> str:
             terms or types its contexts do not define, relative IRIs, characters RDFC-1.0
             escapes, or numbers outside the range verifiers agree on.
     """
+    # The fast path answers only for shapes it reproduces byte for byte (refusals included);
+    # for anything else it answers None and the reference below decides.
+    if isinstance(document, dict):
+        canonical = fast_canonicalize(document)
+        if canonical is not None:
+            return canonical
+    return reference_canonicalize(document)
+
+
+def reference_canonicalize(document: dict) -> str:
+    """:func:`canonicalize` through pyld alone: the reference the fast path must match."""
     if not isinstance(document, dict):
         raise CanonicalizationError("a JSON-LD document must be a JSON object")
     _refuse_unportable_numbers(document, "$")

@@ -10,6 +10,7 @@ the per-key lookups are memoised here.
 
 from pyld import jsonld
 
+from credplugin.openbadges.fastcanon.literals import NotCovered, valid_iri
 from credplugin.openbadges.loader import context_manifest, context_resolver, document_loader
 
 # pyld resolves relative IRIs against this base; canonical.py refuses anything resolved here.
@@ -20,19 +21,23 @@ CONTEXTS_LIMIT = 256
 KEYS_PER_CONTEXT_LIMIT = 4096
 
 
-class NotCovered(Exception):  # noqa: N818 - a signal, not an error: the caller falls back
-    """The document uses JSON-LD the fast path does not reproduce; the reference must run."""
-
-
 class TermInfo:
     """What the expansion algorithm asks about one key under one active context."""
 
-    __slots__ = ("iri", "scoped", "value_type", "plain", "language_free")
+    __slots__ = ("iri", "predicate", "scoped", "value_type", "plain", "language_free")
 
     def __init__(self, context, key):
         raw = context.raw
         get = jsonld.JsonLdProcessor.get_context_value
-        self.iri = context.expand_key(key)
+        self.iri = iri = context.expand_key(key)
+        # The N-Quads predicate, or None where pyld would drop the key, the reference refuse
+        # it, or it is a keyword.
+        self.predicate = None
+        if isinstance(iri, str) and not iri.startswith("@"):
+            try:
+                self.predicate = valid_iri(iri)
+            except NotCovered:
+                self.predicate = None
         self.scoped = get(raw, key, "@context")
         self.value_type = get(raw, key, "@type")
         container = get(raw, key, "@container")
@@ -47,13 +52,15 @@ class TermInfo:
 class Context:
     """One pyld active context plus the memoised lookups the emitter needs."""
 
-    __slots__ = ("raw", "mappings", "previous", "_keys", "_terms", "_derived", "_vocab")
+    __slots__ = ("raw", "mappings", "previous", "shapes", "_keys", "_terms", "_derived", "_vocab")
 
     def __init__(self, raw, registry):
         self.raw = raw
         self.mappings = raw["mappings"]
         previous = raw.get("previousContext")
         self.previous = registry.wrap(previous) if previous is not None else None
+        # Node plans by key tuple, filled by :mod:`.shapes`.
+        self.shapes = {}
         self._keys = {}
         self._terms = {}
         self._derived = {}

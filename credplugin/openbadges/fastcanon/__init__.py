@@ -1,0 +1,25 @@
+"""A fast RDFC-1.0 canonicalizer for the JSON-LD shapes credplugin signs.
+
+:func:`credplugin.openbadges.canonical.canonicalize` tries :func:`fast_canonicalize` first and
+runs the pyld reference whenever it answers ``None``. The fast path never guesses: contexts are
+processed by pyld once and kept (:mod:`.context`), the document is turned into quads following
+pyld's expansion step by step (:mod:`.emit`), and blank nodes are labelled with the RDFC-1.0
+algorithms over a compact layout (:mod:`.rdfc`). Every shape it does not reproduce exactly —
+including every input the reference refuses — makes it answer ``None``.
+"""
+
+from credplugin.openbadges.fastcanon.emit import document_quads
+from credplugin.openbadges.fastcanon.literals import NotCovered
+from credplugin.openbadges.fastcanon.rdfc import canonical_nquads
+
+
+def fast_canonicalize(document: dict) -> str | None:
+    """The canonical N-Quads of ``document``, or ``None`` when the reference must decide."""
+    try:
+        ground, quads, known_hashes = document_quads(document)
+    except (NotCovered, RecursionError):
+        return None
+    return canonical_nquads(ground, quads, known_hashes)
+
+
+__all__ = ["fast_canonicalize"]

@@ -1,0 +1,248 @@
+"""JSON-LD straight to RDF quads, for the documents we sign, without building expanded JSON-LD.
+
+This follows pyld's expansion (``_expand``, ``_prepare_nested_context``, ``_expand_object``,
+``_expand_value``) and RDF conversion (``_object_to_rdf``) step by step for the subset our
+credentials use: node objects, arrays, strings, numbers, booleans, ``@id`` and ``@type``, terms
+with ``@id``/``@vocab``/datatype coercion and ``@set`` containers, type- and property-scoped
+contexts. Anything else — inline contexts, value objects, lists, graphs, language maps, JSON
+literals, blank-node identifiers, nulls in keyword positions, relative IRIs, and every input the
+reference refuses — raises :class:`NotCovered` so the reference decides.
+
+A quad is ``(subject, predicate, object)`` in N-Quads form (``"<iri>"`` or a literal), except that
+blank nodes are ints: each JSON object without an ``id`` is a fresh blank node, as in pyld.
+"""
+
+import marshal
+
+from credplugin.openbadges.fastcanon.context import top_level_context
+from credplugin.openbadges.fastcanon.literals import (
+    XSD_BOOLEAN,
+    XSD_DOUBLE,
+    NotCovered,
+    number_literal,
+    string_literal,
+    valid_iri,
+)
+from credplugin.openbadges.fastcanon.rdfc import first_degree_hashes
+from credplugin.openbadges.fastcanon.shapes import derive, node_plan
+
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+# Subtrees smaller than this (as repr text) are cheaper to emit than to look up.
+MEMO_MINIMUM_SIZE = 1024
+MEMO_LIMIT = 64
+
+_subtrees = {}
+
+
+def document_quads(document: dict) -> tuple[list, list, list]:
+    """Return ``(ground lines, blank-node quads, known hashes)`` for a JSON-LD document.
+
+    Ground lines are finished N-Quads lines of quads without blank nodes; blank-node quads are
+    tuples. Duplicates are removed from both, as pyld's node map does. Known hashes has one
+    entry per blank node: its first-degree hash when a memoised subtree brought it, else None.
+
+    Raises:
+        NotCovered: the document needs the reference implementation.
+    """
+    if "@context" not in document:
+        raise NotCovered
+    context = top_level_context(document["@context"])
+    emitter = _Emitter()
+    emitter.node(context, document, top_level=True)
+    ground = list(dict.fromkeys(emitter.ground))
+    return ground, list(dict.fromkeys(emitter.quads)), emitter.hashes
+
+
+def _expand_id(context, value) -> str:
+    """pyld's document-relative expansion of an ``@id`` value, for absolute IRIs only."""
+    if not isinstance(value, str):
+        raise NotCovered
+    colon = value.find(":")
+    if colon <= 0 or value[0] == "@":
+        raise NotCovered
+    prefix = value[:colon]
+    if prefix == "_":
+        raise NotCovered
+    suffix = value[colon + 1 :]
+    if not suffix.startswith("//"):
+        mapping = context.mappings.get(prefix)
+        if mapping and mapping.get("_prefix"):
+            value = mapping["@id"] + suffix
+    return valid_iri(value)
+
+
+class _Subtree:
+    """The output of one memoised node object, with blank nodes numbered from zero."""
+
+    __slots__ = ("ground", "quads", "count", "hashes", "subject")
+
+    def __init__(self, ground, quads, hashes, subject):
+        self.ground = ground
+        self.quads = quads
+        self.count = len(hashes)
+        self.hashes = hashes
+        self.subject = subject
+
+
+class _Emitter:
+    __slots__ = ("ground", "quads", "count", "hashes", "memoising")
+
+    def __init__(self):
+        self.ground = []
+        self.quads = []
+        self.count = 0
+        # First-degree hash of each blank node when already known (memoised subtrees), or None.
+        self.hashes = []
+        self.memoising = False
+
+    def blank_node(self) -> int:
+        node = self.count
+        self.count += 1
+        self.hashes.append(None)
+        return node
+
+    def node(self, context, element: dict, top_level: bool = False):
+        """Emit one node object's quads under ``context``; return its subject."""
+        if "@context" in element and not top_level:
+            raise NotCovered
+        plan = node_plan(context, element)
+        if plan.id_key is None:
+            subject = self.blank_node()
+            add = self.quads.append
+            for type_iri in plan.types:
+                add((subject, RDF_TYPE, type_iri))
+        else:
+            subject = _expand_id(plan.context, element[plan.id_key])
+            add = self.ground.append
+            for type_iri in plan.types:
+                add(f"{subject} {RDF_TYPE} {type_iri} .\n")
+        for prop in plan.properties:
+            value = element[prop.key]
+            if value.__class__ is list:
+                if not prop.term.plain:
+                    raise NotCovered
+                for item in value:
+                    if item is not None:
+                        self.add(subject, prop.predicate, self.value(prop, item))
+            elif value is not None:
+                self.add(subject, prop.predicate, self.value(prop, value))
+        return subject
+
+    def add(self, subject, predicate: str, obj) -> None:
+        if subject.__class__ is str and obj.__class__ is str:
+            self.ground.append(f"{subject} {predicate} {obj} .\n")
+        else:
+            self.quads.append((subject, predicate, obj))
+
+    def value(self, prop, value):
+        """The object of one property value (pyld's ``_expand_value`` and ``_object_to_rdf``)."""
+        if value.__class__ is str:
+            return _string_object(prop, value)
+        if isinstance(value, dict):
+            return self.nested_node(prop, value)
+        if isinstance(value, str):
+            return _string_object(prop, value)
+        datatype = prop.term.value_type
+        if datatype in ("@id", "@vocab", "@none"):
+            datatype = None
+        elif datatype == "@json":
+            raise NotCovered
+        if isinstance(value, bool):
+            return f'"{"true" if value else "false"}"^^{valid_iri(datatype or XSD_BOOLEAN)}'
+        if isinstance(value, int | float):
+            return number_literal(value, datatype)
+        raise NotCovered
+
+    def nested_node(self, prop, element: dict):
+        """pyld's ``_expand`` of an object value: revert type scope, apply property scope."""
+        if not element:
+            return self.blank_node()
+        context = prop.context
+        if context.previous is not None:
+            must_revert = True
+            if len(element) <= 2 and "@context" not in element:
+                for name in sorted(element):
+                    expanded = context.expand_key(name)
+                    if expanded == "@value":
+                        raise NotCovered
+                    if expanded == "@id" and len(element) == 1:
+                        must_revert = False
+                        break
+            if must_revert:
+                context = context.previous
+        scoped = prop.term.scoped
+        if scoped is not None:
+            context = derive(
+                context, ("property", prop.key, id(scoped)), scoped, override_protected=True
+            )
+        if self.memoising or not ("id" in element or "@id" in element):
+            return self.node(context, element)
+        return self.memoised_node(context, element)
+
+    def memoised_node(self, context, element: dict):
+        """A node object with an IRI (an achievement, an issuer) emitted once per content.
+
+        The badge-class parts of a credential are the same for every learner; their quads and
+        the first-degree hashes of their blank nodes are computed once and replayed. A blank
+        node inside such a node has all its quads inside it, so those hashes hold wherever the
+        node appears. The key is the context and the ``marshal`` bytes of the JSON value, which
+        tell lists from tuples and ``True`` from ``1`` (JSON text does not) and refuse objects
+        that are not plain data.
+        """
+        try:
+            content = marshal.dumps(element)
+        except ValueError:
+            return self.node(context, element)
+        if len(content) < MEMO_MINIMUM_SIZE:
+            return self.node(context, element)
+        memo_key = (context, content)
+        subtree = _subtrees.pop(memo_key, None)
+        if subtree is None:
+            subtree = self.record(context, element)
+        if len(_subtrees) >= MEMO_LIMIT:
+            del _subtrees[next(iter(_subtrees))]
+        _subtrees[memo_key] = subtree
+        offset = self.count
+        self.ground += subtree.ground
+        add = self.quads.append
+        for s, p, o in subtree.quads:
+            add(
+                (
+                    s + offset if s.__class__ is int else s,
+                    p,
+                    o + offset if o.__class__ is int else o,
+                )
+            )
+        self.count += subtree.count
+        self.hashes += subtree.hashes
+        return subtree.subject
+
+    def record(self, context, element: dict) -> _Subtree:
+        outer = (self.ground, self.quads, self.count, self.hashes)
+        self.ground, self.quads, self.count, self.hashes = [], [], 0, []
+        self.memoising = True
+        try:
+            subject = self.node(context, element)
+            quads = list(dict.fromkeys(self.quads))
+            hashes = first_degree_hashes(quads, self.count, [None] * self.count)
+            return _Subtree(list(dict.fromkeys(self.ground)), quads, hashes, subject)
+        finally:
+            self.ground, self.quads, self.count, self.hashes = outer
+            self.memoising = False
+
+
+def _string_object(prop, value: str) -> str:
+    term = prop.term
+    value_type = term.value_type
+    if value_type is None or value_type == "@none":
+        if not term.language_free:
+            raise NotCovered
+        return string_literal(value, None)
+    if value_type == "@id":
+        return _expand_id(prop.context, value)
+    if value_type == "@vocab":
+        return valid_iri(prop.context.expand_vocab_value(value))
+    if value_type in (XSD_DOUBLE, RDF_LANGSTRING, "@json"):
+        raise NotCovered
+    return string_literal(value, value_type)

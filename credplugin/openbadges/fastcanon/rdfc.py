@@ -1,0 +1,180 @@
+"""RDFC-1.0 blank-node labelling over quads whose blank nodes are small ints.
+
+The documents we sign are trees: every blank node hangs off exactly one parent, and almost every
+one has content no sibling shares, so the Hash First Degree Quads step labels nearly all of them
+and the costly Hash N-Degree Quads step runs only for groups with identical content. Both steps
+are the RDFC-1.0 algorithms as pyld's ``URDNA2015`` implements them (SHA-256, ``_:a``/``_:z``,
+``_:b`` temporary issuers, lexicographically smallest path); only the data layout is ours:
+quads are ``(subject, predicate, object)`` tuples already in N-Quads form, blank nodes are ints.
+"""
+
+import hashlib
+from itertools import permutations
+
+_sha256 = hashlib.sha256
+
+
+def canonical_nquads(ground: list, quads: list, known_hashes: list) -> str:
+    """The canonical N-Quads document (sorted lines) of a default-graph dataset.
+
+    ``ground`` holds the finished lines of quads without blank nodes, ``quads`` the others;
+    ``known_hashes`` has one entry per blank node, its first-degree hash if already known.
+    """
+    lines = list(ground)
+    if quads:
+        labels = _canonical_labels(quads, known_hashes)
+        append = lines.append
+        for s, p, o in quads:
+            subject = labels[s] if s.__class__ is int else s
+            append(f"{subject} {p} {labels[o] if o.__class__ is int else o} .\n")
+    lines.sort()
+    return "".join(lines)
+
+
+def first_degree_hashes(quads: list, count: int, known: list) -> list:
+    """Hash First Degree Quads of every blank node whose hash ``known`` does not hold yet."""
+    first_degree_lines = [None if digest else [] for digest in known]
+    for s, p, o in quads:
+        if s.__class__ is int:
+            if o.__class__ is int:
+                if s == o:
+                    # A quad is listed once per blank-node position it holds, as in pyld.
+                    if first_degree_lines[s] is not None:
+                        first_degree_lines[s] += [f"_:a {p} _:a .\n"] * 2
+                    continue
+                if first_degree_lines[o] is not None:
+                    first_degree_lines[o].append(f"_:z {p} _:a .\n")
+                if first_degree_lines[s] is not None:
+                    first_degree_lines[s].append(f"_:a {p} _:z .\n")
+            elif first_degree_lines[s] is not None:
+                first_degree_lines[s].append(f"_:a {p} {o} .\n")
+        elif o.__class__ is int and first_degree_lines[o] is not None:
+            first_degree_lines[o].append(f"{s} {p} _:a .\n")
+    hashes = list(known)
+    for node, lines in enumerate(first_degree_lines):
+        if lines is not None:
+            lines.sort()
+            hashes[node] = _sha256("".join(lines).encode()).hexdigest()
+    return hashes
+
+
+def _canonical_labels(quads: list, known_hashes: list) -> list:
+    """Canonical ``_:c14nN`` label of each blank node, indexed by blank node."""
+    count = len(known_hashes)
+    hashes = first_degree_hashes(quads, count, known_hashes)
+    by_hash = {}
+    for node, digest in enumerate(hashes):
+        by_hash.setdefault(digest, []).append(node)
+    canonical = {}
+    shared = []
+    for digest in sorted(by_hash):
+        nodes = by_hash[digest]
+        if len(nodes) == 1:
+            canonical[nodes[0]] = f"_:c14n{len(canonical)}"
+        else:
+            shared.append(nodes)
+    if shared:
+        _NDegree(quads, count, hashes, canonical).label(shared)
+    return [canonical[node] for node in range(count)]
+
+
+class _Issuer:
+    """An RDFC-1.0 identifier issuer (``_:b`` prefix), cheap to copy."""
+
+    __slots__ = ("existing", "order")
+
+    def __init__(self, existing=None, order=None):
+        self.existing = existing if existing is not None else {}
+        self.order = order if order is not None else []
+
+    def issue(self, node) -> str:
+        label = self.existing.get(node)
+        if label is None:
+            label = self.existing[node] = f"_:b{len(self.order)}"
+            self.order.append(node)
+        return label
+
+    def copy(self) -> "_Issuer":
+        return _Issuer(dict(self.existing), list(self.order))
+
+
+class _NDegree:
+    """Hash N-Degree Quads for blank nodes whose first-degree hashes collide."""
+
+    def __init__(self, quads, count, first_degree, canonical):
+        self.first_degree = first_degree
+        self.canonical = canonical
+        self.quads_of = [[] for _ in range(count)]
+        for quad in quads:
+            s, _, o = quad
+            if s.__class__ is int:
+                self.quads_of[s].append(quad)
+            if o.__class__ is int:
+                self.quads_of[o].append(quad)
+
+    def label(self, shared_groups: list) -> None:
+        canonical = self.canonical
+        for nodes in shared_groups:
+            results = []
+            for node in nodes:
+                if node in canonical:
+                    continue
+                issuer = _Issuer()
+                issuer.issue(node)
+                results.append(self.hash_n_degree(node, issuer))
+            for _, issuer in sorted(results, key=lambda result: result[0]):
+                for existing in issuer.order:
+                    if existing not in canonical:
+                        canonical[existing] = f"_:c14n{len(canonical)}"
+
+    def hash_related(self, related, predicate: str, issuer: _Issuer, position: str) -> str:
+        label = self.canonical.get(related)
+        if label is None:
+            label = issuer.existing.get(related)
+            if label is None:
+                label = self.first_degree[related]
+        return _sha256(f"{position}{predicate}{label}".encode()).hexdigest()
+
+    def hash_n_degree(self, node, issuer: _Issuer):
+        related_by_hash = {}
+        for s, p, o in self.quads_of[node]:
+            if s.__class__ is int and s != node:
+                related_by_hash.setdefault(self.hash_related(s, p, issuer, "s"), []).append(s)
+            if o.__class__ is int and o != node:
+                related_by_hash.setdefault(self.hash_related(o, p, issuer, "o"), []).append(o)
+        data = _sha256()
+        for related_hash in sorted(related_by_hash):
+            data.update(related_hash.encode())
+            chosen_path = ""
+            chosen_issuer = None
+            for permutation in permutations(related_by_hash[related_hash]):
+                path, issuer_copy = self.permutation_path(permutation, issuer, chosen_path)
+                if path is not None and (not chosen_path or path < chosen_path):
+                    chosen_path = path
+                    chosen_issuer = issuer_copy
+            data.update(chosen_path.encode())
+            issuer = chosen_issuer
+        return data.hexdigest(), issuer
+
+    def permutation_path(self, permutation, issuer: _Issuer, chosen_path: str):
+        """Steps 5.4.1-5.4.5: the path of one permutation, or None once it cannot win."""
+        canonical = self.canonical
+        issuer_copy = issuer.copy()
+        path = ""
+        recursion = []
+        for related in permutation:
+            label = canonical.get(related)
+            if label is not None:
+                path += label
+            else:
+                if related not in issuer_copy.existing:
+                    recursion.append(related)
+                path += issuer_copy.issue(related)
+            if chosen_path and len(path) >= len(chosen_path) and path > chosen_path:
+                return None, None
+        for related in recursion:
+            result_hash, issuer_copy = self.hash_n_degree(related, issuer_copy)
+            path += issuer_copy.issue(related) + "<" + result_hash + ">"
+            if chosen_path and len(path) >= len(chosen_path) and path > chosen_path:
+                return None, None
+        return path, issuer_copy
