@@ -168,3 +168,20 @@ def test_module_entry_point_runs(workdir):
     )
     assert result.returncode == 2
     assert "nothing.json" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("mutate", "reason"),
+    [
+        (lambda proofs: proofs.append(dict(proofs[0])), "exactly one proof"),
+        (lambda proofs: proofs[0].update(cryptosuite="bbs-2023"), "unsupported cryptosuite"),
+        (lambda proofs: proofs.clear(), "exactly one proof"),
+    ],
+)
+def test_bad_proofs_exit_1_with_the_reason(workdir, key_file, capsys, mutate, reason):
+    signed = json.loads(sign_with_cli(workdir, key_file).read_text())
+    mutate(signed["proof"])
+    path = write_json(workdir / "bad-proof.json", signed)
+    assert verify_main([path, "--did-doc", did_document_file(workdir, key_file), "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert reason in next(c["reason"] for c in report["checks"] if c["name"] == "proof")

@@ -237,3 +237,13 @@ def test_earlier_open_badges_contexts_are_understood(did_key_key):
     document["@context"][1] = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json"
     report = verify_credential(sign_credential(document, did_key_key), now=builders.DURING)
     assert report.verified, report.to_json()
+
+
+def test_signature_by_another_key_than_the_one_named(did_key_key):
+    impostor = generate_key()
+    document = builders.credential(did_key_key.controller).to_json()
+    signed = sign_credential(document, impostor)
+    proof_of(signed)["verificationMethod"] = did_key_key.verification_method
+    report = verify_credential(signed, now=builders.DURING)
+    assert failed_checks(report) == {"proof"}
+    assert "signature does not match" in report.check("proof").reason
