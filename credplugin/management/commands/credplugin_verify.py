@@ -33,7 +33,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{mark} {check.name}: {check.reason}")
         if not report.verified:
             raise CommandError("The badge does not verify.")
-        self.stdout.write(self.style.SUCCESS("The badge verifies."))
+        if not as_json:
+            self.stdout.write(self.style.SUCCESS("The badge verifies."))
 
     def _stored(self, badge_uuid):
         try:
