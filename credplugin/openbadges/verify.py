@@ -116,9 +116,14 @@ def verify_credential(
         document: the parsed credential JSON (anything else gives a failed report).
         resolve: returns the JSON of a ``did:web`` DID document or a status list credential
             given the DID or URL; it may raise to say it cannot.
-        now: the moment to judge validity at (default: the current time).
+        now: the moment to judge validity at, timezone-aware (default: the current time).
+
+    Raises:
+        ValueError: ``now`` is naive (a caller's mistake, unlike anything in ``document``).
     """
     now = now or datetime.now(UTC)
+    if now.tzinfo is None:
+        raise ValueError("now must be a timezone-aware datetime")
     if not isinstance(document, dict):
         reason = "the credential is not a JSON object"
         return VerificationReport(Check(name, False, reason) for name in CHECK_NAMES)
@@ -245,7 +250,10 @@ def _check_status(document: dict, resolve: Resolver | None, now: datetime) -> st
         entry = BitstringStatusListEntry.from_json(data)
         if resolve is None:
             raise CheckFailed(f"{entry.status_list_credential} needs a resolver to be checked")
-        status_list = _verified_status_list(entry, _issuer_id(document), resolve, now)
+        try:
+            status_list = _verified_status_list(entry, _issuer_id(document), resolve, now)
+        except CheckFailed as failure:
+            raise CheckFailed(f"status list {entry.status_list_credential}: {failure}") from None
         if status_list.get(entry.index):
             raise CheckFailed(f"the credential has been {_past_tense(entry.purpose)}")
         findings.append(f"not {_past_tense(entry.purpose)}")

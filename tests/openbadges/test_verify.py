@@ -247,3 +247,25 @@ def test_signature_by_another_key_than_the_one_named(did_key_key):
     report = verify_credential(signed, now=builders.DURING)
     assert failed_checks(report) == {"proof"}
     assert "signature does not match" in report.check("proof").reason
+
+
+def test_expired_status_list_is_named_as_such(signed, web_key, web_did_document):
+    unsigned = status_list_credential(
+        builders.STATUS_LIST_URL,
+        web_key.controller,
+        StatusList(),
+        valid_from=datetime(2025, 1, 1, tzinfo=UTC),
+        valid_until=datetime(2025, 6, 1, tzinfo=UTC),
+    )
+    stale = sign_credential(unsigned, web_key)
+    report = verify_credential(
+        signed, resolve=resolver(web_did_document, stale), now=builders.DURING
+    )
+    assert report.check("status").reason == (
+        f"status list {builders.STATUS_LIST_URL}: expired on 2025-06-01T00:00:00Z"
+    )
+
+
+def test_naive_now_is_a_caller_error(signed):
+    with pytest.raises(ValueError, match="timezone-aware"):
+        verify_credential(signed, now=datetime(2026, 1, 1))
