@@ -53,9 +53,9 @@ def _check_size(image: bytes | str) -> None:
 
 def _png_chunks(png: bytes) -> list[tuple[bytes, bytes]]:
     """Split a PNG into ``(type, data)`` chunks, checking structure and CRCs."""
-    _check_size(png)
     if not isinstance(png, bytes | bytearray) or not png.startswith(PNG_SIGNATURE):
         raise BakingError("not a PNG image (bad signature)")
+    _check_size(png)
     chunks, offset = [], len(PNG_SIGNATURE)
     while offset < len(png):
         if offset + 12 > len(png):
