@@ -80,7 +80,7 @@ class JsStack:
             check=False,
         )
 
-    def _json_output(self, result: subprocess.CompletedProcess) -> dict:
+    def _json_output(self, result: subprocess.CompletedProcess):
         if result.returncode != 0:
             raise JsStackError(f"ob.mjs exited {result.returncode}: {result.stderr.strip()}")
         return json.loads(result.stdout)
@@ -115,12 +115,10 @@ class JsStack:
             args += ["--set", str(index)]
         return self._json_output(self._run(*args))
 
-    def canonize(self, document: dict) -> str:
-        """RDFC-1.0 N-Quads of ``document`` computed by jsonld.js in safe mode."""
-        result = self._run("canonize", self._write("document.json", document))
-        if result.returncode != 0:
-            raise JsStackError(f"ob.mjs exited {result.returncode}: {result.stderr.strip()}")
-        return result.stdout
+    def canonize(self, *documents: dict) -> list[str]:
+        """RDFC-1.0 N-Quads of each document, computed by jsonld.js in safe mode (one run)."""
+        paths = [self._write(f"document-{i}.json", doc) for i, doc in enumerate(documents)]
+        return self._json_output(self._run("canonize", *paths))
 
 
 @pytest.fixture(scope="session")

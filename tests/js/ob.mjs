@@ -5,8 +5,8 @@
 //       prints {"verified": bool, "error": "..."}; exit 0 verified, 1 not verified, 2 bad usage
 //   node ob.mjs sign --key KEYFILE [--created ISO] FILE
 //       prints FILE signed (eddsa-rdfc-2022) by the key in a credplugin JSON key file
-//   node ob.mjs canonize FILE
-//       prints the RDFC-1.0 N-Quads of FILE (jsonld.js, safe mode)
+//   node ob.mjs canonize FILE...
+//       prints the RDFC-1.0 N-Quads of each FILE (jsonld.js, safe mode) as a JSON list
 //   node ob.mjs status-list --key KEYFILE --url URL [--purpose P] [--set INDEX]...
 //       prints a signed BitstringStatusListCredential with the given bits set
 import {readFileSync} from 'node:fs';
@@ -195,14 +195,17 @@ async function sign(options) {
 }
 
 async function canonize(options) {
-  if(options.files.length !== 1) {
-    throw new UsageError('canonize takes exactly one JSON-LD file');
+  if(options.files.length === 0) {
+    throw new UsageError('canonize takes one or more JSON-LD files');
   }
-  const nquads = await jsonld.canonize(readJson(options.files[0]), {
-    algorithm: 'RDFC-1.0', format: 'application/n-quads', safe: true,
-    documentLoader: offlineLoader()
-  });
-  process.stdout.write(nquads);
+  const documentLoader = offlineLoader();
+  const results = [];
+  for(const file of options.files) {
+    results.push(await jsonld.canonize(readJson(file), {
+      algorithm: 'RDFC-1.0', format: 'application/n-quads', safe: true, documentLoader
+    }));
+  }
+  console.log(JSON.stringify(results));
   return 0;
 }
 

@@ -6,6 +6,8 @@ Skipped with a reason when node or the npm modules are missing; never skipped un
 import copy
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from credplugin.openbadges import (
     StatusList,
@@ -15,6 +17,10 @@ from credplugin.openbadges import (
     verify_credential,
 )
 from tests.openbadges import builders
+from tests.openbadges.strategies import credentials
+
+# Each example starts node once for six documents; a handful of examples is plenty here.
+PROPERTY_SETTINGS = settings(max_examples=5, deadline=None)
 
 NOW = "2026-01-01T00:00:00Z"
 CREATED = "2025-03-01T12:00:00Z"
@@ -125,4 +131,10 @@ def test_canonical_nquads_match_jsonld_js_on_awkward_text(js_stack, did_key_key)
         description="RTL עברית العربية, emoji 🎓👩🏽‍💻, combining é, NBSP\u00a0, U+2028\u2028.",
     )
     document = builders.credential(did_key_key.controller, achievement=awkward).to_json()
-    assert canonicalize(document) == js_stack.canonize(document)
+    assert [canonicalize(document)] == js_stack.canonize(document)
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(credentials(), min_size=6, max_size=6))
+def test_canonical_nquads_match_jsonld_js_on_random_content(js_stack, documents):
+    assert [canonicalize(document) for document in documents] == js_stack.canonize(*documents)
