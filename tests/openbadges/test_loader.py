@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import subprocess
 
 import pytest
 
@@ -13,6 +14,7 @@ from credplugin.openbadges.loader import (
     document_loader,
     load_context,
 )
+from tests.js_stack import JS_DIR
 
 
 def test_every_shipped_context_matches_its_manifest_sha256():
@@ -45,3 +47,10 @@ def test_loaded_context_is_a_private_copy():
 def test_unknown_context_is_a_clear_error():
     with pytest.raises(UnknownContextError, match="not shipped"):
         document_loader("https://example.com/my-context.json")
+
+
+def test_shipped_contexts_are_exactly_what_the_npm_packages_publish(js_stack, tmp_path):
+    """Re-export from tests/js/node_modules: catches drift between our copies and the JS stack's."""
+    subprocess.run(["node", str(JS_DIR / "export-contexts.mjs"), str(tmp_path)], check=True)
+    exported = json.loads((tmp_path / "manifest.json").read_text("utf-8"))
+    assert exported == context_manifest()
