@@ -27,6 +27,7 @@ from credplugin.openbadges.did import (
     DidError,
     did_document,
     did_key_document,
+    did_web_document,
     did_web_document_url,
     did_web_from_url,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "compose_credential",
     "did_document",
     "did_key_document",
+    "did_web_document",
     "did_web_document_url",
     "did_web_from_url",
     "document_loader",

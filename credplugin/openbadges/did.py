@@ -83,6 +83,15 @@ def did_document(did: str, key_multibases: list[str]) -> dict:
     }
 
 
+def did_web_document(site_url: str, key_multibases: list[str]) -> dict:
+    """The DID document a site serves for its ``did:web``, listing every key it signed with.
+
+    Raises:
+        DidError: ``site_url`` cannot be a did:web (see :func:`did_web_from_url`).
+    """
+    return did_document(did_web_from_url(site_url), key_multibases)
+
+
 def did_key_document(did: str) -> dict:
     """Resolve a ``did:key`` DID (Ed25519 Multikey only) into its DID document.
 

@@ -10,6 +10,7 @@ from credplugin.openbadges import (
     SigningKey,
     did_document,
     did_key_document,
+    did_web_document,
     did_web_document_url,
     did_web_from_url,
     generate_key,
@@ -115,7 +116,13 @@ def test_bad_site_urls(url):
 def test_did_web_document_lists_every_key_for_assertion():
     did = did_web_from_url("https://lms.example.com")
     current, retired = generate_key(did), generate_key(did)
-    document = did_document(did, [current.public_key_multibase, retired.public_key_multibase])
+    keys = [current.public_key_multibase, retired.public_key_multibase]
+    document = did_web_document("https://lms.example.com/", keys)
+    assert document == did_document(did, keys)
+    assert [method["id"] for method in document["verificationMethod"]] == [
+        current.verification_method,
+        retired.verification_method,
+    ]
     assert document["@context"] == [
         "https://www.w3.org/ns/did/v1",
         "https://w3id.org/security/multikey/v1",
