@@ -141,10 +141,13 @@ def _trigger_filter():
     return {}
 
 
-def evaluate(user_id, course_key):
+def evaluate(user_id, course_key, *, new_requests=None):
     """Bring one learner's badges in a course in line with their status. Idempotent.
 
-    Returns a list of ``(badge_class_slug, outcome)`` pairs describing what was done.
+    Returns a list of ``(badge_class_slug, outcome)`` pairs describing what was done. New
+    outbox rows are queued for issuing after commit, or, when ``new_requests`` is a list,
+    appended to it for a caller (a Celery task, outside any transaction) that issues them
+    itself, saving a round trip through the broker.
     """
     course_key = validation.course_key(course_key)
     record = CoursePassingRecord.objects.filter(user_id=user_id, course_key=course_key).first()
@@ -156,7 +159,7 @@ def evaluate(user_id, course_key):
         )
         for badge_class in badge_classes:
             if triggered:
-                outcome = decide_award(user_id, badge_class)
+                outcome = decide_award(user_id, badge_class, new_requests=new_requests)
             elif not record.is_passing:
                 outcome = apply_failing_policy(user_id, badge_class)
             else:
@@ -170,7 +173,7 @@ def evaluate(user_id, course_key):
     return outcomes
 
 
-def decide_award(user_id, badge_class):
+def decide_award(user_id, badge_class, *, new_requests=None):
     """Write the outbox row when the learner newly meets every requirement of a badge."""
     met, _results = requirements.requirements_met(badge_class, user_id)
     if not met:
@@ -185,7 +188,10 @@ def decide_award(user_id, badge_class):
             )
     except IntegrityError:
         return None  # another delivery decided the same award first
-    schedule_issuance(request.pk)
+    if new_requests is None:
+        schedule_issuance(request.pk)
+    else:
+        new_requests.append(request.pk)
     return "requested"
 
 

@@ -15,7 +15,8 @@ from django.contrib.auth import get_user_model
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from credplugin import identity, requirements, status_lists
+from credplugin import identity, status_lists
+from credplugin import requirements as requirements_module
 from credplugin.exceptions import CredPluginError, PermanentIssuanceError
 from credplugin.models import AssessmentResult, IssuanceRequest
 from credplugin.openbadges.achievement import (
@@ -163,15 +164,18 @@ def _evidence(result, requirement):
     return items
 
 
-def compose(request, *, badge_uuid, sequence, index, now):
+def compose(request, requirements, results, *, badge_uuid, sequence, index, now):
     """The unsigned credential for ``request`` (an ``IssuanceRequest``), as a JSON-LD dict.
+
+    ``requirements``: the badge's active requirements; ``results``: latest results keyed by
+    ``(user_id, usage_key)`` (see ``requirements.latest_results``), loaded once per batch.
 
     Raises:
         PermanentIssuanceError: the learner's results no longer meet the badge, or the learner
             has no e-mail address to identify them by.
     """
     badge_class = request.badge_class
-    met, results = requirements.requirements_met(badge_class, request.user_id)
+    met, chosen = requirements_module.judge(requirements, request.user_id, results)
     if not met:
         raise PermanentIssuanceError("The learner no longer meets every requirement of this badge.")
     if not request.user.email:
@@ -180,7 +184,7 @@ def compose(request, *, badge_uuid, sequence, index, now):
         return _compose(
             request,
             badge_class,
-            results,
+            list(zip(requirements, chosen, strict=True)),
             badge_uuid=badge_uuid,
             sequence=sequence,
             index=index,
@@ -188,12 +192,10 @@ def compose(request, *, badge_uuid, sequence, index, now):
         )
 
 
-def _compose(request, badge_class, results, *, badge_uuid, sequence, index, now):
+def _compose(request, badge_class, pairs, *, badge_uuid, sequence, index, now):
+    """``pairs``: ``(requirement, its latest result)`` for every active requirement."""
     descriptions, achieved, evidence = [], [], []
-    active_requirements = list(badge_class.requirements.filter(active=True).order_by("id"))
-    by_usage = {result.usage_key: result for result in results}
-    for requirement in active_requirements:
-        result = by_usage[requirement.usage_key]
+    for requirement, result in pairs:
         for parts in (_rubric_parts(requirement, result), _score_parts(result)):
             descriptions.extend(parts[0])
             achieved.extend(parts[1])
@@ -229,7 +231,7 @@ def _compose(request, badge_class, results, *, badge_uuid, sequence, index, now)
         identifiers=[IdentityObject.for_email(request.user.email)],
         results=achieved,
         credits_earned=hours,
-        activity_end_date=max(result.created for result in results),
+        activity_end_date=max(result.created for _requirement, result in pairs),
     )
     valid_until = (
         add_months(now, badge_class.validity_months) if badge_class.validity_months else None
@@ -258,28 +260,31 @@ def preview(badge_class, *, now):
     Raises:
         CredPluginError: the badge has no active requirement, so nobody can earn it.
     """
-    active = list(badge_class.requirements.filter(active=True).select_related("rubric"))
+    active = requirements_module.active_requirements(badge_class)
     if not active:
         raise CredPluginError("This badge has no active requirement, so nobody can earn it.")
-    results = []
+    pairs = []
     for requirement in active:
         definition = requirement.rubric.definition if requirement.rubric else {"criteria": []}
-        results.append(
-            AssessmentResult(
-                usage_key=requirement.usage_key,
-                rubric=requirement.rubric,
-                criterion_levels=[
-                    {"criterion_id": c["id"], "level_id": c["required_level"], "met": True}
-                    for c in definition["criteria"]
-                ],
-                passed=True,
-                assessment_methods=requirement.assessment_methods,
-                created=now,
+        pairs.append(
+            (
+                requirement,
+                AssessmentResult(
+                    usage_key=requirement.usage_key,
+                    rubric=requirement.rubric,
+                    criterion_levels=[
+                        {"criterion_id": c["id"], "level_id": c["required_level"], "met": True}
+                        for c in definition["criteria"]
+                    ],
+                    passed=True,
+                    assessment_methods=requirement.assessment_methods,
+                    created=now,
+                ),
             )
         )
     user = get_user_model()(email=PREVIEW_EMAIL)
     request = IssuanceRequest(badge_class=badge_class, user=user)
     with translation.override(badge_class.language or None):
         return _compose(
-            request, badge_class, results, badge_uuid=uuid.uuid4(), sequence=1, index=0, now=now
+            request, badge_class, pairs, badge_uuid=uuid.uuid4(), sequence=1, index=0, now=now
         )

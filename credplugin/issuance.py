@@ -1,19 +1,33 @@
-"""Issue one badge: compose → sign → verify what was signed → store → announce.
+"""Issue badges: compose → sign → verify what was signed → store → announce.
 
-``issue_request`` is idempotent and safe to run concurrently for the same request: the request
-row is locked (``SKIP LOCKED`` where the database has it) for the store step, a request that is
-no longer pending is left alone, and ``IssuedBadge.request`` is one-to-one, so two workers can
-never store two badges for one request. The status-list slot is reserved in its own short
-transaction first, because the credential must name it before it is signed.
+``issue_requests`` takes a batch of outbox rows and is idempotent and safe to run concurrently
+for the same rows: the status-list slots are reserved (and committed) first, because each
+credential names its slot before it is signed; then every credential is composed, signed and
+verified outside any transaction; finally the rows are locked (``SKIP LOCKED`` where the
+database has it), rows no longer pending are left alone, and the badges are stored in one
+transaction. ``IssuedBadge.request`` is one-to-one, so two workers can never store two badges
+for one request. A batch costs a handful of queries whatever its size; each badge is still
+individually signed and verified.
 """
 
 import logging
 import uuid
+from collections import defaultdict
+from typing import NamedTuple
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from credplugin import composition, events, identity, keys, notifications, status_lists
+from credplugin import (
+    composition,
+    events,
+    identity,
+    keys,
+    notifications,
+    requirements,
+    status_lists,
+)
 from credplugin.exceptions import NotFound, PermanentIssuanceError
 from credplugin.models import IssuanceRequest, IssuedBadge
 from credplugin.openbadges.did import did_document, did_web_document_url
@@ -25,6 +39,7 @@ OPEN = (IssuanceRequest.Status.PENDING, IssuanceRequest.Status.WAITING)
 
 ISSUED = "issued"
 WAITING = "waiting"
+FAILED = "failed"
 SKIPPED = "skipped"
 
 
@@ -58,89 +73,157 @@ def resolve_for_verification(reference):
     return status_lists.published_credential(*found)
 
 
-def _mark(request_id, status, reason):
-    IssuanceRequest.objects.filter(pk=request_id, status__in=OPEN).update(
+class _Signer(NamedTuple):
+    key_row: object
+    signing_key: object
+    resolve: object
+
+
+class _BatchResolver:
+    """``resolve_for_verification`` remembered for one batch: the documents do not change
+    while it is signed (new slots are clear bits), so each is read from the database once."""
+
+    def __init__(self):
+        self._seen = {}
+
+    def __call__(self, reference):
+        if reference not in self._seen:
+            self._seen[reference] = resolve_for_verification(reference)
+        return self._seen[reference]
+
+
+def _mark(request_ids, status, reason):
+    IssuanceRequest.objects.filter(pk__in=list(request_ids), status__in=OPEN).update(
         status=status, reason=reason, updated=timezone.now()
     )
 
 
-def mark_failed(request_id, reason):
+def mark_failed(request_ids, reason):
     """Record a permanent failure with a sentence an operator can act on."""
-    log.error("credplugin issuance request %s failed: %s", request_id, reason)
-    _mark(request_id, IssuanceRequest.Status.FAILED, reason)
+    log.error("credplugin issuance request(s) %s failed: %s", list(request_ids), reason)
+    _mark(request_ids, IssuanceRequest.Status.FAILED, reason)
 
 
 def issue_request(request_id):
-    """Issue the badge of one request; returns ``issued``, ``waiting`` or ``skipped``.
+    """Issue one request; returns ``issued``, ``waiting``, ``failed`` or ``skipped``."""
+    return issue_requests([request_id]).get(request_id, SKIPPED)
+
+
+def issue_requests(request_ids):
+    """Issue a batch of requests; returns ``{request id: outcome}`` for the open ones.
+
+    A request that cannot succeed by retrying (results no longer meet the badge, a credential
+    that does not verify, a composition error) is marked failed with its reason; the others
+    in the batch are still issued.
 
     Raises:
-        PermanentIssuanceError: retrying cannot help (the caller marks the request failed).
-        django.db.OperationalError and other transient errors: the caller retries.
+        django.db.OperationalError and other transient errors: the caller retries the batch.
     """
-    request = (
-        IssuanceRequest.objects.filter(pk=request_id, status__in=OPEN)
+    requests = list(
+        IssuanceRequest.objects.filter(pk__in=list(request_ids), status__in=OPEN)
         .select_related("user", "badge_class")
-        .first()
+        .order_by("pk")
     )
-    if request is None:
-        return SKIPPED
+    if not requests:
+        return {}
     did = identity.issuer_did()
     try:
         key_row, signing_key = keys.active_signing_key(did)
     except keys.KeyUnavailable as unavailable:
-        _mark(request.pk, IssuanceRequest.Status.WAITING, str(unavailable))
-        log.warning("credplugin issuance request %s waits: %s", request.pk, unavailable)
-        return WAITING
-    sequence, index = status_lists.reserve_slot(request.pk)
-    status_lists.ensure_signed(sequence, signing_key)
-    IssuanceRequest.objects.filter(pk=request.pk).update(attempts=request.attempts + 1)
-    with transaction.atomic():
-        locked = (
-            IssuanceRequest.objects.select_for_update(skip_locked=True)
-            .filter(pk=request.pk, status__in=OPEN)
-            .first()
-        )
-        if locked is None:
-            return SKIPPED  # another worker holds it, or finished it meanwhile
-        issued = _sign_and_store(request, key_row, signing_key, sequence, index)
-        IssuanceRequest.objects.filter(pk=request.pk).update(
-            status=IssuanceRequest.Status.ISSUED, reason="", updated=timezone.now()
-        )
-        transaction.on_commit(lambda: announce(issued.pk))
-    log.info("credplugin issued badge %s for request %s", issued.uuid, request.pk)
-    return ISSUED
+        _mark([r.pk for r in requests], IssuanceRequest.Status.WAITING, str(unavailable))
+        log.warning("credplugin issuance waits (%d request(s)): %s", len(requests), unavailable)
+        return dict.fromkeys((r.pk for r in requests), WAITING)
+    pks = [r.pk for r in requests]
+    slots = status_lists.reserve_slots(pks)
+    for sequence in {sequence for sequence, _index in slots.values()}:
+        status_lists.ensure_signed(sequence, signing_key)
+    IssuanceRequest.objects.filter(pk__in=pks).update(attempts=F("attempts") + 1)
+    prepared, outcomes = _prepare(requests, slots, _Signer(key_row, signing_key, _BatchResolver()))
+    issued = _store(prepared)
+    outcomes.update(dict.fromkeys((badge.request_id for badge in issued), ISSUED))
+    for request in requests:
+        outcomes.setdefault(request.pk, SKIPPED)
+    return outcomes
 
 
-def _sign_and_store(request, key_row, signing_key, sequence, index):
+def _prepare(requests, slots, signer):
+    """Compose, sign and verify every credential; no transaction is open meanwhile."""
+    by_badge_class = defaultdict(list)
+    for request in requests:
+        by_badge_class[request.badge_class_id].append(request)
+    prepared, outcomes, failures = [], {}, defaultdict(list)
+    for batch in by_badge_class.values():
+        needed = requirements.active_requirements(batch[0].badge_class)
+        results = requirements.latest_results(
+            [r.user_id for r in batch], [n.usage_key for n in needed]
+        )
+        for request in batch:
+            try:
+                prepared.append(_signed_badge(request, needed, results, slots[request.pk], signer))
+            except PermanentIssuanceError as error:
+                failures[str(error)].append(request.pk)
+            except Exception as error:  # one bad badge must not block the batch
+                log.exception("credplugin could not compose request %s", request.pk)
+                failures[f"Unexpected error: {type(error).__name__}: {error}"].append(request.pk)
+    for reason, pks in failures.items():
+        mark_failed(pks, reason)
+        outcomes.update(dict.fromkeys(pks, FAILED))
+    return prepared, outcomes
+
+
+def _signed_badge(request, needed, results, slot, signer):
+    sequence, index = slot
     now = timezone.now()
     badge_uuid = uuid.uuid4()
     document = composition.compose(
-        request, badge_uuid=badge_uuid, sequence=sequence, index=index, now=now
+        request, needed, results, badge_uuid=badge_uuid, sequence=sequence, index=index, now=now
     )
-    signed = sign_credential(document, signing_key, created=now)
-    report = verify_credential(signed, resolve=resolve_for_verification, now=now)
+    signed = sign_credential(document, signer.signing_key, created=now)
+    report = verify_credential(signed, resolve=signer.resolve, now=now)
     if not report.verified:
         failed = "; ".join(f"{c.name}: {c.reason}" for c in report.checks if not c.passed)
         raise PermanentIssuanceError(f"The signed credential did not verify ({failed}).")
-    valid_until = (
-        parse_datetime(signed["validUntil"], "validUntil") if "validUntil" in signed else None
-    )
-    return IssuedBadge.objects.create(
+    valid_until = signed.get("validUntil")
+    return IssuedBadge(
         uuid=badge_uuid,
         request=request,
         user_id=request.user_id,
         badge_class=request.badge_class,
         generation=request.generation,
-        issuer_key=key_row,
+        issuer_key=signer.key_row,
         credential=signed,
         issued_at=now,
-        valid_until=valid_until,
+        valid_until=parse_datetime(valid_until, "validUntil") if valid_until else None,
         status_list_sequence=sequence,
         status_list_index=index,
     )
 
 
-def announce(badge_pk):
-    """After commit: the openedx-event, then the learner's e-mail."""
-    events.send_badge_awarded(badge_pk)
-    notifications.send_award_email(badge_pk)
+def _store(prepared):
+    """Store the badges of the rows still open and not locked by another worker."""
+    if not prepared:
+        return []
+    with transaction.atomic():
+        claimable = set(
+            IssuanceRequest.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=[badge.request_id for badge in prepared], status__in=OPEN)
+            .values_list("pk", flat=True)
+        )
+        issued = [badge for badge in prepared if badge.request_id in claimable]
+        if not issued:
+            return []
+        IssuedBadge.objects.bulk_create(issued)
+        IssuanceRequest.objects.filter(pk__in=claimable).update(
+            status=IssuanceRequest.Status.ISSUED, reason="", updated=timezone.now()
+        )
+        uuids = [badge.uuid for badge in issued]
+        transaction.on_commit(lambda: announce(uuids))
+    log.info("credplugin issued %d badge(s)", len(issued))
+    return issued
+
+
+def announce(badge_uuids):
+    """After commit: the openedx-event, then the learner's e-mail, for each new badge."""
+    for pk in IssuedBadge.objects.filter(uuid__in=badge_uuids).values_list("pk", flat=True):
+        events.send_badge_awarded(pk)
+        notifications.send_award_email(pk)

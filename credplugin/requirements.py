@@ -135,12 +135,24 @@ def record_assessment_result(
     )
 
 
-def latest_results(user_id, usage_keys):
-    """The newest result per block for one learner, as ``{usage_key: AssessmentResult}``."""
+def active_requirements(badge_class):
+    """The blocks a badge needs now, in a stable order (the order of the credential's parts)."""
+    return list(
+        badge_class.requirements.filter(active=True).select_related("rubric").order_by("id")
+    )
+
+
+def latest_results(user_ids, usage_keys):
+    """The newest result per learner and block, as ``{(user_id, usage_key): AssessmentResult}``.
+
+    One query for any number of learners, so a batch of awards costs what one does.
+    """
     latest = {}
-    results = AssessmentResult.objects.filter(user_id=user_id, usage_key__in=list(usage_keys))
-    for result in results.select_related("rubric").order_by("usage_key", "-created", "-id"):
-        latest.setdefault(result.usage_key, result)
+    results = AssessmentResult.objects.filter(
+        user_id__in=list(user_ids), usage_key__in=list(usage_keys)
+    ).select_related("rubric")
+    for result in results.order_by("user_id", "usage_key", "-created", "-id"):
+        latest.setdefault((result.user_id, result.usage_key), result)
     return latest
 
 
@@ -159,19 +171,24 @@ def result_meets(requirement, result):
     )
 
 
-def requirements_met(badge_class, user_id):
-    """``(met, results)``: whether every active requirement is met, and the results used.
+def judge(requirements, user_id, results):
+    """``(met, chosen results)`` for one learner, from preloaded requirements and results.
 
     A badge class without active requirements is never met: its blocks were all deleted, and
     passing the course alone is not what the badge certifies.
     """
-    requirements = list(badge_class.requirements.filter(active=True))
     if not requirements:
         return False, []
-    results = latest_results(user_id, [r.usage_key for r in requirements])
-    chosen = [results.get(r.usage_key) for r in requirements]
+    chosen = [results.get((user_id, r.usage_key)) for r in requirements]
     met = all(result_meets(r, result) for r, result in zip(requirements, chosen, strict=True))
     return met, chosen
+
+
+def requirements_met(badge_class, user_id):
+    """``(met, results)``: whether the learner meets every active requirement now."""
+    requirements = active_requirements(badge_class)
+    results = latest_results([user_id], [r.usage_key for r in requirements])
+    return judge(requirements, user_id, results)
 
 
 def badge_class_by_uuid(badge_uuid):

@@ -24,25 +24,48 @@ from credplugin.openbadges.status_list import StatusList as Bitstring
 PURPOSES = (StatusList.Purpose.REVOCATION, StatusList.Purpose.SUSPENSION)
 
 
-def reserve_slot(request_id):
-    """Give an issuance request its status-list slot, once; returns ``(sequence, index)``.
+def reserve_slots(request_ids):
+    """Give each issuance request its status-list slot, once; returns ``{id: (seq, index)}``.
 
-    Committed on its own so the slot survives a failed signing attempt and a retry reuses it.
-    Lock order is request, then list, everywhere.
+    Committed on its own so a slot survives a failed signing attempt and a retry reuses it.
+    A batch takes one lock on the current list. Lock order is requests, then list, everywhere.
     """
     for _attempt in range(3):
         try:
             with transaction.atomic():
-                return _reserve(request_id)
+                return _reserve(request_ids)
         except IntegrityError:
-            continue  # another worker opened the same new sequence; take a slot in it
+            continue  # another worker opened the same new sequence; take slots in it
     raise IntegrityError("could not open a new status list after three attempts")
 
 
-def _reserve(request_id):
-    request = IssuanceRequest.objects.select_for_update().get(pk=request_id)
-    if request.status_list_index is not None:
-        return request.status_list_sequence, request.status_list_index
+def reserve_slot(request_id):
+    return reserve_slots([request_id])[request_id]
+
+
+def _reserve(request_ids):
+    requests = list(
+        IssuanceRequest.objects.select_for_update()
+        .filter(pk__in=list(request_ids))
+        .order_by("pk")
+        .values_list("pk", "status_list_sequence", "status_list_index")
+    )
+    slots = {pk: (sequence, index) for pk, sequence, index in requests if index is not None}
+    missing = [pk for pk, _sequence, index in requests if index is None]
+    while missing:
+        sequence, start, count = _take(len(missing))
+        taken = [
+            IssuanceRequest(pk=pk, status_list_sequence=sequence, status_list_index=start + offset)
+            for offset, pk in enumerate(missing[:count])
+        ]
+        IssuanceRequest.objects.bulk_update(taken, ["status_list_sequence", "status_list_index"])
+        slots.update({row.pk: (sequence, row.status_list_index) for row in taken})
+        missing = missing[count:]
+    return slots
+
+
+def _take(wanted):
+    """Up to ``wanted`` consecutive free indexes: ``(sequence, first index, how many)``."""
     current = (
         StatusList.objects.select_for_update()
         .filter(purpose=StatusList.Purpose.REVOCATION)
@@ -58,14 +81,12 @@ def _reserve(request_id):
                 size=MINIMUM_LENGTH,
                 bitstring=bytes(MINIMUM_LENGTH // 8),
             )
-        index = 0
+        start, size = 0, MINIMUM_LENGTH
     else:
-        sequence, index = current.sequence, current.next_index
-    StatusList.objects.filter(sequence=sequence).update(next_index=F("next_index") + 1)
-    IssuanceRequest.objects.filter(pk=request.pk).update(
-        status_list_sequence=sequence, status_list_index=index
-    )
-    return sequence, index
+        sequence, start, size = current.sequence, current.next_index, current.size
+    count = min(wanted, size - start)
+    StatusList.objects.filter(sequence=sequence).update(next_index=F("next_index") + count)
+    return sequence, start, count
 
 
 def status_entry(sequence, index):

@@ -17,7 +17,6 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from credplugin import awards, issuance, sweeper
 from credplugin.conf import credplugin_settings
-from credplugin.exceptions import PermanentIssuanceError
 
 log = logging.getLogger(__name__)
 
@@ -39,31 +38,48 @@ def _retry_or_leave(task, error, what):
     raise task.retry(exc=error, countdown=backoff_seconds(task.request.retries))
 
 
+def _issue(task, request_ids):
+    try:
+        return issuance.issue_requests(request_ids)
+    except TRANSIENT_ERRORS as error:
+        _retry_or_leave(task, error, f"issuance request(s) {request_ids}")
+    except Exception as error:  # unknown errors are not retried blindly; an operator reads them
+        log.exception("credplugin issuance request(s) %s failed unexpectedly", request_ids)
+        issuance.mark_failed(request_ids, f"Unexpected error: {type(error).__name__}: {error}")
+    return None
+
+
 @shared_task(**_TASK_OPTIONS)
 @set_code_owner_attribute
 def issue_badge_task(self, request_id):
     """Issue the badge of one ``IssuanceRequest`` (by primary key)."""
-    try:
-        return issuance.issue_request(request_id)
-    except TRANSIENT_ERRORS as error:
-        _retry_or_leave(self, error, f"issuance request {request_id}")
-    except PermanentIssuanceError as error:
-        issuance.mark_failed(request_id, str(error))
-    except Exception as error:  # unknown errors are not retried blindly; an operator reads them
-        log.exception("credplugin issuance request %s failed unexpectedly", request_id)
-        issuance.mark_failed(request_id, f"Unexpected error: {type(error).__name__}: {error}")
-    return None
+    return _issue(self, [request_id])
+
+
+@shared_task(**_TASK_OPTIONS)
+@set_code_owner_attribute
+def issue_badges_task(self, request_ids):
+    """Issue a batch of requests (the sweeper and backfill queue these)."""
+    return _issue(self, list(request_ids))
 
 
 @shared_task(**_TASK_OPTIONS)
 @set_code_owner_attribute
 def evaluate_learner_task(self, user_id, course_key):
-    """Re-evaluate one learner's badges in one course after their status changed."""
+    """Re-evaluate one learner's badges in one course, and issue what that awards, here.
+
+    Issuing in the same task saves a trip through the broker; the outbox rows are committed
+    before issuing starts, so a worker lost in between leaves them for the sweeper.
+    """
+    new_requests = []
     try:
-        return awards.evaluate(user_id, course_key)
+        outcomes = awards.evaluate(user_id, course_key, new_requests=new_requests)
     except TRANSIENT_ERRORS as error:
         _retry_or_leave(self, error, f"the evaluation of user {user_id} in {course_key}")
-    return None
+        return None
+    if new_requests:
+        _issue(self, new_requests)
+    return outcomes
 
 
 @shared_task(**_TASK_OPTIONS)

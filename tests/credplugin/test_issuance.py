@@ -8,10 +8,9 @@ from django.test import TestCase, override_settings
 from openedx_events.tests.utils import OpenEdxEventsTestMixin
 
 from credplugin import api, issuance
-from credplugin.exceptions import PermanentIssuanceError
 from credplugin.models import IssuanceRequest, IssuedBadge, LearnerPreference
 from credplugin.openbadges.credential import IdentityObject
-from credplugin.openbadges.verify import verify_credential
+from credplugin.openbadges.verify import Check, VerificationReport, verify_credential
 from tests.factories import (
     COURSE_KEY,
     BadgeRequirementFactory,
@@ -100,13 +99,13 @@ def test_without_a_key_the_request_waits_with_a_readable_reason(
 def test_a_credential_that_does_not_verify_is_never_stored(
     award, django_capture_on_commit_callbacks
 ):
-    failing = mock.Mock(verified=False, checks=[mock.Mock(passed=False, reason="bad", name="x")])
-    with (
-        mock.patch.object(issuance, "verify_credential", return_value=failing),
-        pytest.raises(PermanentIssuanceError, match="did not verify"),
-    ):
-        issue(award, django_capture_on_commit_callbacks)
+    failing = VerificationReport([Check("proof", False, "bad")])
+    with mock.patch.object(issuance, "verify_credential", return_value=failing):
+        assert issue(award, django_capture_on_commit_callbacks) == issuance.FAILED
     assert not IssuedBadge.objects.exists()
+    award.refresh_from_db()
+    assert award.status == IssuanceRequest.Status.FAILED
+    assert award.reason.startswith("The signed credential did not verify (proof: bad)")
 
 
 def test_results_that_no_longer_meet_the_badge_are_a_permanent_failure(
@@ -115,19 +114,33 @@ def test_results_that_no_longer_meet_the_badge_are_a_permanent_failure(
     from credplugin.models import AssessmentResult  # noqa: PLC0415
 
     AssessmentResult.objects.update(passed=False)
-    with pytest.raises(PermanentIssuanceError, match="no longer meets"):
-        issue(award, django_capture_on_commit_callbacks)
+    assert issue(award, django_capture_on_commit_callbacks) == issuance.FAILED
+    award.refresh_from_db()
+    assert "no longer meets" in award.reason
+
+
+def test_one_bad_request_does_not_block_the_rest_of_its_batch(
+    award, django_capture_on_commit_callbacks
+):
+    other_user = learner_meeting(award.badge_class.requirements.get())
+    other = IssuanceRequest.objects.create(user=other_user, badge_class=award.badge_class)
+    other_user.email = ""
+    other_user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        outcomes = issuance.issue_requests([award.pk, other.pk])
+    assert outcomes == {award.pk: issuance.ISSUED, other.pk: issuance.FAILED}
+    other.refresh_from_db()
+    assert other.reason == "The learner has no e-mail address to identify them by."
 
 
 def test_a_retry_reuses_the_reserved_status_slot(award, django_capture_on_commit_callbacks):
-    with (
-        mock.patch.object(issuance, "_sign_and_store", side_effect=RuntimeError("crash")),
-        pytest.raises(RuntimeError),
-    ):
-        issue(award, django_capture_on_commit_callbacks)
+    with mock.patch.object(issuance, "_signed_badge", side_effect=RuntimeError("crash")):
+        assert issue(award, django_capture_on_commit_callbacks) == issuance.FAILED
     award.refresh_from_db()
+    assert "RuntimeError: crash" in award.reason
     slot = (award.status_list_sequence, award.status_list_index)
-    issue(award, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        api.retry_issuance(award.uuid)
     badge = IssuedBadge.objects.get()
     assert (badge.status_list_sequence, badge.status_list_index) == slot == (1, 0)
 

@@ -41,10 +41,10 @@ def test_stale_pending_requests_are_queued_again():
     IssuerKeyFactory()
     request = IssuanceRequest.objects.create(user=user, badge_class=requirement.badge_class)
     age(IssuanceRequest.objects)
-    with mock.patch("credplugin.tasks.issue_badge_task.delay") as delay:
+    with mock.patch("credplugin.tasks.issue_badges_task.delay") as delay:
         assert sweeper.sweep()["requests"] == 1
-    delay.assert_called_once_with(request.pk)
-    with mock.patch("credplugin.tasks.issue_badge_task.delay") as delay:
+    delay.assert_called_once_with([request.pk])
+    with mock.patch("credplugin.tasks.issue_badges_task.delay") as delay:
         assert sweeper.sweep()["requests"] == 0  # just re-queued: not stale any more
 
 

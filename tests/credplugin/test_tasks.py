@@ -43,7 +43,7 @@ def test_the_task_issues_the_badge(request_row):
 
 def test_a_transient_error_is_retried_with_backoff(request_row):
     with (
-        mock.patch.object(issuance, "issue_request", side_effect=OperationalError("gone away")),
+        mock.patch.object(issuance, "issue_requests", side_effect=OperationalError("gone away")),
         mock.patch.object(tasks.issue_badge_task, "retry", side_effect=Retry()) as retry,
         pytest.raises(Retry),
     ):
@@ -55,7 +55,7 @@ def test_a_transient_error_is_retried_with_backoff(request_row):
 
 @override_settings(CREDPLUGIN_TASK_MAX_RETRIES=0)
 def test_after_the_last_retry_the_request_stays_pending_for_the_sweeper(request_row, caplog):
-    with mock.patch.object(issuance, "issue_request", side_effect=OperationalError("down")):
+    with mock.patch.object(issuance, "issue_requests", side_effect=OperationalError("down")):
         tasks.issue_badge_task.run(request_row.pk)
     request_row.refresh_from_db()
     assert request_row.status == IssuanceRequest.Status.PENDING
@@ -63,7 +63,7 @@ def test_after_the_last_retry_the_request_stays_pending_for_the_sweeper(request_
 
 
 def test_an_unexpected_error_marks_the_request_failed_with_its_reason(request_row):
-    with mock.patch.object(issuance, "issue_request", side_effect=KeyError("criteria")):
+    with mock.patch.object(issuance, "issue_requests", side_effect=KeyError("criteria")):
         tasks.issue_badge_task.delay(request_row.pk)
     request_row.refresh_from_db()
     assert request_row.status == IssuanceRequest.Status.FAILED
