@@ -49,6 +49,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.display(description=_("badge"), ordering="badge_class__name")
+def badge_name(row):
+    return row.badge_class.name
+
+
+@admin.display(description=_("course"), ordering="badge_class__course_key")
+def course_key(row):
+    return row.badge_class.course_key
+
+
 def pretty_json(value):
     return format_html("<pre>{}</pre>", json.dumps(value, indent=2, ensure_ascii=False))
 
@@ -223,7 +233,7 @@ def _apply_with_reason(modeladmin, request, queryset, action_name):
 class IssuedBadgeAdmin(ReadOnlyAdmin):
     """Issued credentials: search by learner or course; change status with a reason."""
 
-    list_display = ("uuid", "user", "badge_class", "status", "issued_at", "valid_until")
+    list_display = (badge_name, "user", course_key, "status", "issued_at", "valid_until")
     list_filter = ("status", "badge_class")
     search_fields = (
         "uuid",
@@ -283,7 +293,7 @@ class IssuedBadgeAdmin(ReadOnlyAdmin):
 class IssuanceRequestAdmin(ReadOnlyAdmin):
     """The outbox: what is waiting, what failed and why; failed requests can be retried."""
 
-    list_display = ("uuid", "user", "badge_class", "generation", "status", "attempts", "updated")
+    list_display = ("uuid", "user", badge_name, "status", "reason", "attempts", "updated")
     list_filter = ("status", "badge_class")
     search_fields = ("uuid", "user__username", "user__email", "badge_class__course_key")
     list_select_related = ("user", "badge_class")

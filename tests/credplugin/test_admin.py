@@ -5,6 +5,8 @@ an admin action is checked against what a verifier would see, not against a hand
 """
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -269,3 +271,78 @@ def test_preview_is_for_staff_only(client, badge_setup):
 
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+# --- in a browser: what the operators' how-to shows ------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def admin_page(live_server, admin_user, monkeypatch):
+    """Headless Chromium logged into the admin of the live host; skips without Chromium."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the live server's thread uses the DB
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = chromium.new_context(viewport={"width": 1280, "height": 720}).new_page()
+        # Screenshots show the page, not the navigation sidebar (Django keeps its state here).
+        page.add_init_script("localStorage.setItem('django.admin.navSidebarIsOpen', 'false')")
+        page.goto(live_server.url + reverse("admin:login"))
+        page.fill("#id_username", admin_user.username)
+        page.fill("#id_password", "password")
+        page.click("input[type=submit]")
+        yield page
+        chromium.close()
+
+
+def publish_screenshot(page, name):
+    """Save under test-artifacts/ and copy to docs/images/ for docs/how-to/operators.md."""
+    artifact = REPO_ROOT / "test-artifacts" / f"{name}.png"
+    artifact.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(artifact), full_page=True)
+    (REPO_ROOT / "docs" / "images").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(artifact, REPO_ROOT / "docs" / "images" / artifact.name)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_operator_finds_and_revokes_a_badge_in_the_browser(live_server, admin_page, earn):
+    badge, _other = earn("ada"), earn("grace")
+
+    admin_page.goto(live_server.url + changelist(IssuedBadge) + "?q=ada")
+    assert admin_page.locator("#result_list tbody tr").count() == 1
+    publish_screenshot(admin_page, "admin-issued-badges")
+    admin_page.check("input.action-select")
+    admin_page.select_option("select[name=action]", "revoke_badges")
+    admin_page.click("button[name=index]")
+    admin_page.fill("textarea[name=reason]", "The project was not the learner's own.")
+    publish_screenshot(admin_page, "admin-revoke-reason")
+    admin_page.click("input[type=submit][value=Revoke]")
+
+    assert "1 badge revoked." in admin_page.locator("ul.messagelist").inner_text()
+    assert IssuedBadge.objects.get(pk=badge.pk).status == IssuedBadge.Status.REVOKED
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_operator_sees_why_a_request_failed_in_the_browser(live_server, admin_page, earn):
+    request = earn("ada").request
+    IssuedBadge.objects.filter(request=request).delete()
+    IssuanceRequest.objects.filter(pk=request.pk).update(
+        status=IssuanceRequest.Status.FAILED,
+        reason="No active signing key: run manage.py credplugin_keys generate.",
+    )
+
+    admin_page.goto(live_server.url + changelist(IssuanceRequest) + "?status__exact=failed")
+    assert "No active signing key" in admin_page.locator("#result_list").inner_text()
+    publish_screenshot(admin_page, "admin-failed-requests")
+    admin_page.click(f"text={request.uuid}")
+    admin_page.wait_for_url("**/change/**")
+
+    assert "No active signing key" in admin_page.locator("#content").inner_text()
