@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from credplugin.views.caching import never_cache_private
 from credplugin.views.layout import page_context
+from credplugin.views.presentation import describe_credential
 from credplugin.views.uploads import (
     UnreadableBadge,
     max_bytes,
@@ -123,6 +124,7 @@ def verify_page(request):
                 form.add_error(None, str(error))
             else:
                 context["verdict"] = verify_submitted_credential(credential)
+                context["facts"] = describe_credential(credential)
                 context["submitted_json"] = json.dumps(credential, indent=2, ensure_ascii=False)
         if form.errors:
             status = 400

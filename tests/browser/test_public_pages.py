@@ -138,6 +138,23 @@ def test_verify_page_reports_an_uploaded_png(live_server, earn, browser, tmp_pat
     screenshot(browser, "verify-page-report", publish=True)
 
 
+def test_my_badges_page(live_server, earn, browser, client):  # noqa: F811
+    badge = earn()
+    earn("grace")
+    api.suspend_badge(str(badge.uuid), reason="Under review by the course team.", actor_id=None)
+    client.force_login(badge.user)
+    session = client.cookies["sessionid"].value
+    browser.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    browser.goto(live_server.url + reverse("credplugin:my-badges"))
+    assert browser.locator("article").count() == 1
+    assert_accessible_basics(browser)
+    browser.get_by_label("Show my name on the public page").check()
+    browser.get_by_role("button", name="Save sharing choices").click()
+    assert "saved" in browser.get_by_role("status").inner_text()
+    assert browser.get_by_label("Show my name on the public page").is_checked()
+    screenshot(browser, "my-badges", publish=True)
+
+
 def test_verify_page_explains_bad_input(live_server, browser):
     browser.goto(live_server.url + reverse("credplugin:verify-page"))
     browser.fill("textarea", "{this is not json")

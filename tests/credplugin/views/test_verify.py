@@ -195,3 +195,15 @@ def test_a_did_web_issuer_elsewhere_is_never_fetched(client, earn, no_network, i
     assert report["verdict"] == "invalid"
     assert "not fetched" in json.dumps(report)
     assert no_network == []
+
+
+def test_page_marks_claims_of_an_unverified_badge_as_unconfirmed(client, earn):
+    credential = earn().credential
+    credential["issuer"] = dict(credential["issuer"], name="A Famous University")
+    response = client.post(
+        reverse("credplugin:verify-page"), {"credential_text": json.dumps(credential)}
+    )
+    html = response.content.decode()
+    assert response.context["verdict"].state == "invalid"
+    assert "not confirmed" in html
+    assert html.index("Not verified") < html.index("A Famous University")
