@@ -92,7 +92,9 @@ def measure_python(seconds: float, documents: list, key) -> dict:
     public_key = key.private_key.public_key()
     secured = [proof.sign_credential(document, key) for document in documents]
     signing = timed(seconds, lambda document: proof.sign_credential(document, key), documents)
-    verifying = timed(seconds, lambda document: proof.verify_signature(document, public_key), secured)
+    verifying = timed(
+        seconds, lambda document: proof.verify_signature(document, public_key), secured
+    )
     return {
         "signs_per_s": signing["per_s"],
         "verifies_per_s": verifying["per_s"],
@@ -249,9 +251,7 @@ def main(argv=None):
             "fast_vs_reference_verifies": _ratio(
                 fast["verifies_per_s"], reference["verifies_per_s"]
             ),
-            "fast_vs_javascript_signs": _ratio(
-                fast["signs_per_s"], javascript.get("signs_per_s")
-            ),
+            "fast_vs_javascript_signs": _ratio(fast["signs_per_s"], javascript.get("signs_per_s")),
             "fast_vs_javascript_verifies": _ratio(
                 fast["verifies_per_s"], javascript.get("verifies_per_s")
             ),
