@@ -9,7 +9,6 @@ import json
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -32,8 +31,8 @@ JSON_LD = "application/ld+json"
 def public_badge_or_404(request, badge_uuid):
     """The badge if this visitor may see it; hidden and unknown badges look the same.
 
-    A hidden badge stays visible to its own learner (so they can still download it); that
-    response is marked private so no shared cache keeps it.
+    A hidden badge stays visible to its own learner (so they can still download it); a
+    signed-in visitor's responses are never shared by caches (see ``public_cache``).
     """
     try:
         badge = IssuedBadge.objects.select_related("badge_class", "user").get(uuid=badge_uuid)
@@ -42,13 +41,6 @@ def public_badge_or_404(request, badge_uuid):
     if badge.hidden and badge.user_id != request.user.id:
         raise Http404(_("No public badge has this address."))
     return badge
-
-
-def _private_if_hidden(badge, response):
-    if badge.hidden:
-        add_never_cache_headers(response)
-        patch_vary_headers(response, ("Cookie",))
-    return response
 
 
 def recipient_name(badge):
@@ -102,7 +94,7 @@ def badge_page(request, badge_uuid):
         verify_url=request.build_absolute_uri(reverse("credplugin:verify-page")),
         og_image_url=facts["image_url"] or request.build_absolute_uri(links["png_url"]),
     )
-    return _private_if_hidden(badge, render(request, "credplugin/badge_page.html", context))
+    return render(request, "credplugin/badge_page.html", context)
 
 
 @require_safe
@@ -113,7 +105,7 @@ def badge_credential(request, badge_uuid):
     response = HttpResponse(_serialized(badge.credential), content_type=JSON_LD)
     response["Access-Control-Allow-Origin"] = "*"
     response["Content-Disposition"] = f'inline; filename="{_download_name(badge, "json")}"'
-    return _private_if_hidden(badge, response)
+    return response
 
 
 @require_safe
@@ -125,7 +117,7 @@ def badge_png(request, badge_uuid):
     baked = openbadges.bake_png(image, badge.credential)
     response = HttpResponse(baked, content_type="image/png")
     response["Content-Disposition"] = f'attachment; filename="{_download_name(badge, "png")}"'
-    return _private_if_hidden(badge, response)
+    return response
 
 
 @require_safe
@@ -141,4 +133,4 @@ def badge_svg(request, badge_uuid):
     response = HttpResponse(baked, content_type="image/svg+xml")
     response["Content-Disposition"] = f'attachment; filename="{_download_name(badge, "svg")}"'
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-    return _private_if_hidden(badge, response)
+    return response

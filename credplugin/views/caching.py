@@ -13,15 +13,23 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control, pat
 from credplugin.conf import credplugin_settings
 
 
+def _personalised(request):
+    """A signed-in visitor's page may carry their name (the LMS header shows it)."""
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
+
+
 def public_cache(view):
-    """Let shared caches keep the response for ``CREDPLUGIN_PUBLIC_CACHE_SECONDS``."""
+    """Let shared caches keep the response for ``CREDPLUGIN_PUBLIC_CACHE_SECONDS``.
+
+    Only anonymous successful responses are shared: a signed-in visitor's copy and errors are
+    never stored, so no cache hands one person's page to another or pins a transient 404.
+    """
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        if response.has_header("Cache-Control"):
-            return response  # the view chose already (e.g. a hidden badge shown to its owner)
-        if response.status_code == 200:
+        if response.status_code == 200 and not _personalised(request):
             seconds = int(credplugin_settings.PUBLIC_CACHE_SECONDS)
             patch_cache_control(response, public=True, max_age=seconds)
         else:

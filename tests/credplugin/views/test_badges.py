@@ -159,3 +159,11 @@ def test_baked_downloads_verify_through_the_verify_api(client, earn):
         content_type = "image/png" if name == "badge-png" else "image/svg+xml"
         report = client.post(reverse("credplugin:verify-api"), image, content_type=content_type)
         assert report.json()["verdict"] == "verified", name
+
+
+def test_a_signed_in_visitors_copy_is_never_shared(client, earn):
+    badge = earn()
+    client.force_login(badge.user)
+    cache_control = page(client, badge)["Cache-Control"]
+    assert "public" not in cache_control
+    assert "private" in cache_control and "no-store" in cache_control
