@@ -90,7 +90,9 @@ DEFAULTS = {
     # .. setting_name: CREDPLUGIN_VERIFY_ALLOWED_HOSTS
     # .. setting_default: []
     # .. setting_description: Other hosts whose DID documents and status lists the verify API
-    #    may fetch. This site's own documents and did:key need no entry.
+    #    may fetch. This site's own documents and did:key need no entry. A bare host name means
+    #    https://host; give an origin (e.g. "http://10.0.0.5:8080") for another scheme or port.
+    #    Redirects are never followed.
     "CREDPLUGIN_VERIFY_ALLOWED_HOSTS": [],
     # .. setting_name: CREDPLUGIN_PUBLIC_CACHE_SECONDS
     # .. setting_default: 300
