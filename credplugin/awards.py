@@ -24,6 +24,8 @@ from credplugin.conf import (
 from credplugin.models import BadgeClass, CoursePassingRecord, IssuanceRequest, IssuedBadge
 
 log = logging.getLogger(__name__)
+# Pending records one evaluation task takes on (see evaluate_pending).
+EVALUATION_BATCH = 50
 
 
 def accepts_delivery(*, from_event_bus):
@@ -151,25 +153,52 @@ def evaluate(user_id, course_key, *, new_requests=None):
     """
     course_key = validation.course_key(course_key)
     record = CoursePassingRecord.objects.filter(user_id=user_id, course_key=course_key).first()
+    return _evaluate_record(record, new_requests) if record is not None else []
+
+
+def evaluate_pending(user_id, course_key, *, batch=EVALUATION_BATCH):
+    """Evaluate this learner's pending record and up to ``batch - 1`` others; return the new
+    outbox rows' ids, committed, for the caller to issue.
+
+    Under load many evaluation tasks are queued at once; each one taking a batch of pending
+    records (locked with ``SKIP LOCKED``, so concurrent tasks take disjoint batches) lets the
+    issuance that follows share its database work. A task whose learner another task already
+    evaluated finds nothing pending for it and simply helps with the rest.
+    """
+    course_key = validation.course_key(course_key)
+    new_requests = []
+    with transaction.atomic():
+        pending = CoursePassingRecord.objects.select_for_update(skip_locked=True).filter(
+            evaluation_pending=True
+        )
+        records = list(pending.filter(user_id=user_id, course_key=course_key))
+        others = pending.exclude(user_id=user_id, course_key=course_key).order_by("updated")
+        records += list(others[: batch - len(records)])
+        for record in records:
+            _evaluate_record(record, new_requests)
+    return new_requests
+
+
+def _evaluate_record(record, new_requests):
+    user_id, course_key = record.user_id, record.course_key
     outcomes = []
-    if record is not None:
-        triggered = record.has_certificate if _trigger_filter() else record.is_passing
-        badge_classes = BadgeClass.objects.filter(
-            course_key=validation.master_course_key(course_key), active=True
-        )
-        for badge_class in badge_classes:
-            if triggered:
-                outcome = decide_award(user_id, badge_class, new_requests=new_requests)
-            elif not record.is_passing:
-                outcome = apply_failing_policy(user_id, badge_class)
-            else:
-                outcome = None
-            if outcome:
-                outcomes.append((badge_class.slug, outcome))
-        # Only clear the flag if no newer status change arrived while we evaluated.
-        CoursePassingRecord.objects.filter(pk=record.pk, updated=record.updated).update(
-            evaluation_pending=False
-        )
+    triggered = record.has_certificate if _trigger_filter() else record.is_passing
+    badge_classes = BadgeClass.objects.filter(
+        course_key=validation.master_course_key(course_key), active=True
+    )
+    for badge_class in badge_classes:
+        if triggered:
+            outcome = decide_award(user_id, badge_class, new_requests=new_requests)
+        elif not record.is_passing:
+            outcome = apply_failing_policy(user_id, badge_class)
+        else:
+            outcome = None
+        if outcome:
+            outcomes.append((badge_class.slug, outcome))
+    # Only clear the flag if no newer status change arrived while we evaluated.
+    CoursePassingRecord.objects.filter(pk=record.pk, updated=record.updated).update(
+        evaluation_pending=False
+    )
     return outcomes
 
 

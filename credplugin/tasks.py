@@ -66,20 +66,20 @@ def issue_badges_task(self, request_ids):
 @shared_task(**_TASK_OPTIONS)
 @set_code_owner_attribute
 def evaluate_learner_task(self, user_id, course_key):
-    """Re-evaluate one learner's badges in one course, and issue what that awards, here.
+    """Evaluate a learner whose status changed (with other pending learners), then issue what
+    that awarded, here.
 
     Issuing in the same task saves a trip through the broker; the outbox rows are committed
     before issuing starts, so a worker lost in between leaves them for the sweeper.
     """
-    new_requests = []
     try:
-        outcomes = awards.evaluate(user_id, course_key, new_requests=new_requests)
+        new_requests = awards.evaluate_pending(user_id, course_key)
     except TRANSIENT_ERRORS as error:
         _retry_or_leave(self, error, f"the evaluation of user {user_id} in {course_key}")
         return None
     if new_requests:
         _issue(self, new_requests)
-    return outcomes
+    return len(new_requests)
 
 
 @shared_task(**_TASK_OPTIONS)

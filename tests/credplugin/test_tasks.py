@@ -8,8 +8,9 @@ from django.db import OperationalError
 from django.test import override_settings
 
 from credplugin import issuance, tasks
-from credplugin.models import IssuanceRequest, IssuedBadge
+from credplugin.models import CoursePassingRecord, IssuanceRequest, IssuedBadge
 from tests.factories import (
+    COURSE_KEY,
     BadgeRequirementFactory,
     IssuerKeyFactory,
     learner_meeting,
@@ -75,3 +76,17 @@ def test_backoff_grows_is_capped_and_jittered():
     assert min(samples) >= 2.5 and max(samples) <= 900
     assert len({round(s, 3) for s in samples}) > 100
     assert tasks.backoff_seconds(3) > 10 * 0.5 * 2
+
+
+def test_one_evaluation_task_takes_other_pending_learners_along(request_row):
+    requirement = request_row.badge_class.requirements.get()
+    learners = [learner_meeting(requirement) for _ in range(3)]
+    for user in learners:
+        CoursePassingRecord.objects.create(
+            user=user, course_key=COURSE_KEY, is_passing=True, evaluation_pending=True
+        )
+    assert tasks.evaluate_learner_task.run(learners[0].id, str(COURSE_KEY)) == 3
+    assert IssuedBadge.objects.filter(user__in=learners).count() == 3
+    assert not CoursePassingRecord.objects.filter(evaluation_pending=True).exists()
+    assert tasks.evaluate_learner_task.run(learners[1].id, str(COURSE_KEY)) == 0
+    assert IssuedBadge.objects.filter(user__in=learners).count() == 3
