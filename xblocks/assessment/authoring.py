@@ -69,13 +69,13 @@ def _flag(data, key, label, default):
 def clean_badge(data):
     if not isinstance(data, dict):
         raise InvalidInput(_("The badge settings must be an object."))
-    slug = _text(data, "slug", "Badge slug", required=True, max_length=100)
+    slug = _text(data, "slug", _("Badge slug"), required=True, max_length=100)
     if not _SLUG.match(slug):
         raise InvalidInput(_("Badge slug may hold only letters, digits, - and _."))
-    image_url = _text(data, "image_url", "Badge image URL", max_length=500)
+    image_url = _text(data, "image_url", _("Badge image URL"), max_length=500)
     if image_url and not _URL.match(image_url):
         raise InvalidInput(_("Badge image URL must start with http:// or https://."))
-    achievement_type = _text(data, "achievement_type", "Achievement type") or "Badge"
+    achievement_type = _text(data, "achievement_type", _("Achievement type")) or "Badge"
     if achievement_type not in ACHIEVEMENT_TYPES:
         raise InvalidInput(
             _("Achievement type must be one of {types}."), types=", ".join(ACHIEVEMENT_TYPES)
@@ -90,7 +90,7 @@ def clean_badge(data):
         validity = None
     else:
         validity = _whole(
-            data, "validity_months", "Validity in months", minimum=1, maximum=600, default=None
+            data, "validity_months", _("Validity in months"), minimum=1, maximum=600, default=None
         )
     alignments = data.get("alignments") or []
     if not isinstance(alignments, list):
@@ -101,14 +101,16 @@ def clean_badge(data):
     ]
     return {
         "slug": slug,
-        "name": _text(data, "name", "Badge name", required=True),
-        "description": _text(data, "description", "Badge description", max_length=MAX_DESCRIPTION),
+        "name": _text(data, "name", _("Badge name"), required=True),
+        "description": _text(
+            data, "description", _("Badge description"), max_length=MAX_DESCRIPTION
+        ),
         "image_url": image_url,
         "achievement_type": achievement_type,
         "hours": hours,
         "validity_months": validity,
         "criteria_narrative": _text(
-            data, "criteria_narrative", "Criteria narrative", max_length=MAX_DESCRIPTION
+            data, "criteria_narrative", _("Criteria narrative"), max_length=MAX_DESCRIPTION
         ),
         "alignments": [item for item in cleaned_alignments if item],
     }
@@ -118,16 +120,18 @@ def clean_authoring(data):
     """Every authored field, checked together; returns ``{field_name: value}``."""
     if not isinstance(data, dict):
         raise InvalidInput(_("The editor sent something that is not a form."))
-    project_enabled = _flag(data, "project_enabled", "Project part", True)
-    ethics_enabled = _flag(data, "ethics_enabled", "Ethics part", False)
+    project_enabled = _flag(data, "project_enabled", _("Project part"), True)
+    ethics_enabled = _flag(data, "ethics_enabled", _("Ethics part"), False)
     if not project_enabled and not ethics_enabled:
         raise InvalidInput(_("Enable the project part, the ethics part, or both."))
     cleaned = {
-        "display_name": _text(data, "display_name", "Display name", required=True),
+        "display_name": _text(data, "display_name", _("Display name"), required=True),
         "weight": _weight(data.get("weight")),
         "project_enabled": project_enabled,
         "ethics_enabled": ethics_enabled,
-        "self_assessment_enabled": _flag(data, "self_assessment_enabled", "Self-assessment", False),
+        "self_assessment_enabled": _flag(
+            data, "self_assessment_enabled", _("Self-assessment"), False
+        ),
         "pass_rule": clean_pass_rule(data.get("pass_rule") or {}),
         "badge": clean_badge(data.get("badge")),
     }
@@ -155,17 +159,22 @@ def _weight(value):
 
 def _clean_project(data, *, required):
     fields = {
-        "prompt": _rich(data, "prompt", "Project prompt", required=required),
-        "brief": _rich(data, "brief", "Scenario or brief"),
-        "text_enabled": _flag(data, "text_enabled", "Written answer", True),
+        "prompt": _rich(data, "prompt", _("Project prompt"), required=required),
+        "brief": _rich(data, "brief", _("Scenario or brief")),
+        "text_enabled": _flag(data, "text_enabled", _("Written answer"), True),
         "text_min_words": _whole(
-            data, "text_min_words", "Minimum words", minimum=0, maximum=MAX_WORD_LIMIT, default=0
+            data, "text_min_words", _("Minimum words"), minimum=0, maximum=MAX_WORD_LIMIT, default=0
         ),
         "text_max_words": _whole(
-            data, "text_max_words", "Maximum words", minimum=0, maximum=MAX_WORD_LIMIT, default=2000
+            data,
+            "text_max_words",
+            _("Maximum words"),
+            minimum=0,
+            maximum=MAX_WORD_LIMIT,
+            default=2000,
         ),
         "max_links": _whole(
-            data, "max_links", "Maximum links", minimum=0, maximum=evidence.MAX_LINKS, default=3
+            data, "max_links", _("Maximum links"), minimum=0, maximum=evidence.MAX_LINKS, default=3
         ),
         "allowed_file_types": evidence.clean_file_types(
             data.get("allowed_file_types", evidence.DEFAULT_FILE_TYPES)
@@ -178,7 +187,9 @@ def _clean_project(data, *, required):
             maximum=evidence.MAX_FILE_SIZE_MB,
             default=10,
         ),
-        "max_files": _whole(data, "max_files", "Maximum files", minimum=0, maximum=10, default=3),
+        "max_files": _whole(
+            data, "max_files", _("Maximum files"), minimum=0, maximum=10, default=3
+        ),
     }
     if fields["text_max_words"] and fields["text_min_words"] > fields["text_max_words"]:
         raise InvalidInput(_("Minimum words is larger than maximum words."))
@@ -199,10 +210,10 @@ def _clean_ethics(data, *, required):
     if any(len(q) > MAX_DESCRIPTION for q in questions):
         raise InvalidInput(_("A guiding question is too long."))
     fields = {
-        "case_narrative": _rich(data, "case_narrative", "Case narrative", required=required),
+        "case_narrative": _rich(data, "case_narrative", _("Case narrative"), required=required),
         "scenarios": ethics.clean_scenarios(data.get("scenarios")),
         "reflection_prompt": _rich(
-            data, "reflection_prompt", "Reflection prompt", required=required
+            data, "reflection_prompt", _("Reflection prompt"), required=required
         ),
         "guiding_questions": questions,
         "reflection_min_words": _whole(

@@ -22,8 +22,16 @@ class AssessmentError(Exception):
         self.params = params
 
     def render(self, gettext):
-        """The message in the reader's language, parameters filled in."""
-        return gettext(self.message).format(**self.params)
+        """The message in the reader's language, parameters filled in.
+
+        Text parameters go through ``gettext`` too: field labels are marked for extraction
+        where they are written; names and values without a catalog entry pass unchanged.
+        """
+        params = {
+            name: gettext(value) if isinstance(value, str) and value else value
+            for name, value in self.params.items()
+        }
+        return gettext(self.message).format(**params)
 
 
 class InvalidInput(AssessmentError):

@@ -58,11 +58,15 @@ class LearnerHandlersMixin:
         self._editable_actor()
         draft = {
             "text": evidence.clean_text(
-                data.get("text"), label="Answer", min_words=0, max_words=0, required=False
+                data.get("text"), label=_("Answer"), min_words=0, max_words=0, required=False
             ),
             "links": evidence.clean_links(data.get("links"), max_links=self.max_links),
             "reflection": evidence.clean_text(
-                data.get("reflection"), label="Reflection", min_words=0, max_words=0, required=False
+                data.get("reflection"),
+                label=_("Reflection"),
+                min_words=0,
+                max_words=0,
+                required=False,
             ),
         }
         self_assessment = data.get("self_assessment") or {}
@@ -208,7 +212,12 @@ class LearnerHandlersMixin:
         if self.ethics_enabled:
             answer.update(self._clean_ethics_evidence(data))
         if self.self_assessment_enabled and self.project_enabled:
-            levels = judge(self.rubric, data.get("self_assessment"))
+            try:
+                levels = judge(self.rubric, data.get("self_assessment"))
+            except InvalidInput as error:
+                raise InvalidInput(
+                    _("Complete the self-assessment: choose a level for every criterion.")
+                ) from error
             answer["self_assessment"] = {item["criterion_id"]: item["level_id"] for item in levels}
         current = self.current_rubric()
         answer.update(
@@ -231,7 +240,7 @@ class LearnerHandlersMixin:
         if self.text_enabled:
             text = evidence.clean_text(
                 data.get("text"),
-                label="Your answer",
+                label=_("Your answer"),
                 min_words=self.text_min_words,
                 max_words=self.text_max_words,
                 required=True,
@@ -251,7 +260,7 @@ class LearnerHandlersMixin:
             raise InvalidInput(_("Answer every scenario before you submit."))
         reflection = evidence.clean_text(
             data.get("reflection"),
-            label="Your ethical-impact assessment",
+            label=_("Your ethical-impact assessment"),
             min_words=self.reflection_min_words,
             max_words=self.reflection_max_words,
             required=True,

@@ -1,0 +1,142 @@
+"""Authoring through studio_submit: validation an author understands, sanitizing, registering."""
+
+import copy
+
+import pytest
+
+from credplugin.models import BadgeClass, BadgeRequirement
+from xblocks.assessment.authoring import clean_authoring
+from xblocks.assessment.demo import PROJECT_VALUES
+from xblocks.assessment.errors import InvalidInput
+from xblocks.assessment.sanitize import sanitize_html
+from xblocks.assessment.views import load_template_data
+
+
+def values(**changes):
+    edited = copy.deepcopy(PROJECT_VALUES)
+    edited.update(changes)
+    return edited
+
+
+def test_save_registers_badge_class_and_requirement(project):
+    requirement = BadgeRequirement.objects.get()
+    assert str(requirement.usage_key) == str(project.block("staff_author").usage_key())
+    assert requirement.badge_class.slug == "applied-ml-practitioner"
+    assert requirement.assessment_methods == ["project_rubric", "mentor_review", "self_assessment"]
+    assert requirement.rubric.content_hash == project.block("staff_author").rubric_hash
+    assert BadgeClass.objects.get().hours == 12
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"display_name": " "}, "Display name is required."),
+        ({"project_enabled": False}, "Enable the project part, the ethics part, or both."),
+        ({"rubric": {"criteria": []}}, "Project rubric needs at least one criterion."),
+        (
+            {"pass_rule": {"min_scenario_percent": 120}},
+            "Minimum scenario score must be between 0 and 100 %.",
+        ),
+        ({"allowed_file_types": ["exe"]}, "File type(s) exe cannot be checked"),
+        ({"text_min_words": 50, "text_max_words": 10}, "Minimum words is larger than maximum"),
+        ({"badge": {"slug": "no spaces", "name": "x"}}, "Badge slug may hold only"),
+        ({"badge": {"slug": "ok", "name": ""}}, "Badge name is required."),
+        ({"weight": "heavy"}, "Weight must be a number"),
+    ],
+)
+def test_invalid_settings_are_explained_and_nothing_changes(project, change, message):
+    before = project.block("staff_author").authored_values()
+    status, body = project.author(values(**change))
+    assert status == 400
+    assert body["error"].startswith(message), body
+    assert project.block("staff_author").authored_values() == before
+
+
+def test_rubric_errors_name_the_criterion_and_level(project):
+    rubric = copy.deepcopy(PROJECT_VALUES["rubric"])
+    rubric["criteria"][1]["levels"][2]["points"] = 0
+    status, body = project.author(values(rubric=rubric))
+    assert status == 400
+    assert body["error"] == (
+        "Project rubric › criterion 2 (Model evaluation) › level 3 (Proficient): levels go from "
+        "lowest to highest, so points may not go down."
+    )
+    rubric = copy.deepcopy(PROJECT_VALUES["rubric"])
+    rubric["criteria"][0]["required_level"] = "legendary"
+    status, body = project.author(values(rubric=rubric))
+    assert body["error"] == (
+        "Project rubric › criterion 1 (Data preparation): choose which level is required to "
+        "meet this criterion."
+    )
+
+
+def test_rich_text_is_sanitized_on_save(project):
+    prompt = (
+        '<p onclick="x()">Build <strong>it</strong><script>alert(1)</script>'
+        '<a href="javascript:alert(1)">bad</a> <a href="https://ok.org">ok</a></p><img src=x>'
+    )
+    assert project.author(values(prompt=prompt))[0] == 200
+    saved = project.block("learner_1").prompt
+    assert saved == (
+        '<p>Build <strong>it</strong><a rel="noopener noreferrer nofollow">bad</a> '
+        '<a href="https://ok.org" rel="noopener noreferrer nofollow">ok</a></p>'
+    )
+
+
+def test_sanitizer_escapes_text_and_closes_tags():
+    assert sanitize_html("<ul><li>a &lt; b<li>c") == "<ul><li>a &lt; b<li>c</li></li></ul>"
+    assert sanitize_html('<p title="x">"quoted" & <em>fine</em></p>') == (
+        '<p>"quoted" &amp; <em>fine</em></p>'
+    )
+    assert sanitize_html("<style>p{}</style><iframe src=x>inside</iframe>text") == "text"
+
+
+def test_rubric_edit_after_submissions_creates_a_new_snapshot(project):
+    from .conftest import submit_project  # noqa: PLC0415
+
+    first_hash = project.block("staff_author").rubric_hash
+    submit_project(project, with_file=False)
+    rubric = copy.deepcopy(PROJECT_VALUES["rubric"])
+    rubric["criteria"][0]["description"] = "Now also documents the data sheet."
+    assert project.author(values(rubric=rubric))[0] == 200
+    assert project.block("staff_author").rubric_hash != first_hash
+    [uuid] = project.submission_uuids("staff_mentor")
+    from xblocks.assessment import review  # noqa: PLC0415
+
+    assert review.get_submission(uuid)["answer"]["rubric_hash"] == first_hash
+
+
+def test_the_hiring_bias_template_is_ready_to_use(project):
+    status, body = project.call(
+        "staff_author", "authoring_template", {"name": "ethics_hiring_bias"}
+    )
+    assert status == 200
+    cleaned = clean_authoring(body["values"])
+    assert cleaned["ethics_enabled"] and not cleaned["project_enabled"]
+    assert len(cleaned["scenarios"]) == 3
+    assert {c["competency"]["code"] for c in cleaned["reflection_rubric"]["criteria"]} == {
+        "ETH-1",
+        "ETH-2",
+        "ETH-3",
+    }
+    assert cleaned["ethics_alignment"]["code"] == "ETHICS-AI"
+    assert len(cleaned["guiding_questions"]) == 5
+    assert project.author(body["values"])[0] == 200
+    status, body = project.call("staff_author", "authoring_template", {"name": "other"})
+    assert status == 400
+
+
+def test_single_choice_scenario_needs_exactly_one_correct_option():
+    template = load_template_data("ethics_hiring_bias_template.json")
+    template["scenarios"][0]["options"][1]["correct"] = True
+    with pytest.raises(InvalidInput) as raised:
+        clean_authoring(template)
+    assert raised.value.render(str) == (
+        "Scenario 1: a single-choice scenario has exactly one correct option."
+    )
+
+
+def test_studio_view_renders_the_editor(project):
+    html = project.block("staff_author").render("studio_view").body_html()
+    assert 'data-field="rubric"' in html
+    assert "Start from the template" in html
