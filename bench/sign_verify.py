@@ -205,10 +205,10 @@ def raw_signature_rate(key, seconds: float) -> float:
 
 
 def describe(document: dict) -> dict:
-    ground, quads, hashes = document_quads(document)
+    ground, fresh, replayed, hashes = document_quads(document)
     return {
         "json_bytes": len(json.dumps(document)),
-        "quads": len(ground) + len(quads),
+        "quads": len(ground) + len(fresh) + len(replayed),
         "blank_nodes": len(hashes),
         "canonical_bytes": len(canonicalize(document).encode()),
     }

@@ -404,4 +404,4 @@ def test_blank_node_labelling_matches_pyld(graph):
         ]
     }
     expected = URDNA2015().main(dataset, {"format": "application/n-quads"})
-    assert canonical_nquads([], quads, [None] * count) == expected
+    assert canonical_nquads([], quads, [], [None] * count) == expected

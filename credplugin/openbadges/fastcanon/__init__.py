@@ -16,10 +16,10 @@ from credplugin.openbadges.fastcanon.rdfc import canonical_nquads
 def fast_canonicalize(document: dict) -> str | None:
     """The canonical N-Quads of ``document``, or ``None`` when the reference must decide."""
     try:
-        ground, quads, known_hashes = document_quads(document)
+        ground, fresh, replayed, known_hashes = document_quads(document)
     except (NotCovered, RecursionError):
         return None
-    return canonical_nquads(ground, quads, known_hashes)
+    return canonical_nquads(ground, fresh, replayed, known_hashes)
 
 
 __all__ = ["fast_canonicalize"]

@@ -35,12 +35,13 @@ MEMO_LIMIT = 64
 _subtrees = {}
 
 
-def document_quads(document: dict) -> tuple[list, list, list]:
-    """Return ``(ground lines, blank-node quads, known hashes)`` for a JSON-LD document.
+def document_quads(document: dict) -> tuple[list, list, list, list]:
+    """Return ``(ground lines, fresh quads, replayed quads, known hashes)`` for a document.
 
-    Ground lines are finished N-Quads lines of quads without blank nodes; blank-node quads are
-    tuples. Duplicates are removed from both, as pyld's node map does. Known hashes has one
-    entry per blank node: its first-degree hash when a memoised subtree brought it, else None.
+    Ground lines are finished N-Quads lines of quads without blank nodes; the others are
+    tuples, split into those whose blank nodes still need first-degree hashes and those
+    replayed from memoised subtrees. Duplicates are removed, as pyld's node map does. Known
+    hashes has one entry per blank node: its first-degree hash if already known, else None.
 
     Raises:
         NotCovered: the document needs the reference implementation.
@@ -51,7 +52,7 @@ def document_quads(document: dict) -> tuple[list, list, list]:
     emitter = _Emitter()
     emitter.node(context, document, top_level=True)
     ground = list(dict.fromkeys(emitter.ground))
-    return ground, list(dict.fromkeys(emitter.quads)), emitter.hashes
+    return ground, list(dict.fromkeys(emitter.quads)), emitter.replayed, emitter.hashes
 
 
 def _expand_id(context, value) -> str:
@@ -75,22 +76,26 @@ def _expand_id(context, value) -> str:
 class _Subtree:
     """The output of one memoised node object, with blank nodes numbered from zero."""
 
-    __slots__ = ("ground", "quads", "count", "hashes", "subject")
+    __slots__ = ("ground", "from_blank", "to_blank", "between_blank", "count", "hashes", "subject")
 
     def __init__(self, ground, quads, hashes, subject):
         self.ground = ground
-        self.quads = quads
+        self.from_blank = [q for q in quads if q[0].__class__ is int and q[2].__class__ is str]
+        self.to_blank = [q for q in quads if q[0].__class__ is str]
+        self.between_blank = [q for q in quads if q[0].__class__ is int and q[2].__class__ is int]
         self.count = len(hashes)
         self.hashes = hashes
         self.subject = subject
 
 
 class _Emitter:
-    __slots__ = ("ground", "quads", "count", "hashes", "memoising")
+    __slots__ = ("ground", "quads", "replayed", "count", "hashes", "memoising")
 
     def __init__(self):
         self.ground = []
         self.quads = []
+        # Blank-node quads of memoised subtrees: their first-degree hashes are known already.
+        self.replayed = []
         self.count = 0
         # First-degree hash of each blank node when already known (memoised subtrees), or None.
         self.hashes = []
@@ -200,32 +205,31 @@ class _Emitter:
         subtree = _subtrees.pop(memo_key, None)
         if subtree is None:
             subtree = self.record(context, element)
+            if subtree is None:
+                return self.node(context, element)
         if len(_subtrees) >= MEMO_LIMIT:
             del _subtrees[next(iter(_subtrees))]
         _subtrees[memo_key] = subtree
         offset = self.count
         self.ground += subtree.ground
-        add = self.quads.append
-        for s, p, o in subtree.quads:
-            add(
-                (
-                    s + offset if s.__class__ is int else s,
-                    p,
-                    o + offset if o.__class__ is int else o,
-                )
-            )
+        self.replayed += [(s + offset, p, o) for s, p, o in subtree.from_blank]
+        self.replayed += [(s, p, o + offset) for s, p, o in subtree.to_blank]
+        self.replayed += [(s + offset, p, o + offset) for s, p, o in subtree.between_blank]
         self.count += subtree.count
         self.hashes += subtree.hashes
         return subtree.subject
 
-    def record(self, context, element: dict) -> _Subtree:
+    def record(self, context, element: dict) -> "_Subtree | None":
+        """Emit ``element`` on its own; None unless its subject is an IRI (then not memoised)."""
         outer = (self.ground, self.quads, self.count, self.hashes)
         self.ground, self.quads, self.count, self.hashes = [], [], 0, []
         self.memoising = True
         try:
             subject = self.node(context, element)
+            if subject.__class__ is not str:
+                return None
             quads = list(dict.fromkeys(self.quads))
-            hashes = first_degree_hashes(quads, self.count, [None] * self.count)
+            hashes = first_degree_hashes(quads, [None] * self.count)
             return _Subtree(list(dict.fromkeys(self.ground)), quads, hashes, subject)
         finally:
             self.ground, self.quads, self.count, self.hashes = outer

@@ -14,15 +14,18 @@ from itertools import permutations
 _sha256 = hashlib.sha256
 
 
-def canonical_nquads(ground: list, quads: list, known_hashes: list) -> str:
+def canonical_nquads(ground: list, fresh: list, replayed: list, known_hashes: list) -> str:
     """The canonical N-Quads document (sorted lines) of a default-graph dataset.
 
-    ``ground`` holds the finished lines of quads without blank nodes, ``quads`` the others;
-    ``known_hashes`` has one entry per blank node, its first-degree hash if already known.
+    ``ground`` holds the finished lines of quads without blank nodes, ``fresh`` and
+    ``replayed`` the others; ``known_hashes`` has one entry per blank node, its first-degree
+    hash if already known. Blank nodes of ``replayed`` quads must all have known hashes.
     """
     lines = list(ground)
-    if quads:
-        labels = _canonical_labels(quads, known_hashes)
+    if fresh or replayed:
+        hashes = first_degree_hashes(fresh, known_hashes)
+        quads = fresh + replayed
+        labels = _canonical_labels(quads, hashes)
         append = lines.append
         for s, p, o in quads:
             subject = labels[s] if s.__class__ is int else s
@@ -31,7 +34,7 @@ def canonical_nquads(ground: list, quads: list, known_hashes: list) -> str:
     return "".join(lines)
 
 
-def first_degree_hashes(quads: list, count: int, known: list) -> list:
+def first_degree_hashes(quads: list, known: list) -> list:
     """Hash First Degree Quads of every blank node whose hash ``known`` does not hold yet."""
     first_degree_lines = [None if digest else [] for digest in known]
     for s, p, o in quads:
@@ -58,10 +61,9 @@ def first_degree_hashes(quads: list, count: int, known: list) -> list:
     return hashes
 
 
-def _canonical_labels(quads: list, known_hashes: list) -> list:
-    """Canonical ``_:c14nN`` label of each blank node, indexed by blank node."""
-    count = len(known_hashes)
-    hashes = first_degree_hashes(quads, count, known_hashes)
+def _canonical_labels(quads: list, hashes: list) -> list:
+    """Canonical ``_:c14nN`` label of each blank node, from their first-degree hashes."""
+    count = len(hashes)
     by_hash = {}
     for node, digest in enumerate(hashes):
         by_hash.setdefault(digest, []).append(node)
