@@ -11,7 +11,7 @@ from tests.services import require_service
 @pytest.fixture(scope="session", autouse=True)
 def _database_service_gate():
     """On MariaDB, stop before pytest-django tries to create a database nobody can reach."""
-    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
+    if settings.configured and settings.DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
         require_service("MariaDB", os.environ.get("CREDPLUGIN_DATABASE_URL", ""), 3306)
 
 
