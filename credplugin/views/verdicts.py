@@ -111,10 +111,14 @@ class Verdict:
 
 
 def _failed_status_state(reason):
-    """Revoked or suspended when the status list says so; ``invalid`` when it was unreadable."""
-    if "revoked" in reason:
+    """Revoked or suspended when the status list says so; ``invalid`` when it was unreadable.
+
+    ``openbadges.verify`` words a set bit as "the credential has been revoked|suspended"; any
+    other status failure (list unreachable, forged, someone else's) proves nothing either way.
+    """
+    if "has been revoked" in reason:
         return REVOKED
-    if "suspended" in reason:
+    if "has been suspended" in reason:
         return SUSPENDED
     return INVALID
 

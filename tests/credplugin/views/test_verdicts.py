@@ -38,9 +38,15 @@ def test_suspension_list_hit_is_suspended():
     assert verdict_from_report(report, CREDENTIAL, NOW) == "suspended"
 
 
-def test_an_unreachable_status_list_is_not_verified():
-    report = _report(status="https://elsewhere.example/list is not an allowed host")
-    assert verdict_from_report(report, CREDENTIAL, NOW) == "invalid"
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "https://elsewhere.example/list is not an allowed host",
+        "https://elsewhere.example/revoked-and-suspended.json could not be fetched",
+    ],
+)
+def test_an_unreachable_status_list_is_not_verified(reason):
+    assert verdict_from_report(_report(status=reason), CREDENTIAL, NOW) == "invalid"
 
 
 def test_validity_failure_after_the_end_is_expired():
