@@ -235,6 +235,8 @@ def test_identical_blank_nodes_need_n_degree_hashing():
         (("credentialSubject", "creditsEarned"), -0.0),
         (("credentialSubject", "creditsEarned"), 2**53),
         (("credentialSubject", "identifier", 0, "hashed"), False),
+        (("credentialSubject", "achievement", "tag"), [["a", [None, "b"]], [], "c", "a"]),
+        (("evidence", 0), {}),
     ],
 )
 def test_edge_values_match(where, value):
@@ -284,6 +286,8 @@ def test_refusals_are_left_to_the_reference(where, value):
         {**TYPICAL, "name": {"@value": "Badge", "@language": "en"}},
         # a blank node identifier
         {**TYPICAL, "id": "_:credential"},
+        # a lone surrogate, which has no UTF-8 form
+        {**TYPICAL, "name": "lone surrogate \ud800"},
         # the proof graph container
         {**TYPICAL, "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022"}},
     ],

@@ -125,14 +125,20 @@ class _Emitter:
         for prop in plan.properties:
             value = element[prop.key]
             if value.__class__ is list:
-                if not prop.term.plain:
-                    raise NotCovered
-                for item in value:
-                    if item is not None:
-                        self.add(subject, prop.predicate, self.value(prop, item))
+                self.add_array(subject, prop, value)
             elif value is not None:
                 self.add(subject, prop.predicate, self.value(prop, value))
         return subject
+
+    def add_array(self, subject, prop, values: list) -> None:
+        """Array values; nulls are dropped and nested arrays flattened, as pyld does."""
+        if not prop.term.plain:
+            raise NotCovered
+        for item in values:
+            if item.__class__ is list:
+                self.add_array(subject, prop, item)
+            elif item is not None:
+                self.add(subject, prop.predicate, self.value(prop, item))
 
     def add(self, subject, predicate: str, obj) -> None:
         if subject.__class__ is str and obj.__class__ is str:

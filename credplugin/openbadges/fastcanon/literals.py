@@ -23,10 +23,11 @@ RELATIVE_IRI_MARKER = "https://relative-iri.invalid/"
 
 # pyld's own test for an absolute IRI (blank node labels pass it too; those are refused apart).
 ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
-UNSAFE_IRI_CHARACTERS = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
+# Lone surrogates cannot be written as UTF-8: the reference decides what to do with those.
+UNSAFE_IRI_CHARACTERS = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f\ud800-\udfff]')
 # Characters pyld escapes in literals, and the ones it would write raw (refused by canonical.py).
-ESCAPED_OR_UNSAFE = re.compile(r'[\\\t\n\r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
-UNSAFE_LITERAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+ESCAPED_OR_UNSAFE = re.compile(r'[\\\t\n\r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]')
+UNSAFE_LITERAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 CACHE_LIMIT = 8192
 
 _valid_iris = {}
