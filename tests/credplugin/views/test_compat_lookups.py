@@ -9,6 +9,7 @@ import types
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 from rest_framework.authentication import SessionAuthentication
 
 from credplugin import compat
@@ -32,12 +33,8 @@ def test_standalone_pages_extend_the_plugins_own_base():
     assert page_context(x=1)["base_template"] == "credplugin/standalone_base.html"
 
 
-def test_inside_the_lms_pages_extend_main_django(monkeypatch, tmp_path, settings):
-    _install(monkeypatch, "common.djangoapps.edxmako")
-    (tmp_path / "main_django.html").write_text("{% block body %}{% endblock %}")
-    templates = [dict(settings.TEMPLATES[0], DIRS=[str(tmp_path)])]
-    with override_settings(TEMPLATES=templates):
-        assert compat.main_template_name() == "main_django.html"
+def test_inside_the_lms_pages_extend_main_django(inside_lms):
+    assert compat.main_template_name() == "main_django.html"
 
 
 def test_lms_without_main_django_falls_back(monkeypatch):
@@ -85,3 +82,31 @@ def test_display_name_prefers_the_lms_profile_name():
     assert compat.learner_display_name(user) == "Ada Lovelace"
     user.profile = types.SimpleNamespace(name="Augusta Ada King")
     assert compat.learner_display_name(user) == "Augusta Ada King"
+
+
+LMS_MAIN = (
+    '<html lang="en" data-lms-main>{% block title %}{% endblock %}{% block headextra %}'
+    '{% endblock %}<body class="{% block bodyclass %}{% endblock %}">'
+    "<header>LMS header</header>{% block body %}{% endblock %}</body></html>"
+)
+
+
+@pytest.fixture
+def inside_lms(monkeypatch, tmp_path, settings):
+    """edxmako importable and a ``main_django.html`` on the template path, as in the LMS."""
+    _install(monkeypatch, "common.djangoapps.edxmako")
+    (tmp_path / "main_django.html").write_text(LMS_MAIN)
+    with override_settings(TEMPLATES=[dict(settings.TEMPLATES[0], DIRS=[str(tmp_path)])]):
+        yield
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["badge-page", "verify-page"])
+def test_pages_render_inside_the_lms_main_template(earn, client, name, request):
+    badge = earn()
+    request.getfixturevalue("inside_lms")
+    args = [badge.uuid] if name == "badge-page" else []
+    html = client.get(reverse(f"credplugin:{name}", args=args)).content.decode()
+    assert "data-lms-main" in html and "LMS header" in html
+    assert "credplugin-standalone" not in html
+    assert 'class="credplugin-page' in html and '<main id="main"' in html
