@@ -15,7 +15,12 @@ def _workbench_patterns():
 
     wanted = {"workbench_index", "scenario", "workbench_show_scenario", "handler"}
     wanted |= {"unauth_handler", "package_resource", "reset_state", "javascript-catalog"}
-    return [p for p in workbench_urls.urlpatterns if getattr(p, "name", None) in wanted]
+    bare_views = ("^view/",)  # unnamed: one block without the workbench chrome (phone checks)
+    return [
+        p
+        for p in workbench_urls.urlpatterns
+        if getattr(p, "name", None) in wanted or str(p.pattern).startswith(bare_views)
+    ]
 
 
 urlpatterns.append(path("workbench/", include(_workbench_patterns())))

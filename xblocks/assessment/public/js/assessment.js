@@ -78,9 +78,18 @@ function CredpluginAssessmentBlock(runtime, element) {
     function saveDraftSoon() {
         window.clearTimeout(draftTimer);
         draftTimer = window.setTimeout(function () {
+            draftTimer = null;
             announce(root.dataset.msgSaving, false);
             send('save_draft', collectWork()).then(function (data) { if (data) { announce(data.message); } });
         }, 800);
+    }
+
+    // Actions that re-render the region save pending typing first, so nothing typed is lost.
+    function flushDraft() {
+        if (draftTimer === null) { return Promise.resolve(); }
+        window.clearTimeout(draftTimer);
+        draftTimer = null;
+        return send('save_draft', collectWork());
     }
 
     learner.addEventListener('input', function (event) {
@@ -96,6 +105,7 @@ function CredpluginAssessmentBlock(runtime, element) {
         if (!event.target.matches('.cpa-work')) { return; }
         event.preventDefault();
         window.clearTimeout(draftTimer);
+        draftTimer = null;
         send('submit_work', collectWork()).then(function (data) { showLearner(data, '.cpa-status'); });
     });
 
@@ -107,7 +117,9 @@ function CredpluginAssessmentBlock(runtime, element) {
             var selected = [];
             fieldset.querySelectorAll('input:checked').forEach(function (input) { selected.push(input.value); });
             var scenarioId = fieldset.dataset.scenarioId;
-            send('answer_scenario', {scenario_id: scenarioId, selected: selected}).then(function (data) {
+            flushDraft().then(function () {
+                return send('answer_scenario', {scenario_id: scenarioId, selected: selected});
+            }).then(function (data) {
                 showLearner(data, '.cpa-scenario[data-scenario-id="' + scenarioId + '"]');
             });
         } else if (button.matches('.cpa-upload')) {
@@ -115,11 +127,13 @@ function CredpluginAssessmentBlock(runtime, element) {
             if (!input.files.length) { announce(root.dataset.msgFile, true); input.focus(); return; }
             var body = new FormData();
             body.append('file', input.files[0]);
-            send('upload_file', body, true).then(function (data) { showLearner(data, '.cpa-file-list'); });
-        } else if (button.matches('.cpa-remove-file')) {
-            send('remove_file', {file_id: button.dataset.fileId}).then(function (data) {
+            flushDraft().then(function () { return send('upload_file', body, true); }).then(function (data) {
                 showLearner(data, '.cpa-file-list');
             });
+        } else if (button.matches('.cpa-remove-file')) {
+            flushDraft().then(function () {
+                return send('remove_file', {file_id: button.dataset.fileId});
+            }).then(function (data) { showLearner(data, '.cpa-file-list'); });
         }
     });
 

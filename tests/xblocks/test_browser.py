@@ -1,0 +1,190 @@
+"""Headless Chromium drives the assessment block in the SDK workbench on a live server.
+
+An author saves a rubric in the Studio editor; a learner writes, uploads a file and submits;
+a mentor grades in the review queue; the learner sees the levels and the feedback. The ethics
+flow: a learner answers the scenarios, writes the reflection and sees the mentor's feedback.
+Screenshots go to ``test-artifacts/``; the ones the docs show are copied to ``docs/images/``.
+"""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from xblocks.assessment.demo import PROJECT_VALUES
+
+from .conftest import ANSWER, EMPTY_SCENARIO, ETHICS_SCENARIO, PDF
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+DOC_IMAGES = REPO_ROOT / "docs" / "images"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+REFLECTION = " ".join(
+    ["Applicants with career breaks lose interviews, so we add human review and track rates."] * 25
+)
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        yield page
+        context.close()
+        chromium.close()
+
+
+def screenshot(page, name, *, publish=False, element=None):
+    """The whole page, or only ``element`` (a selector) — docs images leave out the workbench."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    if element:
+        page.add_style_tag(content=".wrapper-workbench .banner { display: none; }")
+        page.locator(element).first.screenshot(path=str(path), timeout=90_000)
+    else:
+        page.screenshot(path=str(path), full_page=True, timeout=90_000)
+    if publish:
+        DOC_IMAGES.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, DOC_IMAGES / path.name)
+
+
+def open_scenario(page, live_server, scenario, user, view=""):
+    view_part = f"{view}/" if view else ""
+    page.goto(f"{live_server.url}/workbench/scenario/{scenario}/{view_part}?student={user}")
+
+
+def author_project(page, live_server):
+    open_scenario(page, live_server, EMPTY_SCENARIO, "staff_author", "studio_view")
+    form = page.locator(".cpa-studio-form")
+    page.get_by_label("Display name").fill(PROJECT_VALUES["display_name"])
+    page.get_by_label("Project part: applied work judged against a rubric").check()
+    page.get_by_label("Learners assess themselves").uncheck()
+    page.get_by_label("Project prompt (HTML").fill(PROJECT_VALUES["prompt"])
+    page.get_by_label("Minimum words").first.fill("20")
+    page.get_by_label("Allowed file types").fill("pdf, png, ipynb")
+    form.locator('[data-field="rubric"]').fill(json.dumps(PROJECT_VALUES["rubric"], indent=2))
+    page.get_by_label("Badge slug").fill("applied-ml-practitioner")
+    page.get_by_label("Badge name").fill("Applied ML Practitioner")
+    page.get_by_label("Hours").fill("12")
+    page.get_by_role("button", name="Save").click()
+    page.locator(".cpa-studio .cpa-live").get_by_text("Saved.").wait_for()
+
+
+def test_author_learner_and_mentor_in_the_browser(live_server, workbench, browser, tmp_path):
+    page = browser
+    open_scenario(page, live_server, EMPTY_SCENARIO, "staff_author", "studio_view")
+    page.get_by_label("Display name").fill("x")
+    page.get_by_label("Project part: applied work judged against a rubric").check()
+    page.get_by_label("Project prompt (HTML").fill("<p>Prompt</p>")
+    page.get_by_role("button", name="Save").click()
+    error = page.locator(".cpa-studio-errors")
+    error.get_by_text("Badge slug is required.").wait_for()
+    screenshot(page, "assessment-studio-validation")
+
+    author_project(page, live_server)
+    screenshot(page, "assessment-studio-editor", publish=True, element=".cpa-studio")
+
+    open_scenario(page, live_server, EMPTY_SCENARIO, "learner_1")
+    page.locator(".cpa-prompt").get_by_text("Train a classifier").wait_for()
+    page.get_by_label("Your answer").fill(ANSWER)
+    page.get_by_label("Link 1").fill("https://git.example.org/learner/tickets")
+    upload = tmp_path / "report.pdf"
+    upload.write_bytes(PDF)
+    page.get_by_label("Attach a file").set_input_files(str(upload))
+    page.get_by_role("button", name="Upload").click()
+    page.locator(".cpa-file-list").get_by_role("link", name="report.pdf").wait_for()
+    page.get_by_role("button", name="Submit for review").click()
+    page.locator(".cpa-status-label").get_by_text("Submitted").wait_for()
+    live = page.locator(".cpa > .cpa-live")
+    assert live.inner_text() == "Submitted. A mentor will review your work."
+    assert page.evaluate("document.activeElement.classList.contains('cpa-status')")
+    screenshot(page, "assessment-learner-submitted", publish=True, element=".cpa")
+
+    open_scenario(page, live_server, EMPTY_SCENARIO, "staff_mentor")
+    page.get_by_role("button", name="Open submission 1").click()
+    review = page.locator(".cpa-review-form")
+    review.get_by_role("link", name="report.pdf").wait_for()
+    review.locator('[data-criterion-id="data-preparation"]').get_by_label("Proficient").check()
+    review.locator('[data-criterion-id="evaluation"]').get_by_label("Advanced").check()
+    review.get_by_label("Feedback to the learner").fill("Clear split and honest metrics.")
+    screenshot(page, "assessment-mentor-review", publish=True, element=".cpa-staff")
+    review.get_by_role("button", name="Grade").click()
+    page.locator(".cpa-review").get_by_text("Graded: passed.").wait_for()
+
+    open_scenario(page, live_server, EMPTY_SCENARIO, "learner_1")
+    result = page.locator(".cpa-result")
+    result.get_by_text("Clear split and honest metrics.").wait_for()
+    assert "Passed." in result.inner_text()
+    levels = page.locator(".cpa-project .cpa-achieved")
+    assert levels.nth(0).inner_text().startswith("Proficient")
+    assert levels.nth(1).inner_text().startswith("Advanced")
+    screenshot(page, "assessment-learner-graded", publish=True, element=".cpa")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/workbench/view/{EMPTY_SCENARIO}/?student=learner_1")
+    page.locator(".cpa-result").wait_for()
+    screenshot(page, "assessment-learner-phone", publish=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+
+
+def test_ethics_case_in_the_browser(live_server, workbench, browser):
+    page = browser
+    open_scenario(page, live_server, ETHICS_SCENARIO, "learner_1")
+    page.locator(".cpa-case").get_by_text("TalentSift").wait_for()
+    assert "Proxy discrimination" not in page.locator(".cpa").inner_html()
+
+    first = page.locator('[data-scenario-id="proxy-features"]')
+    first.get_by_label("It cannot; the gap must be random noise.").check()
+    first.get_by_role("button", name="Check answer").click()
+    page.locator(".cpa > .cpa-live").get_by_text("Not quite.").wait_for()
+    first = page.locator('[data-scenario-id="proxy-features"]')
+    assert "not noise" in first.inner_text()
+    first.get_by_label("Other inputs").check()
+    first.get_by_role("button", name="Check answer").click()
+    page.locator('[data-scenario-id="proxy-features"] .cpa-explanation').wait_for()
+
+    second = page.locator('[data-scenario-id="adverse-impact"]')
+    second.get_by_label("The selection-rate ratio").check()
+    second.get_by_label("The model filters thousands").check()
+    second.get_by_role("button", name="Check answer").click()
+    page.locator('[data-scenario-id="adverse-impact"] .cpa-explanation').wait_for()
+    third = page.locator('[data-scenario-id="mitigation"]')
+    third.get_by_label("Route every applicant").check()
+    third.get_by_role("button", name="Check answer").click()
+    page.locator('[data-scenario-id="mitigation"] .cpa-explanation').wait_for()
+    screenshot(page, "ethics-scenarios-answered", publish=True, element=".cpa-ethics")
+
+    page.get_by_label("Your ethical-impact assessment").fill(REFLECTION)
+    page.get_by_role("button", name="Submit for review").click()
+    page.locator(".cpa-status-label").get_by_text("Submitted").wait_for()
+
+    open_scenario(page, live_server, ETHICS_SCENARIO, "staff_mentor")
+    page.get_by_role("button", name="Open submission 1").click()
+    review = page.locator(".cpa-review-form")
+    review.get_by_text("scored automatically").wait_for()
+    for criterion, level in (
+        ("stakeholders-harms", "Solid"),
+        ("fairness-analysis", "Exemplary"),
+        ("mitigation-monitoring", "Solid"),
+    ):
+        review.locator(f'[data-criterion-id="{criterion}"]').get_by_label(level).check()
+    review.get_by_label("Feedback to the learner").fill("Name who owns the weekly monitoring.")
+    review.get_by_role("button", name="Grade").click()
+    page.locator(".cpa-review").get_by_text("Graded: passed.").wait_for()
+
+    open_scenario(page, live_server, ETHICS_SCENARIO, "learner_1")
+    page.locator(".cpa-result").get_by_text("Name who owns the weekly monitoring.").wait_for()
+    achieved = page.locator(".cpa-ethics .cpa-achieved")
+    assert achieved.nth(1).inner_text().startswith("Exemplary")
+    screenshot(page, "ethics-learner-feedback", publish=True, element=".cpa")
