@@ -122,34 +122,48 @@ class _Emitter:
             add = self.ground.append
             for type_iri in plan.types:
                 add(f"{subject} {RDF_TYPE} {type_iri} .\n")
+        ground = self.ground.append
+        quads = self.quads.append
+        is_iri = subject.__class__ is str
         for prop in plan.properties:
             value = element[prop.key]
-            if value.__class__ is list:
+            if value.__class__ is str:
+                obj = _string_object(prop, value)
+            elif value.__class__ is list:
                 self.add_array(subject, prop, value)
-            elif value is not None:
-                self.add(subject, prop.predicate, self.value(prop, value))
+                continue
+            elif value is None:
+                continue
+            else:
+                obj = self.value(prop, value)
+            if is_iri and obj.__class__ is str:
+                ground(f"{subject} {prop.predicate} {obj} .\n")
+            else:
+                quads((subject, prop.predicate, obj))
         return subject
 
     def add_array(self, subject, prop, values: list) -> None:
         """Array values; nulls are dropped and nested arrays flattened, as pyld does."""
         if not prop.term.plain:
             raise NotCovered
+        is_iri = subject.__class__ is str
         for item in values:
-            if item.__class__ is list:
+            if item.__class__ is str:
+                obj = _string_object(prop, item)
+            elif item.__class__ is list:
                 self.add_array(subject, prop, item)
-            elif item is not None:
-                self.add(subject, prop.predicate, self.value(prop, item))
-
-    def add(self, subject, predicate: str, obj) -> None:
-        if subject.__class__ is str and obj.__class__ is str:
-            self.ground.append(f"{subject} {predicate} {obj} .\n")
-        else:
-            self.quads.append((subject, predicate, obj))
+                continue
+            elif item is None:
+                continue
+            else:
+                obj = self.value(prop, item)
+            if is_iri and obj.__class__ is str:
+                self.ground.append(f"{subject} {prop.predicate} {obj} .\n")
+            else:
+                self.quads.append((subject, prop.predicate, obj))
 
     def value(self, prop, value):
         """The object of one property value (pyld's ``_expand_value`` and ``_object_to_rdf``)."""
-        if value.__class__ is str:
-            return _string_object(prop, value)
         if isinstance(value, dict):
             return self.nested_node(prop, value)
         if isinstance(value, str):

@@ -68,7 +68,11 @@ class _Shape:
 
     def plan(self, element: dict) -> NodePlan:
         try:
-            types = tuple(tuple(as_list(element[key])) for key in self.type_keys)
+            if len(self.type_keys) == 1:
+                value = element[self.type_keys[0]]
+                types = tuple(value) if value.__class__ is list else (value,)
+            else:
+                types = tuple(tuple(as_list(element[key])) for key in self.type_keys)
             plan = self.plans.get(types)
         except TypeError:  # unhashable type values: never planned, the build refuses them
             types = plan = None
