@@ -8,7 +8,7 @@ Environment:
 - ``CREDPLUGIN_HOST_PROJECT``: ``lms.djangoapp`` (default) or ``cms.djangoapp``.
 - ``CREDPLUGIN_DATABASE_URL``: ``mysql://user:password@host:port/name``; SQLite otherwise.
 - ``CREDPLUGIN_CELERY_BROKER``: a broker URL for a real worker; tasks run eagerly otherwise.
-  ``filesystem://`` keeps messages in ``<CREDPLUGIN_HOST_DIR>/broker`` (no server needed).
+  ``sqla+sqlite:////abs/path/broker.sqlite3`` (kombu's SQLAlchemy transport) needs no server.
 - ``CREDPLUGIN_HOST_DIR``: where SQLite, uploads and mail go (default ``var/host``).
 """
 
@@ -121,17 +121,6 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# kombu's filesystem transport (``filesystem://``: the demo's broker, no server needed) passes
-# messages through a folder, which the process queuing tasks and the worker must share.
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    _BROKER_FOLDER = HOST_DIR / "broker"
-    _BROKER_FOLDER.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_BROKER_FOLDER),
-        "data_folder_out": str(_BROKER_FOLDER),
-        "store_processed": False,
-        "polling_interval": 0.2,
-    }
 
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = str(HOST_DIR / "mail")

@@ -1,0 +1,535 @@
+"""``make demo``: the whole journey of one badge on SQLite and a real local Celery worker.
+
+1. creates the issuer's signing key (``manage.py credplugin_keys generate``);
+2. authors a demo course whose ``credplugin_assessment`` block (project + ethics case) is saved
+   through the block's own Studio handler;
+3. a learner submits through the block's handlers, a mentor grades with the rubric, and the
+   platform's ``COURSE_PASSING_STATUS_UPDATED`` event fires;
+4. a separate Celery worker process issues the badge; the demo verifies it through the public
+   verify API;
+5. prints a short summary and writes ``var/demo/``: ``credential.json``, ``badge.png``,
+   ``badge.svg``, ``did.json``, ``status-list.json`` and ``summary.json``;
+6. serves the workbench and the public pages on http://127.0.0.1:8000 until Ctrl-C.
+
+Environment: ``DEMO_SERVE=0`` stops after the summary; ``DEMO_PORT`` changes the port;
+``DEMO_DIR`` changes the output folder (default ``var/demo``, emptied at every run);
+``CREDPLUGIN_DEMO_BROKER`` names a broker (e.g. ``redis://127.0.0.1:6379/5``) instead of
+kombu's SQLAlchemy transport on a SQLite file, which needs no server (docs/decisions/0005).
+"""
+
+import io
+import json
+import os
+import shutil
+import signal
+import sys
+import time
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ISSUE_TIMEOUT_SECONDS = 90
+
+
+class DemoFailure(Exception):
+    """A step could not be completed; the message says which and why."""
+
+
+class Settings:
+    """What the environment asks of this run, read once before Django starts."""
+
+    def __init__(self, environ):
+        self.demo_dir = Path(environ.get("DEMO_DIR") or REPO_ROOT / "var" / "demo").resolve()
+        self.serve = environ.get("DEMO_SERVE", "1") not in ("0", "", "false", "no")
+        try:
+            self.port = int(environ.get("DEMO_PORT") or 8000)
+        except ValueError as error:
+            raise DemoFailure(
+                f"DEMO_PORT must be a port number, not {environ['DEMO_PORT']!r}"
+            ) from error
+        # Four slashes: sqla+sqlite:/// then the absolute path of the broker's own SQLite file.
+        self.broker = environ.get("CREDPLUGIN_DEMO_BROKER") or (
+            f"sqla+sqlite:///{self.host_dir / 'broker.sqlite3'}"
+        )
+        self.root_url = f"http://127.0.0.1:{self.port}"
+
+    @property
+    def host_dir(self):
+        return self.demo_dir / "host"
+
+
+def prepare_environment(settings):
+    """Start from nothing: a fresh folder, SQLite in it, a real broker, this site's root URL.
+
+    Must run before ``django.setup()``: the host reads these variables when its settings load.
+    """
+    shutil.rmtree(settings.demo_dir, ignore_errors=True)
+    settings.host_dir.mkdir(parents=True)
+    os.environ.pop("CREDPLUGIN_DATABASE_URL", None)
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="tests.host.settings",
+        CREDPLUGIN_HOST_DIR=str(settings.host_dir),
+        CREDPLUGIN_HOST_SETTINGS_TYPE="devstack",
+        CREDPLUGIN_HOST_ROOT_URL=settings.root_url,
+        CREDPLUGIN_CELERY_BROKER=settings.broker,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
+    )
+
+
+class Progress:
+    """Numbered steps on stdout; a failure names its step."""
+
+    def __init__(self, total):
+        self.total = total
+        self.number = 0
+
+    @contextmanager
+    def step(self, title):
+        self.number += 1
+        print(f"[{self.number}/{self.total}] {title} …", flush=True)
+        started = time.monotonic()
+        try:
+            yield
+        except DemoFailure as failure:
+            raise DemoFailure(f"step {self.number} ({title}) failed: {failure}") from failure
+        except Exception as error:
+            raise DemoFailure(
+                f"step {self.number} ({title}) failed: {type(error).__name__}: {error}"
+            ) from error
+        print(f"      done in {time.monotonic() - started:.1f} s", flush=True)
+
+
+def check_broker(url):
+    """Fail in seconds, not after the worker's retries, when a named broker is unreachable."""
+    from kombu import Connection  # noqa: PLC0415
+
+    if url.startswith("sqla+sqlite:"):
+        return
+    try:
+        with Connection(url, connect_timeout=3) as connection:
+            connection.ensure_connection(max_retries=1)
+    except Exception as error:  # kombu raises the transport's own errors
+        raise DemoFailure(
+            f"cannot reach the broker {url} named by CREDPLUGIN_DEMO_BROKER ({error}); "
+            "start it, or unset CREDPLUGIN_DEMO_BROKER to use a SQLite file as the broker"
+        ) from error
+
+
+def start_worker(settings):
+    """A real ``celery worker`` process on the demo's broker, sharing the demo's SQLite file."""
+    from tests.workers import CeleryWorker  # noqa: PLC0415  (after the environment is set)
+
+    worker = CeleryWorker(
+        env=dict(os.environ),
+        log_path=settings.demo_dir / "worker.log",
+        name="demo",
+        pool="solo",
+        concurrency=1,
+    )
+    try:
+        worker.start()
+    except (RuntimeError, TimeoutError) as error:
+        worker.stop()
+        raise DemoFailure(f"the Celery worker did not start: {error}") from error
+    return worker
+
+
+def create_issuer_key():
+    """``manage.py credplugin_keys generate``, as an operator runs it after installing."""
+    from django.core.management import call_command  # noqa: PLC0415
+
+    output = io.StringIO()
+    call_command("credplugin_keys", "generate", stdout=output)
+    print(f"      {output.getvalue().strip()}")
+
+
+def wait_for_badge(user_id, worker):
+    """The badge the worker issues for ``user_id``; a clear reason when it does not come."""
+    from credplugin.models import IssuanceRequest, IssuedBadge  # noqa: PLC0415
+
+    deadline = time.monotonic() + ISSUE_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        badge = IssuedBadge.objects.filter(user_id=user_id).select_related("badge_class").first()
+        if badge is not None:
+            return badge
+        failed = IssuanceRequest.objects.filter(
+            user_id=user_id, status=IssuanceRequest.Status.FAILED
+        ).first()
+        if failed is not None:
+            raise DemoFailure(f"the worker could not issue the badge: {failed.reason}")
+        if not worker.running:
+            raise DemoFailure(f"the Celery worker stopped:\n{worker.log()[-3000:]}")
+        time.sleep(0.2)
+    requests = list(IssuanceRequest.objects.filter(user_id=user_id))
+    state = ", ".join(f"{r.status} ({r.reason or 'no reason'})" for r in requests) or "none"
+    raise DemoFailure(
+        f"no badge after {ISSUE_TIMEOUT_SECONDS} s; issuance requests: {state}. "
+        f"End of the worker log:\n{worker.log()[-3000:]}"
+    )
+
+
+def _get(client, url, what):
+    response = client.get(url)
+    if response.status_code != 200:
+        raise DemoFailure(f"GET {url} ({what}) answered {response.status_code}")
+    return response
+
+
+def verify(client, credential):
+    """What the public verify API says about the credential, as any visitor would ask it."""
+    from django.urls import reverse  # noqa: PLC0415
+
+    response = client.post(
+        reverse("credplugin:verify-api"),
+        data=json.dumps(credential),
+        content_type="application/json",
+    )
+    if response.status_code != 200:
+        raise DemoFailure(f"the verify API answered {response.status_code}: {response.content!r}")
+    return response.json()
+
+
+def write_outputs(client, badge, report, settings):
+    """Save what a learner and a verifier can download, and the summary, under the demo dir."""
+    from django.urls import reverse  # noqa: PLC0415
+
+    out = settings.demo_dir
+    kwargs = {"badge_uuid": badge.uuid}
+    credential = json.loads(
+        _get(client, reverse("credplugin:badge-credential", kwargs=kwargs), "credential").content
+    )
+    status = credential["credentialStatus"]
+    status_url = (status[0] if isinstance(status, list) else status)["statusListCredential"]
+    downloads = {
+        "badge_png": ("badge.png", reverse("credplugin:badge-png", kwargs=kwargs)),
+        "badge_svg": ("badge.svg", reverse("credplugin:badge-svg", kwargs=kwargs)),
+        "did_document": ("did.json", reverse("credplugin:did-document")),
+        "status_list": ("status-list.json", urlparse(status_url).path),
+    }
+    files = {"credential": ("credential.json", json.dumps(credential, indent=2).encode())}
+    for key, (name, url) in downloads.items():
+        files[key] = (name, _get(client, url, name).content)
+    paths = {}
+    for key, (name, content) in files.items():
+        (out / name).write_bytes(content)
+        paths[key] = str(out / name)
+    summary = {
+        "badge_uuid": str(badge.uuid),
+        "badge_url": settings.root_url + reverse("credplugin:badge-page", kwargs=kwargs),
+        "files": paths,
+        "verification": report,
+    }
+    (out / "summary.json").write_text(json.dumps(summary, indent=2))
+    return credential, summary
+
+
+def print_summary(credential, summary, verdict):
+    """A few lines a person reads: the badge, what it proves, whether it verifies, where it is."""
+    from credplugin.views.presentation import describe_credential  # noqa: PLC0415
+
+    facts = describe_credential(credential)
+    lines = [
+        "",
+        f"Badge issued to {LEARNER}: {facts['name']} ({facts['achievement_type']}), "
+        f"{facts['hours']} hours, by {facts['issuer_name']}",
+        "  competencies and levels reached:",
+    ]
+    scores = []
+    for competency in facts["competencies"]:
+        if competency["required_level"]:
+            lines.append(
+                f"    - {competency['name']}: {competency['level']} "
+                f"(required: {competency['required_level']})"
+            )
+        else:
+            scores.append(f"{competency['name'].lower()} {competency['level']}")
+    if scores:
+        lines.append(f"  scores: {', '.join(scores)}")
+    lines += [
+        f"  verification: {verdict['label']} — {verdict['explanation']}",
+        f"  badge page: {summary['badge_url']}",
+        f"  files: {Path(summary['files']['credential']).parent}/ "
+        + " ".join(Path(path).name for path in summary["files"].values())
+        + " summary.json",
+    ]
+    print("\n".join(lines), flush=True)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def serve(settings, course, summary):
+    """Serve the workbench, the public pages and the admin until Ctrl-C, static files included.
+
+    The admin gets a local superuser ``admin``/``admin``: the server listens on 127.0.0.1 only.
+    """
+    from django.contrib.auth import get_user_model  # noqa: PLC0415
+    from django.contrib.staticfiles.handlers import StaticFilesHandler  # noqa: PLC0415
+    from django.core.servers.basehttp import run  # noqa: PLC0415
+    from django.core.wsgi import get_wsgi_application  # noqa: PLC0415
+    from django.urls import reverse  # noqa: PLC0415
+
+    get_user_model().objects.create_superuser("admin", "admin@example.org", "admin")
+    # Ctrl-C and a plain ``kill`` both end the server the same way, even when the shell that
+    # started the demo in the background made it ignore SIGINT.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
+    scenario = f"{settings.root_url}/workbench/scenario/{course['scenario_id']}/"
+    print(
+        f"\nServing on {settings.root_url} — press Ctrl-C to stop.\n"
+        f"  the block as the learner:   {scenario}?student={LEARNER}\n"
+        f"  the block as the mentor:    {scenario}?student={MENTOR}\n"
+        f"  the badge page:             {summary['badge_url']}\n"
+        f"  verify any badge:           {settings.root_url}{reverse('credplugin:verify-page')}\n"
+        f"  the issuer's DID document:  {settings.root_url}{reverse('credplugin:did-document')}\n"
+        f"  the admin (admin / admin):  {settings.root_url}/admin/",
+        flush=True,
+    )
+    try:
+        run("127.0.0.1", settings.port, StaticFilesHandler(get_wsgi_application()), threading=True)
+    except OSError as error:
+        raise DemoFailure(
+            f"cannot listen on 127.0.0.1:{settings.port} ({error.strerror}); "
+            "set DEMO_PORT to a free port, or DEMO_SERVE=0"
+        ) from error
+
+
+LEARNER = "learner_ada"  # workbench user ids are Django usernames; "staff…" ids are staff
+AUTHOR = "staff_author"
+MENTOR = "staff_mentor"
+# The project part of the block, from the XBlock's own sample content.
+_PROJECT_FIELDS = (
+    "prompt", "brief", "rubric", "text_enabled", "text_min_words", "text_max_words", "max_links",
+    "allowed_file_types", "max_file_size_mb", "max_files", "self_assessment_enabled",
+)  # fmt: skip
+LEARNER_ANSWER = (
+    "I cleaned the 20,000 tickets, removed duplicates and split by date so that no ticket from "
+    "the test month leaks into training. A logistic regression on TF-IDF features reaches a "
+    "macro F1 of 0.81; I report per-queue recall because the billing queue is rare."
+)
+LEARNER_REFLECTION = (
+    "Stakeholders: applicants, recruiters, the hiring committee and the people who never apply "
+    "because they expect to be filtered out. Harms: qualified women are shortlisted at 62 % of "
+    "the rate of men, a gap that compounds over every hiring round and is hard to reverse for a "
+    "rejected applicant who never learns why. The mechanism is proxies: career breaks, colleges "
+    "and postcodes encode gender even though gender is not an input. Mitigation now: remove the "
+    "proxy features, re-weight the training data and have a recruiter review every rejection "
+    "near the threshold. Later: retrain on outcomes rather than past decisions. Monitoring: the "
+    "selection-rate ratio per group every month, owned by the committee, with a stop rule below "
+    "0.8 and an appeal route for applicants."
+)
+
+
+def demo_block_values():
+    """The demo course's one assessment block: the ethics case plus the sample project."""
+    from xblocks.assessment import demo as block_samples  # noqa: PLC0415
+
+    values = block_samples.ethics_values(slug="responsible-ml-practitioner")
+    for name in _PROJECT_FIELDS:
+        values[name] = block_samples.PROJECT_VALUES[name]
+    values.update(
+        display_name="Capstone: a text classifier, and the ethics of an AI hiring screen",
+        project_enabled=True,
+        ethics_enabled=True,
+        reflection_min_words=80,
+        pass_rule={"all_criteria_met": True, "min_rubric_percent": 50, "min_scenario_percent": 80},
+    )
+    values["badge"].update(
+        name="Responsible ML Practitioner",
+        description=(
+            "Builds and honestly evaluates a machine-learning model, and judges the ethical "
+            "impact of an AI system: bias, harms, mitigation and monitoring."
+        ),
+        hours=15,
+    )
+    return values
+
+
+def _handler_ok(handler, status, answer):
+    if status != 200:
+        raise DemoFailure(f"the block's {handler} handler answered {status}: {answer}")
+    return answer
+
+
+def author_course():
+    """Save the demo block through its Studio handler, as an author's Save click does."""
+    from workbench.scenarios import get_scenarios  # noqa: PLC0415
+
+    from xblocks.assessment.demo import WorkbenchDriver  # noqa: PLC0415
+
+    scenario_id, scenario = next(
+        (
+            (scenario_id, scenario)
+            for scenario_id, scenario in get_scenarios().items()
+            if "empty block for authoring" in scenario.description
+        ),
+        (None, None),
+    )
+    if scenario is None:
+        raise DemoFailure("the workbench has no empty credplugin_assessment scenario")
+    driver = WorkbenchDriver(scenario.usage_id)
+    values = demo_block_values()
+    registered = _handler_ok("studio_submit", *driver.author(values, user=AUTHOR))
+    return {"driver": driver, "values": values, "scenario_id": scenario_id, **registered}
+
+
+def complete_course(course):
+    """The learner works through the block's handlers; a mentor grades from the review queue.
+
+    Returns the learner (a Django user) after firing the course-passing event the LMS would
+    send once the grade is in.
+    """
+    from django.contrib.auth import get_user_model  # noqa: PLC0415
+
+    driver, values = course["driver"], course["values"]
+    learner, _created = get_user_model().objects.get_or_create(
+        username=LEARNER,
+        defaults={"email": "ada@example.org", "first_name": "Ada", "last_name": "Lovelace"},
+    )
+    for scenario in values["scenarios"]:
+        correct = [option["id"] for option in scenario["options"] if option["correct"]]
+        _handler_ok(
+            "answer_scenario",
+            *driver.call(
+                LEARNER, "answer_scenario", {"scenario_id": scenario["id"], "selected": correct}
+            ),
+        )
+    _handler_ok(
+        "upload_file",
+        *driver.upload(
+            LEARNER, "evaluation.md", b"# Evaluation\n\nMacro F1 0.81; per-queue recall.\n"
+        ),
+    )
+    project_levels = {c["id"]: c["required_level"] for c in values["rubric"]["criteria"]}
+    _handler_ok(
+        "submit_work",
+        *driver.call(
+            LEARNER,
+            "submit_work",
+            {
+                "text": LEARNER_ANSWER,
+                "links": ["https://example.org/ada/ticket-classifier"],
+                "reflection": LEARNER_REFLECTION,
+                "self_assessment": project_levels,
+            },
+        ),
+    )
+    submissions = driver.submission_uuids(MENTOR)
+    if len(submissions) != 1:
+        raise DemoFailure(f"the review queue holds {len(submissions)} submissions, not 1")
+    block = driver.block(MENTOR)
+    levels = _mentor_levels(block.current_rubric())
+    _handler_ok(
+        "review_submit",
+        *driver.grade(MENTOR, submissions[0], levels, "Honest evaluation and a concrete plan."),
+    )
+    send_course_passing_event(learner, block.course_key())
+    return learner
+
+
+def _mentor_levels(rubric):
+    """The required level on every other criterion and one level higher on the rest."""
+    levels = {}
+    for index, criterion in enumerate(rubric["criteria"]):
+        ids = [level["id"] for level in criterion["levels"]]
+        required = ids.index(criterion["required_level"])
+        levels[criterion["id"]] = ids[min(required + index % 2, len(ids) - 1)]
+    return levels
+
+
+def send_course_passing_event(user, course_key):
+    """What the LMS's grading sends after a regrade; the plugin's receiver takes it from here."""
+    from openedx_events.learning.data import (  # noqa: PLC0415
+        CourseData,
+        CoursePassingStatusData,
+        UserData,
+        UserPersonalData,
+    )
+    from openedx_events.learning.signals import COURSE_PASSING_STATUS_UPDATED  # noqa: PLC0415
+
+    status = CoursePassingStatusData(
+        is_passing=True,
+        course=CourseData(course_key=course_key, display_name="credplugin demo course"),
+        user=UserData(
+            id=user.id,
+            is_active=True,
+            pii=UserPersonalData(username=user.username, email=user.email, name=user.username),
+        ),
+    )
+    for receiver, response in COURSE_PASSING_STATUS_UPDATED.send_event(
+        course_passing_status=status
+    ):
+        if isinstance(response, Exception):
+            raise DemoFailure(f"the receiver {receiver.__name__} raised {response!r}")
+
+
+def _warnings_to(path):
+    """A ``warnings.showwarning`` that appends to ``path`` instead of printing."""
+
+    def show(message, category, filename, lineno, *_file_and_line):
+        with path.open("a", encoding="utf-8") as log:
+            log.write(warnings.formatwarning(message, category, filename, lineno))
+
+    return show
+
+
+def run(settings):
+    """Steps 1-6; returns when the summary is printed (DEMO_SERVE=0) or the server stops."""
+    import django  # noqa: PLC0415
+
+    # The output is for a person; libraries' warnings go to a file instead (edx-submissions
+    # resets the warning filters on every read, so filtering them would not last).
+    warnings.showwarning = _warnings_to(settings.demo_dir / "warnings.log")
+    progress = Progress(total=7)
+    worker = None
+    try:
+        with progress.step(f"create a fresh SQLite database in {settings.host_dir}"):
+            django.setup()
+            from django.core.management import call_command  # noqa: PLC0415
+            from django.test import Client  # noqa: PLC0415
+
+            call_command("migrate", run_syncdb=True, verbosity=0)  # the workbench has no migrations
+        with progress.step(f"start a Celery worker process (broker {settings.broker})"):
+            check_broker(settings.broker)
+            worker = start_worker(settings)
+        with progress.step("create the issuer's signing key (credplugin_keys generate)"):
+            create_issuer_key()
+        with progress.step("author the demo course: save the assessment block in Studio"):
+            course = author_course()
+        with progress.step("a learner submits, a mentor grades, the course-passing event fires"):
+            learner = complete_course(course)
+        client = Client()
+        with progress.step("the worker issues the badge; verify it"):
+            badge = wait_for_badge(learner.id, worker)
+            report = verify(client, badge.credential)
+        with progress.step(f"write {settings.demo_dir}"):
+            credential, summary = write_outputs(client, badge, report, settings)
+        print_summary(credential, summary, report)
+        if report["verdict"] != "verified":
+            raise DemoFailure(f"the issued badge did not verify: {report['explanation']}")
+        if settings.serve:
+            serve(settings, course, summary)
+    finally:
+        if worker is not None:
+            print("Stopping the Celery worker …", flush=True)
+            worker.stop()
+
+
+def main():
+    try:
+        settings = Settings(os.environ)
+        prepare_environment(settings)
+        run(settings)
+    except DemoFailure as failure:
+        print(f"\nmake demo stopped: {failure}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopped.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
