@@ -10,11 +10,9 @@ the per-key lookups are memoised here.
 
 from pyld import jsonld
 
-from credplugin.openbadges.fastcanon.literals import NotCovered, valid_iri
+from credplugin.openbadges.fastcanon.literals import RELATIVE_IRI_MARKER, NotCovered, valid_iri
 from credplugin.openbadges.loader import context_manifest, context_resolver, document_loader
 
-# pyld resolves relative IRIs against this base; canonical.py refuses anything resolved here.
-RELATIVE_IRI_MARKER = "https://relative-iri.invalid/"
 # Derived contexts, key expansions and term lookups are cached per context; documents with
 # arbitrary keys must not grow these caches without bound.
 CONTEXTS_LIMIT = 256

@@ -28,7 +28,7 @@ from credplugin.openbadges.fastcanon.shapes import derive, node_plan
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-# Subtrees smaller than this (as repr text) are cheaper to emit than to look up.
+# Subtrees smaller than this (as marshal bytes) are cheaper to emit than to look up.
 MEMO_MINIMUM_SIZE = 1024
 MEMO_LIMIT = 64
 

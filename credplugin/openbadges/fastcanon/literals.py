@@ -19,6 +19,7 @@ XSD_INTEGER = XSD + "integer"
 XSD_DOUBLE = XSD + "double"
 LARGEST_SAFE_INTEGER = 2**53
 SMALLEST_SAFE_FRACTION = 1e-6
+# The base canonical.py gives pyld; IRIs resolved against it are relative, and refused.
 RELATIVE_IRI_MARKER = "https://relative-iri.invalid/"
 
 # pyld's own test for an absolute IRI (blank node labels pass it too; those are refused apart).
