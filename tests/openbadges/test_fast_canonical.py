@@ -31,11 +31,12 @@ from credplugin.openbadges.loader import (
     CREDENTIALS_V2_CONTEXT,
     DATA_INTEGRITY_V2_CONTEXT,
 )
+from tests.openbadges.strategies import credentials
 from tests.openbadges.typical_badge import ISSUER_DID, typical_credential
 
 THOROUGH = os.environ.get("CREDPLUGIN_HYPOTHESIS_PROFILE") == "thorough"
 DIFFERENTIAL = settings(
-    max_examples=3000 if THOROUGH else 150,
+    max_examples=3000 if THOROUGH else 200,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -322,6 +323,15 @@ def test_status_list_and_data_integrity_contexts():
 @given(mutated_credentials())
 def test_mutated_credentials_match_the_reference(document):
     assert_same_as_reference(document)
+
+
+@DIFFERENTIAL
+@given(credentials(issuer=ISSUER_DID))
+def test_composed_credentials_take_the_fast_path_and_match_the_reference(document):
+    """Valid credentials from the composer (any text, many alignments, evidence, hours)."""
+    fast = fast_canonicalize(document)
+    assert fast is not None
+    assert fast == reference_canonicalize(document)
 
 
 @DIFFERENTIAL
