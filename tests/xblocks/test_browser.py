@@ -6,7 +6,6 @@ flow: a learner answers the scenarios, writes the reflection and sees the mentor
 Screenshots go to ``test-artifacts/``; the ones the docs show are copied to ``docs/images/``.
 """
 
-import json
 import shutil
 from pathlib import Path
 
@@ -64,16 +63,43 @@ def open_scenario(page, live_server, scenario, user, view=""):
     page.goto(f"{live_server.url}/workbench/scenario/{scenario}/{view_part}?student={user}")
 
 
+def fill_criterion(box, criterion):
+    """Type one criterion into the structured rubric editor, as an author would."""
+    box.locator(".cpa-criterion-name").fill(criterion["name"])
+    box.locator(".cpa-criterion-description").fill(criterion["description"])
+    competency = criterion["competency"]
+    box.locator(".cpa-competency-name").fill(competency["name"])
+    box.locator(".cpa-competency-framework").fill(competency["framework"])
+    box.locator(".cpa-competency-code").fill(competency["code"])
+    box.locator(".cpa-competency-url").fill(competency["url"])
+    for _ in range(len(criterion["levels"]) - 2):
+        box.get_by_role("button", name="Add level").click()
+    rows = box.locator(".cpa-level-editor")
+    for index, level in enumerate(criterion["levels"]):
+        row = rows.nth(index)
+        row.locator(".cpa-level-name").fill(level["name"])
+        row.locator(".cpa-level-points").fill(str(level["points"]))
+        if level["id"] == criterion["required_level"]:
+            row.get_by_label("Required to meet this criterion").check()
+
+
 def author_project(page, live_server):
     open_scenario(page, live_server, EMPTY_SCENARIO, "staff_author", "studio_view")
-    form = page.locator(".cpa-studio-form")
     page.get_by_label("Display name").fill(PROJECT_VALUES["display_name"])
     page.get_by_label("Project part: applied work judged against a rubric").check()
     page.get_by_label("Learners assess themselves").uncheck()
     page.get_by_label("Project prompt (HTML").fill(PROJECT_VALUES["prompt"])
     page.get_by_label("Minimum words").first.fill("20")
     page.get_by_label("Allowed file types").fill("pdf, png, ipynb")
-    form.locator('[data-field="rubric"]').fill(json.dumps(PROJECT_VALUES["rubric"], indent=2))
+    editor = page.locator('.cpa-rubric-editor[data-field="rubric"]')
+    for criterion in PROJECT_VALUES["rubric"]["criteria"]:
+        editor.get_by_role("button", name="Add criterion").click()
+        fill_criterion(editor.locator(".cpa-criterion-editor").last, criterion)
+    unlabelled = page.evaluate(
+        "[...document.querySelectorAll('.cpa-studio input, .cpa-studio textarea,"
+        " .cpa-studio select')].filter(el => !el.labels.length).length"
+    )
+    assert unlabelled == 0
     page.get_by_label("Badge slug").fill("applied-ml-practitioner")
     page.get_by_label("Badge name").fill("Applied ML Practitioner")
     page.get_by_label("Hours").fill("12")
@@ -93,7 +119,13 @@ def test_author_learner_and_mentor_in_the_browser(live_server, workbench, browse
     screenshot(page, "assessment-studio-validation")
 
     author_project(page, live_server)
-    screenshot(page, "assessment-studio-editor", publish=True, element=".cpa-studio")
+    screenshot(page, "assessment-studio-editor")
+    screenshot(
+        page,
+        "assessment-studio-rubric-criterion",
+        publish=True,
+        element='.cpa-rubric-editor[data-field="rubric"] .cpa-criterion-editor',
+    )
 
     open_scenario(page, live_server, EMPTY_SCENARIO, "learner_1")
     page.locator(".cpa-prompt").get_by_text("Train a classifier").wait_for()
@@ -115,8 +147,8 @@ def test_author_learner_and_mentor_in_the_browser(live_server, workbench, browse
     page.get_by_role("button", name="Open submission 1").click()
     review = page.locator(".cpa-review-form")
     review.get_by_role("link", name="report.pdf").wait_for()
-    review.locator('[data-criterion-id="data-preparation"]').get_by_label("Proficient").check()
-    review.locator('[data-criterion-id="evaluation"]').get_by_label("Advanced").check()
+    review.locator(".cpa-judge", has_text="Data preparation").get_by_label("Proficient").check()
+    review.locator(".cpa-judge", has_text="Model evaluation").get_by_label("Advanced").check()
     review.get_by_label("Feedback to the learner").fill("Clear split and honest metrics.")
     screenshot(page, "assessment-mentor-review", publish=True, element=".cpa-staff")
     review.get_by_role("button", name="Grade").click()

@@ -10,6 +10,7 @@ from importlib import resources
 from xblock.utils.resources import ResourceLoader
 
 from . import ethics, review
+from .errors import _
 from .evidence import word_count
 from .passrule import describe
 from .rubric import required_level_name
@@ -17,11 +18,11 @@ from .rubric import required_level_name
 loader = ResourceLoader(__name__)
 
 STATUS_LABELS = {
-    review.DRAFT: "Draft",
-    review.SUBMITTED: "Submitted",
-    review.IN_REVIEW: "In review",
-    review.GRADED: "Graded",
-    review.REVISION_REQUESTED: "Revision requested",
+    review.DRAFT: _("Draft"),
+    review.SUBMITTED: _("Submitted"),
+    review.IN_REVIEW: _("In review"),
+    review.GRADED: _("Graded"),
+    review.REVISION_REQUESTED: _("Revision requested"),
 }
 
 
@@ -203,6 +204,27 @@ class Views:
             },
         )
 
+    def editor_labels(self):
+        """Labels the rubric editor's script builds its fields with, translated here."""
+        gettext = self.block.gettext
+        return {
+            "criterion": gettext("Criterion {number}"),
+            "name": gettext("Name"),
+            "description": gettext("Description"),
+            "competency": gettext("Competency it evidences"),
+            "competency_name": gettext("Competency name"),
+            "framework": gettext("Framework"),
+            "code": gettext("Code"),
+            "url": gettext("URL"),
+            "levels": gettext("Levels, lowest first"),
+            "level": gettext("Level {number}"),
+            "points": gettext("Points"),
+            "required": gettext("Required to meet this criterion"),
+            "add_level": gettext("Add level"),
+            "remove_level": gettext("Remove level {number}"),
+            "remove_criterion": gettext("Remove criterion {number}"),
+        }
+
     def studio_html(self):
         return self.render(
             "studio.html",
@@ -210,5 +232,6 @@ class Views:
                 "block": self.block,
                 "submit_url": self._handler("studio_submit"),
                 "template_url": self._handler("authoring_template"),
+                "labels_json": json.dumps(self.editor_labels()),
             },
         )
