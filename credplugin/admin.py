@@ -260,9 +260,15 @@ class IssuedBadgeAdmin(ReadOnlyAdmin):
         "status_list_index",
         "hidden",
         "show_name",
+        "public_page",
         "credential_pretty",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("public page"))
+    def public_page(self, badge):
+        url = reverse("credplugin:badge-page", kwargs={"badge_uuid": badge.uuid})
+        return format_html('<a href="{}">{}</a>', url, _("Open the badge page and its verdict"))
 
     @admin.display(description=_("signed credential"))
     def credential_pretty(self, badge):

@@ -40,6 +40,7 @@ LMS_DEFAULT_QUEUE = "edx.lms.core.default"
 TASK_NAMES = (
     "credplugin.tasks.evaluate_learner_task",
     "credplugin.tasks.issue_badge_task",
+    "credplugin.tasks.issue_badges_task",
     "credplugin.tasks.sweep_issuance_requests_task",
 )
 

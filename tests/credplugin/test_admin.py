@@ -191,6 +191,17 @@ def test_reissue_signs_a_fresh_credential(
     assert verdict(client, newest) == "verified"
 
 
+def test_issued_badge_detail_links_to_its_public_page(admin_client, earn):
+    badge = earn("ada")
+
+    response = admin_client.get(reverse("admin:credplugin_issuedbadge_change", args=[badge.pk]))
+
+    assert reverse("credplugin:badge-page", args=[badge.uuid]).encode() in response.content
+    proofs = badge.credential["proof"]
+    proof = proofs[0] if isinstance(proofs, list) else proofs
+    assert proof["proofValue"].encode() in response.content
+
+
 def test_issued_badges_cannot_be_edited_or_deleted(admin_client, earn):
     badge = earn("ada")
     url = reverse("admin:credplugin_issuedbadge_change", args=[badge.pk])

@@ -236,7 +236,7 @@ def print_summary(credential, summary, verdict):
         f"{facts['hours']} hours, by {facts['issuer_name']}",
         "  competencies and levels reached:",
     ]
-    scores = []
+    scores = {}
     for competency in facts["competencies"]:
         if competency["required_level"]:
             lines.append(
@@ -244,9 +244,9 @@ def print_summary(credential, summary, verdict):
                 f"(required: {competency['required_level']})"
             )
         else:
-            scores.append(f"{competency['name'].lower()} {competency['level']}")
+            scores[competency["name"].lower()] = competency["level"]
     if scores:
-        lines.append(f"  scores: {', '.join(scores)}")
+        lines.append(f"  scores: {_readable_scores(scores)}")
     lines += [
         f"  verification: {verdict['label']} — {verdict['explanation']}",
         f"  badge page: {summary['badge_url']}",
@@ -255,6 +255,22 @@ def print_summary(credential, summary, verdict):
         + " summary.json",
     ]
     print("\n".join(lines), flush=True)
+
+
+def _readable_scores(scores):
+    """``{"rubric points": "12", "rubric points possible": "15", …}`` as "rubric 12/15 points"."""
+    parts, folded = [], set()
+    for name, value in scores.items():
+        possible = scores.get(f"{name} possible")
+        if name.endswith(" points") and possible is not None:
+            base = name.removesuffix(" points")
+            percent = scores.get(f"{base} percent")
+            folded |= {name, f"{name} possible", f"{base} percent"}
+            parts.append(
+                f"{base} {value}/{possible} points" + (f" ({percent} %)" if percent else "")
+            )
+    parts += [f"{name} {value}" for name, value in scores.items() if name not in folded]
+    return ", ".join(parts)
 
 
 def _interrupt(signum, frame):
