@@ -17,17 +17,15 @@ import marshal
 from credplugin.openbadges.fastcanon.context import top_level_context
 from credplugin.openbadges.fastcanon.literals import (
     XSD_BOOLEAN,
-    XSD_DOUBLE,
     NotCovered,
+    expand_id,
     number_literal,
-    string_literal,
     valid_iri,
 )
 from credplugin.openbadges.fastcanon.rdfc import first_degree_hashes
 from credplugin.openbadges.fastcanon.shapes import derive, node_plan
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 # Subtrees smaller than this (as marshal bytes) are cheaper to emit than to look up.
 MEMO_MINIMUM_SIZE = 1024
 MEMO_LIMIT = 64
@@ -53,24 +51,6 @@ def document_quads(document: dict) -> tuple[list, list, list, list]:
     emitter.node(context, document, top_level=True)
     ground = list(dict.fromkeys(emitter.ground))
     return ground, list(dict.fromkeys(emitter.quads)), emitter.replayed, emitter.hashes
-
-
-def _expand_id(context, value) -> str:
-    """pyld's document-relative expansion of an ``@id`` value, for absolute IRIs only."""
-    if not isinstance(value, str):
-        raise NotCovered
-    colon = value.find(":")
-    if colon <= 0 or value[0] == "@":
-        raise NotCovered
-    prefix = value[:colon]
-    if prefix == "_":
-        raise NotCovered
-    suffix = value[colon + 1 :]
-    if not suffix.startswith("//"):
-        mapping = context.mappings.get(prefix)
-        if mapping and mapping.get("_prefix"):
-            value = mapping["@id"] + suffix
-    return valid_iri(value)
 
 
 class _Subtree:
@@ -118,7 +98,7 @@ class _Emitter:
             for type_iri in plan.types:
                 add((subject, RDF_TYPE, type_iri))
         else:
-            subject = _expand_id(plan.context, element[plan.id_key])
+            subject = expand_id(plan.context, element[plan.id_key])
             add = self.ground.append
             for type_iri in plan.types:
                 add(f"{subject} {RDF_TYPE} {type_iri} .\n")
@@ -128,7 +108,7 @@ class _Emitter:
         for prop in plan.properties:
             value = element[prop.key]
             if value.__class__ is str:
-                obj = _string_object(prop, value)
+                obj = prop.string_object(value)
             elif value.__class__ is list:
                 self.add_array(subject, prop, value)
                 continue
@@ -149,7 +129,7 @@ class _Emitter:
         is_iri = subject.__class__ is str
         for item in values:
             if item.__class__ is str:
-                obj = _string_object(prop, item)
+                obj = prop.string_object(item)
             elif item.__class__ is list:
                 self.add_array(subject, prop, item)
                 continue
@@ -167,7 +147,7 @@ class _Emitter:
         if isinstance(value, dict):
             return self.nested_node(prop, value)
         if isinstance(value, str):
-            return _string_object(prop, value)
+            return prop.string_object(value)
         datatype = prop.term.value_type
         if datatype in ("@id", "@vocab", "@none"):
             datatype = None
@@ -254,19 +234,3 @@ class _Emitter:
         finally:
             self.ground, self.quads, self.count, self.hashes = outer
             self.memoising = False
-
-
-def _string_object(prop, value: str) -> str:
-    term = prop.term
-    value_type = term.value_type
-    if value_type is None or value_type == "@none":
-        if not term.language_free:
-            raise NotCovered
-        return string_literal(value, None)
-    if value_type == "@id":
-        return _expand_id(prop.context, value)
-    if value_type == "@vocab":
-        return valid_iri(prop.context.expand_vocab_value(value))
-    if value_type in (XSD_DOUBLE, RDF_LANGSTRING, "@json"):
-        raise NotCovered
-    return string_literal(value, value_type)

@@ -33,6 +33,7 @@ CACHE_LIMIT = 8192
 
 _valid_iris = {}
 _literals = {}
+_plain_literals = {}
 
 
 def valid_iri(value: str) -> str:
@@ -48,6 +49,17 @@ def valid_iri(value: str) -> str:
         if len(_valid_iris) >= CACHE_LIMIT:
             _valid_iris.clear()
         serialized = _valid_iris[value] = f"<{value}>"
+    return serialized
+
+
+def plain_literal(value: str) -> str:
+    """A string without datatype (xsd:string), the commonest term of all."""
+    serialized = _plain_literals.get(value)
+    if serialized is None:
+        serialized = string_literal(value, None)
+        if len(_plain_literals) >= CACHE_LIMIT:
+            _plain_literals.clear()
+        _plain_literals[value] = serialized
     return serialized
 
 
@@ -95,3 +107,21 @@ def number_literal(value, datatype: str | None) -> str:
     if abs(value) > LARGEST_SAFE_INTEGER:
         raise NotCovered
     return f'"{int(value)}"^^{valid_iri(datatype or XSD_INTEGER)}'
+
+
+def expand_id(context, value) -> str:
+    """pyld's document-relative expansion of an ``@id`` value, for absolute IRIs only."""
+    if not isinstance(value, str):
+        raise NotCovered
+    colon = value.find(":")
+    if colon <= 0 or value[0] == "@":
+        raise NotCovered
+    prefix = value[:colon]
+    if prefix == "_":
+        raise NotCovered
+    suffix = value[colon + 1 :]
+    if not suffix.startswith("//"):
+        mapping = context.mappings.get(prefix)
+        if mapping and mapping.get("_prefix"):
+            value = mapping["@id"] + suffix
+    return valid_iri(value)

@@ -7,24 +7,56 @@ has a few dozen such shapes, so each is worked out once (exactly as in pyld's
 ``_prepare_nested_context`` and ``_expand_object``) and reused for every node of that shape.
 """
 
+import functools
+
 from pyld.jsonld import JsonLdError
 
-from credplugin.openbadges.fastcanon.literals import NotCovered, valid_iri
+from credplugin.openbadges.fastcanon.literals import (
+    XSD_DOUBLE,
+    NotCovered,
+    expand_id,
+    plain_literal,
+    string_literal,
+    valid_iri,
+)
 
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 SHAPES_PER_CONTEXT_LIMIT = 1024
 PLANS_PER_SHAPE_LIMIT = 64
 
 
 class PropertyPlan:
-    """How one key's values are expanded: its predicate, context and term definition there."""
+    """How one key's values are expanded: its predicate, context and term definition there.
 
-    __slots__ = ("key", "predicate", "context", "term")
+    ``string_object`` turns a string value into its N-Quads object under the term's coercion
+    (pyld's ``_expand_value``), chosen once here rather than for every value.
+    """
+
+    __slots__ = ("key", "predicate", "context", "term", "string_object")
 
     def __init__(self, key, predicate, context, term):
         self.key = key
         self.predicate = predicate
         self.context = context
         self.term = term
+        self.string_object = _string_coercion(context, term)
+
+
+def _string_coercion(context, term):
+    value_type = term.value_type
+    if value_type is None or value_type == "@none":
+        return plain_literal if term.language_free else _not_covered
+    if value_type == "@id":
+        return functools.partial(expand_id, context)
+    if value_type == "@vocab":
+        return lambda value: valid_iri(context.expand_vocab_value(value))
+    if value_type in (XSD_DOUBLE, RDF_LANGSTRING, "@json"):
+        return _not_covered
+    return lambda value: string_literal(value, value_type)
+
+
+def _not_covered(value):
+    raise NotCovered
 
 
 class NodePlan:
