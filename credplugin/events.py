@@ -45,17 +45,18 @@ def badge_data(issued):
     )
 
 
-def _send(signal, badge_pk):
+def _send(signal, issued):
     try:
-        issued = IssuedBadge.objects.select_related("user", "badge_class").get(pk=badge_pk)
         signal.send_event(badge=badge_data(issued))
     except Exception:  # an event listener's failure must not undo or repeat an award
-        log.exception("credplugin could not send %s for badge %s", signal.event_type, badge_pk)
+        log.exception("credplugin could not send %s for badge %s", signal.event_type, issued.uuid)
 
 
-def send_badge_awarded(badge_pk):
-    _send(BADGE_AWARDED, badge_pk)
+def send_badge_awarded(issued):
+    """``issued``: an ``IssuedBadge`` with its user and badge class loaded."""
+    _send(BADGE_AWARDED, issued)
 
 
 def send_badge_revoked(badge_pk):
-    _send(BADGE_REVOKED, badge_pk)
+    issued = IssuedBadge.objects.select_related("user", "badge_class").defer("credential")
+    _send(BADGE_REVOKED, issued.get(pk=badge_pk))

@@ -224,6 +224,12 @@ def _store(prepared):
 
 def announce(badge_uuids):
     """After commit: the openedx-event, then the learner's e-mail, for each new badge."""
-    for pk in IssuedBadge.objects.filter(uuid__in=badge_uuids).values_list("pk", flat=True):
-        events.send_badge_awarded(pk)
-        notifications.send_award_email(pk)
+    issued = list(
+        IssuedBadge.objects.filter(uuid__in=badge_uuids)
+        .select_related("user", "badge_class")
+        .defer("credential")
+    )
+    opted_out = notifications.opted_out(badge.user_id for badge in issued)
+    for badge in issued:
+        events.send_badge_awarded(badge)
+        notifications.send_award_email(badge, learner_opted_out=badge.user_id in opted_out)

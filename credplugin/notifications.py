@@ -14,23 +14,27 @@ from django.utils.translation import gettext as _
 from credplugin import identity
 from credplugin.compat import learner_display_name
 from credplugin.conf import credplugin_settings
-from credplugin.models import IssuedBadge, LearnerPreference
+from credplugin.models import LearnerPreference
 
 log = logging.getLogger(__name__)
 
 
-def wants_award_email(user_id):
-    preference = LearnerPreference.objects.filter(user_id=user_id).first()
-    return preference is None or preference.email_on_award
+def opted_out(user_ids):
+    """Which of these learners asked not to be e-mailed about awards."""
+    return set(
+        LearnerPreference.objects.filter(
+            user_id__in=list(user_ids), email_on_award=False
+        ).values_list("user_id", flat=True)
+    )
 
 
-def send_award_email(badge_pk):
-    """E-mail the learner about one new badge; returns True when a message was sent."""
+def send_award_email(issued, *, learner_opted_out):
+    """E-mail the learner about one new badge; returns True when a message was sent.
+
+    ``issued``: an ``IssuedBadge`` with its user and badge class loaded.
+    """
     try:
-        issued = IssuedBadge.objects.select_related("user", "badge_class").get(pk=badge_pk)
-        if not (credplugin_settings.SEND_EMAIL and issued.user.email):
-            return False
-        if not wants_award_email(issued.user_id):
+        if not (credplugin_settings.SEND_EMAIL and issued.user.email) or learner_opted_out:
             return False
         with translation.override(issued.badge_class.language or None):
             context = {
@@ -49,6 +53,6 @@ def send_award_email(badge_pk):
         message.attach_alternative(html, "text/html")
         message.send()
     except Exception:  # mail trouble must not undo or repeat an award
-        log.exception("credplugin could not e-mail the learner about badge %s", badge_pk)
+        log.exception("credplugin could not e-mail the learner about badge %s", issued.uuid)
         return False
     return True

@@ -50,10 +50,15 @@ def passing(user, commit, is_passing=True):
     )
 
 
-def test_a_repeated_status_costs_one_read_and_queues_nothing(requirement, commit):
+def test_a_repeated_status_costs_one_read_and_queues_nothing(
+    requirement, commit, django_assert_num_queries
+):
     user = learner_meeting(requirement)
     assert passing(user, commit) is True
-    with mock.patch.object(awards, "schedule_evaluation") as schedule:
+    with (
+        mock.patch.object(awards, "schedule_evaluation") as schedule,
+        django_assert_num_queries(1),
+    ):
         assert passing(user, commit) is False
     schedule.assert_not_called()
     assert CoursePassingRecord.objects.get().is_passing
