@@ -230,7 +230,8 @@ class _Emitter:
                 return None
             quads = list(dict.fromkeys(self.quads))
             hashes = first_degree_hashes(quads, [None] * self.count)
-            return _Subtree(list(dict.fromkeys(self.ground)), quads, hashes, subject)
+            # Sorted once here, the replayed lines form a run the final sort merges cheaply.
+            return _Subtree(sorted(dict.fromkeys(self.ground)), quads, hashes, subject)
         finally:
             self.ground, self.quads, self.count, self.hashes = outer
             self.memoising = False
