@@ -48,6 +48,18 @@ def test_learner_cannot_download_another_learners_file(project):
     assert staff.status_code == 200 and staff.body == PDF
 
 
+def test_file_names_in_any_script_download_safely(project):
+    assert project.upload("learner_1", "résumé «final».pdf", PDF)[0] == 200
+    response = project.request(
+        "learner_1", "download_file", query=_file_query(project, "learner_1")
+    )
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="r_sum_ _final_.pdf"; '
+        "filename*=UTF-8''r%C3%A9sum%C3%A9%20%C2%ABfinal%C2%BB.pdf"
+    )
+
+
 def test_draft_files_are_private_to_their_learner(project):
     assert project.upload("learner_1", "report.pdf", PDF)[0] == 200
     query = _file_query(project, "learner_1")

@@ -191,10 +191,15 @@ def test_ethics_case_in_the_browser(live_server, workbench, browser):
     second.get_by_label("The model filters thousands").check()
     second.get_by_role("button", name="Check answer").click()
     page.locator('[data-scenario-id="adverse-impact"] .cpa-explanation').wait_for()
-    third = page.locator('[data-scenario-id="mitigation"]')
-    third.get_by_label("Route every applicant").check()
-    third.get_by_role("button", name="Check answer").click()
+    # Keyboard only: Space picks the option, Tab leaves the radio group for the button.
+    page.locator('[data-scenario-id="mitigation"]').get_by_label("Route every applicant").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Check answer"
+    page.keyboard.press("Enter")
     page.locator('[data-scenario-id="mitigation"] .cpa-explanation').wait_for()
+    focused = "document.activeElement.dataset.scenarioId"
+    assert page.evaluate(focused) == "mitigation"
     screenshot(page, "ethics-scenarios-answered", publish=True, element=".cpa-ethics")
 
     page.get_by_label("Your ethical-impact assessment").fill(REFLECTION)

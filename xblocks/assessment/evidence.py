@@ -11,6 +11,7 @@ import json
 import re
 import uuid
 from pathlib import PurePath
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -181,6 +182,12 @@ def display_name(name):
     base = PurePath((name or "").replace("\\", "/")).name
     cleaned = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>|')
     return cleaned[:120] or "file"
+
+
+def content_disposition(name):
+    """An attachment header that survives any file name: ASCII fallback plus RFC 5987 UTF-8."""
+    fallback = name.encode("ascii", "replace").decode("ascii").replace("?", "_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
 
 
 def store_file(name, content, *, extension, mime_type, folder):

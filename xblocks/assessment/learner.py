@@ -149,7 +149,7 @@ class LearnerHandlersMixin:
         except (NotAllowed, NotFound) as error:
             return error_response(self, error)
         response = Response(body=evidence.read_file(found["path"]), content_type=found["mime_type"])
-        response.headers["Content-Disposition"] = f'attachment; filename="{found["name"]}"'
+        response.headers["Content-Disposition"] = evidence.content_disposition(found["name"])
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Cache-Control"] = "private, no-store"
         return response
