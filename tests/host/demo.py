@@ -11,6 +11,8 @@
    ``badge.svg``, ``did.json``, ``status-list.json`` and ``summary.json``;
 6. serves the workbench and the public pages on http://127.0.0.1:8000 until Ctrl-C.
 
+The course and the learner's journey through the block live in ``tests/host/demo_course.py``.
+
 Environment: ``DEMO_SERVE=0`` stops after the summary; ``DEMO_PORT`` changes the port;
 ``DEMO_DIR`` changes the output folder (default ``var/demo``, emptied at every run);
 ``CREDPLUGIN_DEMO_BROKER`` names a broker (e.g. ``redis://127.0.0.1:6379/5``) instead of
@@ -29,12 +31,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
+from tests.host.demo_course import LEARNER, MENTOR, DemoFailure, author_course, complete_course
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ISSUE_TIMEOUT_SECONDS = 90
-
-
-class DemoFailure(Exception):
-    """A step could not be completed; the message says which and why."""
 
 
 class Settings:
@@ -313,175 +313,6 @@ def serve(settings, course, summary):
         ) from error
 
 
-LEARNER = "learner_ada"  # workbench user ids are Django usernames; "staff…" ids are staff
-AUTHOR = "staff_author"
-MENTOR = "staff_mentor"
-# The project part of the block, from the XBlock's own sample content.
-_PROJECT_FIELDS = (
-    "prompt", "brief", "rubric", "text_enabled", "text_min_words", "text_max_words", "max_links",
-    "allowed_file_types", "max_file_size_mb", "max_files", "self_assessment_enabled",
-)  # fmt: skip
-LEARNER_ANSWER = (
-    "I cleaned the 20,000 tickets, removed duplicates and split by date so that no ticket from "
-    "the test month leaks into training. A logistic regression on TF-IDF features reaches a "
-    "macro F1 of 0.81; I report per-queue recall because the billing queue is rare."
-)
-LEARNER_REFLECTION = (
-    "Stakeholders: applicants, recruiters, the hiring committee and the people who never apply "
-    "because they expect to be filtered out. Harms: qualified women are shortlisted at 62 % of "
-    "the rate of men, a gap that compounds over every hiring round and is hard to reverse for a "
-    "rejected applicant who never learns why. The mechanism is proxies: career breaks, colleges "
-    "and postcodes encode gender even though gender is not an input. Mitigation now: remove the "
-    "proxy features, re-weight the training data and have a recruiter review every rejection "
-    "near the threshold. Later: retrain on outcomes rather than past decisions. Monitoring: the "
-    "selection-rate ratio per group every month, owned by the committee, with a stop rule below "
-    "0.8 and an appeal route for applicants."
-)
-
-
-def demo_block_values():
-    """The demo course's one assessment block: the ethics case plus the sample project."""
-    from xblocks.assessment import demo as block_samples  # noqa: PLC0415
-
-    values = block_samples.ethics_values(slug="responsible-ml-practitioner")
-    for name in _PROJECT_FIELDS:
-        values[name] = block_samples.PROJECT_VALUES[name]
-    values.update(
-        display_name="Capstone: a text classifier, and the ethics of an AI hiring screen",
-        project_enabled=True,
-        ethics_enabled=True,
-        reflection_min_words=80,
-        pass_rule={"all_criteria_met": True, "min_rubric_percent": 50, "min_scenario_percent": 80},
-    )
-    values["badge"].update(
-        name="Responsible ML Practitioner",
-        description=(
-            "Builds and honestly evaluates a machine-learning model, and judges the ethical "
-            "impact of an AI system: bias, harms, mitigation and monitoring."
-        ),
-        hours=15,
-    )
-    return values
-
-
-def _handler_ok(handler, status, answer):
-    if status != 200:
-        raise DemoFailure(f"the block's {handler} handler answered {status}: {answer}")
-    return answer
-
-
-def author_course():
-    """Save the demo block through its Studio handler, as an author's Save click does."""
-    from workbench.scenarios import get_scenarios  # noqa: PLC0415
-
-    from xblocks.assessment.demo import WorkbenchDriver  # noqa: PLC0415
-
-    scenario_id, scenario = next(
-        (
-            (scenario_id, scenario)
-            for scenario_id, scenario in get_scenarios().items()
-            if "empty block for authoring" in scenario.description
-        ),
-        (None, None),
-    )
-    if scenario is None:
-        raise DemoFailure("the workbench has no empty credplugin_assessment scenario")
-    driver = WorkbenchDriver(scenario.usage_id)
-    values = demo_block_values()
-    registered = _handler_ok("studio_submit", *driver.author(values, user=AUTHOR))
-    return {"driver": driver, "values": values, "scenario_id": scenario_id, **registered}
-
-
-def complete_course(course):
-    """The learner works through the block's handlers; a mentor grades from the review queue.
-
-    Returns the learner (a Django user) after firing the course-passing event the LMS would
-    send once the grade is in.
-    """
-    from django.contrib.auth import get_user_model  # noqa: PLC0415
-
-    driver, values = course["driver"], course["values"]
-    learner, _created = get_user_model().objects.get_or_create(
-        username=LEARNER,
-        defaults={"email": "ada@example.org", "first_name": "Ada", "last_name": "Lovelace"},
-    )
-    for scenario in values["scenarios"]:
-        correct = [option["id"] for option in scenario["options"] if option["correct"]]
-        _handler_ok(
-            "answer_scenario",
-            *driver.call(
-                LEARNER, "answer_scenario", {"scenario_id": scenario["id"], "selected": correct}
-            ),
-        )
-    _handler_ok(
-        "upload_file",
-        *driver.upload(
-            LEARNER, "evaluation.md", b"# Evaluation\n\nMacro F1 0.81; per-queue recall.\n"
-        ),
-    )
-    project_levels = {c["id"]: c["required_level"] for c in values["rubric"]["criteria"]}
-    _handler_ok(
-        "submit_work",
-        *driver.call(
-            LEARNER,
-            "submit_work",
-            {
-                "text": LEARNER_ANSWER,
-                "links": ["https://example.org/ada/ticket-classifier"],
-                "reflection": LEARNER_REFLECTION,
-                "self_assessment": project_levels,
-            },
-        ),
-    )
-    submissions = driver.submission_uuids(MENTOR)
-    if len(submissions) != 1:
-        raise DemoFailure(f"the review queue holds {len(submissions)} submissions, not 1")
-    block = driver.block(MENTOR)
-    levels = _mentor_levels(block.current_rubric())
-    _handler_ok(
-        "review_submit",
-        *driver.grade(MENTOR, submissions[0], levels, "Honest evaluation and a concrete plan."),
-    )
-    send_course_passing_event(learner, block.course_key())
-    return learner
-
-
-def _mentor_levels(rubric):
-    """The required level on every other criterion and one level higher on the rest."""
-    levels = {}
-    for index, criterion in enumerate(rubric["criteria"]):
-        ids = [level["id"] for level in criterion["levels"]]
-        required = ids.index(criterion["required_level"])
-        levels[criterion["id"]] = ids[min(required + index % 2, len(ids) - 1)]
-    return levels
-
-
-def send_course_passing_event(user, course_key):
-    """What the LMS's grading sends after a regrade; the plugin's receiver takes it from here."""
-    from openedx_events.learning.data import (  # noqa: PLC0415
-        CourseData,
-        CoursePassingStatusData,
-        UserData,
-        UserPersonalData,
-    )
-    from openedx_events.learning.signals import COURSE_PASSING_STATUS_UPDATED  # noqa: PLC0415
-
-    status = CoursePassingStatusData(
-        is_passing=True,
-        course=CourseData(course_key=course_key, display_name="credplugin demo course"),
-        user=UserData(
-            id=user.id,
-            is_active=True,
-            pii=UserPersonalData(username=user.username, email=user.email, name=user.username),
-        ),
-    )
-    for receiver, response in COURSE_PASSING_STATUS_UPDATED.send_event(
-        course_passing_status=status
-    ):
-        if isinstance(response, Exception):
-            raise DemoFailure(f"the receiver {receiver.__name__} raised {response!r}")
-
-
 def _warnings_to(path):
     """A ``warnings.showwarning`` that appends to ``path`` instead of printing."""
 
@@ -493,7 +324,7 @@ def _warnings_to(path):
 
 
 def run(settings):
-    """Steps 1-6; returns when the summary is printed (DEMO_SERVE=0) or the server stops."""
+    """Every step, then the summary; with DEMO_SERVE, the server until Ctrl-C. Stops the worker."""
     import django  # noqa: PLC0415
 
     # The output is for a person; libraries' warnings go to a file instead (edx-submissions
