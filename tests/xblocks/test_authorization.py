@@ -1,6 +1,8 @@
 """Only staff review; learners reach only their own work and files (handlers in a real runtime)."""
 
+from credplugin.models import BadgeClass
 from xblocks.assessment import review
+from xblocks.assessment.demo import PROJECT_VALUES
 
 from .conftest import PDF, submit_project
 
@@ -97,3 +99,16 @@ def test_staff_cannot_grade_an_outdated_submission(project):
     )
     assert status == 400
     assert "newer work" in body["error"]
+
+
+def test_only_authors_edit_the_block_or_read_the_template(project):
+    before = project.block("learner_1").authored_values()
+    hijack = {**PROJECT_VALUES, "badge": {**PROJECT_VALUES["badge"], "name": "Free badge"}}
+    status, body = project.author(hijack, user="learner_1")
+    assert status == 403
+    assert body["error"] == "Only the course's authors can change this assessment."
+    assert project.block("learner_1").authored_values() == before
+    assert BadgeClass.objects.get().name == "Applied ML Practitioner"
+    status, body = project.call("learner_1", "authoring_template", {"name": "ethics_hiring_bias"})
+    assert status == 403
+    assert "values" not in body

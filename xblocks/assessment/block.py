@@ -24,6 +24,7 @@ def _(text):
 
 @XBlock.needs("i18n")
 @XBlock.needs("user")
+@XBlock.wants("studio_user_permissions")
 class AssessmentBlock(StudioMixin, LearnerHandlersMixin, ReviewHandlersMixin, XBlock):
     """A project judged against a rubric by a mentor, and/or an ethics case study."""
 

@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from web_fragments.fragment import Fragment
 
 from . import authoring
-from .errors import InvalidInput, _
+from .errors import InvalidInput, NotAllowed, _
 from .http import json_endpoint
 from .plugin import api as credplugin_api
 from .views import Views, load_template_data
@@ -28,6 +28,18 @@ AUTHORED_FIELDS = (
 
 class StudioMixin:
     """The course author's side of the block."""
+
+    def _require_author(self):
+        """Studio says who may edit the course; the LMS and the workbench fall back to staff.
+
+        Handlers are reachable from the LMS too, so without this a learner could re-register
+        the badge or read the template's answer key.
+        """
+        permissions = self.runtime.service(self, "studio_user_permissions")
+        can_write = getattr(permissions, "can_write", None)
+        allowed = can_write(self.course_key()) if can_write else self.actor().is_staff
+        if not allowed:
+            raise NotAllowed(_("Only the course's authors can change this assessment."))
 
     def authored_values(self):
         return {name: getattr(self, name) for name in AUTHORED_FIELDS}
@@ -46,6 +58,7 @@ class StudioMixin:
     @json_endpoint()
     def authoring_template(self, data):
         """A ready-to-use configuration an author can start from (then edit and save)."""
+        self._require_author()
         name = data.get("name")
         if name != "ethics_hiring_bias":
             raise InvalidInput(_("Unknown template."))
@@ -53,6 +66,7 @@ class StudioMixin:
 
     @json_endpoint(max_bytes=MAX_EDITOR_BYTES)
     def studio_submit(self, data):
+        self._require_author()
         values = data.get("values")
         cleaned = authoring.clean_authoring(values)
         language = (get_language() or "en").split("-")[0]
