@@ -78,12 +78,16 @@ IRIS = st.sampled_from(
 
 
 def outcome(function, document):
-    """``("ok", n-quads)`` or ``("refused", exception type)``; the input must stay untouched."""
+    """``("ok", n-quads)`` or ``("refused", exception type)``; the input must stay untouched.
+
+    Any exception counts: where pyld itself fails on odd input (a TypeError, say), the fast
+    path must have left the document to it, so that both fail alike.
+    """
     before = copy.deepcopy(document)
     try:
         result = ("ok", function(document))
-    except CanonicalizationError:
-        result = ("refused", CanonicalizationError)
+    except Exception as error:  # compared below, not swallowed
+        result = ("refused", type(error))
     assert document == before or _has_nan(before), "canonicalization changed its input"
     return result
 
@@ -352,22 +356,17 @@ def _needs_reference(document) -> bool:
     return outcome(reference_canonicalize, document)[0] == "refused"
 
 
+def signed_proof(document):
+    return proof.sign_credential(document, KEY, created=CREATED)["proof"]
+
+
 @SIGNING
 @given(mutated_credentials())
 def test_mutated_credentials_sign_the_same_proof_value(document):
     document.pop("proof", None)
-    try:
-        fast = proof.sign_credential(document, KEY, created=CREATED)
-    except CanonicalizationError:
-        with (
-            pytest.raises(CanonicalizationError),
-            mock.patch.object(proof, "canonicalize", reference_canonicalize),
-        ):
-            proof.sign_credential(document, KEY, created=CREATED)
-        return
+    fast = outcome(signed_proof, document)
     with mock.patch.object(proof, "canonicalize", reference_canonicalize):
-        reference = proof.sign_credential(document, KEY, created=CREATED)
-    assert fast["proof"] == reference["proof"]
+        assert fast == outcome(signed_proof, document)
 
 
 # RDFC-1.0 labelling on its own, on arbitrary graphs (cycles, symmetric shapes, self-loops),
