@@ -38,11 +38,17 @@ def _retry_or_leave(task, error, what):
     raise task.retry(exc=error, countdown=backoff_seconds(task.request.retries))
 
 
-def _issue(task, request_ids):
+def _issue(task, request_ids, *, retry_here=True):
+    """Issue, retrying transient errors in ``task`` or, without ``retry_here``, in a new
+    ``issue_badges_task`` (an evaluation task retried would find nobody pending any more)."""
     try:
         return issuance.issue_requests(request_ids)
     except TRANSIENT_ERRORS as error:
-        _retry_or_leave(task, error, f"issuance request(s) {request_ids}")
+        if retry_here:
+            _retry_or_leave(task, error, f"issuance request(s) {request_ids}")
+        else:
+            log.warning("credplugin will issue %s in a new task: %s", request_ids, error)
+            awards.enqueue("issue_badges_task", request_ids)
     except Exception as error:  # unknown errors are not retried blindly; an operator reads them
         log.exception("credplugin issuance request(s) %s failed unexpectedly", request_ids)
         issuance.mark_failed(request_ids, f"Unexpected error: {type(error).__name__}: {error}")
@@ -59,7 +65,7 @@ def issue_badge_task(self, request_id):
 @shared_task(**_TASK_OPTIONS)
 @set_code_owner_attribute
 def issue_badges_task(self, request_ids):
-    """Issue a batch of requests (the sweeper and backfill queue these)."""
+    """Issue a batch of requests (the sweeper and the evaluation tasks queue these)."""
     return _issue(self, list(request_ids))
 
 
@@ -78,7 +84,7 @@ def evaluate_learner_task(self, user_id, course_key):
         _retry_or_leave(self, error, f"the evaluation of user {user_id} in {course_key}")
         return None
     if new_requests:
-        _issue(self, new_requests)
+        _issue(self, new_requests, retry_here=False)
     return len(new_requests)
 
 

@@ -90,3 +90,21 @@ def test_one_evaluation_task_takes_other_pending_learners_along(request_row):
     assert not CoursePassingRecord.objects.filter(evaluation_pending=True).exists()
     assert tasks.evaluate_learner_task.run(learners[1].id, str(COURSE_KEY)) == 0
     assert IssuedBadge.objects.filter(user__in=learners).count() == 3
+
+
+def test_a_transient_issuance_error_after_evaluation_moves_to_its_own_task(request_row):
+    user = learner_meeting(request_row.badge_class.requirements.get())
+    CoursePassingRecord.objects.create(
+        user=user, course_key=COURSE_KEY, is_passing=True, evaluation_pending=True
+    )
+    real = issuance.issue_requests
+
+    def deadlock_once(request_ids):
+        if issue.call_count == 1:
+            raise OperationalError("deadlock")
+        return real(request_ids)
+
+    with mock.patch.object(issuance, "issue_requests", side_effect=deadlock_once) as issue:
+        tasks.evaluate_learner_task.run(user.id, str(COURSE_KEY))
+    assert issue.call_count == 2  # the second call is the eager issue_badges_task
+    assert IssuedBadge.objects.filter(user=user).count() == 1
