@@ -69,6 +69,8 @@ class _Subtree:
 
 
 class _Emitter:
+    """The quads of one document, collected as its node objects are walked."""
+
     __slots__ = ("ground", "quads", "replayed", "count", "hashes", "memoising")
 
     def __init__(self):
