@@ -6,6 +6,7 @@ shows (rendered into data attributes).
 """
 
 import ast
+import copy
 import struct
 
 import pytest
@@ -13,6 +14,7 @@ from django.test import override_settings
 from django.utils import translation
 
 from tests.xblocks import i18n_service
+from xblocks.assessment.demo import PROJECT_VALUES
 from xblocks.assessment.views import loader
 
 PSEUDO = "eo"
@@ -99,3 +101,19 @@ def test_rendered_views_are_translated(project, pseudo_locale):
     assert "⟦Review queue⟧" in staff
     studio = project.block("staff_1").render("studio_view").body_html()
     assert "⟦Badge slug⟧" in studio
+
+
+def test_author_messages_translate_every_piece_of_the_label(project, pseudo_locale):
+    values = copy.deepcopy(PROJECT_VALUES)
+    values["rubric"]["criteria"][1]["levels"][2]["points"] = 0
+    status, body = project.author(values)
+    assert status == 400
+    criterion = "⟦{title} › criterion {number} ({name})⟧".format(
+        title="⟦Project rubric⟧", number=2, name="Model evaluation"
+    )
+    level = "⟦{label} › level {number} ({name})⟧".format(
+        label=criterion, number=3, name="Proficient"
+    )
+    assert body["error"] == (
+        f"⟦{level}: levels go from lowest to highest, so points may not go down.⟧"
+    )

@@ -8,7 +8,7 @@ Rich text (prompt, brief, case narrative, reflection prompt) is sanitized here, 
 import re
 
 from . import ethics, evidence
-from .errors import InvalidInput, _
+from .errors import InvalidInput, Text, _
 from .passrule import clean_pass_rule
 from .rubric import MAX_DESCRIPTION, clean_competency, clean_rubric
 from .sanitize import sanitize_html
@@ -96,7 +96,7 @@ def clean_badge(data):
     if not isinstance(alignments, list):
         raise InvalidInput(_("Badge alignments must be a list."))
     cleaned_alignments = [
-        clean_competency(item, f"Badge alignment {number}")
+        clean_competency(item, Text(_("Badge alignment {number}"), number=number))
         for number, item in enumerate(alignments, start=1)
     ]
     return {
@@ -194,9 +194,9 @@ def _clean_project(data, *, required):
     if fields["text_max_words"] and fields["text_min_words"] > fields["text_max_words"]:
         raise InvalidInput(_("Minimum words is larger than maximum words."))
     if required:
-        fields["rubric"] = clean_rubric(data.get("rubric"), title="Project rubric")
+        fields["rubric"] = clean_rubric(data.get("rubric"), title=_("Project rubric"))
     else:
-        fields["rubric"] = _optional_rubric(data.get("rubric"), "Project rubric")
+        fields["rubric"] = _optional_rubric(data.get("rubric"), _("Project rubric"))
     return fields
 
 
@@ -243,11 +243,11 @@ def _clean_ethics(data, *, required):
         if not fields["scenarios"]:
             raise InvalidInput(_("The ethics part needs at least one scenario."))
         fields["reflection_rubric"] = clean_rubric(
-            data.get("reflection_rubric"), title="Reflection rubric"
+            data.get("reflection_rubric"), title=_("Reflection rubric")
         )
     else:
         fields["reflection_rubric"] = _optional_rubric(
-            data.get("reflection_rubric"), "Reflection rubric"
+            data.get("reflection_rubric"), _("Reflection rubric")
         )
     return fields
 

@@ -11,6 +11,39 @@ def _(text):
     return text
 
 
+class Text:
+    """Text translated when shown: a message template and parameters, which may be Text too.
+
+    Labels such as "Project rubric › criterion 2 (Data) › level 3" are built from pieces, each
+    translated in the reader's language when the message is rendered.
+    """
+
+    def __init__(self, message, **params):
+        self.message = message
+        self.params = params
+
+    def render(self, gettext):
+        params = {name: _render_param(value, gettext) for name, value in self.params.items()}
+        return gettext(self.message).format(**params)
+
+    def __str__(self):
+        return self.render(str)
+
+
+def _render_param(value, gettext):
+    """Text renders itself; a plain string is offered to gettext (names pass unchanged)."""
+    if isinstance(value, Text):
+        return value.render(gettext)
+    if isinstance(value, str) and value:
+        return gettext(value)
+    return value
+
+
+def sub(label, piece):
+    """``label › piece``: a field inside a labelled part, e.g. a criterion's name."""
+    return Text(_("{label} › {piece}"), label=label, piece=piece)
+
+
 class AssessmentError(Exception):
     """Base: a message template, its parameters and the HTTP status to answer with."""
 
@@ -22,16 +55,8 @@ class AssessmentError(Exception):
         self.params = params
 
     def render(self, gettext):
-        """The message in the reader's language, parameters filled in.
-
-        Text parameters go through ``gettext`` too: field labels are marked for extraction
-        where they are written; names and values without a catalog entry pass unchanged.
-        """
-        params = {
-            name: gettext(value) if isinstance(value, str) and value else value
-            for name, value in self.params.items()
-        }
-        return gettext(self.message).format(**params)
+        """The message in the reader's language, parameters (labels included) filled in."""
+        return Text(self.message, **self.params).render(gettext)
 
 
 class InvalidInput(AssessmentError):

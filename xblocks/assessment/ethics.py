@@ -7,7 +7,7 @@ explanation stay on the server until the scenario is finished (answered correctl
 attempts); before that an answer reveals only the feedback of the options the learner chose.
 """
 
-from .errors import InvalidInput, _
+from .errors import InvalidInput, Text, _, sub
 from .rubric import MAX_DESCRIPTION, _identifier, _points, _text
 
 MAX_SCENARIOS = 20
@@ -26,7 +26,7 @@ def clean_scenarios(value):
         raise InvalidInput(_("Too many scenarios: at most {limit}."), limit=MAX_SCENARIOS)
     cleaned, seen_ids = [], set()
     for number, scenario in enumerate(value, start=1):
-        label = f"Scenario {number}"
+        label = Text(_("Scenario {number}"), number=number)
         if not isinstance(scenario, dict):
             raise InvalidInput(_("{label} must be an object."), label=label)
         scenario_id = _identifier(scenario.get("id"), f"scenario-{number}", label)
@@ -60,7 +60,7 @@ def clean_scenarios(value):
                 "id": scenario_id,
                 "question": _text(
                     scenario.get("question"),
-                    label + " › question",
+                    sub(label, _("question")),
                     required=True,
                     max_length=MAX_DESCRIPTION,
                 ),
@@ -68,7 +68,7 @@ def clean_scenarios(value):
                 "options": options,
                 "explanation": _text(
                     scenario.get("explanation"),
-                    label + " › explanation",
+                    sub(label, _("explanation")),
                     max_length=MAX_DESCRIPTION,
                 ),
                 "points": _points(scenario.get("points", 1), label),
@@ -87,7 +87,7 @@ def _clean_options(options, label):
         )
     cleaned, seen_ids = [], set()
     for number, option in enumerate(options, start=1):
-        option_label = f"{label} › option {number}"
+        option_label = Text(_("{label} › option {number}"), label=label, number=number)
         if not isinstance(option, dict):
             raise InvalidInput(_("{label} must be an object."), label=option_label)
         option_id = _identifier(option.get("id"), f"option-{number}", option_label)
@@ -99,9 +99,11 @@ def _clean_options(options, label):
         cleaned.append(
             {
                 "id": option_id,
-                "text": _text(option.get("text"), option_label + " › text", required=True),
+                "text": _text(option.get("text"), sub(option_label, _("text")), required=True),
                 "feedback": _text(
-                    option.get("feedback"), option_label + " › feedback", max_length=MAX_DESCRIPTION
+                    option.get("feedback"),
+                    sub(option_label, _("feedback")),
+                    max_length=MAX_DESCRIPTION,
                 ),
                 "correct": bool(option.get("correct")),
             }

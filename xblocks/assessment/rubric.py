@@ -9,7 +9,7 @@ level.
 
 import re
 
-from .errors import InvalidInput, _
+from .errors import InvalidInput, Text, _, sub
 
 MAX_CRITERIA = 20
 MAX_LEVELS = 8
@@ -51,10 +51,10 @@ def clean_competency(value, label):
     if not isinstance(value, dict):
         raise InvalidInput(_("{label}: the competency must be an object."), label=label)
     cleaned = {
-        "name": _text(value.get("name"), label + " › " + "competency name"),
-        "framework": _text(value.get("framework"), label + " › " + "framework"),
-        "code": _text(value.get("code"), label + " › " + "code", max_length=100),
-        "url": _text(value.get("url"), label + " › " + "URL", max_length=500),
+        "name": _text(value.get("name"), sub(label, _("competency name"))),
+        "framework": _text(value.get("framework"), sub(label, _("framework"))),
+        "code": _text(value.get("code"), sub(label, _("code")), max_length=100),
+        "url": _text(value.get("url"), sub(label, _("URL")), max_length=500),
     }
     if not any(cleaned.values()):
         return None
@@ -96,11 +96,13 @@ def clean_rubric(value, *, title):
         )
     cleaned, seen_ids = [], set()
     for number, criterion in enumerate(criteria, start=1):
-        label = f"{title} › criterion {number}"
+        label = Text(_("{title} › criterion {number}"), title=title, number=number)
         if not isinstance(criterion, dict):
             raise InvalidInput(_("{label} must be an object."), label=label)
-        name = _text(criterion.get("name"), label + " › name", required=True)
-        label = f"{title} › criterion {number} ({name})"
+        name = _text(criterion.get("name"), sub(label, _("name")), required=True)
+        label = Text(
+            _("{title} › criterion {number} ({name})"), title=title, number=number, name=name
+        )
         criterion_id = _identifier(criterion.get("id"), f"criterion-{number}", label)
         if criterion_id in seen_ids:
             raise InvalidInput(
@@ -120,7 +122,7 @@ def clean_rubric(value, *, title):
                 "name": name,
                 "description": _text(
                     criterion.get("description"),
-                    label + " › description",
+                    sub(label, _("description")),
                     max_length=MAX_DESCRIPTION,
                 ),
                 "competency": clean_competency(criterion.get("competency"), label),
@@ -140,11 +142,13 @@ def _clean_levels(levels, label):
         )
     cleaned, seen_ids, previous_points = [], set(), None
     for number, level in enumerate(levels, start=1):
-        level_label = f"{label} › level {number}"
+        level_label = Text(_("{label} › level {number}"), label=label, number=number)
         if not isinstance(level, dict):
             raise InvalidInput(_("{label} must be an object."), label=level_label)
-        name = _text(level.get("name"), level_label + " › name", required=True)
-        level_label = f"{label} › level {number} ({name})"
+        name = _text(level.get("name"), sub(level_label, _("name")), required=True)
+        level_label = Text(
+            _("{label} › level {number} ({name})"), label=label, number=number, name=name
+        )
         level_id = _identifier(level.get("id"), f"level-{number}", level_label)
         if level_id in seen_ids:
             raise InvalidInput(
@@ -164,7 +168,7 @@ def _clean_levels(levels, label):
                 "name": name,
                 "description": _text(
                     level.get("description"),
-                    level_label + " › description",
+                    sub(level_label, _("description")),
                     max_length=MAX_DESCRIPTION,
                 ),
                 "points": points,
