@@ -15,6 +15,7 @@ import random
 import sys
 import time
 from array import array
+from contextlib import contextmanager
 
 
 def _passing_status(user, course_key, *, is_passing=True):
@@ -50,11 +51,14 @@ def _load_users(user_ids):
     return [users[user_id] for user_id in user_ids]
 
 
-def send_passing_events(users, course_key, *, repeat=1, seed=0, timings=None):
+def send_passing_events(users, course_key, *, repeat=1, seed=0, timings=None, baseline=None):
     """Send one passing event per learner and repetition, in a random order.
 
     Returns the number of receivers that raised. With ``timings`` (an ``array('d')``), the
-    wall time of each ``send_event`` call in milliseconds is appended to it.
+    wall time of each ``send_event`` call in milliseconds is appended to it. With ``baseline``
+    as well, each event is sent a second time right after, with credplugin's receiver
+    disconnected, and that time appended to ``baseline``: what the platform pays without the
+    plugin, under the same load at the same moment.
     """
     from openedx_events.learning.signals import COURSE_PASSING_STATUS_UPDATED  # noqa: PLC0415
 
@@ -67,22 +71,30 @@ def send_passing_events(users, course_key, *, repeat=1, seed=0, timings=None):
         if timings is not None:
             timings.append((time.perf_counter() - started) * 1000)
         receiver_errors += sum(isinstance(response, Exception) for _, response in responses)
+        if baseline is not None:
+            with plugin_receiver_disconnected():
+                started = time.perf_counter()
+                COURSE_PASSING_STATUS_UPDATED.send_event(course_passing_status=event)
+                baseline.append((time.perf_counter() - started) * 1000)
     return receiver_errors
 
 
-def plugin_receivers_disconnected():
-    """Disconnect credplugin's passing receiver, for a baseline of what the platform pays alone.
-
-    Returns a function that connects it again.
-    """
+@contextmanager
+def plugin_receiver_disconnected():
+    """credplugin's passing receiver, disconnected for the duration of the block."""
     from openedx_events.learning.signals import COURSE_PASSING_STATUS_UPDATED  # noqa: PLC0415
 
     from credplugin.signals import handlers  # noqa: PLC0415
 
     receiver = handlers.course_passing_status_updated
-    if not COURSE_PASSING_STATUS_UPDATED.disconnect(receiver):
+    # connect_plugin_receivers connected it under this dispatch_uid.
+    dispatch_uid = f"{receiver.__module__}.{receiver.__name__}"
+    if not COURSE_PASSING_STATUS_UPDATED.disconnect(receiver, dispatch_uid=dispatch_uid):
         raise RuntimeError("credplugin's receiver was not connected; the baseline would be wrong")
-    return lambda: COURSE_PASSING_STATUS_UPDATED.connect(receiver)
+    try:
+        yield
+    finally:
+        COURSE_PASSING_STATUS_UPDATED.connect(receiver, dispatch_uid=dispatch_uid)
 
 
 def _parse_args(argv):
@@ -94,7 +106,7 @@ def _parse_args(argv):
     parser.add_argument("--timings", help="write each send's milliseconds here (float64)")
     parser.add_argument(
         "--baseline-timings",
-        help="also time the same sends with credplugin's receiver disconnected, written here",
+        help="also time each send again with credplugin's receiver disconnected, written here",
     )
     return parser.parse_args(argv)
 
@@ -111,23 +123,14 @@ def main(argv=None):
         users = _load_users([int(line) for line in ids if line.strip()])
 
     timings = array("d") if args.timings else None
+    baseline = array("d") if args.baseline_timings else None
     receiver_errors = send_passing_events(
-        users, course_key, repeat=args.repeat, seed=args.seed, timings=timings
+        users, course_key, repeat=args.repeat, seed=args.seed, timings=timings, baseline=baseline
     )
-    if args.timings:
-        with open(args.timings, "wb") as out:
-            timings.tofile(out)
-    if args.baseline_timings:
-        baseline = array("d")
-        reconnect = plugin_receivers_disconnected()
-        try:
-            send_passing_events(
-                users, course_key, repeat=args.repeat, seed=args.seed, timings=baseline
-            )
-        finally:
-            reconnect()
-        with open(args.baseline_timings, "wb") as out:
-            baseline.tofile(out)
+    for path, values in ((args.timings, timings), (args.baseline_timings, baseline)):
+        if path:
+            with open(path, "wb") as out:
+                values.tofile(out)
     print(json.dumps({"sent": len(users) * args.repeat, "receiver_errors": receiver_errors}))
     return 1 if receiver_errors else 0
 

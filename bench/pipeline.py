@@ -1,0 +1,339 @@
+"""Passing events to stored, verifiable badges through a real Celery worker on Redis + MariaDB.
+
+    .venv/bin/python bench/pipeline.py [--learners 10000] [--json]
+
+Creates its own database (``credplugin_bench``) and a throwaway ``redis-server``, sets up one
+course whose learners all passed the badge's assessment, then starts the clock: two sender
+processes fire ``COURSE_PASSING_STATUS_UPDATED`` once per learner (the learners split between
+them), the worker(s) start once they are done (with ``--overlap``: before they begin), and the
+clock stops when every badge is stored. Sending first keeps the receiver's timing free of the
+workers' CPU load, as on an LMS web node whose workers run on other machines. Afterwards it
+counts duplicates and verifies a random sample of the stored credentials (``--verify-sample``,
+or all with ``--verify-sample 0``) with the same resolver the public verify API uses.
+
+Receiver cost: each sender times every ``send_event`` call with credplugin's receiver
+connected, and right after it the same event with the receiver disconnected (the platform's
+own cost, the baseline). ``receiver_ms_p50``/``receiver_ms_p99`` are the differences of those
+percentiles in the same run, under the same load.
+
+Figures go to ``bench/results/pipeline.json``; ``--json`` also prints them as one object.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from array import array
+from pathlib import Path
+from urllib.parse import urlparse
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from tests.workers import (  # noqa: E402  (needs the repository on sys.path)
+    CeleryWorker,
+    RedisServer,
+    host_environment,
+    wait_until,
+)
+
+RESULTS = REPO_ROOT / "bench" / "results" / "pipeline.json"
+STALL_SECONDS = 180
+
+
+def _parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=10_000)
+    parser.add_argument("--json", action="store_true", help="print the figures as one object")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("CREDPLUGIN_BENCH_DATABASE_URL")
+        or "mysql://root@127.0.0.1:3306/credplugin_bench",
+        help="MariaDB server and the name of the database the bench creates and drops",
+    )
+    parser.add_argument("--workers", type=int, default=1, help="worker processes")
+    parser.add_argument(
+        "--concurrency", type=int, default=os.cpu_count() or 2, help="pool size of each worker"
+    )
+    parser.add_argument("--senders", type=int, default=2, help="event sender processes")
+    parser.add_argument(
+        "--verify-sample",
+        type=int,
+        default=500,
+        help="stored badges to verify after the run (0: every badge)",
+    )
+    parser.add_argument(
+        "--overlap",
+        action="store_true",
+        help="send the events while the workers already run (receiver timed under their load)",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the database and the process logs afterwards"
+    )
+    return parser.parse_args(argv)
+
+
+def _progress(message):
+    print(f"[pipeline bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def _recreate_database(url):
+    import pymysql  # noqa: PLC0415
+
+    parsed = urlparse(url)
+    connection = pymysql.connect(
+        host=parsed.hostname or "127.0.0.1",
+        port=parsed.port or 3306,
+        user=parsed.username or "root",
+        password=parsed.password or "",
+    )
+    name = parsed.path.lstrip("/")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
+        cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    connection.close()
+
+
+def _drop_database(url):
+    import pymysql  # noqa: PLC0415
+
+    parsed = urlparse(url)
+    connection = pymysql.connect(
+        host=parsed.hostname or "127.0.0.1",
+        port=parsed.port or 3306,
+        user=parsed.username or "root",
+        password=parsed.password or "",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS `{parsed.path.lstrip('/')}`")
+    connection.close()
+
+
+def _setup_django(database_url, broker_url):
+    os.environ.update(
+        host_environment(database_url=database_url, broker_url=broker_url),
+        CREDPLUGIN_HOST_DIR=os.environ.get("CREDPLUGIN_HOST_DIR")
+        or tempfile.mkdtemp(prefix="credplugin-bench-host-"),
+    )
+    import django  # noqa: PLC0415
+
+    django.setup()
+    from django.core.management import call_command  # noqa: PLC0415
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def _percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def _start_senders(env, learners, course_key, senders, workdir):
+    processes = []
+    for number in range(senders):
+        share = learners[number::senders]
+        users_file = workdir / f"users-{number}.txt"
+        users_file.write_text("".join(f"{learner.id}\n" for learner in share))
+        args = [
+            sys.executable,
+            "-m",
+            "tests.integration.passing_events",
+            "--course",
+            str(course_key),
+            "--users-file",
+            str(users_file),
+            "--seed",
+            str(number),
+            "--timings",
+            str(workdir / f"timings-{number}.bin"),
+            "--baseline-timings",
+            str(workdir / f"baseline-{number}.bin"),
+        ]
+        log = (workdir / f"sender-{number}.log").open("wb")
+        processes.append(
+            subprocess.Popen(
+                args, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=log, text=True
+            )
+        )
+    return processes
+
+
+def _finish_senders(senders, workdir):
+    for number, sender in enumerate(senders):
+        sender.communicate()
+        if sender.returncode:
+            log = (workdir / f"sender-{number}.log").read_text(errors="replace")
+            raise RuntimeError(f"sender {number} failed:\n{log[-4000:]}")
+
+
+def _read_timings(path):
+    values = array("d")
+    with path.open("rb") as timings:
+        values.frombytes(timings.read())
+    return list(values)
+
+
+def _wait_for_badges(badge_class, expected, workers, senders):
+    """Poll until ``expected`` badges are stored; fail if the count stops moving."""
+    from credplugin.models import IssuedBadge  # noqa: PLC0415
+
+    issued, last_change, last_report = -1, time.monotonic(), 0.0
+    while True:
+        count = IssuedBadge.objects.filter(badge_class=badge_class).count()
+        now = time.monotonic()
+        if count != issued:
+            issued, last_change = count, now
+        if count >= expected and all(sender.poll() is not None for sender in senders):
+            return count
+        if now - last_report > 10:
+            _progress(f"{count}/{expected} badges stored")
+            last_report = now
+        for worker in workers:
+            if not worker.running:
+                raise RuntimeError(f"worker {worker.name} died:\n{worker.log()[-4000:]}")
+        if now - last_change > STALL_SECONDS:
+            raise RuntimeError(
+                f"no badge stored for {STALL_SECONDS} s ({count}/{expected}); worker log:\n"
+                + workers[0].log()[-4000:]
+            )
+        time.sleep(0.2)
+
+
+def _verify(badge_class, sample_size):
+    from credplugin import api  # noqa: PLC0415
+    from credplugin.models import IssuedBadge  # noqa: PLC0415
+    from credplugin.openbadges import verify_credential  # noqa: PLC0415
+
+    ids = list(IssuedBadge.objects.filter(badge_class=badge_class).values_list("id", flat=True))
+    if sample_size:
+        ids = random.Random(0).sample(ids, min(sample_size, len(ids)))
+    failures = 0
+    for start in range(0, len(ids), 1000):
+        for credential in IssuedBadge.objects.filter(id__in=ids[start : start + 1000]).values_list(
+            "credential", flat=True
+        ):
+            report = verify_credential(credential, resolve=api.resolve_for_verification)
+            failures += not report.verified
+    return len(ids), failures
+
+
+def run(args):
+    workdir = Path(tempfile.mkdtemp(prefix="credplugin-bench-"))
+    redis_server = RedisServer(log_path=workdir / "redis.log").start()
+    database_url = args.database_url
+    workers = []
+    try:
+        _recreate_database(database_url)
+        _setup_django(database_url, redis_server.url())
+        from django.core.management import call_command  # noqa: PLC0415
+
+        from credplugin.models import IssuanceRequest, IssuedBadge  # noqa: PLC0415
+        from tests.integration.scenario import duplicate_badges, passing_course  # noqa: PLC0415
+
+        _progress(f"setting up {args.learners} learners")
+        course_key, badge_class, learners = passing_course(args.learners, "bench")
+        call_command("credplugin_keys", "generate")
+        env = host_environment(database_url=database_url, broker_url=redis_server.url())
+
+        def start_workers():
+            for number in range(args.workers):
+                worker = CeleryWorker(
+                    env=env,
+                    log_path=workdir / f"worker-{number}.log",
+                    name=f"bench{number}",
+                    concurrency=args.concurrency,
+                )
+                workers.append(worker.start())
+
+        if args.overlap:
+            start_workers()
+        _progress("sending passing events")
+        started = time.monotonic()
+        senders = _start_senders(env, learners, course_key, args.senders, workdir)
+        if not args.overlap:
+            _finish_senders(senders, workdir)
+            events_seconds = time.monotonic() - started
+            start_workers()
+        badges_issued = _wait_for_badges(badge_class, len(learners), workers, senders)
+        seconds = time.monotonic() - started
+        if args.overlap:
+            _finish_senders(senders, workdir)
+            events_seconds = None
+
+        # Anything still queued would be a duplicate in the making: let it finish first.
+        wait_until(
+            lambda: (
+                not IssuanceRequest.objects.filter(badge_class=badge_class)
+                .exclude(status=IssuanceRequest.Status.ISSUED)
+                .exists()
+            ),
+            timeout=60,
+            what="every issuance request reaching issued",
+        )
+        badges_issued = IssuedBadge.objects.filter(badge_class=badge_class).count()
+        duplicates = duplicate_badges(badge_class)
+
+        timings, baseline = [], []
+        for number in range(args.senders):
+            timings += _read_timings(workdir / f"timings-{number}.bin")
+            baseline += _read_timings(workdir / f"baseline-{number}.bin")
+
+        _progress("verifying stored credentials")
+        verified, verify_failures = _verify(badge_class, args.verify_sample)
+        figures = {
+            "learners": len(learners),
+            "badges_issued": badges_issued,
+            "duplicates": duplicates,
+            "seconds": round(seconds, 2),
+            "events_seconds": events_seconds and round(events_seconds, 2),
+            "badges_per_second": round(badges_issued / seconds, 1),
+            "receiver_ms_p50": round(statistics.median(timings) - statistics.median(baseline), 3),
+            "receiver_ms_p99": round(_percentile(timings, 0.99) - _percentile(baseline, 0.99), 3),
+            "send_event_ms_p50": round(statistics.median(timings), 3),
+            "send_event_ms_p99": round(_percentile(timings, 0.99), 3),
+            "baseline_send_event_ms_p50": round(statistics.median(baseline), 3),
+            "baseline_send_event_ms_p99": round(_percentile(baseline, 0.99), 3),
+            "verified": verified,
+            "verify_failures": verify_failures,
+            "workers": args.workers,
+            "concurrency": args.concurrency,
+            "senders": args.senders,
+            "overlap": args.overlap,
+            "cpu_count": os.cpu_count(),
+        }
+        return figures
+    finally:
+        for worker in workers:
+            worker.stop()
+        redis_server.stop()
+        if args.keep:
+            _progress(f"kept the database {database_url} and the logs in {workdir}")
+        else:
+            _drop_database(database_url)
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main(argv=None):
+    args = _parse_args(argv)
+    if args.learners < 1:
+        raise SystemExit("--learners must be at least 1")
+    figures = run(args)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(figures, indent=2) + "\n")
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        for name, value in figures.items():
+            print(f"{name:28} {value}")
+    ok = figures["badges_issued"] == figures["learners"] and not figures["duplicates"]
+    return 0 if ok and not figures["verify_failures"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
