@@ -170,6 +170,36 @@ def test_author_learner_and_mentor_in_the_browser(live_server, workbench, browse
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
 
 
+def test_author_starts_from_the_hiring_bias_template(live_server, workbench, browser):
+    from xblocks.assessment.demo import WorkbenchDriver  # noqa: PLC0415
+
+    page = browser
+    open_scenario(page, live_server, EMPTY_SCENARIO, "staff_author", "studio_view")
+    page.get_by_role("button", name="Start from the template").click()
+    scenarios = page.locator(".cpa-scenarios-editor .cpa-scenario-editor")
+    scenarios.nth(2).wait_for()
+    assert scenarios.count() == 3
+    first = scenarios.nth(0)
+    assert first.locator(".cpa-option-editor").count() == 3
+    assert first.locator(".cpa-option-correct").nth(0).is_checked()
+    first.get_by_role("button", name="Add option").click()
+    new_option = first.locator(".cpa-option-editor").nth(3)
+    assert page.evaluate("document.activeElement.classList.contains('cpa-option-text')")
+    new_option.locator(".cpa-option-text").fill("Ask the vendor for a fairness certificate.")
+    new_option.locator(".cpa-edit-option-feedback").fill(
+        "A certificate is not evidence of outcomes."
+    )
+    page.get_by_role("button", name="Save").click()
+    page.locator(".cpa-studio .cpa-live").get_by_text("Saved.").wait_for()
+    screenshot(page, "ethics-studio-scenario", publish=True, element=".cpa-scenario-editor")
+
+    driver = WorkbenchDriver(WorkbenchDriver.usage_id_for(EMPTY_SCENARIO))
+    block = driver.block("staff_author")
+    assert block.ethics_enabled and len(block.scenarios) == 3
+    assert block.scenarios[0]["options"][3]["text"] == "Ask the vendor for a fairness certificate."
+    assert len(block.reflection_rubric["criteria"]) == 3
+
+
 def test_ethics_case_in_the_browser(live_server, workbench, browser):
     page = browser
     open_scenario(page, live_server, ETHICS_SCENARIO, "learner_1")

@@ -205,7 +205,7 @@ class Views:
         )
 
     def editor_labels(self):
-        """Labels the rubric editor's script builds its fields with, translated here."""
+        """Labels the editors' script builds its fields with, translated here."""
         gettext = self.block.gettext
         return {
             "criterion": gettext("Criterion {number}"),
@@ -223,6 +223,20 @@ class Views:
             "add_level": gettext("Add level"),
             "remove_level": gettext("Remove level {number}"),
             "remove_criterion": gettext("Remove criterion {number}"),
+            "scenario": gettext("Scenario {number}"),
+            "question": gettext("Question"),
+            "kind": gettext("Answer type"),
+            "single": gettext("One correct option"),
+            "multiple": gettext("Several correct options"),
+            "attempts": gettext("Attempts allowed"),
+            "explanation": gettext("Explanation shown after answering"),
+            "option": gettext("Option {number}"),
+            "option_text": gettext("Text"),
+            "option_feedback": gettext("Feedback when chosen"),
+            "option_correct": gettext("Correct"),
+            "add_option": gettext("Add option"),
+            "remove_option": gettext("Remove option {number}"),
+            "remove_scenario": gettext("Remove scenario {number}"),
         }
 
     def studio_html(self):

@@ -30,190 +30,15 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
         target[last] = value;
     }
 
-    var labels = JSON.parse(root.dataset.labels || '{}');
-    var idCounter = 0;
-
-    function newId(prefix) {
-        idCounter += 1;
-        return prefix + '-' + Date.now().toString(36) + idCounter;
-    }
-
-    function label(text, number) { return text.replace('{number}', String(number)); }
-
-    // One labelled input; every control the editor builds has a real <label for>.
-    function control(tag, text, value, attrs) {
-        var wrapper = document.createElement('div');
-        var id = newId('cpa-f');
-        var caption = document.createElement('label');
-        caption.setAttribute('for', id);
-        caption.textContent = text;
-        var input = document.createElement(tag);
-        input.id = id;
-        Object.keys(attrs || {}).forEach(function (key) { input.setAttribute(key, attrs[key]); });
-        input.value = value === undefined || value === null ? '' : value;
-        wrapper.appendChild(caption);
-        wrapper.appendChild(input);
-        return wrapper;
-    }
-
-    function button(text, className) {
-        var element = document.createElement('button');
-        element.type = 'button';
-        element.className = 'cpa-button ' + className;
-        element.textContent = text;
-        return element;
-    }
-
-    function levelRow(criterionBox, level) {
-        var row = document.createElement('fieldset');
-        row.className = 'cpa-level-editor';
-        row.dataset.levelId = level.id || newId('level');
-        var legend = document.createElement('legend');
-        row.appendChild(legend);
-        row.appendChild(control('input', labels.name, level.name, {'class': 'cpa-level-name', type: 'text'}));
-        row.appendChild(control('textarea', labels.description, level.description, {'class': 'cpa-level-description', rows: '2'}));
-        row.appendChild(control('input', labels.points, level.points, {'class': 'cpa-level-points', type: 'number', min: '0', step: '1'}));
-        var required = document.createElement('div');
-        required.className = 'cpa-check';
-        var radio = document.createElement('input');
-        radio.type = 'radio';
-        radio.className = 'cpa-level-required';
-        radio.name = criterionBox.dataset.radioName;
-        radio.id = newId('cpa-f');
-        var radioLabel = document.createElement('label');
-        radioLabel.setAttribute('for', radio.id);
-        radioLabel.textContent = labels.required;
-        required.appendChild(radio);
-        required.appendChild(radioLabel);
-        row.appendChild(required);
-        row.appendChild(button('', 'cpa-remove-level'));
-        return row;
-    }
-
-    function renumber(editor) {
-        editor.querySelectorAll('.cpa-criterion-editor').forEach(function (box, index) {
-            box.querySelector(':scope > legend').textContent = label(labels.criterion, index + 1);
-            box.querySelector(':scope > .cpa-remove-criterion').textContent = label(labels.remove_criterion, index + 1);
-            box.querySelectorAll('.cpa-level-editor').forEach(function (row, levelIndex) {
-                row.querySelector('legend').textContent = label(labels.level, levelIndex + 1);
-                row.querySelector('.cpa-remove-level').textContent = label(labels.remove_level, levelIndex + 1);
-            });
-        });
-    }
-
-    function criterionBox(editor, criterion) {
-        var box = document.createElement('fieldset');
-        box.className = 'cpa-criterion-editor';
-        box.dataset.criterionId = criterion.id || newId('criterion');
-        box.dataset.radioName = newId('required');
-        box.appendChild(document.createElement('legend'));
-        box.appendChild(control('input', labels.name, criterion.name, {'class': 'cpa-criterion-name', type: 'text'}));
-        box.appendChild(control('textarea', labels.description, criterion.description, {'class': 'cpa-criterion-description', rows: '2'}));
-        var competency = criterion.competency || {};
-        var group = document.createElement('fieldset');
-        group.className = 'cpa-competency-editor';
-        var groupLegend = document.createElement('legend');
-        groupLegend.textContent = labels.competency;
-        group.appendChild(groupLegend);
-        group.appendChild(control('input', labels.competency_name, competency.name, {'class': 'cpa-competency-name', type: 'text'}));
-        group.appendChild(control('input', labels.framework, competency.framework, {'class': 'cpa-competency-framework', type: 'text'}));
-        group.appendChild(control('input', labels.code, competency.code, {'class': 'cpa-competency-code', type: 'text'}));
-        group.appendChild(control('input', labels.url, competency.url, {'class': 'cpa-competency-url', type: 'url'}));
-        box.appendChild(group);
-        var levels = document.createElement('div');
-        levels.className = 'cpa-levels-editor';
-        var levelsCaption = document.createElement('p');
-        levelsCaption.className = 'cpa-hint';
-        levelsCaption.textContent = labels.levels;
-        box.appendChild(levelsCaption);
-        box.appendChild(levels);
-        (criterion.levels || [{}, {}]).forEach(function (level) {
-            var row = levelRow(box, level);
-            levels.appendChild(row);
-            if (level.id && level.id === criterion.required_level) {
-                row.querySelector('.cpa-level-required').checked = true;
-            }
-        });
-        box.appendChild(button(labels.add_level, 'cpa-add-level'));
-        box.appendChild(button('', 'cpa-remove-criterion'));
-        return box;
-    }
-
-    function fillRubric(editor, rubric) {
-        var list = editor.querySelector('.cpa-criteria');
-        list.textContent = '';
-        ((rubric && rubric.criteria) || []).forEach(function (criterion) {
-            list.appendChild(criterionBox(editor, criterion));
-        });
-        renumber(editor);
-    }
-
-    function readRubric(editor) {
-        var criteria = [];
-        editor.querySelectorAll('.cpa-criterion-editor').forEach(function (box) {
-            var levels = [];
-            var required = null;
-            box.querySelectorAll('.cpa-level-editor').forEach(function (row) {
-                var points = row.querySelector('.cpa-level-points').value.trim();
-                levels.push({
-                    id: row.dataset.levelId,
-                    name: row.querySelector('.cpa-level-name').value,
-                    description: row.querySelector('.cpa-level-description').value,
-                    points: points === '' ? null : Number(points)
-                });
-                if (row.querySelector('.cpa-level-required').checked) { required = row.dataset.levelId; }
-            });
-            criteria.push({
-                id: box.dataset.criterionId,
-                name: box.querySelector('.cpa-criterion-name').value,
-                description: box.querySelector('.cpa-criterion-description').value,
-                competency: {
-                    name: box.querySelector('.cpa-competency-name').value,
-                    framework: box.querySelector('.cpa-competency-framework').value,
-                    code: box.querySelector('.cpa-competency-code').value,
-                    url: box.querySelector('.cpa-competency-url').value
-                },
-                levels: levels,
-                required_level: required
-            });
-        });
-        return criteria.length ? {criteria: criteria} : {};
-    }
-
-    form.addEventListener('click', function (event) {
-        var target = event.target.closest('button');
-        if (!target) { return; }
-        var editor = target.closest('.cpa-rubric-editor');
-        if (!editor) { return; }
-        var focus = null;
-        if (target.matches('.cpa-add-criterion')) {
-            var box = criterionBox(editor, {});
-            editor.querySelector('.cpa-criteria').appendChild(box);
-            focus = box.querySelector('.cpa-criterion-name');
-        } else if (target.matches('.cpa-add-level')) {
-            var owner = target.closest('.cpa-criterion-editor');
-            var row = levelRow(owner, {});
-            owner.querySelector('.cpa-levels-editor').appendChild(row);
-            focus = row.querySelector('.cpa-level-name');
-        } else if (target.matches('.cpa-remove-level')) {
-            var levelOwner = target.closest('.cpa-criterion-editor');
-            target.closest('.cpa-level-editor').remove();
-            focus = levelOwner.querySelector('.cpa-add-level');
-        } else if (target.matches('.cpa-remove-criterion')) {
-            target.closest('.cpa-criterion-editor').remove();
-            focus = editor.querySelector('.cpa-add-criterion');
-        } else {
-            return;
-        }
-        renumber(editor);
-        if (focus) { focus.focus(); }
-    });
+    var editors = CredpluginAssessmentEditors(JSON.parse(root.dataset.labels || '{}'));
+    form.addEventListener('click', editors.onClick);
 
     function fill() {
         form.querySelectorAll('[data-field]').forEach(function (input) {
             var value = read(input.dataset.field);
             var type = input.dataset.type;
-            if (type === 'rubric') { fillRubric(input, value); return; }
+            if (type === 'rubric') { editors.fillRubric(input, value); return; }
+            if (type === 'scenarios') { editors.fillScenarios(input, value); return; }
             if (type === 'bool') { input.checked = !!value; return; }
             if (type === 'json') { input.value = value && Object.keys(value).length ? JSON.stringify(value, null, 2) : ''; return; }
             if (type === 'lines') { input.value = (value || []).join('\n'); return; }
@@ -228,7 +53,8 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
         form.querySelectorAll('[data-field]').forEach(function (input) {
             var type = input.dataset.type;
             var value = input.value;
-            if (type === 'rubric') { value = readRubric(input); }
+            if (type === 'rubric') { value = editors.readRubric(input); }
+            else if (type === 'scenarios') { value = editors.readScenarios(input); }
             else if (type === 'bool') { value = input.checked; }
             else if (type === 'int' || type === 'number') { value = value.trim() === '' ? null : Number(value); }
             else if (type === 'lines') { value = value.split('\n').map(function (line) { return line.trim(); }).filter(Boolean); }

@@ -1,0 +1,314 @@
+/* Structured editors for the author's rubrics and scenario judgments.
+ *
+ * Every control is built with a real <label for>, values are set as properties (never as
+ * markup), and adding or removing an item moves focus to where the author continues.
+ * CredpluginAssessmentEditors(labels) returns fill/read functions and one click handler.
+ */
+function CredpluginAssessmentEditors(labels) {
+    'use strict';
+    var idCounter = 0;
+
+    function newId(prefix) {
+        idCounter += 1;
+        return prefix + '-' + Date.now().toString(36) + idCounter;
+    }
+
+    function label(text, number) { return text.replace('{number}', String(number)); }
+
+    // One labelled input; every control the editor builds has a real <label for>.
+    function control(tag, text, value, attrs) {
+        var wrapper = document.createElement('div');
+        var id = newId('cpa-f');
+        var caption = document.createElement('label');
+        caption.setAttribute('for', id);
+        caption.textContent = text;
+        var input = document.createElement(tag);
+        input.id = id;
+        Object.keys(attrs || {}).forEach(function (key) { input.setAttribute(key, attrs[key]); });
+        input.value = value === undefined || value === null ? '' : value;
+        wrapper.appendChild(caption);
+        wrapper.appendChild(input);
+        return wrapper;
+    }
+
+    function button(text, className) {
+        var element = document.createElement('button');
+        element.type = 'button';
+        element.className = 'cpa-button ' + className;
+        element.textContent = text;
+        return element;
+    }
+
+    function levelRow(criterionBox, level) {
+        var row = document.createElement('fieldset');
+        row.className = 'cpa-level-editor';
+        row.dataset.levelId = level.id || newId('level');
+        var legend = document.createElement('legend');
+        row.appendChild(legend);
+        row.appendChild(control('input', labels.name, level.name, {'class': 'cpa-level-name', type: 'text'}));
+        row.appendChild(control('textarea', labels.description, level.description, {'class': 'cpa-level-description', rows: '2'}));
+        row.appendChild(control('input', labels.points, level.points, {'class': 'cpa-level-points', type: 'number', min: '0', step: '1'}));
+        var required = document.createElement('div');
+        required.className = 'cpa-check';
+        var radio = document.createElement('input');
+        radio.type = 'radio';
+        radio.className = 'cpa-level-required';
+        radio.name = criterionBox.dataset.radioName;
+        radio.id = newId('cpa-f');
+        var radioLabel = document.createElement('label');
+        radioLabel.setAttribute('for', radio.id);
+        radioLabel.textContent = labels.required;
+        required.appendChild(radio);
+        required.appendChild(radioLabel);
+        row.appendChild(required);
+        row.appendChild(button('', 'cpa-remove-level'));
+        return row;
+    }
+
+    function renumber(editor) {
+        editor.querySelectorAll('.cpa-criterion-editor').forEach(function (box, index) {
+            box.querySelector(':scope > legend').textContent = label(labels.criterion, index + 1);
+            box.querySelector(':scope > .cpa-remove-criterion').textContent = label(labels.remove_criterion, index + 1);
+            box.querySelectorAll('.cpa-level-editor').forEach(function (row, levelIndex) {
+                row.querySelector('legend').textContent = label(labels.level, levelIndex + 1);
+                row.querySelector('.cpa-remove-level').textContent = label(labels.remove_level, levelIndex + 1);
+            });
+        });
+    }
+
+    function criterionBox(editor, criterion) {
+        var box = document.createElement('fieldset');
+        box.className = 'cpa-criterion-editor';
+        box.dataset.criterionId = criterion.id || newId('criterion');
+        box.dataset.radioName = newId('required');
+        box.appendChild(document.createElement('legend'));
+        box.appendChild(control('input', labels.name, criterion.name, {'class': 'cpa-criterion-name', type: 'text'}));
+        box.appendChild(control('textarea', labels.description, criterion.description, {'class': 'cpa-criterion-description', rows: '2'}));
+        var competency = criterion.competency || {};
+        var group = document.createElement('fieldset');
+        group.className = 'cpa-competency-editor';
+        var groupLegend = document.createElement('legend');
+        groupLegend.textContent = labels.competency;
+        group.appendChild(groupLegend);
+        group.appendChild(control('input', labels.competency_name, competency.name, {'class': 'cpa-competency-name', type: 'text'}));
+        group.appendChild(control('input', labels.framework, competency.framework, {'class': 'cpa-competency-framework', type: 'text'}));
+        group.appendChild(control('input', labels.code, competency.code, {'class': 'cpa-competency-code', type: 'text'}));
+        group.appendChild(control('input', labels.url, competency.url, {'class': 'cpa-competency-url', type: 'url'}));
+        box.appendChild(group);
+        var levels = document.createElement('div');
+        levels.className = 'cpa-levels-editor';
+        var levelsCaption = document.createElement('p');
+        levelsCaption.className = 'cpa-hint';
+        levelsCaption.textContent = labels.levels;
+        box.appendChild(levelsCaption);
+        box.appendChild(levels);
+        (criterion.levels || [{}, {}]).forEach(function (level) {
+            var row = levelRow(box, level);
+            levels.appendChild(row);
+            if (level.id && level.id === criterion.required_level) {
+                row.querySelector('.cpa-level-required').checked = true;
+            }
+        });
+        box.appendChild(button(labels.add_level, 'cpa-add-level'));
+        box.appendChild(button('', 'cpa-remove-criterion'));
+        return box;
+    }
+
+    function fillRubric(editor, rubric) {
+        var list = editor.querySelector('.cpa-criteria');
+        list.textContent = '';
+        ((rubric && rubric.criteria) || []).forEach(function (criterion) {
+            list.appendChild(criterionBox(editor, criterion));
+        });
+        renumber(editor);
+    }
+
+    function readRubric(editor) {
+        var criteria = [];
+        editor.querySelectorAll('.cpa-criterion-editor').forEach(function (box) {
+            var levels = [];
+            var required = null;
+            box.querySelectorAll('.cpa-level-editor').forEach(function (row) {
+                var points = row.querySelector('.cpa-level-points').value.trim();
+                levels.push({
+                    id: row.dataset.levelId,
+                    name: row.querySelector('.cpa-level-name').value,
+                    description: row.querySelector('.cpa-level-description').value,
+                    points: points === '' ? null : Number(points)
+                });
+                if (row.querySelector('.cpa-level-required').checked) { required = row.dataset.levelId; }
+            });
+            criteria.push({
+                id: box.dataset.criterionId,
+                name: box.querySelector('.cpa-criterion-name').value,
+                description: box.querySelector('.cpa-criterion-description').value,
+                competency: {
+                    name: box.querySelector('.cpa-competency-name').value,
+                    framework: box.querySelector('.cpa-competency-framework').value,
+                    code: box.querySelector('.cpa-competency-code').value,
+                    url: box.querySelector('.cpa-competency-url').value
+                },
+                levels: levels,
+                required_level: required
+            });
+        });
+        return criteria.length ? {criteria: criteria} : {};
+    }
+
+    function checkbox(text, className, checked, type, name) {
+        var wrapper = document.createElement('div');
+        wrapper.className = 'cpa-check';
+        var input = document.createElement('input');
+        input.type = type || 'checkbox';
+        input.className = className;
+        input.id = newId('cpa-f');
+        if (name) { input.name = name; }
+        input.checked = !!checked;
+        var caption = document.createElement('label');
+        caption.setAttribute('for', input.id);
+        caption.textContent = text;
+        wrapper.appendChild(input);
+        wrapper.appendChild(caption);
+        return wrapper;
+    }
+
+    function optionRow(option) {
+        var row = document.createElement('fieldset');
+        row.className = 'cpa-option-editor';
+        row.dataset.optionId = option.id || newId('option');
+        row.appendChild(document.createElement('legend'));
+        row.appendChild(control('input', labels.option_text, option.text, {'class': 'cpa-option-text', type: 'text'}));
+        row.appendChild(control('textarea', labels.option_feedback, option.feedback, {'class': 'cpa-edit-option-feedback', rows: '2'}));
+        row.appendChild(checkbox(labels.option_correct, 'cpa-option-correct', option.correct));
+        row.appendChild(button('', 'cpa-remove-option'));
+        return row;
+    }
+
+    function scenarioBox(scenario) {
+        var box = document.createElement('fieldset');
+        box.className = 'cpa-scenario-editor';
+        box.dataset.scenarioId = scenario.id || newId('scenario');
+        box.appendChild(document.createElement('legend'));
+        box.appendChild(control('textarea', labels.question, scenario.question, {'class': 'cpa-scenario-question', rows: '2'}));
+        var kind = control('select', labels.kind, '', {'class': 'cpa-scenario-kind'});
+        [['single', labels.single], ['multiple', labels.multiple]].forEach(function (pair) {
+            var choice = document.createElement('option');
+            choice.value = pair[0];
+            choice.textContent = pair[1];
+            kind.querySelector('select').appendChild(choice);
+        });
+        kind.querySelector('select').value = scenario.kind || 'single';
+        box.appendChild(kind);
+        box.appendChild(control('input', labels.points, scenario.points === undefined ? 1 : scenario.points, {'class': 'cpa-scenario-points', type: 'number', min: '0', step: '1'}));
+        box.appendChild(control('input', labels.attempts, scenario.max_attempts === undefined ? 1 : scenario.max_attempts, {'class': 'cpa-scenario-attempts', type: 'number', min: '1', max: '10', step: '1'}));
+        var options = document.createElement('div');
+        options.className = 'cpa-options-editor';
+        (scenario.options || [{}, {}]).forEach(function (option) { options.appendChild(optionRow(option)); });
+        box.appendChild(options);
+        box.appendChild(button(labels.add_option, 'cpa-add-option'));
+        box.appendChild(control('textarea', labels.explanation, scenario.explanation, {'class': 'cpa-scenario-explanation', rows: '3'}));
+        box.appendChild(button('', 'cpa-remove-scenario'));
+        return box;
+    }
+
+    function renumberScenarios(editor) {
+        editor.querySelectorAll('.cpa-scenario-editor').forEach(function (box, index) {
+            box.querySelector(':scope > legend').textContent = label(labels.scenario, index + 1);
+            box.querySelector(':scope > .cpa-remove-scenario').textContent = label(labels.remove_scenario, index + 1);
+            box.querySelectorAll('.cpa-option-editor').forEach(function (row, optionIndex) {
+                row.querySelector('legend').textContent = label(labels.option, optionIndex + 1);
+                row.querySelector('.cpa-remove-option').textContent = label(labels.remove_option, optionIndex + 1);
+            });
+        });
+    }
+
+    function fillScenarios(editor, scenarios) {
+        var list = editor.querySelector('.cpa-scenario-list');
+        list.textContent = '';
+        (scenarios || []).forEach(function (scenario) { list.appendChild(scenarioBox(scenario)); });
+        renumberScenarios(editor);
+    }
+
+    function whole(input) {
+        var text = input.value.trim();
+        return text === '' ? null : Number(text);
+    }
+
+    function readScenarios(editor) {
+        var scenarios = [];
+        editor.querySelectorAll('.cpa-scenario-editor').forEach(function (box) {
+            var options = [];
+            box.querySelectorAll('.cpa-option-editor').forEach(function (row) {
+                options.push({
+                    id: row.dataset.optionId,
+                    text: row.querySelector('.cpa-option-text').value,
+                    feedback: row.querySelector('.cpa-edit-option-feedback').value,
+                    correct: row.querySelector('.cpa-option-correct').checked
+                });
+            });
+            scenarios.push({
+                id: box.dataset.scenarioId,
+                question: box.querySelector('.cpa-scenario-question').value,
+                kind: box.querySelector('.cpa-scenario-kind').value,
+                points: whole(box.querySelector('.cpa-scenario-points')),
+                max_attempts: whole(box.querySelector('.cpa-scenario-attempts')),
+                options: options,
+                explanation: box.querySelector('.cpa-scenario-explanation').value
+            });
+        });
+        return scenarios;
+    }
+
+    function onClick(event) {
+        var target = event.target.closest('button');
+        if (!target) { return; }
+        var editor = target.closest('.cpa-rubric-editor, .cpa-scenarios-editor');
+        if (!editor) { return; }
+        var focus = null;
+        if (target.matches('.cpa-add-criterion')) {
+            var box = criterionBox(editor, {});
+            editor.querySelector('.cpa-criteria').appendChild(box);
+            focus = box.querySelector('.cpa-criterion-name');
+        } else if (target.matches('.cpa-add-level')) {
+            var owner = target.closest('.cpa-criterion-editor');
+            var row = levelRow(owner, {});
+            owner.querySelector('.cpa-levels-editor').appendChild(row);
+            focus = row.querySelector('.cpa-level-name');
+        } else if (target.matches('.cpa-remove-level')) {
+            var levelOwner = target.closest('.cpa-criterion-editor');
+            target.closest('.cpa-level-editor').remove();
+            focus = levelOwner.querySelector('.cpa-add-level');
+        } else if (target.matches('.cpa-remove-criterion')) {
+            target.closest('.cpa-criterion-editor').remove();
+            focus = editor.querySelector('.cpa-add-criterion');
+        } else if (target.matches('.cpa-add-scenario')) {
+            var scenario = scenarioBox({});
+            editor.querySelector('.cpa-scenario-list').appendChild(scenario);
+            focus = scenario.querySelector('.cpa-scenario-question');
+        } else if (target.matches('.cpa-add-option')) {
+            var optionOwner = target.closest('.cpa-scenario-editor');
+            var option = optionRow({});
+            optionOwner.querySelector('.cpa-options-editor').appendChild(option);
+            focus = option.querySelector('.cpa-option-text');
+        } else if (target.matches('.cpa-remove-option')) {
+            var scenarioOwner = target.closest('.cpa-scenario-editor');
+            target.closest('.cpa-option-editor').remove();
+            focus = scenarioOwner.querySelector('.cpa-add-option');
+        } else if (target.matches('.cpa-remove-scenario')) {
+            target.closest('.cpa-scenario-editor').remove();
+            focus = editor.querySelector('.cpa-add-scenario');
+        } else {
+            return;
+        }
+        if (editor.matches('.cpa-rubric-editor')) { renumber(editor); } else { renumberScenarios(editor); }
+        if (focus) { focus.focus(); }
+    }
+
+    return {
+        fillRubric: fillRubric,
+        readRubric: readRubric,
+        fillScenarios: fillScenarios,
+        readScenarios: readScenarios,
+        onClick: onClick
+    };
+}
