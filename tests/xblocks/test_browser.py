@@ -198,6 +198,7 @@ def test_author_starts_from_the_hiring_bias_template(live_server, workbench, bro
     assert block.ethics_enabled and len(block.scenarios) == 3
     assert block.scenarios[0]["options"][3]["text"] == "Ask the vendor for a fairness certificate."
     assert len(block.reflection_rubric["criteria"]) == 3
+    assert block.ethics_alignment["code"] == "ETHICS-AI"
 
 
 def test_ethics_case_in_the_browser(live_server, workbench, browser):

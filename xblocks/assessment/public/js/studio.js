@@ -40,7 +40,6 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
             if (type === 'rubric') { editors.fillRubric(input, value); return; }
             if (type === 'scenarios') { editors.fillScenarios(input, value); return; }
             if (type === 'bool') { input.checked = !!value; return; }
-            if (type === 'json') { input.value = value && Object.keys(value).length ? JSON.stringify(value, null, 2) : ''; return; }
             if (type === 'lines') { input.value = (value || []).join('\n'); return; }
             if (type === 'csv') { input.value = (value || []).join(', '); return; }
             input.value = value === null || value === undefined ? '' : value;
@@ -49,7 +48,6 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
 
     function collect() {
         var collected = JSON.parse(JSON.stringify(values));
-        var problem = null;
         form.querySelectorAll('[data-field]').forEach(function (input) {
             var type = input.dataset.type;
             var value = input.value;
@@ -59,21 +57,14 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
             else if (type === 'int' || type === 'number') { value = value.trim() === '' ? null : Number(value); }
             else if (type === 'lines') { value = value.split('\n').map(function (line) { return line.trim(); }).filter(Boolean); }
             else if (type === 'csv') { value = value.split(',').map(function (item) { return item.trim(); }).filter(Boolean); }
-            else if (type === 'json') {
-                if (!value.trim()) { value = input.dataset.field === 'scenarios' ? [] : {}; }
-                else {
-                    try { value = JSON.parse(value); }
-                    catch (error) { problem = problem || {input: input, message: error.message}; }
-                }
-            }
             write(collected, input.dataset.field, value);
         });
-        return {values: collected, problem: problem};
+        return collected;
     }
 
-    function showError(message, input) {
+    function showError(message) {
         errors.textContent = message;
-        (input || errors).focus();
+        errors.focus();
     }
 
     function post(url, body) {
@@ -90,19 +81,14 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
         event.preventDefault();
         errors.textContent = '';
         var collected = collect();
-        if (collected.problem) {
-            var label = form.querySelector('label[for="' + collected.problem.input.id + '"]');
-            showError((label ? label.textContent + ': ' : '') + collected.problem.message, collected.problem.input);
-            return;
-        }
         if (runtime.notify) { runtime.notify('save', {state: 'start'}); }
-        post(root.dataset.submitUrl, {values: collected.values}).then(function (answer) {
+        post(root.dataset.submitUrl, {values: collected}).then(function (answer) {
             if (!answer.ok) {
                 showError(answer.data.error);
                 if (runtime.notify) { runtime.notify('error', {title: 'Error', message: answer.data.error}); }
                 return;
             }
-            values = collected.values;
+            values = collected;
             live.textContent = answer.data.message;
             if (runtime.notify) { runtime.notify('save', {state: 'end'}); }
         });
