@@ -189,18 +189,23 @@ def evaluate_pending(user_id, course_key, *, batch=EVALUATION_BATCH):
     outbox rows' ids, committed, for the caller to issue.
 
     Under load many evaluation tasks are queued at once; each one taking a batch of pending
-    records (locked with ``SKIP LOCKED``, so concurrent tasks take disjoint batches) lets the
-    issuance that follows share its database work. A task whose learner another task already
-    evaluated finds nothing pending for it and simply helps with the rest.
+    records (skipping those locked by other tasks, so concurrent tasks take disjoint batches)
+    lets the issuance that follows share its database work. A task whose learner another task
+    already evaluated finds nothing pending for it and simply helps with the rest.
     """
     course_key = validation.course_key(course_key)
     new_requests = []
     with transaction.atomic():
-        pending = CoursePassingRecord.objects.select_for_update(skip_locked=True).filter(
-            evaluation_pending=True
+        pending = CoursePassingRecord.objects.filter(evaluation_pending=True)
+        # The learner's own record is waited for (a task evaluating it commits soon and
+        # clears the flag); the others are skipped when locked, so a task that holds records
+        # never waits for another and no cycle of waits can form.
+        records = list(pending.select_for_update().filter(user_id=user_id, course_key=course_key))
+        others = (
+            pending.select_for_update(skip_locked=True)
+            .exclude(user_id=user_id, course_key=course_key)
+            .order_by("updated")
         )
-        records = list(pending.filter(user_id=user_id, course_key=course_key))
-        others = pending.exclude(user_id=user_id, course_key=course_key).order_by("updated")
         records += list(others[: batch - len(records)])
         for record in records:
             _evaluate_record(record, new_requests)

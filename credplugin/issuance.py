@@ -3,8 +3,8 @@
 ``issue_requests`` takes a batch of outbox rows and is idempotent and safe to run concurrently
 for the same rows: the status-list slots are reserved (and committed) first, because each
 credential names its slot before it is signed; then every credential is composed, signed and
-verified outside any transaction; finally the rows are locked (``SKIP LOCKED`` where the
-database has it), rows no longer pending are left alone, and the badges are stored in one
+verified outside any transaction; finally the rows are locked, rows no longer pending are
+left alone, and the badges are stored in one
 transaction. ``IssuedBadge.request`` is one-to-one, so two workers can never store two badges
 for one request. A batch costs a handful of queries whatever its size; each badge is still
 individually signed and verified.
@@ -200,15 +200,22 @@ def _signed_badge(request, needed, results, slot, signer):
 
 
 def _store(prepared):
-    """Store the badges of the rows still open and not locked by another worker."""
+    """Store the badges of the rows still open once locked; return those stored."""
     if not prepared:
         return []
     with transaction.atomic():
-        claimable = set(
-            IssuanceRequest.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=[badge.request_id for badge in prepared], status__in=OPEN)
-            .values_list("pk", flat=True)
+        # Lock by primary key only, waiting for (rather than skipping) a row another worker
+        # holds: this transaction is short, and on MariaDB SKIP LOCKED also skips rows merely
+        # touched by another worker's index scan, which would leave them pending until the
+        # sweeper. The status is read under the lock, so a request another worker finished
+        # meanwhile is left alone; rows are locked in key order everywhere.
+        locked = (
+            IssuanceRequest.objects.select_for_update()
+            .filter(pk__in=[badge.request_id for badge in prepared])
+            .order_by("pk")
+            .values_list("pk", "status")
         )
+        claimable = {pk for pk, status in locked if status in OPEN}
         issued = [badge for badge in prepared if badge.request_id in claimable]
         if not issued:
             return []

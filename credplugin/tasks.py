@@ -9,6 +9,7 @@ exponential backoff and jitter; anything else marks the request failed with a re
 
 import logging
 import random
+from collections import Counter
 
 from celery import shared_task
 from django.db import IntegrityError, InterfaceError, OperationalError
@@ -58,15 +59,18 @@ def _issue(task, request_ids, *, retry_here=True):
 @shared_task(**_TASK_OPTIONS)
 @set_code_owner_attribute
 def issue_badge_task(self, request_id):
-    """Issue the badge of one ``IssuanceRequest`` (by primary key)."""
-    return _issue(self, [request_id])
+    """Issue the badge of one ``IssuanceRequest`` (by primary key); returns the outcome."""
+    outcomes = _issue(self, [request_id])
+    return outcomes.get(request_id, issuance.SKIPPED) if outcomes is not None else None
 
 
 @shared_task(**_TASK_OPTIONS)
 @set_code_owner_attribute
 def issue_badges_task(self, request_ids):
-    """Issue a batch of requests (the sweeper and the evaluation tasks queue these)."""
-    return _issue(self, list(request_ids))
+    """Issue a batch of requests (the sweeper and the evaluation tasks queue these); returns
+    how many ended in each outcome."""
+    outcomes = _issue(self, list(request_ids)) or {}
+    return dict(Counter(outcomes.values()))
 
 
 @shared_task(**_TASK_OPTIONS)
