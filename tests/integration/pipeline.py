@@ -6,6 +6,7 @@ themselves.
 """
 
 import json
+import re
 import time
 
 import redis
@@ -19,6 +20,7 @@ from tests.integration.scenario import request_statuses
 QUEUE = "celery"
 STALL_SECONDS = 90
 CALM_SECONDS = 2
+OUTCOME = re.compile(r"'([a-z]+)'")
 
 
 def _diagnosis(badge_class, workers):
@@ -108,14 +110,19 @@ def redeliver_unacked(broker_url):
 
 
 def task_results(workers, task_name):
-    """``{result: count}`` of the successful runs of one task, read from the workers' logs."""
+    """``{outcome: count}`` over the successful runs of one task, read from the workers' logs.
+
+    A run's result is an outcome string or a ``{request id: outcome}`` dict; each quoted
+    outcome in it counts once.
+    """
     marker = f"Task credplugin.tasks.{task_name}["
     results = {}
     for worker in workers:
         for line in worker.log().splitlines():
             if marker in line and "] succeeded in " in line:
-                result = line.rsplit(": ", 1)[-1].strip().strip("'")
-                results[result] = results.get(result, 0) + 1
+                result = line.split("] succeeded in ", 1)[1].split(": ", 1)[-1]
+                for outcome in OUTCOME.findall(result):
+                    results[outcome] = results.get(outcome, 0) + 1
     return results
 
 
