@@ -44,7 +44,7 @@ from tests.workers import (  # noqa: E402  (needs the repository on sys.path)
 )
 
 RESULTS = REPO_ROOT / "bench" / "results" / "pipeline.json"
-STALL_SECONDS = 180
+STALL_SECONDS = 60
 
 
 def _parse_args(argv):
@@ -180,7 +180,11 @@ def _read_timings(path):
 
 
 def _wait_for_badges(badge_class, expected, workers, senders):
-    """Poll until ``expected`` badges are stored; fail if the count stops moving."""
+    """Poll until ``expected`` badges are stored; returns ``(count, None)``.
+
+    When the count stops moving for ``STALL_SECONDS`` it returns ``(count, why)`` instead, so
+    the run still reports what it measured.
+    """
     from credplugin.models import IssuedBadge  # noqa: PLC0415
 
     issued, last_change, last_report = -1, time.monotonic(), 0.0
@@ -190,7 +194,7 @@ def _wait_for_badges(badge_class, expected, workers, senders):
         if count != issued:
             issued, last_change = count, now
         if count >= expected and all(sender.poll() is not None for sender in senders):
-            return count
+            return count, None
         if now - last_report > 10:
             _progress(f"{count}/{expected} badges stored")
             last_report = now
@@ -198,10 +202,7 @@ def _wait_for_badges(badge_class, expected, workers, senders):
             if not worker.running:
                 raise RuntimeError(f"worker {worker.name} died:\n{worker.log()[-4000:]}")
         if now - last_change > STALL_SECONDS:
-            raise RuntimeError(
-                f"no badge stored for {STALL_SECONDS} s ({count}/{expected}); worker log:\n"
-                + workers[0].log()[-4000:]
-            )
+            return count, f"no badge stored for {STALL_SECONDS} s after {count}/{expected}"
         time.sleep(0.2)
 
 
@@ -234,7 +235,11 @@ def run(args):
         from django.core.management import call_command  # noqa: PLC0415
 
         from credplugin.models import IssuanceRequest, IssuedBadge  # noqa: PLC0415
-        from tests.integration.scenario import duplicate_badges, passing_course  # noqa: PLC0415
+        from tests.integration.scenario import (  # noqa: PLC0415
+            duplicate_badges,
+            passing_course,
+            request_statuses,
+        )
 
         _progress(f"setting up {args.learners} learners")
         course_key, badge_class, learners = passing_course(args.learners, "bench")
@@ -260,22 +265,23 @@ def run(args):
             _finish_senders(senders, workdir)
             events_seconds = time.monotonic() - started
             start_workers()
-        badges_issued = _wait_for_badges(badge_class, len(learners), workers, senders)
-        seconds = time.monotonic() - started
+        badges_issued, stalled = _wait_for_badges(badge_class, len(learners), workers, senders)
+        seconds = time.monotonic() - started - (STALL_SECONDS if stalled else 0)
         if args.overlap:
             _finish_senders(senders, workdir)
             events_seconds = None
 
         # Anything still queued would be a duplicate in the making: let it finish first.
-        wait_until(
-            lambda: (
-                not IssuanceRequest.objects.filter(badge_class=badge_class)
-                .exclude(status=IssuanceRequest.Status.ISSUED)
-                .exists()
-            ),
-            timeout=60,
-            what="every issuance request reaching issued",
-        )
+        if not stalled:
+            wait_until(
+                lambda: (
+                    not IssuanceRequest.objects.filter(badge_class=badge_class)
+                    .exclude(status=IssuanceRequest.Status.ISSUED)
+                    .exists()
+                ),
+                timeout=60,
+                what="every issuance request reaching issued",
+            )
         badges_issued = IssuedBadge.objects.filter(badge_class=badge_class).count()
         duplicates = duplicate_badges(badge_class)
 
@@ -299,6 +305,8 @@ def run(args):
             "send_event_ms_p99": round(_percentile(timings, 0.99), 3),
             "baseline_send_event_ms_p50": round(statistics.median(baseline), 3),
             "baseline_send_event_ms_p99": round(_percentile(baseline, 0.99), 3),
+            "stalled": stalled
+            and f"{stalled}; requests by status: {request_statuses(badge_class)}",
             "verified": verified,
             "verify_failures": verify_failures,
             "workers": args.workers,
