@@ -247,12 +247,12 @@ def raw_signature_rate(key, seconds: float) -> float:
 
 
 def describe(document: dict) -> dict:
-    ground, fresh, replayed, hashes = document_quads(document)
+    canonical = canonicalize(document)
     return {
         "json_bytes": len(json.dumps(document)),
-        "quads": len(ground) + len(fresh) + len(replayed),
-        "blank_nodes": len(hashes),
-        "canonical_bytes": len(canonicalize(document).encode()),
+        "quads": canonical.count("\n"),
+        "blank_nodes": len(document_quads(document)[3]),
+        "canonical_bytes": len(canonical.encode()),
     }
 
 

@@ -16,8 +16,8 @@ from credplugin.openbadges.fastcanon.rdfc import canonical_nquads
 def fast_canonicalize(document: dict) -> str | None:
     """The canonical N-Quads of ``document``, or ``None`` when the reference must decide."""
     try:
-        ground, fresh, replayed, known_hashes = document_quads(document)
-        return canonical_nquads(ground, fresh, replayed, known_hashes)
+        ground, fresh, replays, known_hashes = document_quads(document)
+        return canonical_nquads(ground, fresh, replays, known_hashes)
     except NotCovered:
         return None
     except Exception:  # odd input (deep nesting, non-string keys): the reference decides

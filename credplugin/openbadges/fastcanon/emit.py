@@ -22,7 +22,7 @@ from credplugin.openbadges.fastcanon.literals import (
     number_literal,
     valid_iri,
 )
-from credplugin.openbadges.fastcanon.rdfc import first_degree_hashes
+from credplugin.openbadges.fastcanon.rdfc import Subtree, first_degree_hashes
 from credplugin.openbadges.fastcanon.shapes import derive, node_plan
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -34,12 +34,13 @@ _subtrees = {}
 
 
 def document_quads(document: dict) -> tuple[list, list, list, list]:
-    """Return ``(ground lines, fresh quads, replayed quads, known hashes)`` for a document.
+    """Return ``(ground lines, blank-node quads, replays, known hashes)`` for a document.
 
-    Ground lines are finished N-Quads lines of quads without blank nodes; the others are
-    tuples, split into those whose blank nodes still need first-degree hashes and those
-    replayed from memoised subtrees. Duplicates are removed, as pyld's node map does. Known
-    hashes has one entry per blank node: its first-degree hash if already known, else None.
+    Ground lines are finished N-Quads lines of quads without blank nodes (duplicates are
+    removed later, with the other lines); blank-node quads are tuples, duplicates removed as
+    pyld's node map does; replays are ``(subtree, first blank node)`` for each memoised
+    subtree. Known hashes has one entry per blank node: its first-degree hash if already known
+    (those of replayed subtrees), else None.
 
     Raises:
         NotCovered: the document needs the reference implementation.
@@ -49,35 +50,19 @@ def document_quads(document: dict) -> tuple[list, list, list, list]:
     context = top_level_context(document["@context"])
     emitter = _Emitter()
     emitter.node(context, document, top_level=True)
-    ground = list(dict.fromkeys(emitter.ground))
-    return ground, list(dict.fromkeys(emitter.quads)), emitter.replayed, emitter.hashes
-
-
-class _Subtree:
-    """The output of one memoised node object, with blank nodes numbered from zero."""
-
-    __slots__ = ("ground", "from_blank", "to_blank", "between_blank", "count", "hashes", "subject")
-
-    def __init__(self, ground, quads, hashes, subject):
-        self.ground = ground
-        self.from_blank = [q for q in quads if q[0].__class__ is int and q[2].__class__ is str]
-        self.to_blank = [q for q in quads if q[0].__class__ is str]
-        self.between_blank = [q for q in quads if q[0].__class__ is int and q[2].__class__ is int]
-        self.count = len(hashes)
-        self.hashes = hashes
-        self.subject = subject
+    return emitter.ground, list(dict.fromkeys(emitter.quads)), emitter.replays, emitter.hashes
 
 
 class _Emitter:
     """The quads of one document, collected as its node objects are walked."""
 
-    __slots__ = ("ground", "quads", "replayed", "count", "hashes", "memoising")
+    __slots__ = ("ground", "quads", "replays", "count", "hashes", "memoising")
 
     def __init__(self):
         self.ground = []
         self.quads = []
-        # Blank-node quads of memoised subtrees: their first-degree hashes are known already.
-        self.replayed = []
+        # (memoised subtree, number of its first blank node here) for each replay.
+        self.replays = []
         self.count = 0
         # First-degree hash of each blank node when already known (memoised subtrees), or None.
         self.hashes = []
@@ -212,16 +197,12 @@ class _Emitter:
         if len(_subtrees) >= MEMO_LIMIT:
             del _subtrees[next(iter(_subtrees))]
         _subtrees[memo_key] = subtree
-        offset = self.count
-        self.ground += subtree.ground
-        self.replayed += [(s + offset, p, o) for s, p, o in subtree.from_blank]
-        self.replayed += [(s, p, o + offset) for s, p, o in subtree.to_blank]
-        self.replayed += [(s + offset, p, o + offset) for s, p, o in subtree.between_blank]
+        self.replays.append((subtree, self.count))
         self.count += subtree.count
         self.hashes += subtree.hashes
         return subtree.subject
 
-    def record(self, context, element: dict) -> "_Subtree | None":
+    def record(self, context, element: dict) -> "Subtree | None":
         """Emit ``element`` on its own; None unless its subject is an IRI (then not memoised)."""
         outer = (self.ground, self.quads, self.count, self.hashes)
         self.ground, self.quads, self.count, self.hashes = [], [], 0, []
@@ -232,8 +213,7 @@ class _Emitter:
                 return None
             quads = list(dict.fromkeys(self.quads))
             hashes = first_degree_hashes(quads, [None] * self.count)
-            # Sorted once here, the replayed lines form a run the final sort merges cheaply.
-            return _Subtree(sorted(dict.fromkeys(self.ground)), quads, hashes, subject)
+            return Subtree(list(dict.fromkeys(self.ground)), quads, hashes, subject)
         finally:
             self.ground, self.quads, self.count, self.hashes = outer
             self.memoising = False

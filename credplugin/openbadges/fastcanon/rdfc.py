@@ -12,26 +12,78 @@ import hashlib
 from itertools import permutations
 
 _sha256 = hashlib.sha256
+LABELLINGS_PER_SUBTREE = 64
+# The same label strings every time: their hashes are computed once.
+_LABELS = [f"_:c14n{number}" for number in range(256)]
 
 
-def canonical_nquads(ground: list, fresh: list, replayed: list, known_hashes: list) -> str:
-    """The canonical N-Quads document (sorted lines) of a default-graph dataset.
+def _label(number: int) -> str:
+    return _LABELS[number] if number < len(_LABELS) else f"_:c14n{number}"
 
-    ``ground`` holds the finished lines of quads without blank nodes, ``fresh`` and
-    ``replayed`` the others; ``known_hashes`` has one entry per blank node, its first-degree
-    hash if already known. Blank nodes of ``replayed`` quads must all have known hashes.
+
+def canonical_nquads(ground: list, fresh: list, replays: list, known_hashes: list) -> str:
+    """The canonical N-Quads document (sorted lines, no duplicates) of a default-graph dataset.
+
+    ``ground`` holds the finished lines of quads without blank nodes, ``fresh`` the blank-node
+    quads, ``replays`` the ``(subtree, first blank node)`` of memoised subtrees;
+    ``known_hashes`` has one entry per blank node, its first-degree hash if already known.
     """
+    hashes = first_degree_hashes(fresh, known_hashes) if fresh else known_hashes
+    labels = _canonical_labels(hashes, fresh, replays) if hashes else []
     lines = list(ground)
-    if fresh or replayed:
-        hashes = first_degree_hashes(fresh, known_hashes)
-        quads = fresh + replayed
-        labels = _canonical_labels(quads, hashes)
-        append = lines.append
-        for s, p, o in quads:
-            subject = labels[s] if s.__class__ is int else s
-            append(f"{subject} {p} {labels[o] if o.__class__ is int else o} .\n")
+    for subtree, offset in replays:
+        lines += subtree.lines(tuple(labels[offset : offset + subtree.count]))
+    append = lines.append
+    for s, p, o in fresh:
+        subject = labels[s] if s.__class__ is int else s
+        append(f"{subject} {p} {labels[o] if o.__class__ is int else o} .\n")
+    if len(set(lines)) != len(lines):
+        lines = list(dict.fromkeys(lines))
     lines.sort()
     return "".join(lines)
+
+
+class Subtree:
+    """The quads of one memoised node object, blank nodes numbered from zero.
+
+    Its lines depend only on the canonical labels its blank nodes get in a document, and for
+    the credentials of one badge class those labels take few distinct values: the sorted
+    lines are kept per labelling (bounded) and reused as one presorted run.
+    """
+
+    __slots__ = ("ground", "quads", "count", "hashes", "subject", "_lines")
+
+    def __init__(self, ground, quads, hashes, subject):
+        self.ground = ground
+        self.quads = quads
+        self.count = len(hashes)
+        self.hashes = hashes
+        self.subject = subject
+        self._lines = {}
+
+    def lines(self, labels: tuple) -> list:
+        cached = self._lines.get(labels)
+        if cached is None:
+            cached = list(self.ground)
+            for s, p, o in self.quads:
+                subject = labels[s] if s.__class__ is int else s
+                cached.append(f"{subject} {p} {labels[o] if o.__class__ is int else o} .\n")
+            cached.sort()
+            if len(self._lines) >= LABELLINGS_PER_SUBTREE:
+                self._lines.clear()
+            self._lines[labels] = cached
+        return cached
+
+    def quads_at(self, offset: int) -> list:
+        """The blank-node quads with this replay's blank node numbers."""
+        return [
+            (
+                s + offset if s.__class__ is int else s,
+                p,
+                o + offset if o.__class__ is int else o,
+            )
+            for s, p, o in self.quads
+        ]
 
 
 def first_degree_hashes(quads: list, known: list) -> list:
@@ -61,7 +113,7 @@ def first_degree_hashes(quads: list, known: list) -> list:
     return hashes
 
 
-def _canonical_labels(quads: list, hashes: list) -> list:
+def _canonical_labels(hashes: list, fresh: list, replays: list) -> list:
     """Canonical ``_:c14nN`` label of each blank node, from their first-degree hashes."""
     count = len(hashes)
     by_hash = {}
@@ -72,10 +124,11 @@ def _canonical_labels(quads: list, hashes: list) -> list:
     for digest in sorted(by_hash):
         nodes = by_hash[digest]
         if len(nodes) == 1:
-            canonical[nodes[0]] = f"_:c14n{len(canonical)}"
+            canonical[nodes[0]] = _label(len(canonical))
         else:
             shared.append(nodes)
     if shared:
+        quads = fresh + [quad for subtree, offset in replays for quad in subtree.quads_at(offset)]
         _NDegree(quads, count, hashes, canonical).label(shared)
     return [canonical[node] for node in range(count)]
 
@@ -127,7 +180,7 @@ class _NDegree:
             for _, issuer in sorted(results, key=lambda result: result[0]):
                 for existing in issuer.order:
                     if existing not in canonical:
-                        canonical[existing] = f"_:c14n{len(canonical)}"
+                        canonical[existing] = _label(len(canonical))
 
     def hash_related(self, related, predicate: str, issuer: _Issuer, position: str) -> str:
         label = self.canonical.get(related)
