@@ -83,17 +83,13 @@ def outcome(function, document):
     Any exception counts: where pyld itself fails on odd input (a TypeError, say), the fast
     path must have left the document to it, so that both fail alike.
     """
-    before = copy.deepcopy(document)
+    before = json.dumps(document)
     try:
         result = ("ok", function(document))
     except Exception as error:  # compared below, not swallowed
         result = ("refused", type(error))
-    assert document == before or _has_nan(before), "canonicalization changed its input"
+    assert json.dumps(document) == before, "canonicalization changed its input"
     return result
-
-
-def _has_nan(value) -> bool:
-    return "NaN" in json.dumps(value)
 
 
 def assert_same_as_reference(document):
