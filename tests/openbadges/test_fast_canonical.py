@@ -40,6 +40,8 @@ DIFFERENTIAL = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+# Composed credentials carry long texts and dozens of alignments: pyld takes longest on those.
+COMPOSED = settings(DIFFERENTIAL, max_examples=3000 if THOROUGH else 100)
 SIGNING = settings(DIFFERENTIAL, max_examples=500 if THOROUGH else 20)
 KEY = generate_key(ISSUER_DID)
 CREATED = datetime(2026, 1, 1, tzinfo=UTC)
@@ -93,7 +95,10 @@ def outcome(function, document):
 
 
 def assert_same_as_reference(document):
-    assert outcome(canonicalize, document) == outcome(reference_canonicalize, document)
+    """The fast path answers exactly as pyld, or leaves the document to it (answers None)."""
+    fast = outcome(fast_canonicalize, document)
+    if fast != ("ok", None):
+        assert fast == outcome(reference_canonicalize, document)
 
 
 def leaves(value, path=()):
@@ -325,7 +330,7 @@ def test_mutated_credentials_match_the_reference(document):
     assert_same_as_reference(document)
 
 
-@DIFFERENTIAL
+@COMPOSED
 @given(credentials(issuer=ISSUER_DID))
 def test_composed_credentials_take_the_fast_path_and_match_the_reference(document):
     """Valid credentials from the composer (any text, many alignments, evidence, hours)."""
@@ -334,7 +339,7 @@ def test_composed_credentials_take_the_fast_path_and_match_the_reference(documen
     assert fast == reference_canonicalize(document)
 
 
-@DIFFERENTIAL
+@COMPOSED
 @given(st.lists(SAFE_TEXT, min_size=1, max_size=6), st.data())
 def test_unicode_texts_match_the_reference(texts, data):
     document = copy.deepcopy(TYPICAL)
@@ -343,13 +348,10 @@ def test_unicode_texts_match_the_reference(texts, data):
         path = data.draw(st.sampled_from(paths))
         if path[-1] not in ("id", "type", "@context") and len(path) > 1:
             get(document, path[:-1])[path[-1]] = text
-    assert fast_canonicalize(document) is not None or _needs_reference(document)
-    assert_same_as_reference(document)
-
-
-def _needs_reference(document) -> bool:
-    """IRI-valued fields given text that is not an IRI are the reference's to refuse."""
-    return outcome(reference_canonicalize, document)[0] == "refused"
+    expected = outcome(reference_canonicalize, document)
+    fast = fast_canonicalize(document)
+    # Only IRI-valued fields given text that is not an IRI may leave the fast path: refused.
+    assert fast == expected[1] if fast is not None else expected[0] == "refused"
 
 
 def signed_proof(document):
