@@ -9,7 +9,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from credplugin import awards, badges, composition, identity, issuance, requirements, status_lists
+from credplugin import (
+    awards,
+    badges,
+    composition,
+    evaluation,
+    identity,
+    issuance,
+    requirements,
+    status_lists,
+)
 from credplugin.exceptions import (  # noqa: F401  (re-exported for callers)
     CredPluginError,
     InvalidInput,
@@ -138,7 +147,7 @@ def evaluate(user_id, course_key):
     Awards (through the outbox) badges whose requirements are all met, applies
     ``CREDPLUGIN_ON_FAILING`` to a failing learner. Returns ``[(badge slug, outcome)]``.
     """
-    return awards.evaluate(user_id, course_key)
+    return evaluation.evaluate(user_id, course_key)
 
 
 # --- issued badges -------------------------------------------------------------------------

@@ -6,7 +6,7 @@ interrupted run loses nothing and a second run only does what the first did not.
 
 from django.db import transaction
 
-from credplugin import awards, compat, requirements, validation
+from credplugin import compat, evaluation, requirements, validation
 from credplugin.models import BadgeClass, CoursePassingRecord, IssuanceRequest
 
 
@@ -48,7 +48,7 @@ def backfill(course_key, *, dry_run=False, progress=None):
             awarded = _would_award(user_id, badge_classes)
         else:
             _record_passing(user_id, course_key)
-            outcomes = awards.evaluate(user_id, course_key)
+            outcomes = evaluation.evaluate(user_id, course_key)
             awarded = any(outcome == "requested" for _slug, outcome in outcomes)
         counts["requested" if awarded else "unchanged"] += 1
         if progress:

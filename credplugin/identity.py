@@ -5,14 +5,17 @@ The issuer's identifier is ``CREDPLUGIN_ISSUER_DID`` or the ``did:web`` of ``LMS
 the path of a ``credplugin:`` URL name; issued credentials embed them, so they must not change.
 """
 
-from django.urls import NoReverseMatch, reverse
+import functools
+
+from django.conf import settings
+from django.urls import NoReverseMatch, get_urlconf, reverse
 
 from credplugin.conf import credplugin_settings
 from credplugin.exceptions import CredPluginError
 from credplugin.openbadges.achievement import Image, Profile
 from credplugin.openbadges.did import DidError, did_web_from_url
 
-# The documented paths, used only while a URL name is not routed (e.g. in Studio's URLconf).
+# The documented paths, used only where a URL name is not routed (a host without our URLs).
 _FALLBACK_PATHS = {
     "badge-page": "/credplugin/badges/{badge_uuid}/",
     "badge-credential": "/credplugin/badges/{badge_uuid}/credential.json",
@@ -25,11 +28,33 @@ _FALLBACK_PATHS = {
 
 def public_url(name, **kwargs):
     """Absolute URL of ``credplugin:<name>`` on the LMS, for embedding in credentials."""
+    template = _path_template(get_urlconf() or settings.ROOT_URLCONF, name, tuple(sorted(kwargs)))
+    return credplugin_settings.lms_root_url + template.format(**kwargs)
+
+
+@functools.lru_cache(maxsize=64)
+def _path_template(urlconf, name, kwarg_names):
+    """The path of ``name`` with ``{kwarg}`` placeholders, reversed once per URLconf.
+
+    Issuing a batch reverses several URLs per badge; ``reverse`` costs far more than
+    formatting, and the shape of a path never changes while the URLconf stays the same.
+    """
+    samples = {kwarg: _SAMPLES.get(kwarg, f"credplugin-{kwarg}-marker") for kwarg in kwarg_names}
     try:
-        path = reverse(f"credplugin:{name}", kwargs=kwargs or None)
+        path = reverse(f"credplugin:{name}", urlconf=urlconf, kwargs=samples or None)
     except NoReverseMatch:
-        path = _FALLBACK_PATHS[name].format(**kwargs)
-    return credplugin_settings.lms_root_url + path
+        return _FALLBACK_PATHS[name]
+    for kwarg, sample in samples.items():
+        path = path.replace(str(sample), "{" + kwarg + "}")
+    return path
+
+
+# Values the URL patterns accept where a plain marker would not match their converter.
+_SAMPLES = {
+    "badge_uuid": "00000000-0000-4000-8000-000000000000",
+    "purpose": "revocation",
+    "sequence": "987654321",
+}
 
 
 def badge_credential_url(badge_uuid):

@@ -16,7 +16,6 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from credplugin import (
@@ -137,7 +136,6 @@ def issue_requests(request_ids):
     slots = status_lists.reserve_slots(pks)
     for sequence in {sequence for sequence, _index in slots.values()}:
         status_lists.ensure_signed(sequence, signing_key)
-    IssuanceRequest.objects.filter(pk__in=pks).update(attempts=F("attempts") + 1)
     prepared, outcomes = _prepare(requests, slots, _Signer(key_row, signing_key, _BatchResolver()))
     issued = _store(prepared)
     outcomes.update(dict.fromkeys((badge.request_id for badge in issued), ISSUED))

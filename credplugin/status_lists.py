@@ -25,7 +25,8 @@ PURPOSES = (StatusList.Purpose.REVOCATION, StatusList.Purpose.SUSPENSION)
 
 
 def reserve_slots(request_ids):
-    """Give each issuance request its status-list slot, once; returns ``{id: (seq, index)}``.
+    """Give each issuance request its status-list slot, once, and count the attempt; returns
+    ``{id: (seq, index)}``.
 
     Committed on its own so a slot survives a failed signing attempt and a retry reuses it.
     A batch takes one lock on the current list. Lock order is requests, then list, everywhere.
@@ -49,6 +50,10 @@ def _reserve(request_ids):
         .filter(pk__in=list(request_ids))
         .order_by("pk")
         .values_list("pk", "status_list_sequence", "status_list_index")
+    )
+    # Counted here, in the transaction that already holds the rows, to save a commit.
+    IssuanceRequest.objects.filter(pk__in=[pk for pk, *_slot in requests]).update(
+        attempts=F("attempts") + 1
     )
     slots = {pk: (sequence, index) for pk, sequence, index in requests if index is not None}
     missing = [pk for pk, _sequence, index in requests if index is None]

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from credplugin import awards, identity, issuance, keys
+from credplugin import awards, evaluation, identity, issuance, keys
 from credplugin.conf import credplugin_settings
 from credplugin.models import CoursePassingRecord, IssuanceRequest
 
@@ -56,7 +56,7 @@ def sweep(*, older_than=None, inline=False, progress=None):
     records = stale_evaluations(cutoff).values_list("pk", "user_id", "course_key")
     for pk, user_id, course_key in records.iterator(chunk_size=BATCH):
         if inline:
-            awards.evaluate(user_id, course_key)
+            evaluation.evaluate(user_id, course_key)
         else:
             CoursePassingRecord.objects.filter(pk=pk).update(updated=timezone.now())
             awards.enqueue("evaluate_learner_task", user_id, str(course_key))

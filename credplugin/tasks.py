@@ -16,7 +16,7 @@ from django.db import IntegrityError, InterfaceError, OperationalError
 from edx_django_utils.monitoring import set_code_owner_attribute
 from kombu.exceptions import OperationalError as BrokerError
 
-from credplugin import awards, issuance, sweeper
+from credplugin import awards, evaluation, issuance, sweeper
 from credplugin.conf import credplugin_settings
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ def evaluate_learner_task(self, user_id, course_key):
     before issuing starts, so a worker lost in between leaves them for the sweeper.
     """
     try:
-        new_requests = awards.evaluate_pending(user_id, course_key)
+        new_requests = evaluation.evaluate_pending(user_id, course_key)
     except TRANSIENT_ERRORS as error:
         _retry_or_leave(self, error, f"the evaluation of user {user_id} in {course_key}")
         return None

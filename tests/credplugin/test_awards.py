@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError
 from django.test import override_settings
 
-from credplugin import api, awards
+from credplugin import api, awards, evaluation
 from credplugin.models import CoursePassingRecord, IssuanceRequest, IssuedBadge
 from tests.factories import (
     COURSE_KEY,
@@ -101,13 +101,30 @@ def test_passing_without_the_results_requests_nothing_until_a_late_grade_arrives
     assert IssuedBadge.objects.filter(user=user).count() == 1
 
 
-def test_a_lost_race_for_the_same_award_is_not_an_error(requirement):
+def test_a_lost_race_for_the_same_award_is_not_an_error(requirement, commit):
     user = learner_meeting(requirement)
     CoursePassingRecordFactory(user=user)
-    with mock.patch.object(
-        IssuanceRequest.objects, "create", side_effect=IntegrityError("credplugin_one_award")
+    conflict = IntegrityError("credplugin_one_award")
+    with (
+        mock.patch.object(IssuanceRequest.objects, "bulk_create", side_effect=conflict),
+        mock.patch.object(IssuanceRequest.objects, "create", side_effect=conflict),
     ):
-        assert awards.decide_award(user.id, requirement.badge_class) is None
+        assert commit(api.evaluate, user.id, COURSE_KEY) == []
+    assert not CoursePassingRecord.objects.get().evaluation_pending
+
+
+def test_a_batch_evaluation_creates_every_due_request_in_one_go(requirement, signing_key):
+    learners = [learner_meeting(requirement) for _ in range(4)]
+    for user in learners:
+        CoursePassingRecordFactory(user=user, evaluation_pending=True)
+    CoursePassingRecordFactory(user=UserFactory(), evaluation_pending=True)  # no results
+    new_requests = evaluation.evaluate_pending(learners[0].id, COURSE_KEY)
+    assert sorted(new_requests) == sorted(IssuanceRequest.objects.values_list("pk", flat=True))
+    assert set(IssuanceRequest.objects.values_list("user_id", flat=True)) == {
+        user.id for user in learners
+    }
+    assert not CoursePassingRecord.objects.filter(evaluation_pending=True).exists()
+    assert evaluation.evaluate_pending(learners[1].id, COURSE_KEY) == []
 
 
 def test_the_unique_key_makes_a_second_request_of_a_generation_impossible(requirement):

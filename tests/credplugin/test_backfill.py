@@ -4,7 +4,7 @@ from unittest import mock
 
 import pytest
 
-from credplugin import awards, backfill, keys
+from credplugin import backfill, evaluation, keys
 from credplugin.models import CoursePassingRecord, IssuedBadge
 from tests.factories import COURSE_KEY, BadgeRequirementFactory, learner_meeting
 
@@ -19,7 +19,7 @@ def test_an_interrupted_backfill_finishes_on_the_next_run_without_duplicates(
     learners = [learner_meeting(requirement) for _ in range(4)]
     for user in learners:
         CoursePassingRecord.objects.create(user=user, course_key=COURSE_KEY, is_passing=True)
-    real_evaluate = awards.evaluate
+    real_evaluate = evaluation.evaluate
 
     def interrupted(user_id, course_key):
         if user_id == learners[2].id:
@@ -27,7 +27,7 @@ def test_an_interrupted_backfill_finishes_on_the_next_run_without_duplicates(
         return real_evaluate(user_id, course_key)
 
     with (
-        mock.patch.object(awards, "evaluate", side_effect=interrupted),
+        mock.patch.object(evaluation, "evaluate", side_effect=interrupted),
         pytest.raises(KeyboardInterrupt),
         django_capture_on_commit_callbacks(execute=True),
     ):

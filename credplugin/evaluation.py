@@ -1,0 +1,221 @@
+"""Deciding awards: ``evaluate`` one learner, or a batch of pending learners, into the outbox.
+
+An evaluation decides per badge class of the learner's course and writes the
+``IssuanceRequest`` outbox rows in the same transaction as that decision; issuing is queued
+only after it commits (or handed to the calling task). A batch of learners costs a handful of
+queries per badge class: requirements, results, earlier requests and the new rows are read
+and written for the whole batch at once.
+"""
+
+import functools
+import operator
+from collections import defaultdict
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from credplugin import awards, badges, requirements, validation
+from credplugin.conf import ON_FAILING_KEEP, ON_FAILING_REVOKE, credplugin_settings
+from credplugin.models import BadgeClass, CoursePassingRecord, IssuanceRequest, IssuedBadge
+
+# Pending records one evaluation task takes on (see evaluate_pending).
+EVALUATION_BATCH = 50
+
+
+def evaluate(user_id, course_key, *, new_requests=None):
+    """Bring one learner's badges in a course in line with their status. Idempotent.
+
+    Returns a list of ``(badge_class_slug, outcome)`` pairs describing what was done. New
+    outbox rows are queued for issuing after commit, or, when ``new_requests`` is a list,
+    appended to it for a caller (a Celery task, outside any transaction) that issues them
+    itself, saving a round trip through the broker.
+    """
+    course_key = validation.course_key(course_key)
+    record = CoursePassingRecord.objects.filter(user_id=user_id, course_key=course_key).first()
+    if record is None:
+        return []
+    return evaluate_records([record], new_requests=new_requests, locked=False)[record.pk]
+
+
+def evaluate_pending(user_id, course_key, *, batch=EVALUATION_BATCH):
+    """Evaluate this learner's pending record and up to ``batch - 1`` others; return the new
+    outbox rows' ids, committed, for the caller to issue.
+
+    Under load many evaluation tasks are queued at once; each one taking a batch of pending
+    records (skipping those locked by other tasks, so concurrent tasks take disjoint batches)
+    lets the issuance that follows share its database work. A task whose learner another task
+    already evaluated finds nothing pending for it and simply helps with the rest.
+    """
+    course_key = validation.course_key(course_key)
+    pending = CoursePassingRecord.objects.filter(evaluation_pending=True)
+    if not pending.exists():
+        return []  # the common case once other tasks took everything: no transaction
+    new_requests = []
+    with transaction.atomic():
+        # The learner's own record is waited for (a task evaluating it commits soon and
+        # clears the flag); the others are skipped when locked, so a task that holds records
+        # never waits for another and no cycle of waits can form.
+        records = list(pending.select_for_update().filter(user_id=user_id, course_key=course_key))
+        others = (
+            pending.select_for_update(skip_locked=True)
+            .exclude(user_id=user_id, course_key=course_key)
+            .order_by("updated")
+        )
+        records += list(others[: batch - len(records)])
+        evaluate_records(records, new_requests=new_requests, locked=True)
+    return new_requests
+
+
+def evaluate_records(records, *, new_requests=None, locked):
+    """Evaluate passing records; returns ``{record pk: [(badge slug, outcome)]}``.
+
+    ``locked``: the caller holds the records' row locks, so their pending flags are cleared
+    outright; otherwise only where no newer status change arrived meanwhile.
+    """
+    outcomes = {record.pk: [] for record in records}
+    by_course = defaultdict(list)
+    for record in records:
+        by_course[validation.master_course_key(record.course_key)].append(record)
+    for course_key, course_records in by_course.items():
+        for badge_class in BadgeClass.objects.filter(course_key=course_key, active=True):
+            for record, outcome in _evaluate_badge(badge_class, course_records, new_requests):
+                outcomes[record.pk].append((badge_class.slug, outcome))
+    if records:
+        if locked:
+            done = Q(pk__in=[record.pk for record in records])
+        else:
+            done = functools.reduce(
+                operator.or_, (Q(pk=record.pk, updated=record.updated) for record in records)
+            )
+        CoursePassingRecord.objects.filter(done).update(evaluation_pending=False)
+    return outcomes
+
+
+def _triggered(record):
+    return record.has_certificate if awards.awards_on_certificate() else record.is_passing
+
+
+def _evaluate_badge(badge_class, records, new_requests):
+    """Yield ``(record, outcome)`` for what changed for ``badge_class``."""
+    triggered = [record for record in records if _triggered(record)]
+    if triggered:
+        needed = requirements.active_requirements(badge_class)
+        results = requirements.latest_results(
+            [record.user_id for record in triggered], [n.usage_key for n in needed]
+        )
+        meeting = [r for r in triggered if requirements.judge(needed, r.user_id, results)[0]]
+        latest = _latest_requests(badge_class, [record.user_id for record in meeting])
+        creations = []
+        for record in meeting:
+            generation, outcome = _next_generation(latest.get(record.user_id))
+            if generation is not None:
+                request = IssuanceRequest(
+                    user_id=record.user_id, badge_class=badge_class, generation=generation
+                )
+                creations.append((record, request))
+            elif outcome:
+                yield record, outcome
+        for record, request in _create(creations):
+            if new_requests is None:
+                awards.schedule_issuance(request.pk)
+            else:
+                new_requests.append(request.pk)
+            yield record, "requested"
+    for record in records:
+        if not _triggered(record) and not record.is_passing:
+            outcome = apply_failing_policy(record.user_id, badge_class)
+            if outcome:
+                yield record, outcome
+
+
+def _latest_requests(badge_class, user_ids):
+    """Each learner's newest request for the badge (with its issued badge), in one query."""
+    latest = {}
+    if not user_ids:
+        return latest
+    rows = (
+        IssuanceRequest.objects.filter(badge_class=badge_class, user_id__in=user_ids)
+        .select_related("issued_badge")
+        .order_by("user_id", "-generation")
+    )
+    for request in rows:
+        latest.setdefault(request.user_id, request)
+    return latest
+
+
+def _next_generation(latest):
+    """``(generation to request, None)``, or ``(None, outcome)`` when no request is due.
+
+    Nothing is due while a request is on its way or failed (an operator retries it), or the
+    badge is active, suspended by a person, or revoked with re-award blocked. A badge the
+    failing policy suspended is reinstated instead; a revoked one is earned anew.
+    """
+    if latest is None:
+        return 1, None
+    issued = getattr(latest, "issued_badge", None)
+    if issued is None or issued.status == IssuedBadge.Status.ACTIVE:
+        return None, None
+    if issued.status == IssuedBadge.Status.SUSPENDED:
+        if badges.suspended_by_policy(issued):
+            badges.reinstate(issued, reason="", actor_id=None)
+            return None, "reinstated"
+        return None, None
+    if issued.reaward_blocked:
+        return None, None
+    return latest.generation + 1, None
+
+
+def _create(creations):
+    """Insert the new outbox rows; a row another delivery inserted first is left out.
+
+    Returns the ``(record, request)`` pairs actually created, with primary keys.
+    """
+    if not creations:
+        return []
+    try:
+        with transaction.atomic():
+            IssuanceRequest.objects.bulk_create([request for _record, request in creations])
+    except IntegrityError:
+        return list(_create_one_by_one(creations))
+    # Not every database returns the keys of a bulk insert; the uuids were set here.
+    keys = dict(
+        IssuanceRequest.objects.filter(
+            uuid__in=[request.uuid for _record, request in creations]
+        ).values_list("uuid", "pk")
+    )
+    for _record, request in creations:
+        request.pk = keys[request.uuid]
+    return creations
+
+
+def _create_one_by_one(creations):
+    for record, planned in creations:
+        try:
+            with transaction.atomic():
+                request = IssuanceRequest.objects.create(
+                    user_id=planned.user_id,
+                    badge_class=planned.badge_class,
+                    generation=planned.generation,
+                )
+        except IntegrityError:
+            continue  # another delivery decided the same award first
+        yield record, request
+
+
+def apply_failing_policy(user_id, badge_class):
+    """``CREDPLUGIN_ON_FAILING``: keep, suspend or revoke active badges of a failing learner."""
+    policy = credplugin_settings.ON_FAILING
+    if policy == ON_FAILING_KEEP:
+        return None
+    active = IssuedBadge.objects.filter(
+        user_id=user_id, badge_class=badge_class, status=IssuedBadge.Status.ACTIVE
+    )
+    done = None
+    for issued in active:
+        if policy == ON_FAILING_REVOKE:
+            badges.revoke(issued, reason=badges.FAILING_REASON, actor_id=None)
+            done = "revoked"
+        else:
+            badges.suspend(issued, reason=badges.FAILING_REASON, actor_id=None)
+            done = "suspended"
+    return done
