@@ -49,8 +49,9 @@ def schedule_issuance(request_id):
 
 
 def _needs_evaluation(is_passing, has_certificate):
-    if credplugin_settings.AWARD_ON == AWARD_ON_CERTIFICATE:
-        return has_certificate or not is_passing and _failing_matters()
+    """Whether a changed status can change a badge: an award, or the failing policy."""
+    if awards_on_certificate():
+        return has_certificate or (not is_passing and _failing_matters())
     return is_passing or _failing_matters()
 
 
@@ -68,7 +69,8 @@ def course_passing_status_changed(*, user_id, course_key, is_passing):
     is_passing = bool(is_passing)
     previous = _read_status(user_id, course_key)
     if previous is None:
-        pending = _needs_evaluation(is_passing, False)
+        # A first record has no badge to suspend yet: only passing can call for evaluation.
+        pending = is_passing and not awards_on_certificate()
         _insert_status(user_id, course_key, is_passing=is_passing, pending=pending)
         if pending:
             schedule_evaluation(user_id, course_key)
