@@ -11,7 +11,8 @@ from tests.services import require_service
 @pytest.fixture(scope="session", autouse=True)
 def _database_service_gate():
     """On MariaDB, stop before pytest-django tries to create a database nobody can reach."""
-    if settings.configured and settings.DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
+    engine = settings.DATABASES["default"]["ENGINE"] if settings.configured else ""
+    if engine == "django.db.backends.mysql":
         require_service("MariaDB", os.environ.get("CREDPLUGIN_DATABASE_URL", ""), 3306)
 
 
