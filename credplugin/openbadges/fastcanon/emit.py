@@ -168,7 +168,7 @@ class _Emitter:
             context = derive(
                 context, ("property", prop.key, id(scoped)), scoped, override_protected=True
             )
-        if self.memoising or not ("id" in element or "@id" in element):
+        if self.memoising or not ("id" in element or "@id" in element) or _flat(element):
             return self.node(context, element)
         return self.memoised_node(context, element)
 
@@ -217,3 +217,8 @@ class _Emitter:
         finally:
             self.ground, self.quads, self.count, self.hashes = outer
             self.memoising = False
+
+
+def _flat(element: dict) -> bool:
+    """No nested objects or arrays: quicker to emit than to fingerprint and look up."""
+    return not any(value.__class__ in (dict, list) for value in element.values())
