@@ -1,55 +1,31 @@
 """Headless Chromium on the public pages: verdict states, the verify page, keyboard and layout.
 
-Each test saves a screenshot under ``test-artifacts/``; the ones the docs show are copied to
-``docs/images/``. Badges come from the real pipeline, issued before the browser starts.
+Each test saves a screenshot (see ``tests/browser_support.py`` for which reach ``docs/images/``).
+Badges come from the real pipeline, issued before the browser starts.
 """
 
-import shutil
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from credplugin import api
+from tests.browser_support import chromium_page, save_screenshot
 from tests.credplugin.views.conftest import badge_setup, earn  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO_ROOT / "test-artifacts"
-DOC_IMAGES = REPO_ROOT / "docs" / "images"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
 
 @pytest.fixture
 def browser(monkeypatch):
-    """A headless Chromium page (1280×900); skips when Chromium is not installed."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415
-
-    # Playwright's sync API runs an event loop in this thread; the live server's database
-    # work happens in its own thread, and this test only reads rows made before the browser.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = chromium.new_context(viewport={"width": 1280, "height": 900})
-        yield context.new_page()
-        context.close()
-        chromium.close()
+    """A headless Chromium page (1280×900)."""
+    with chromium_page(monkeypatch) as page:
+        yield page
 
 
 def screenshot(page, name, *, publish=False):
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    if publish:
-        DOC_IMAGES.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, DOC_IMAGES / path.name)
-    return path
+    return save_screenshot(page, name, for_docs=publish)
 
 
 def open_badge(page, live_server, badge):

@@ -5,8 +5,6 @@ an admin action is checked against what a verifier would see, not against a hand
 """
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -16,6 +14,7 @@ from django.urls import reverse
 
 from credplugin import api, keys
 from credplugin.models import IssuanceRequest, IssuedBadge, IssuerKey, StatusList
+from tests.browser_support import chromium_page, save_screenshot
 from tests.factories import (
     COURSE_KEY,
     UserFactory,
@@ -286,22 +285,11 @@ def test_preview_is_for_staff_only(client, badge_setup):
 
 # --- in a browser: what the operators' how-to shows ------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture
 def admin_page(live_server, admin_user, monkeypatch):
-    """Headless Chromium logged into the admin of the live host; skips without Chromium."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the live server's thread uses the DB
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = chromium.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    """Headless Chromium logged into the admin of the live host."""
+    with chromium_page(monkeypatch, height=720) as page:
         # Screenshots show the page, not the navigation sidebar (Django keeps its state here).
         page.add_init_script("localStorage.setItem('django.admin.navSidebarIsOpen', 'false')")
         page.goto(live_server.url + reverse("admin:login"))
@@ -309,16 +297,11 @@ def admin_page(live_server, admin_user, monkeypatch):
         page.fill("#id_password", "password")
         page.click("input[type=submit]")
         yield page
-        chromium.close()
 
 
 def publish_screenshot(page, name):
-    """Save under test-artifacts/ and copy to docs/images/ for docs/how-to/operators.md."""
-    artifact = REPO_ROOT / "test-artifacts" / f"{name}.png"
-    artifact.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(artifact), full_page=True)
-    (REPO_ROOT / "docs" / "images").mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(artifact, REPO_ROOT / "docs" / "images" / artifact.name)
+    """For docs/how-to/operators.md (see tests/browser_support.py)."""
+    save_screenshot(page, name, for_docs=True)
 
 
 @pytest.mark.browser

@@ -3,25 +3,18 @@
 An author saves a rubric in the Studio editor; a learner writes, uploads a file and submits;
 a mentor grades in the review queue; the learner sees the levels and the feedback. The ethics
 flow: a learner answers the scenarios, writes the reflection and sees the mentor's feedback.
-Screenshots go to ``test-artifacts/``; the ones the docs show are copied to ``docs/images/``.
+Screenshots: see ``tests/browser_support.py``.
 """
-
-import shutil
-from pathlib import Path
 
 import pytest
 
+from tests.browser_support import chromium_page, save_screenshot
 from xblocks.assessment.demo import PROJECT_VALUES
 
 from .conftest import ANSWER, EMPTY_SCENARIO, ETHICS_SCENARIO, PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO_ROOT / "test-artifacts"
-DOC_IMAGES = REPO_ROOT / "docs" / "images"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 REFLECTION = " ".join(
     ["Applicants with career breaks lose interviews, so we add human review and track rates."] * 25
 )
@@ -29,33 +22,15 @@ REFLECTION = " ".join(
 
 @pytest.fixture
 def browser(monkeypatch):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = chromium.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(20_000)
+    with chromium_page(monkeypatch) as page:
         yield page
-        context.close()
-        chromium.close()
 
 
 def screenshot(page, name, *, publish=False, element=None):
     """The whole page, or only ``element`` (a selector) — docs images leave out the workbench."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
     if element:
         page.add_style_tag(content=".wrapper-workbench .banner { display: none; }")
-        page.locator(element).first.screenshot(path=str(path), timeout=90_000)
-    else:
-        page.screenshot(path=str(path), full_page=True, timeout=90_000)
-    if publish:
-        DOC_IMAGES.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, DOC_IMAGES / path.name)
+    save_screenshot(page, name, for_docs=publish, element=element)
 
 
 def open_scenario(page, live_server, scenario, user, view=""):
