@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from credplugin import api
 from tests.browser_support import chromium_page, save_screenshot
-from tests.credplugin.views.conftest import badge_setup, earn  # noqa: F401 - fixtures
+from tests.issued_badges import badge_setup, earn  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

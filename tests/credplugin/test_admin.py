@@ -12,65 +12,15 @@ from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
-from credplugin import api, keys
 from credplugin.models import IssuanceRequest, IssuedBadge, IssuerKey, StatusList
 from tests.browser_support import chromium_page, save_screenshot
 from tests.factories import (
     COURSE_KEY,
-    UserFactory,
-    badge_description,
-    criterion_levels,
-    rubric_definition,
     usage_key_for,
 )
 
 pytestmark = pytest.mark.django_db
 PROJECT = usage_key_for(COURSE_KEY, "project")
-
-
-@pytest.fixture
-def badge_setup(django_capture_on_commit_callbacks):
-    """A signing key and a registered badge requirement with a rubric."""
-    keys.generate()
-    return api.register_badge_requirement(
-        course_key=str(COURSE_KEY),
-        usage_key=str(PROJECT),
-        title="Capstone project",
-        badge=badge_description(),
-        rubric=rubric_definition(),
-        pass_rule={},
-        assessment_methods=["project_rubric", "mentor_review"],
-    )
-
-
-@pytest.fixture
-def earn(badge_setup, django_capture_on_commit_callbacks):
-    """Issue the badge to a new learner through the pipeline; return the ``IssuedBadge``."""
-
-    def earn_badge(username):
-        learner = UserFactory(username=username)
-        with django_capture_on_commit_callbacks(execute=True):
-            api.record_assessment_result(
-                user_id=learner.id,
-                course_key=COURSE_KEY,
-                usage_key=PROJECT,
-                rubric_hash=badge_setup["rubric_hash"],
-                criterion_levels=criterion_levels(),
-                scores={},
-                points_earned=4,
-                points_possible=6,
-                passed=True,
-                evidence=[],
-                assessment_methods=["project_rubric", "mentor_review"],
-                feedback="Thorough.",
-                reviewer_id=None,
-            )
-            api.course_passing_status_changed(
-                user_id=learner.id, course_key=COURSE_KEY, is_passing=True
-            )
-        return IssuedBadge.objects.get(user=learner)
-
-    return earn_badge
 
 
 def changelist(model):

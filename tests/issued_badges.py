@@ -1,4 +1,5 @@
-"""Badges issued by the real pipeline (eager Celery, on-commit callbacks run) for view tests."""
+"""Badges issued by the real pipeline (eager Celery, on-commit callbacks run) for tests of
+what sits on top of it: views, admin, browser pages."""
 
 import pytest
 from django.core.management import call_command

@@ -1,0 +1,3 @@
+"""Fixtures for the plugin's tests: badges issued by the real pipeline."""
+
+from tests.issued_badges import badge_setup, earn  # noqa: F401 - fixtures
