@@ -1,6 +1,7 @@
 """The plugin loads the way edx-platform loads plugins: entry points, settings, URLs, receivers."""
 
 from importlib.metadata import entry_points
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -16,6 +17,7 @@ from openedx_events.learning.signals import (
     COURSE_PASSING_STATUS_UPDATED,
 )
 
+from credplugin import conf
 from credplugin.conf import credplugin_settings
 from credplugin.settings import production
 from credplugin.signals import handlers
@@ -85,3 +87,11 @@ def test_each_receiver_is_connected_exactly_once(signal, receiver):
     assert _connections(signal, receiver) == 1
     connect_plugin_receivers(settings.PROJECT_TYPE)
     assert _connections(signal, receiver) == 1
+
+
+def test_every_setting_has_a_readme_row_and_an_annotation():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    conf_source = Path(conf.__file__).read_text(encoding="utf-8")
+    for name in conf.DEFAULTS:
+        assert f"| `{name}` |" in readme, f"{name} has no row in the README settings table"
+        assert f"# .. setting_name: {name}\n" in conf_source, f"{name} lacks its annotation"
