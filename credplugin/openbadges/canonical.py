@@ -33,6 +33,8 @@ RELATIVE_IRI_MARKER = "https://relative-iri.invalid/"
 # Characters RDFC-1.0 writes as escapes but pyld writes raw (pyld handles \t \n \r " \\).
 UNSAFE_LITERAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 UNSAFE_IRI_CHARACTERS = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
+# An absolute IRI starts with a scheme (RFC 3987); "_:" starts a blank-node label.
+ABSOLUTE_IRI_OR_BLANK_NODE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.\-]*:|_:)")
 IRI_KEYWORDS = {"@id", "@type"}
 LITERAL_KEYWORDS = {"@value", "@language", "@direction", "@index"}
 
@@ -81,6 +83,9 @@ def reference_canonicalize(document: dict) -> str:
         dataset = processor.to_rdf(expanded, options)
     except jsonld.JsonLdError as error:
         raise CanonicalizationError(_root_message(error)) from error
+    except (TypeError, AttributeError) as error:
+        # pyld trips over some keyword-like values (an "id" of "@foo") instead of reporting them.
+        raise CanonicalizationError(f"not valid JSON-LD: {error}") from error
     _refuse_unescaped_characters(dataset)
     return URDNA2015().main(dataset, {"format": NQUADS})
 
@@ -125,12 +130,18 @@ def _refuse_bad_iris(expanded) -> None:
         if key in IRI_KEYWORDS:
             for iri in [item] if isinstance(item, str) else item:
                 _refuse_bad_iri(iri)
-        elif key not in LITERAL_KEYWORDS:
+        elif key.startswith("@"):
+            if key not in LITERAL_KEYWORDS:
+                _refuse_bad_iris(item)
+        else:
             _refuse_bad_iri(key)
             _refuse_bad_iris(item)
 
 
-def _refuse_bad_iri(iri: str) -> None:
+def _refuse_bad_iri(iri) -> None:
+    """pyld writes no triple for an IRI that is not absolute: the statement would vanish."""
+    if not isinstance(iri, str) or not ABSOLUTE_IRI_OR_BLANK_NODE.match(iri):
+        raise CanonicalizationError(f"{iri!r} is not an absolute IRI")
     if iri.startswith(RELATIVE_IRI_MARKER):
         relative = iri.removeprefix(RELATIVE_IRI_MARKER)
         raise CanonicalizationError(f"relative IRI {relative!r}: use an absolute IRI or a URN")

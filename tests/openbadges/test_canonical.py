@@ -49,6 +49,17 @@ def test_content_change_changes_the_result():
     assert canonicalize(changed) != canonicalize(credential())
 
 
+# pyld keeps ":" through expansion but writes no triple for it: the credential would be signed
+# without its status pointer.
+STATUS_POINTING_NOWHERE = {
+    "id": "urn:uuid:2f1c6e0e-6a43-4e55-8a55-6f4a4d1f0a11",
+    "type": "BitstringStatusListEntry",
+    "statusPurpose": "revocation",
+    "statusListIndex": "7",
+    "statusListCredential": ":",
+}
+
+
 @pytest.mark.parametrize(
     ("document", "reason"),
     [
@@ -63,6 +74,9 @@ def test_content_change_changes_the_result():
         ({"@context": [CREDENTIALS_V2_CONTEXT], "id": "urn:x", "n": 1e-7}, "1e-6"),
         ({"@context": [CREDENTIALS_V2_CONTEXT], "id": "urn:x", "n": float("nan")}, "number"),
         (["not", "an", "object"], "JSON object"),
+        (credential(credentialStatus=STATUS_POINTING_NOWHERE), "':' is not an absolute IRI"),
+        (credential(id="@foo"), "JSON-LD|absolute IRI"),
+        (credential(id="@type"), "JSON-LD|absolute IRI"),
     ],
 )
 def test_refuses_what_verifiers_would_not_reproduce(document, reason):
