@@ -48,30 +48,26 @@ function CredpluginAssessmentEditors(labels) {
         row.appendChild(control('input', labels.name, level.name, {'class': 'cpa-level-name', type: 'text'}));
         row.appendChild(control('textarea', labels.description, level.description, {'class': 'cpa-level-description', rows: '2'}));
         row.appendChild(control('input', labels.points, level.points, {'class': 'cpa-level-points', type: 'number', min: '0', step: '1'}));
-        var required = document.createElement('div');
-        required.className = 'cpa-check';
-        var radio = document.createElement('input');
-        radio.type = 'radio';
-        radio.className = 'cpa-level-required';
-        radio.name = criterionBox.dataset.radioName;
-        radio.id = newId('cpa-f');
-        var radioLabel = document.createElement('label');
-        radioLabel.setAttribute('for', radio.id);
-        radioLabel.textContent = labels.required;
-        required.appendChild(radio);
-        required.appendChild(radioLabel);
-        row.appendChild(required);
+        row.appendChild(checkbox(labels.required, 'cpa-level-required', false, 'radio', criterionBox.dataset.radioName));
         row.appendChild(button('', 'cpa-remove-level'));
         return row;
     }
 
-    function renumber(editor) {
-        editor.querySelectorAll('.cpa-criterion-editor').forEach(function (box, index) {
-            box.querySelector(':scope > legend').textContent = label(labels.criterion, index + 1);
-            box.querySelector(':scope > .cpa-remove-criterion').textContent = label(labels.remove_criterion, index + 1);
-            box.querySelectorAll('.cpa-level-editor').forEach(function (row, levelIndex) {
-                row.querySelector('legend').textContent = label(labels.level, levelIndex + 1);
-                row.querySelector('.cpa-remove-level').textContent = label(labels.remove_level, levelIndex + 1);
+    // Both editors nest numbered rows (levels, options) in numbered boxes (criteria, scenarios);
+    // each legend and remove button says its number so screen-reader users know which one it is.
+    var NUMBERING = {
+        rubric: {box: 'criterion', row: 'level'},
+        scenarios: {box: 'scenario', row: 'option'}
+    };
+
+    function renumber(editor, kind) {
+        var names = NUMBERING[kind];
+        editor.querySelectorAll('.cpa-' + names.box + '-editor').forEach(function (box, index) {
+            box.querySelector(':scope > legend').textContent = label(labels[names.box], index + 1);
+            box.querySelector(':scope > .cpa-remove-' + names.box).textContent = label(labels['remove_' + names.box], index + 1);
+            box.querySelectorAll('.cpa-' + names.row + '-editor').forEach(function (row, rowIndex) {
+                row.querySelector('legend').textContent = label(labels[names.row], rowIndex + 1);
+                row.querySelector('.cpa-remove-' + names.row).textContent = label(labels['remove_' + names.row], rowIndex + 1);
             });
         });
     }
@@ -120,7 +116,7 @@ function CredpluginAssessmentEditors(labels) {
         ((rubric && rubric.criteria) || []).forEach(function (criterion) {
             list.appendChild(criterionBox(editor, criterion));
         });
-        renumber(editor);
+        renumber(editor, 'rubric');
     }
 
     function readRubric(editor) {
@@ -211,22 +207,11 @@ function CredpluginAssessmentEditors(labels) {
         return box;
     }
 
-    function renumberScenarios(editor) {
-        editor.querySelectorAll('.cpa-scenario-editor').forEach(function (box, index) {
-            box.querySelector(':scope > legend').textContent = label(labels.scenario, index + 1);
-            box.querySelector(':scope > .cpa-remove-scenario').textContent = label(labels.remove_scenario, index + 1);
-            box.querySelectorAll('.cpa-option-editor').forEach(function (row, optionIndex) {
-                row.querySelector('legend').textContent = label(labels.option, optionIndex + 1);
-                row.querySelector('.cpa-remove-option').textContent = label(labels.remove_option, optionIndex + 1);
-            });
-        });
-    }
-
     function fillScenarios(editor, scenarios) {
         var list = editor.querySelector('.cpa-scenario-list');
         list.textContent = '';
         (scenarios || []).forEach(function (scenario) { list.appendChild(scenarioBox(scenario)); });
-        renumberScenarios(editor);
+        renumber(editor, 'scenarios');
     }
 
     function whole(input) {
@@ -300,7 +285,7 @@ function CredpluginAssessmentEditors(labels) {
         } else {
             return;
         }
-        if (editor.matches('.cpa-rubric-editor')) { renumber(editor); } else { renumberScenarios(editor); }
+        renumber(editor, editor.matches('.cpa-rubric-editor') ? 'rubric' : 'scenarios');
         if (focus) { focus.focus(); }
     }
 
