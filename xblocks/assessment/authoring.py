@@ -10,7 +10,7 @@ import re
 from . import ethics, evidence
 from .errors import InvalidInput, Text, _
 from .passrule import clean_pass_rule
-from .rubric import MAX_DESCRIPTION, clean_competency, clean_rubric
+from .rubric import HTTP_URL, MAX_DESCRIPTION, clean_competency, clean_rubric, clean_text
 from .sanitize import sanitize_html
 
 MAX_RICH_TEXT = 50_000
@@ -18,23 +18,10 @@ MAX_WORD_LIMIT = 20_000
 MAX_GUIDING_QUESTIONS = 12
 ACHIEVEMENT_TYPES = ("Badge", "MicroCredential", "Competency", "Certificate", "Assessment")
 _SLUG = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
-_URL = re.compile(r"^https?://[^\s<>\"]+$")
 
 
 def _text(data, key, label, *, required=False, max_length=255):
-    value = data.get(key, "")
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise InvalidInput(_("{label} must be text."), label=label)
-    value = value.strip()
-    if required and not value:
-        raise InvalidInput(_("{label} is required."), label=label)
-    if len(value) > max_length:
-        raise InvalidInput(
-            _("{label} is too long: at most {limit} characters."), label=label, limit=max_length
-        )
-    return value
+    return clean_text(data.get(key, ""), label, required=required, max_length=max_length)
 
 
 def _rich(data, key, label, *, required=False):
@@ -73,7 +60,7 @@ def clean_badge(data):
     if not _SLUG.match(slug):
         raise InvalidInput(_("Badge slug may hold only letters, digits, - and _."))
     image_url = _text(data, "image_url", _("Badge image URL"), max_length=500)
-    if image_url and not _URL.match(image_url):
+    if image_url and not HTTP_URL.match(image_url):
         raise InvalidInput(_("Badge image URL must start with http:// or https://."))
     achievement_type = _text(data, "achievement_type", _("Achievement type")) or "Badge"
     if achievement_type not in ACHIEVEMENT_TYPES:

@@ -8,7 +8,7 @@ attempts); before that an answer reveals only the feedback of the options the le
 """
 
 from .errors import InvalidInput, Text, _, sub
-from .rubric import MAX_DESCRIPTION, _identifier, _points, _text
+from .rubric import MAX_DESCRIPTION, clean_points, clean_text, unique_identifier
 
 MAX_SCENARIOS = 20
 MAX_OPTIONS = 8
@@ -29,12 +29,7 @@ def clean_scenarios(value):
         label = Text(_("Scenario {number}"), number=number)
         if not isinstance(scenario, dict):
             raise InvalidInput(_("{label} must be an object."), label=label)
-        scenario_id = _identifier(scenario.get("id"), f"scenario-{number}", label)
-        if scenario_id in seen_ids:
-            raise InvalidInput(
-                _("{label}: the id {id} is used twice."), label=label, id=scenario_id
-            )
-        seen_ids.add(scenario_id)
+        scenario_id = unique_identifier(scenario.get("id"), f"scenario-{number}", label, seen_ids)
         kind = scenario.get("kind", "single")
         if kind not in KINDS:
             raise InvalidInput(_("{label}: the kind must be single or multiple."), label=label)
@@ -58,7 +53,7 @@ def clean_scenarios(value):
         cleaned.append(
             {
                 "id": scenario_id,
-                "question": _text(
+                "question": clean_text(
                     scenario.get("question"),
                     sub(label, _("question")),
                     required=True,
@@ -66,12 +61,12 @@ def clean_scenarios(value):
                 ),
                 "kind": kind,
                 "options": options,
-                "explanation": _text(
+                "explanation": clean_text(
                     scenario.get("explanation"),
                     sub(label, _("explanation")),
                     max_length=MAX_DESCRIPTION,
                 ),
-                "points": _points(scenario.get("points", 1), label),
+                "points": clean_points(scenario.get("points", 1), label),
                 "max_attempts": attempts,
             }
         )
@@ -90,17 +85,12 @@ def _clean_options(options, label):
         option_label = Text(_("{label} › option {number}"), label=label, number=number)
         if not isinstance(option, dict):
             raise InvalidInput(_("{label} must be an object."), label=option_label)
-        option_id = _identifier(option.get("id"), f"option-{number}", option_label)
-        if option_id in seen_ids:
-            raise InvalidInput(
-                _("{label}: the id {id} is used twice."), label=option_label, id=option_id
-            )
-        seen_ids.add(option_id)
+        option_id = unique_identifier(option.get("id"), f"option-{number}", option_label, seen_ids)
         cleaned.append(
             {
                 "id": option_id,
-                "text": _text(option.get("text"), sub(option_label, _("text")), required=True),
-                "feedback": _text(
+                "text": clean_text(option.get("text"), sub(option_label, _("text")), required=True),
+                "feedback": clean_text(
                     option.get("feedback"),
                     sub(option_label, _("feedback")),
                     max_length=MAX_DESCRIPTION,

@@ -17,10 +17,11 @@ MAX_POINTS = 1000
 MAX_NAME = 200
 MAX_DESCRIPTION = 2000
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_URL = re.compile(r"^https?://[^\s<>\"]+$")
+HTTP_URL = re.compile(r"^https?://[^\s<>\"]+$")
 
 
-def _text(value, label, *, required=False, max_length=MAX_NAME):
+def clean_text(value, label, *, required=False, max_length=MAX_NAME):
+    """Stripped text (``""`` for None), refused when not text, missing but required, or too long."""
     if value is None:
         value = ""
     if not isinstance(value, str):
@@ -35,12 +36,17 @@ def _text(value, label, *, required=False, max_length=MAX_NAME):
     return value
 
 
-def _identifier(value, fallback, label):
+def unique_identifier(value, fallback, label, seen_ids):
+    """The item's id (``fallback`` when left empty), refused if malformed or already in
+    ``seen_ids``; recorded there so the next sibling cannot reuse it."""
     value = value if value not in (None, "") else fallback
     if not isinstance(value, str) or not _ID.match(value):
         raise InvalidInput(
             _("{label}: the id may hold only letters, digits, - and _ (at most 64)."), label=label
         )
+    if value in seen_ids:
+        raise InvalidInput(_("{label}: the id {id} is used twice."), label=label, id=value)
+    seen_ids.add(value)
     return value
 
 
@@ -51,23 +57,23 @@ def clean_competency(value, label):
     if not isinstance(value, dict):
         raise InvalidInput(_("{label}: the competency must be an object."), label=label)
     cleaned = {
-        "name": _text(value.get("name"), sub(label, _("competency name"))),
-        "framework": _text(value.get("framework"), sub(label, _("framework"))),
-        "code": _text(value.get("code"), sub(label, _("code")), max_length=100),
-        "url": _text(value.get("url"), sub(label, _("URL")), max_length=500),
+        "name": clean_text(value.get("name"), sub(label, _("competency name"))),
+        "framework": clean_text(value.get("framework"), sub(label, _("framework"))),
+        "code": clean_text(value.get("code"), sub(label, _("code")), max_length=100),
+        "url": clean_text(value.get("url"), sub(label, _("URL")), max_length=500),
     }
     if not any(cleaned.values()):
         return None
     if not cleaned["name"]:
         raise InvalidInput(_("{label}: a competency needs a name."), label=label)
-    if cleaned["url"] and not _URL.match(cleaned["url"]):
+    if cleaned["url"] and not HTTP_URL.match(cleaned["url"]):
         raise InvalidInput(
             _("{label}: the competency URL must start with http:// or https://."), label=label
         )
     return cleaned
 
 
-def _points(value, label):
+def clean_points(value, label):
     """Whole points: edx-submissions stores scores as integers."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -99,16 +105,13 @@ def clean_rubric(value, *, title):
         label = Text(_("{title} › criterion {number}"), title=title, number=number)
         if not isinstance(criterion, dict):
             raise InvalidInput(_("{label} must be an object."), label=label)
-        name = _text(criterion.get("name"), sub(label, _("name")), required=True)
+        name = clean_text(criterion.get("name"), sub(label, _("name")), required=True)
         label = Text(
             _("{title} › criterion {number} ({name})"), title=title, number=number, name=name
         )
-        criterion_id = _identifier(criterion.get("id"), f"criterion-{number}", label)
-        if criterion_id in seen_ids:
-            raise InvalidInput(
-                _("{label}: the id {id} is used twice."), label=label, id=criterion_id
-            )
-        seen_ids.add(criterion_id)
+        criterion_id = unique_identifier(
+            criterion.get("id"), f"criterion-{number}", label, seen_ids
+        )
         levels = _clean_levels(criterion.get("levels"), label)
         level_ids = [level["id"] for level in levels]
         required = criterion.get("required_level")
@@ -120,7 +123,7 @@ def clean_rubric(value, *, title):
             {
                 "id": criterion_id,
                 "name": name,
-                "description": _text(
+                "description": clean_text(
                     criterion.get("description"),
                     sub(label, _("description")),
                     max_length=MAX_DESCRIPTION,
@@ -145,17 +148,12 @@ def _clean_levels(levels, label):
         level_label = Text(_("{label} › level {number}"), label=label, number=number)
         if not isinstance(level, dict):
             raise InvalidInput(_("{label} must be an object."), label=level_label)
-        name = _text(level.get("name"), sub(level_label, _("name")), required=True)
+        name = clean_text(level.get("name"), sub(level_label, _("name")), required=True)
         level_label = Text(
             _("{label} › level {number} ({name})"), label=label, number=number, name=name
         )
-        level_id = _identifier(level.get("id"), f"level-{number}", level_label)
-        if level_id in seen_ids:
-            raise InvalidInput(
-                _("{label}: the id {id} is used twice."), label=level_label, id=level_id
-            )
-        seen_ids.add(level_id)
-        points = _points(level.get("points"), level_label)
+        level_id = unique_identifier(level.get("id"), f"level-{number}", level_label, seen_ids)
+        points = clean_points(level.get("points"), level_label)
         if previous_points is not None and points < previous_points:
             raise InvalidInput(
                 _("{label}: levels go from lowest to highest, so points may not go down."),
@@ -166,7 +164,7 @@ def _clean_levels(levels, label):
             {
                 "id": level_id,
                 "name": name,
-                "description": _text(
+                "description": clean_text(
                     level.get("description"),
                     sub(level_label, _("description")),
                     max_length=MAX_DESCRIPTION,
