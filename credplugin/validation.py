@@ -64,13 +64,18 @@ EVIDENCE_KEYS = ("name", "description", "url", "genre")
 _url = URLValidator(schemes=["http", "https"])
 
 
-def course_key(value):
-    if isinstance(value, CourseKey):
+def _opaque_key(value, key_class, noun):
+    """``value`` as a ``key_class`` (kept as is when it already is one), else a clear error."""
+    if isinstance(value, key_class):
         return value
     try:
-        return CourseKey.from_string(str(value))
+        return key_class.from_string(str(value))
     except InvalidKeyError as error:
-        raise InvalidInput(f"{value!r} is not a course key.") from error
+        raise InvalidInput(f"{value!r} is not a {noun}.") from error
+
+
+def course_key(value):
+    return _opaque_key(value, CourseKey, "course key")
 
 
 def master_course_key(key):
@@ -84,12 +89,7 @@ def master_usage_key(key):
 
 
 def usage_key(value):
-    if isinstance(value, UsageKey):
-        return value
-    try:
-        return UsageKey.from_string(str(value))
-    except InvalidKeyError as error:
-        raise InvalidInput(f"{value!r} is not a usage key.") from error
+    return _opaque_key(value, UsageKey, "usage key")
 
 
 def text(value, field, *, required=False, max_length=None):
