@@ -206,19 +206,14 @@ def _apply_with_reason(modeladmin, request, queryset, action_name):
         }
         return TemplateResponse(request, "admin/credplugin/issuedbadge/status_change.html", context)
     options = {name: value for name, value in form.cleaned_data.items() if name != "reason"}
-    changed = 0
-    for badge in queryset:
-        try:
-            change_status(
-                badge.uuid,
-                reason=form.cleaned_data["reason"],
-                actor_id=request.user.id,
-                **options,
-            )
-        except api.CredPluginError as error:
-            modeladmin.message_user(request, f"{badge.uuid}: {error}", messages.ERROR)
-        else:
-            changed += 1
+    changed = _apply_to_each(
+        modeladmin,
+        request,
+        queryset,
+        lambda uuid: change_status(
+            uuid, reason=form.cleaned_data["reason"], actor_id=request.user.id, **options
+        ),
+    )
     if changed:
         modeladmin.message_user(
             request,
@@ -227,6 +222,22 @@ def _apply_with_reason(modeladmin, request, queryset, action_name):
             messages.SUCCESS,
         )
     return None
+
+
+def _apply_to_each(modeladmin, request, queryset, call):
+    """Run ``call(uuid)`` for every selected row; report each refusal, return how many succeeded.
+
+    One row the API refuses must not stop the others, so errors become admin messages.
+    """
+    succeeded = 0
+    for row in queryset:
+        try:
+            call(row.uuid)
+        except api.CredPluginError as error:
+            modeladmin.message_user(request, f"{row.uuid}: {error}", messages.ERROR)
+        else:
+            succeeded += 1
+    return succeeded
 
 
 @admin.register(IssuedBadge)
@@ -322,14 +333,7 @@ class IssuanceRequestAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Retry the selected requests"), permissions=["retry"])
     def retry_requests(self, request, queryset):
-        queued = 0
-        for issuance_request in queryset:
-            try:
-                api.retry_issuance(issuance_request.uuid)
-            except api.CredPluginError as error:
-                self.message_user(request, f"{issuance_request.uuid}: {error}", messages.ERROR)
-            else:
-                queued += 1
+        queued = _apply_to_each(self, request, queryset, api.retry_issuance)
         if queued:
             self.message_user(
                 request,
