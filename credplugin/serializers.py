@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from credplugin.models import IssuedBadge
-from credplugin.views.presentation import describe_credential, linkedin_add_to_profile_url
+from credplugin.views.presentation import describe_credential, linkedin_url_for_badge
 from credplugin.views.states import badge_state
 
 
@@ -55,14 +55,7 @@ class IssuedBadgeSerializer(serializers.ModelSerializer):
             "credential": absolute("credplugin:badge-credential"),
             "png": absolute("credplugin:badge-png"),
             "svg": absolute("credplugin:badge-svg"),
-            "linkedin": linkedin_add_to_profile_url(
-                name=facts["name"],
-                organization=facts["issuer_name"],
-                issued=facts["valid_from"] or badge.issued_at,
-                expires=facts["valid_until"],
-                cert_url=page,
-                cert_id=facts["id"] or str(badge.uuid),
-            ),
+            "linkedin": linkedin_url_for_badge(badge, facts, page),
         }
 
 

@@ -20,7 +20,7 @@ from credplugin.views.caching import public_cache
 from credplugin.views.layout import page_context
 from credplugin.views.presentation import (
     describe_credential,
-    linkedin_add_to_profile_url,
+    linkedin_url_for_badge,
     qr_code_data_uri,
 )
 from credplugin.views.verdicts import verify_stored_badge
@@ -66,14 +66,7 @@ def sharing_links(request, badge, facts):
         "credential_url": reverse("credplugin:badge-credential", args=[badge.uuid]),
         "png_url": reverse("credplugin:badge-png", args=[badge.uuid]),
         "svg_url": reverse("credplugin:badge-svg", args=[badge.uuid]),
-        "linkedin_url": linkedin_add_to_profile_url(
-            name=facts["name"],
-            organization=facts["issuer_name"],
-            issued=facts["valid_from"] or badge.issued_at,
-            expires=facts["valid_until"],
-            cert_url=page_url,
-            cert_id=facts["id"] or str(badge.uuid),
-        ),
+        "linkedin_url": linkedin_url_for_badge(badge, facts, page_url),
     }
 
 

@@ -176,6 +176,20 @@ def linkedin_add_to_profile_url(*, name, organization, issued, expires, cert_url
     return f"{LINKEDIN_ADD_TO_PROFILE}?{urlencode(params)}"
 
 
+def linkedin_url_for_badge(badge, facts, page_url):
+    """The add-to-profile link of an issued badge, from its credential's ``facts``
+    (:func:`describe_credential`); the badge's own dates and uuid fill what the credential lacks.
+    """
+    return linkedin_add_to_profile_url(
+        name=facts["name"],
+        organization=facts["issuer_name"],
+        issued=facts["valid_from"] or badge.issued_at,
+        expires=facts["valid_until"],
+        cert_url=page_url,
+        cert_id=facts["id"] or str(badge.uuid),
+    )
+
+
 @functools.lru_cache(maxsize=512)
 def qr_code_data_uri(url):
     """A QR code of ``url`` as an SVG data URI for an ``<img>`` (so it can carry alt text).
