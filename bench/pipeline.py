@@ -36,6 +36,7 @@ from urllib.parse import urlparse
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
+from tests.integration.passing_events import sender_command  # noqa: E402
 from tests.workers import (  # noqa: E402  (needs the repository on sys.path)
     CeleryWorker,
     RedisServer,
@@ -140,21 +141,17 @@ def _start_senders(env, learners, course_key, senders, workdir):
         share = learners[number::senders]
         users_file = workdir / f"users-{number}.txt"
         users_file.write_text("".join(f"{learner.id}\n" for learner in share))
-        args = [
-            sys.executable,
-            "-m",
-            "tests.integration.passing_events",
-            "--course",
-            str(course_key),
-            "--users-file",
-            str(users_file),
-            "--seed",
-            str(number),
-            "--timings",
-            str(workdir / f"timings-{number}.bin"),
-            "--baseline-timings",
-            str(workdir / f"baseline-{number}.bin"),
-        ]
+        args = sender_command(
+            course_key,
+            users_file,
+            seed=number,
+            options=[
+                "--timings",
+                str(workdir / f"timings-{number}.bin"),
+                "--baseline-timings",
+                str(workdir / f"baseline-{number}.bin"),
+            ],
+        )
         log = (workdir / f"sender-{number}.log").open("wb")
         processes.append(
             subprocess.Popen(

@@ -9,12 +9,12 @@ pytest-django empties the tables.
 import json
 import os
 import subprocess
-import sys
 
 import pytest
 import redis
 from django.db import connection
 
+from tests.integration.passing_events import sender_command
 from tests.services import require_service
 from tests.workers import (
     REPO_ROOT,
@@ -115,19 +115,9 @@ def send_passing_events(host_env, tmp_path):
         env = host_env(broker_url)
         senders = [
             subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "tests.integration.passing_events",
-                    "--course",
-                    str(course_key),
-                    "--users-file",
-                    str(users_file),
-                    "--repeat",
-                    str(repeat),
-                    "--seed",
-                    str(seed),
-                ],
+                sender_command(
+                    course_key, users_file, seed=seed, options=["--repeat", str(repeat)]
+                ),
                 cwd=REPO_ROOT,
                 env=env,
                 stdout=subprocess.PIPE,

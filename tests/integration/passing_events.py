@@ -97,6 +97,22 @@ def plugin_receiver_disconnected():
         COURSE_PASSING_STATUS_UPDATED.connect(receiver, dispatch_uid=dispatch_uid)
 
 
+def sender_command(course_key, users_file, *, seed, options=()):
+    """The argv that runs this module as its own sender process (``options``: more flags)."""
+    return [
+        sys.executable,
+        "-m",
+        "tests.integration.passing_events",
+        "--course",
+        str(course_key),
+        "--users-file",
+        str(users_file),
+        "--seed",
+        str(seed),
+        *options,
+    ]
+
+
 def _parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--course", required=True, help="course key, e.g. course-v1:Org+C+Run")
