@@ -84,7 +84,8 @@ def _progress(message):
     print(f"[pipeline bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def _recreate_database(url):
+def _on_server(url, *statements):
+    """Run ``statements`` (``{name}`` is the database named in ``url``) on its MariaDB server."""
     import pymysql  # noqa: PLC0415
 
     parsed = urlparse(url)
@@ -96,24 +97,21 @@ def _recreate_database(url):
     )
     name = parsed.path.lstrip("/")
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
-        cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+        for statement in statements:
+            cursor.execute(statement.format(name=name))
     connection.close()
+
+
+def _recreate_database(url):
+    _on_server(
+        url,
+        "DROP DATABASE IF EXISTS `{name}`",
+        "CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
+    )
 
 
 def _drop_database(url):
-    import pymysql  # noqa: PLC0415
-
-    parsed = urlparse(url)
-    connection = pymysql.connect(
-        host=parsed.hostname or "127.0.0.1",
-        port=parsed.port or 3306,
-        user=parsed.username or "root",
-        password=parsed.password or "",
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS `{parsed.path.lstrip('/')}`")
-    connection.close()
+    _on_server(url, "DROP DATABASE IF EXISTS `{name}`")
 
 
 def _setup_django(database_url, broker_url):
