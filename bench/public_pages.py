@@ -72,47 +72,21 @@ def _issue_badge():
     """One badge issued by the real pipeline, as a learner would earn it."""
     from django.core.management import call_command  # noqa: PLC0415
 
-    from credplugin import api  # noqa: PLC0415
     from credplugin.models import IssuedBadge  # noqa: PLC0415
-    from tests.factories import (  # noqa: PLC0415
-        COURSE_KEY,
-        UserFactory,
-        badge_description,
-        criterion_levels,
-        rubric_definition,
-        usage_key_for,
-    )
+    from tests.factories import UserFactory, criterion_levels  # noqa: PLC0415
+    from tests.issued_badges import pass_capstone, register_capstone  # noqa: PLC0415
 
     call_command("migrate", verbosity=0)
     call_command("credplugin_keys", "generate", verbosity=0)
-    project = usage_key_for(COURSE_KEY, "project")
-    setup = api.register_badge_requirement(
-        course_key=str(COURSE_KEY),
-        usage_key=str(project),
-        title="Capstone project",
-        badge=badge_description(),
-        rubric=rubric_definition(),
-        pass_rule={},
-        assessment_methods=["project_rubric", "mentor_review"],
-    )
+    setup = register_capstone()
     learner = UserFactory(username="bench")
-    api.record_assessment_result(
-        user_id=learner.id,
-        course_key=str(COURSE_KEY),
-        usage_key=str(project),
-        rubric_hash=setup["rubric_hash"],
+    pass_capstone(
+        learner,
+        setup["rubric_hash"],
         criterion_levels=criterion_levels(),
-        scores={"ethics_scenarios": 0.8},
         points_earned=4,
-        points_possible=6,
-        passed=True,
         evidence=[],
-        assessment_methods=["project_rubric", "mentor_review"],
         feedback="",
-        reviewer_id=None,
-    )
-    api.course_passing_status_changed(
-        user_id=learner.id, course_key=str(COURSE_KEY), is_passing=True
     )
     return IssuedBadge.objects.get(user=learner)
 

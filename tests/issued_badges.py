@@ -27,10 +27,8 @@ EVIDENCE = [
 ]
 
 
-@pytest.fixture
-def badge_setup(db, django_capture_on_commit_callbacks):
-    """A signing key and a registered badge requirement with a rubric."""
-    call_command("credplugin_keys", "generate", verbosity=0)
+def register_capstone():
+    """Register the capstone project's badge requirement (with its rubric) through the API."""
     return api.register_badge_requirement(
         course_key=str(COURSE_KEY),
         usage_key=str(PROJECT),
@@ -40,6 +38,36 @@ def badge_setup(db, django_capture_on_commit_callbacks):
         pass_rule={},
         assessment_methods=["project_rubric", "mentor_review"],
     )
+
+
+def pass_capstone(learner, rubric_hash, *, criterion_levels, points_earned, evidence, feedback):
+    """Record the learner's passed capstone judgement, then the course passing: the two
+    events that make the pipeline issue the badge."""
+    api.record_assessment_result(
+        user_id=learner.id,
+        course_key=str(COURSE_KEY),
+        usage_key=str(PROJECT),
+        rubric_hash=rubric_hash,
+        criterion_levels=criterion_levels,
+        scores={"ethics_scenarios": 0.8},
+        points_earned=points_earned,
+        points_possible=6,
+        passed=True,
+        evidence=evidence,
+        assessment_methods=["project_rubric", "mentor_review"],
+        feedback=feedback,
+        reviewer_id=None,
+    )
+    api.course_passing_status_changed(
+        user_id=learner.id, course_key=str(COURSE_KEY), is_passing=True
+    )
+
+
+@pytest.fixture
+def badge_setup(db, django_capture_on_commit_callbacks):
+    """A signing key and a registered badge requirement with a rubric."""
+    call_command("credplugin_keys", "generate", verbosity=0)
+    return register_capstone()
 
 
 @pytest.fixture
@@ -60,23 +88,13 @@ def earn(badge_setup, django_capture_on_commit_callbacks):
 
     def _issue(learner):
         with django_capture_on_commit_callbacks(execute=True):
-            api.record_assessment_result(
-                user_id=learner.id,
-                course_key=str(COURSE_KEY),
-                usage_key=str(PROJECT),
-                rubric_hash=badge_setup["rubric_hash"],
+            pass_capstone(
+                learner,
+                badge_setup["rubric_hash"],
                 criterion_levels=criterion_levels(level_id="expert"),
-                scores={"ethics_scenarios": 0.8},
                 points_earned=6,
-                points_possible=6,
-                passed=True,
                 evidence=EVIDENCE,
-                assessment_methods=["project_rubric", "mentor_review"],
                 feedback="Thorough.",
-                reviewer_id=None,
-            )
-            api.course_passing_status_changed(
-                user_id=learner.id, course_key=str(COURSE_KEY), is_passing=True
             )
 
     return earn_badge
