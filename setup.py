@@ -3,7 +3,7 @@
 import os
 import re
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 HERE = os.path.abspath(os.path.dirname(__file__))
 
@@ -32,25 +32,10 @@ setup(
     long_description_content_type="text/markdown",
     license="AGPL-3.0",
     python_requires=">=3.11",
-    packages=find_packages(include=["credplugin", "credplugin.*", "xblocks", "xblocks.*"]),
+    # Data folders (contexts, templates, static files, translations) are namespace packages, so
+    # MANIFEST.in + include_package_data ship them without a second list to keep in step.
+    packages=find_namespace_packages(include=["credplugin", "credplugin.*", "xblocks", "xblocks.*"]),
     include_package_data=True,
-    package_data={
-        "credplugin": [
-            "openbadges/contexts/*.json",
-            "templates/credplugin/*.html",
-            "templates/credplugin/*.txt",
-            "static/credplugin/*",
-            "locale/*/LC_MESSAGES/*",
-        ],
-        "xblocks": [
-            "*/templates/*/*.html",
-            "*/templates/*.html",
-            "*/public/*/*",
-            "*/public/*",
-            "*/translations/*/LC_MESSAGES/*",
-            "*/data/*.json",
-        ],
-    },
     install_requires=load_requirements("requirements", "base.in"),
     extras_require={
         "mysql": ["PyMySQL>=1.1"],
