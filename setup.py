@@ -34,7 +34,7 @@ setup(
     python_requires=">=3.11",
     # Data folders (contexts, templates, static files, translations) are namespace packages, so
     # MANIFEST.in + include_package_data ship them without a second list to keep in step.
-    packages=find_namespace_packages(include=["credplugin", "credplugin.*", "xblocks", "xblocks.*"]),
+    packages=find_namespace_packages(include=["credplugin*", "xblocks*"]),
     include_package_data=True,
     install_requires=load_requirements("requirements", "base.in"),
     extras_require={
