@@ -36,13 +36,28 @@ def public_key_from_multibase(multibase: str) -> Ed25519PublicKey:
     Raises:
         KeyFormatError: not base58btc, not the ed25519-pub multicodec, or the wrong length.
     """
+    raw = _multicodec_key_bytes(
+        multibase,
+        ED25519_PUBLIC_PREFIX,
+        "publicKeyMultibase",
+        "publicKeyMultibase is not an Ed25519 Multikey (z6Mk…)",
+    )
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+def _multicodec_key_bytes(multibase: str, prefix: bytes, field: str, wrong_kind: str) -> bytes:
+    """The raw 32 key bytes of a base58btc multibase value carrying the multicodec ``prefix``.
+
+    Raises ``KeyFormatError`` naming ``field`` when it is not base58btc, and ``wrong_kind`` when
+    the multicodec or the length is not that of an Ed25519 key of the expected kind.
+    """
     try:
         data = decode_base58btc(multibase)
     except MultibaseError as error:
-        raise KeyFormatError(f"publicKeyMultibase: {error}") from error
-    if not data.startswith(ED25519_PUBLIC_PREFIX) or len(data) != 2 + ED25519_KEY_LENGTH:
-        raise KeyFormatError("publicKeyMultibase is not an Ed25519 Multikey (z6Mk…)")
-    return Ed25519PublicKey.from_public_bytes(data[2:])
+        raise KeyFormatError(f"{field}: {error}") from error
+    if not data.startswith(prefix) or len(data) != len(prefix) + ED25519_KEY_LENGTH:
+        raise KeyFormatError(wrong_kind)
+    return data[len(prefix) :]
 
 
 def did_key_for(multibase: str) -> str:
@@ -127,13 +142,13 @@ class SigningKey:
         cls, multibase: str, *, controller: str | None = None
     ) -> "SigningKey":
         """Load a key from its ``privateKeyMultibase`` (multicodec ed25519-priv seed)."""
-        try:
-            data = decode_base58btc(multibase)
-        except MultibaseError as error:
-            raise KeyFormatError(f"privateKeyMultibase: {error}") from error
-        if not data.startswith(ED25519_PRIVATE_PREFIX) or len(data) != 2 + ED25519_KEY_LENGTH:
-            raise KeyFormatError("privateKeyMultibase is not an Ed25519 private key")
-        return cls._published_by(Ed25519PrivateKey.from_private_bytes(data[2:]), controller)
+        raw = _multicodec_key_bytes(
+            multibase,
+            ED25519_PRIVATE_PREFIX,
+            "privateKeyMultibase",
+            "privateKeyMultibase is not an Ed25519 private key",
+        )
+        return cls._published_by(Ed25519PrivateKey.from_private_bytes(raw), controller)
 
     def to_json(self) -> dict:
         """The JSON key file: DID, verification method, public and private Multikey."""
