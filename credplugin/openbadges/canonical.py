@@ -22,14 +22,14 @@ from pyld import jsonld
 from pyld.canon import URDNA2015
 
 from credplugin.openbadges.fastcanon import fast_canonicalize
+from credplugin.openbadges.fastcanon.literals import (
+    LARGEST_SAFE_INTEGER,
+    RELATIVE_IRI_MARKER,
+    SMALLEST_SAFE_FRACTION,
+)
 from credplugin.openbadges.loader import context_resolver, document_loader
 
 NQUADS = "application/n-quads"
-LARGEST_SAFE_INTEGER = 2**53
-SMALLEST_SAFE_FRACTION = 1e-6
-# pyld resolves relative IRIs against http://example.org/base/ when no base is given; resolving
-# them against a reserved, never-real base lets us find and refuse them instead.
-RELATIVE_IRI_MARKER = "https://relative-iri.invalid/"
 # Characters RDFC-1.0 writes as escapes but pyld writes raw (pyld handles \t \n \r " \\).
 UNSAFE_LITERAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 UNSAFE_IRI_CHARACTERS = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')

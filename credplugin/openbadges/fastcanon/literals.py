@@ -17,9 +17,12 @@ XSD_STRING = XSD + "string"
 XSD_BOOLEAN = XSD + "boolean"
 XSD_INTEGER = XSD + "integer"
 XSD_DOUBLE = XSD + "double"
+# The limits and the base below are shared with canonical.py (the pyld path), so the fast path
+# and the reference refuse exactly the same documents.
 LARGEST_SAFE_INTEGER = 2**53
 SMALLEST_SAFE_FRACTION = 1e-6
-# The base canonical.py gives pyld; IRIs resolved against it are relative, and refused.
+# pyld resolves relative IRIs against http://example.org/base/ when no base is given; resolving
+# them against a reserved, never-real base lets us find and refuse them instead.
 RELATIVE_IRI_MARKER = "https://relative-iri.invalid/"
 
 # pyld's own test for an absolute IRI (blank node labels pass it too; those are refused apart).
