@@ -207,28 +207,9 @@ def rubric(value):
         if criterion_id in seen:
             raise InvalidInput(f"rubric criterion id {criterion_id!r} is used twice.")
         seen.add(criterion_id)
-        levels = criterion.get("levels")
-        if not isinstance(levels, list) or not levels:
-            raise InvalidInput(f"{field}.levels must be a non-empty list.")
-        cleaned_levels, level_ids = [], set()
-        for m, level in enumerate(levels):
-            level_field = f"{field}.levels[{m}]"
-            if not isinstance(level, dict):
-                raise InvalidInput(f"{level_field} must be an object.")
-            level_id = text(level.get("id"), f"{level_field}.id", required=True, max_length=100)
-            if level_id in level_ids:
-                raise InvalidInput(f"level id {level_id!r} is used twice in {criterion_id!r}.")
-            level_ids.add(level_id)
-            cleaned_levels.append(
-                {
-                    "id": level_id,
-                    "name": text(level.get("name"), f"{level_field}.name", required=True),
-                    "description": text(level.get("description"), f"{level_field}.description"),
-                    "points": _number(level.get("points", 0), f"{level_field}.points", minimum=0),
-                }
-            )
+        cleaned_levels = _rubric_levels(criterion.get("levels"), field, criterion_id)
         required_level = criterion.get("required_level")
-        if required_level not in level_ids:
+        if required_level not in {level["id"] for level in cleaned_levels}:
             raise InvalidInput(
                 f"{field}.required_level {required_level!r} is not one of its level ids."
             )
@@ -244,6 +225,30 @@ def rubric(value):
             }
         )
     return {"criteria": criteria}
+
+
+def _rubric_levels(levels, field, criterion_id):
+    """The cleaned levels of the criterion at ``field``, each id unique within it."""
+    if not isinstance(levels, list) or not levels:
+        raise InvalidInput(f"{field}.levels must be a non-empty list.")
+    cleaned, level_ids = [], set()
+    for m, level in enumerate(levels):
+        level_field = f"{field}.levels[{m}]"
+        if not isinstance(level, dict):
+            raise InvalidInput(f"{level_field} must be an object.")
+        level_id = text(level.get("id"), f"{level_field}.id", required=True, max_length=100)
+        if level_id in level_ids:
+            raise InvalidInput(f"level id {level_id!r} is used twice in {criterion_id!r}.")
+        level_ids.add(level_id)
+        cleaned.append(
+            {
+                "id": level_id,
+                "name": text(level.get("name"), f"{level_field}.name", required=True),
+                "description": text(level.get("description"), f"{level_field}.description"),
+                "points": _number(level.get("points", 0), f"{level_field}.points", minimum=0),
+            }
+        )
+    return cleaned
 
 
 def pass_rule(value):
