@@ -86,10 +86,6 @@ def issuer_did():
         ) from error
 
 
-def uses_did_web():
-    return issuer_did().startswith("did:web:")
-
-
 def issuer_profile():
     """The OB 3.0 issuer ``Profile`` embedded in every credential."""
     image = credplugin_settings.ISSUER_IMAGE
