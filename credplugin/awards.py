@@ -2,13 +2,15 @@
 
 The grading path only touches ``CoursePassingRecord`` (one read per event, one write when the
 status changed) and queues an evaluation (``credplugin.evaluation``) after the transaction
-commits. If the broker is down, nothing is lost: the pending flags stay in the database and the
-sweeper picks them up.
+commits, at most one waiting per course (``request_evaluation``). If the broker is down,
+nothing is lost: the pending flags stay in the database and the sweeper picks them up.
 """
 
 import logging
 from functools import partial
 
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import IntegrityError, connection, transaction
 from django.db.models.constants import OnConflict
 from django.utils import timezone
@@ -41,7 +43,64 @@ def enqueue(task_name, *args):
 
 
 def schedule_evaluation(user_id, course_key):
-    transaction.on_commit(partial(enqueue, "evaluate_learner_task", user_id, str(course_key)))
+    transaction.on_commit(partial(request_evaluation, user_id, str(course_key)))
+
+
+def request_evaluation(user_id, course_key, *, helper=False):
+    """Queue an evaluation of ``course_key`` unless one is queued and has not started yet.
+
+    An evaluation task evaluates every pending learner, and deletes the course's debounce key
+    before it reads them (``evaluation_started``): a learner whose record committed before this
+    call is either seen by that queued task, or finds the key gone and queues a new one. Only a
+    cache every process shares can tell; with a process-local cache, or when the cache fails,
+    every event queues its task as before. ``helper``: a busy evaluation task asking for a
+    second worker; queued only through the debounce, so at most one waits per course.
+    """
+    claimed = _claim_evaluation(course_key)
+    if claimed or (claimed is None and not helper):
+        enqueue("evaluate_learner_task", user_id, str(course_key))
+
+
+def evaluation_started(course_key):
+    """Let the next event of ``course_key`` queue an evaluation again (see request_evaluation).
+
+    If the cache fails here, events within the debounce window wait for the sweeper.
+    """
+    cache = _debounce_cache()
+    if cache is None:
+        return
+    try:
+        cache.delete(_debounce_key(course_key))
+    except Exception:  # a cache outage must not stop the evaluation itself
+        log.warning("credplugin could not clear the evaluation debounce of %s", course_key)
+
+
+def _claim_evaluation(course_key):
+    """True: queue the task; False: a queued task will see this learner; None: no debounce."""
+    cache = _debounce_cache()
+    if cache is None:
+        return None
+    try:
+        return cache.add(_debounce_key(course_key), 1, timeout=_debounce_seconds())
+    except Exception:  # without the cache, queue as if there were no debounce
+        log.warning("credplugin evaluation debounce unavailable; queueing for %s", course_key)
+        return None
+
+
+def _debounce_seconds():
+    return credplugin_settings.EVALUATION_DEBOUNCE_SECONDS
+
+
+def _debounce_cache():
+    """The shared cache the debounce needs, or None (disabled, or process-local)."""
+    if not _debounce_seconds():
+        return None
+    cache = caches[DEFAULT_CACHE_ALIAS]
+    return None if isinstance(cache, LocMemCache) else cache
+
+
+def _debounce_key(course_key):
+    return f"credplugin:evaluation-queued:{course_key}"
 
 
 def schedule_issuance(request_id):

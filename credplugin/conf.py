@@ -74,6 +74,13 @@ DEFAULTS = {
     # .. setting_description: A pending issuance request older than this is re-queued by the
     #    sweeper.
     "CREDPLUGIN_SWEEP_AFTER_SECONDS": 300,
+    # .. setting_name: CREDPLUGIN_EVALUATION_DEBOUNCE_SECONDS
+    # .. setting_default: 2
+    # .. setting_description: After queueing an evaluation for a course, further passing events
+    #    of that course queue none until that task starts (the task evaluates every pending
+    #    learner) or this many seconds pass. Needs a cache shared by all processes (not
+    #    LocMemCache); 0 queues one evaluation per event.
+    "CREDPLUGIN_EVALUATION_DEBOUNCE_SECONDS": 2,
     # .. setting_name: CREDPLUGIN_TASK_MAX_RETRIES
     # .. setting_default: 8
     # .. setting_description: Retries of a transient failure (database or broker) before the

@@ -46,10 +46,32 @@ def evaluate_pending(user_id, course_key, *, batch=EVALUATION_BATCH):
     lets the issuance that follows share its database work. A task whose learner another task
     already evaluated finds nothing pending for it and simply helps with the rest.
     """
+    return _evaluate_batch(user_id, validation.course_key(course_key), batch)[1]
+
+
+def drain_pending(user_id, course_key, *, batch=EVALUATION_BATCH, on_full_batch=None):
+    """Evaluate pending records batch by batch until none is left; yield each batch's new
+    outbox rows' ids (committed), for the caller to issue before the next batch.
+
+    Since events queue one evaluation per course at a time (``awards.request_evaluation``),
+    one task drains what many events marked. ``on_full_batch`` is called when more may be
+    pending, so the caller can ask another worker to help.
+    """
     course_key = validation.course_key(course_key)
+    while True:
+        taken, new_requests = _evaluate_batch(user_id, course_key, batch)
+        if not taken:
+            return
+        if taken == batch and on_full_batch is not None:
+            on_full_batch()
+        yield new_requests
+
+
+def _evaluate_batch(user_id, course_key, batch):
+    """``(records taken, new request ids)`` of one batch (see evaluate_pending)."""
     pending = CoursePassingRecord.objects.filter(evaluation_pending=True)
     if not pending.exists():
-        return []  # the common case once other tasks took everything: no transaction
+        return 0, []  # the common case once other tasks took everything: no transaction
     new_requests = []
     with transaction.atomic():
         # The learner's own record is waited for (a task evaluating it commits soon and
@@ -63,7 +85,7 @@ def evaluate_pending(user_id, course_key, *, batch=EVALUATION_BATCH):
         )
         records += list(others[: batch - len(records)])
         evaluate_records(records, new_requests=new_requests, locked=True)
-    return new_requests
+    return len(records), new_requests
 
 
 def evaluate_records(records, *, new_requests=None, locked):

@@ -10,6 +10,7 @@ exponential backoff and jitter; anything else marks the request failed with a re
 import logging
 import random
 from collections import Counter
+from functools import partial
 
 from celery import shared_task
 from django.db import IntegrityError, InterfaceError, OperationalError
@@ -76,20 +77,28 @@ def issue_badges_task(self, request_ids):
 @shared_task(**_TASK_OPTIONS)
 @set_code_owner_attribute
 def evaluate_learner_task(self, user_id, course_key):
-    """Evaluate a learner whose status changed (with other pending learners), then issue what
-    that awarded, here.
+    """Evaluate a learner whose status changed and every other pending learner, batch by
+    batch, issuing what each batch awarded here; returns how many requests it created.
 
-    Issuing in the same task saves a trip through the broker; the outbox rows are committed
-    before issuing starts, so a worker lost in between leaves them for the sweeper.
+    The course's debounce is cleared first, before any pending record is read, so an event
+    committed from now on queues a new task (``awards.request_evaluation``). Issuing in the
+    same task saves a trip through the broker; the outbox rows are committed before issuing
+    starts, so a worker lost in between leaves them for the sweeper.
     """
+    awards.evaluation_started(course_key)
+    ask_for_help = partial(awards.request_evaluation, user_id, course_key, helper=True)
+    created = 0
     try:
-        new_requests = evaluation.evaluate_pending(user_id, course_key)
+        for new_requests in evaluation.drain_pending(
+            user_id, course_key, on_full_batch=ask_for_help
+        ):
+            if new_requests:
+                _issue(self, new_requests, retry_here=False)
+            created += len(new_requests)
     except TRANSIENT_ERRORS as error:
         _retry_or_leave(self, error, f"the evaluation of user {user_id} in {course_key}")
         return None
-    if new_requests:
-        _issue(self, new_requests, retry_here=False)
-    return len(new_requests)
+    return created
 
 
 @shared_task(**_TASK_OPTIONS)

@@ -3,6 +3,7 @@
 from unittest import mock
 
 import pytest
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import IntegrityError
 from django.test import override_settings
 
@@ -236,3 +237,93 @@ def test_a_badge_whose_requirements_were_retired_is_not_awarded(requirement, com
     api.retire_requirement(requirement.usage_key)
     passing(user, commit)
     assert not IssuanceRequest.objects.exists()
+
+
+@pytest.fixture
+def shared_cache():
+    """A cache standing in for the shared one (Redis, memcached) the debounce needs."""
+    cache = LocMemCache("credplugin-debounce-test", {})
+    cache.clear()  # instances of one name share their entries
+    with (
+        override_settings(CREDPLUGIN_EVALUATION_DEBOUNCE_SECONDS=2),
+        mock.patch.object(awards, "_debounce_cache", return_value=cache),
+    ):
+        yield cache
+
+
+def test_a_second_event_before_the_evaluation_starts_queues_nothing(
+    requirement, commit, shared_cache
+):
+    first, second = learner_meeting(requirement), learner_meeting(requirement)
+    with mock.patch("credplugin.tasks.evaluate_learner_task.delay") as delay:
+        assert passing(first, commit) is True
+        assert passing(second, commit) is True
+    delay.assert_called_once_with(first.id, str(COURSE_KEY))
+    assert CoursePassingRecord.objects.filter(evaluation_pending=True).count() == 2
+
+
+def test_an_event_after_the_evaluation_started_queues_again(requirement, commit, shared_cache):
+    first, second = learner_meeting(requirement), learner_meeting(requirement)
+    with mock.patch("credplugin.tasks.evaluate_learner_task.delay") as delay:
+        passing(first, commit)
+        awards.evaluation_started(str(COURSE_KEY))
+        passing(second, commit)
+    assert [call.args[0] for call in delay.call_args_list] == [first.id, second.id]
+
+
+def test_the_debounce_expires_after_its_window(requirement, commit, shared_cache):
+    first, second = learner_meeting(requirement), learner_meeting(requirement)
+    with mock.patch("credplugin.tasks.evaluate_learner_task.delay") as delay:
+        passing(first, commit)
+        shared_cache.clear()  # what the window's timeout does
+        passing(second, commit)
+    assert delay.call_count == 2
+
+
+def test_an_unavailable_cache_queues_every_evaluation(requirement, commit, shared_cache, caplog):
+    learners = [learner_meeting(requirement) for _ in range(2)]
+    with (
+        mock.patch.object(shared_cache, "add", side_effect=ConnectionError("cache down")),
+        mock.patch.object(shared_cache, "delete", side_effect=ConnectionError("cache down")),
+        mock.patch("credplugin.tasks.evaluate_learner_task.delay") as delay,
+    ):
+        for user in learners:
+            passing(user, commit)
+        awards.evaluation_started(str(COURSE_KEY))  # logs, does not raise
+    assert delay.call_count == 2
+    assert "debounce unavailable" in caplog.text
+
+
+def test_a_process_local_cache_never_debounces(requirement, commit):
+    learners = [learner_meeting(requirement) for _ in range(2)]
+    with (
+        override_settings(CREDPLUGIN_EVALUATION_DEBOUNCE_SECONDS=2),
+        mock.patch("credplugin.tasks.evaluate_learner_task.delay") as delay,
+    ):
+        for user in learners:
+            passing(user, commit)
+    assert delay.call_count == 2
+
+
+def test_a_busy_evaluation_asks_for_help_only_through_the_debounce(requirement, shared_cache):
+    with mock.patch("credplugin.tasks.evaluate_learner_task.delay") as delay:
+        awards.request_evaluation(1, str(COURSE_KEY), helper=True)
+        awards.request_evaluation(1, str(COURSE_KEY), helper=True)
+        assert delay.call_count == 1
+        with override_settings(CREDPLUGIN_EVALUATION_DEBOUNCE_SECONDS=0):
+            awards.request_evaluation(1, str(COURSE_KEY), helper=True)
+        assert delay.call_count == 1
+
+
+def test_draining_evaluates_batch_after_batch_until_nothing_is_pending(requirement, signing_key):
+    learners = [learner_meeting(requirement) for _ in range(5)]
+    for user in learners:
+        CoursePassingRecordFactory(user=user, evaluation_pending=True)
+    full_batches = mock.Mock()
+    batches = list(
+        evaluation.drain_pending(learners[0].id, COURSE_KEY, batch=2, on_full_batch=full_batches)
+    )
+    assert [len(new_requests) for new_requests in batches] == [2, 2, 1]
+    assert full_batches.call_count == 2
+    assert IssuanceRequest.objects.count() == 5
+    assert not CoursePassingRecord.objects.filter(evaluation_pending=True).exists()

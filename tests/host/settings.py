@@ -137,6 +137,14 @@ EMAIL_FILE_PATH = str(HOST_DIR / "mail")
 DEFAULT_FROM_EMAIL = "badges@credplugin.invalid"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if CELERY_BROKER_URL.startswith("redis://"):
+    # Worker and web processes share one cache, as on an LMS (the evaluation debounce needs it).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CELERY_BROKER_URL,
+        }
+    }
 
 LOGGING = {
     "version": 1,
