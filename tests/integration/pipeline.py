@@ -8,9 +8,11 @@ themselves.
 import json
 import re
 import time
+from contextlib import contextmanager
 
 import redis
 from celery import Celery
+from django.db import connection
 
 from credplugin import api
 from credplugin.models import CoursePassingRecord, IssuanceRequest, IssuedBadge
@@ -151,3 +153,40 @@ def assert_one_verifying_badge_each(badge_class, learners):
     slots = set(badges.values_list("status_list_sequence", "status_list_index"))
     assert len(slots) == len(learners), "two badges share a status-list slot"
     assert unverified_badges(badge_class) == {}
+
+
+@contextmanager
+def badges_held_back():
+    """Hold every worker's badge inserts while the block runs; yields a badge counter.
+
+    A second MariaDB session takes ``LOCK TABLES … WRITE`` on the issued-badge table, so a
+    worker that reaches its insert waits there — mid-run, with its message unacknowledged —
+    however fast it is. Counting goes through the locking session (the lock blocks others).
+    """
+    import pymysql  # noqa: PLC0415
+
+    settings_dict = connection.settings_dict
+    session = pymysql.connect(
+        host=settings_dict["HOST"],
+        port=int(settings_dict["PORT"]),
+        user=settings_dict["USER"],
+        password=settings_dict["PASSWORD"],
+        database=settings_dict["NAME"],
+        ssl_disabled=True,
+    )
+    table = IssuedBadge._meta.db_table
+    try:
+        with session.cursor() as cursor:
+            cursor.execute(f"LOCK TABLES {table} WRITE")  # noqa: S608 - a model's table name
+
+        def count(badge_class):
+            with session.cursor() as cursor:
+                sql = f"SELECT COUNT(*) FROM {table} WHERE badge_class_id = %s"  # noqa: S608
+                cursor.execute(sql, [badge_class.pk])
+                return cursor.fetchone()[0]
+
+        yield count
+    finally:
+        with session.cursor() as cursor:
+            cursor.execute("UNLOCK TABLES")
+        session.close()
