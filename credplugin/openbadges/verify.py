@@ -35,7 +35,11 @@ CHECK_NAMES = ("structure", "proof", "issuer", "proof_purpose", "validity", "sta
 
 
 class CheckFailed(Exception):
-    """Raised inside a check to fail it with a reason."""
+    """Raised inside a check to fail it with a reason (and, for a set status bit, its purpose)."""
+
+    def __init__(self, reason, *, status_set=None):
+        super().__init__(reason)
+        self.status_set = status_set
 
 
 @attr.s(frozen=True)
@@ -48,11 +52,15 @@ class Check:
             ``status``.
         passed (bool): whether the check passed.
         reason (str): what was found, in words a person can act on.
+        status_set (str | None): on a failed ``status`` check, the purpose (``revocation`` or
+            ``suspension``) whose bit is set for this credential; None when the status could
+            not be read, so callers need not interpret the reason's wording.
     """
 
     name = attr.ib(type=str)
     passed = attr.ib(type=bool)
     reason = attr.ib(type=str)
+    status_set = attr.ib(type=str, default=None)
 
 
 @attr.s(frozen=True)
@@ -76,7 +84,13 @@ class VerificationReport:
         return next(check for check in self.checks if check.name == name)
 
     def to_json(self) -> dict:
-        return {"verified": self.verified, "checks": [attr.asdict(check) for check in self.checks]}
+        checks = [
+            attr.asdict(
+                check, filter=lambda field, value: value is not None or field.name != "status_set"
+            )
+            for check in self.checks
+        ]
+        return {"verified": self.verified, "checks": checks}
 
 
 def _run(name: str, check: Callable[[], str]) -> Check:
@@ -84,7 +98,7 @@ def _run(name: str, check: Callable[[], str]) -> Check:
     try:
         return Check(name, True, check())
     except CheckFailed as failure:
-        return Check(name, False, str(failure))
+        return Check(name, False, str(failure), failure.status_set)
     except Exception as error:  # malformed input must give a report, never a traceback
         return Check(name, False, f"{type(error).__name__}: {error}")
 
@@ -255,7 +269,9 @@ def _check_status(document: dict, resolve: Resolver | None, now: datetime) -> st
         except CheckFailed as failure:
             raise CheckFailed(f"status list {entry.status_list_credential}: {failure}") from None
         if status_list.get(entry.index):
-            raise CheckFailed(f"the credential has been {_past_tense(entry.purpose)}")
+            raise CheckFailed(
+                f"the credential has been {_past_tense(entry.purpose)}", status_set=entry.purpose
+            )
         findings.append(f"not {_past_tense(entry.purpose)}")
     return ", ".join(findings)
 

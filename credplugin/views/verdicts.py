@@ -110,17 +110,10 @@ class Verdict:
         }
 
 
-def _failed_status_state(reason):
-    """Revoked or suspended when the status list says so; ``invalid`` when it was unreadable.
-
-    ``openbadges.verify`` words a set bit as "the credential has been revoked|suspended"; any
-    other status failure (list unreachable, forged, someone else's) proves nothing either way.
-    """
-    if "has been revoked" in reason:
-        return REVOKED
-    if "has been suspended" in reason:
-        return SUSPENDED
-    return INVALID
+def _failed_status_state(check):
+    """Revoked or suspended when the status list says so; ``invalid`` when it was unreadable
+    (a list unreachable, forged or someone else's proves nothing either way)."""
+    return {"revocation": REVOKED, "suspension": SUSPENDED}.get(check.status_set, INVALID)
 
 
 def _validity_state(credential, now):
@@ -141,7 +134,7 @@ def verdict_from_report(report, credential, now):
     if any(name in failed for name in _AUTHENTICITY_CHECKS):
         return INVALID
     if "status" in failed:
-        return _failed_status_state(failed["status"].reason)
+        return _failed_status_state(failed["status"])
     if "validity" in failed:
         return _validity_state(credential, now)
     return INVALID

@@ -73,6 +73,8 @@ def test_revoked_credential_fails_only_status(web_key, web_did_document, signed)
     )
     assert failed_checks(report) == {"status"}
     assert report.check("status").reason == "the credential has been revoked"
+    assert report.check("status").status_set == "revocation"
+    assert report.to_json()["checks"][-1]["status_set"] == "revocation"
 
 
 def test_suspension_list(web_key, web_did_document):
@@ -82,10 +84,16 @@ def test_suspension_list(web_key, web_did_document):
     suspended = status_list(web_key, 9, purpose="suspension")
     report = verify_credential(signed, resolve=resolver(web_did_document, suspended))
     assert report.check("status").reason == "the credential has been suspended"
+    assert report.check("status").status_set == "suspension"
     wrong_purpose = resolver(web_did_document, status_list(web_key))
     assert (
         "not for suspension"
         in verify_credential(signed, resolve=wrong_purpose).check("status").reason
+    )
+    unreadable = verify_credential(signed, resolve=wrong_purpose).check("status")
+    assert unreadable.status_set is None
+    assert (
+        "status_set" not in verify_credential(signed, resolve=wrong_purpose).to_json()["checks"][-1]
     )
 
 

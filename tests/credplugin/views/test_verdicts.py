@@ -12,9 +12,16 @@ NOW = datetime(2027, 6, 1, tzinfo=UTC)
 CREDENTIAL = {"validFrom": "2026-01-01T00:00:00Z", "validUntil": "2027-01-01T00:00:00Z"}
 
 
-def _report(**failures):
+def _report(status_set=None, **failures):
+    """A report failing the named checks; ``status_set`` as the verifier reports a set bit."""
     return VerificationReport(
-        Check(name, name not in failures, failures.get(name, "fine")) for name in CHECK_NAMES
+        Check(
+            name,
+            name not in failures,
+            failures.get(name, "fine"),
+            status_set if name == "status" else None,
+        )
+        for name in CHECK_NAMES
     )
 
 
@@ -29,12 +36,14 @@ def test_an_authenticity_failure_is_invalid_even_if_also_expired(name):
 
 
 def test_revocation_outranks_expiry():
-    report = _report(status="the credential has been revoked", validity="expired")
+    report = _report(
+        status="the credential has been revoked", status_set="revocation", validity="expired"
+    )
     assert verdict_from_report(report, CREDENTIAL, NOW) == "revoked"
 
 
 def test_suspension_list_hit_is_suspended():
-    report = _report(status="the credential has been suspended")
+    report = _report(status="the credential has been suspended", status_set="suspension")
     assert verdict_from_report(report, CREDENTIAL, NOW) == "suspended"
 
 
