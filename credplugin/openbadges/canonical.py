@@ -23,6 +23,7 @@ from pyld.canon import URDNA2015
 
 from credplugin.openbadges.fastcanon import fast_canonicalize
 from credplugin.openbadges.fastcanon.literals import (
+    ABSOLUTE_IRI,
     LARGEST_SAFE_INTEGER,
     RELATIVE_IRI_MARKER,
     SMALLEST_SAFE_FRACTION,
@@ -33,8 +34,6 @@ NQUADS = "application/n-quads"
 # Characters RDFC-1.0 writes as escapes but pyld writes raw (pyld handles \t \n \r " \\).
 UNSAFE_LITERAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 UNSAFE_IRI_CHARACTERS = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
-# An absolute IRI starts with a scheme (RFC 3987); "_:" starts a blank-node label.
-ABSOLUTE_IRI_OR_BLANK_NODE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.\-]*:|_:)")
 IRI_KEYWORDS = {"@id", "@type"}
 LITERAL_KEYWORDS = {"@value", "@language", "@direction", "@index"}
 
@@ -139,14 +138,16 @@ def _refuse_bad_iris(expanded) -> None:
 
 
 def _refuse_bad_iri(iri) -> None:
-    """pyld writes no triple for an IRI that is not absolute: the statement would vanish."""
-    if not isinstance(iri, str) or not ABSOLUTE_IRI_OR_BLANK_NODE.match(iri):
-        raise CanonicalizationError(f"{iri!r} is not an absolute IRI")
+    if not isinstance(iri, str):
+        raise CanonicalizationError(f"{iri!r} is not an IRI")
     if iri.startswith(RELATIVE_IRI_MARKER):
         relative = iri.removeprefix(RELATIVE_IRI_MARKER)
         raise CanonicalizationError(f"relative IRI {relative!r}: use an absolute IRI or a URN")
     if UNSAFE_IRI_CHARACTERS.search(iri):
         raise CanonicalizationError(f"IRI {iri[:80]!r} has characters an IRI may not contain")
+    if not ABSOLUTE_IRI.match(iri):
+        # pyld writes no triple for it: the statement would silently vanish from the proof.
+        raise CanonicalizationError(f"{iri!r} is not an absolute IRI")
 
 
 def _refuse_unescaped_characters(dataset: dict) -> None:
