@@ -2,15 +2,15 @@
 
 The grading path only touches ``CoursePassingRecord`` (one read per event, one write when the
 status changed) and queues an evaluation (``credplugin.evaluation``) after the transaction
-commits, at most one waiting per course (``request_evaluation``). If the broker is down,
-nothing is lost: the pending flags stay in the database and the sweeper picks them up.
+commits, at most one per course and debounce window from each process (``request_evaluation``).
+If the broker is down, nothing is lost: the pending flags stay in the database and the sweeper
+picks them up.
 """
 
 import logging
+import time
 from functools import partial
 
-from django.core.cache import DEFAULT_CACHE_ALIAS, caches
-from django.core.cache.backends.locmem import LocMemCache
 from django.db import IntegrityError, connection, transaction
 from django.db.models.constants import OnConflict
 from django.utils import timezone
@@ -32,75 +32,67 @@ def accepts_delivery(*, from_event_bus):
     return bool(from_event_bus) == (credplugin_settings.EVENTS_FROM == EVENTS_FROM_EVENT_BUS)
 
 
-def enqueue(task_name, *args):
-    """Queue a task; a broker failure is logged, never raised (the sweeper recovers)."""
+def enqueue(task_name, *args, countdown=None):
+    """Queue a task; returns whether it was. A broker failure is logged, never raised (the
+    sweeper recovers from the database)."""
     from credplugin import tasks  # noqa: PLC0415  (tasks import this module)
 
     try:
-        getattr(tasks, task_name).delay(*args)
+        getattr(tasks, task_name).apply_async(args, countdown=countdown)
     except Exception:  # a broker outage must not reach the caller; the DB keeps the work
         log.warning("credplugin could not queue %s%r; the sweeper will pick it up", task_name, args)
+        return False
+    return True
 
 
 def schedule_evaluation(user_id, course_key):
     transaction.on_commit(partial(request_evaluation, user_id, str(course_key)))
 
 
+# When this process last queued an evaluation of each course (time.monotonic()).
+_evaluation_queued_at = {}
+
+
 def request_evaluation(user_id, course_key, *, helper=False):
-    """Queue an evaluation of ``course_key`` unless one is queued and has not started yet.
+    """Queue an evaluation of ``course_key``, at most one per debounce window from this process.
 
-    An evaluation task evaluates every pending learner, and deletes the course's debounce key
-    before it reads them (``evaluation_started``): a learner whose record committed before this
-    call is either seen by that queued task, or finds the key gone and queues a new one. Only a
-    cache every process shares can tell; with a process-local cache, or when the cache fails,
-    every event queues its task as before. ``helper``: a busy evaluation task asking for a
-    second worker; queued only through the debounce, so at most one waits per course.
+    An evaluation task evaluates every pending learner, and looks once more a window after it
+    finished (``follow_up_evaluation``). A learner whose event this process did not queue for
+    committed less than a window after this process queued a task, so before that task's second
+    look: nobody is left for the sweeper. The debounce is this process's own memory, so the
+    grading path pays no cache round trip for it. ``helper``: a busy evaluation asking for a
+    second worker; without a debounce every event queues its own task and none is needed.
     """
-    claimed = _claim_evaluation(course_key)
-    if claimed or (claimed is None and not helper):
-        enqueue("evaluate_learner_task", user_id, str(course_key))
-
-
-def evaluation_started(course_key):
-    """Let the next event of ``course_key`` queue an evaluation again (see request_evaluation).
-
-    If the cache fails here, events within the debounce window wait for the sweeper.
-    """
-    cache = _debounce_cache()
-    if cache is None:
+    window = debounce_seconds()
+    if not window:
+        if not helper:
+            enqueue("evaluate_learner_task", user_id, course_key)
         return
-    try:
-        cache.delete(_debounce_key(course_key))
-    except Exception:  # a cache outage must not stop the evaluation itself
-        log.warning("credplugin could not clear the evaluation debounce of %s", course_key)
+    now = time.monotonic()
+    queued_at = _evaluation_queued_at.get(course_key)
+    if queued_at is not None and now - queued_at < window:
+        return
+    if enqueue("evaluate_learner_task", user_id, course_key, window):
+        _evaluation_queued_at[course_key] = now
 
 
-def _claim_evaluation(course_key):
-    """True: queue the task; False: a queued task will see this learner; None: no debounce."""
-    cache = _debounce_cache()
-    if cache is None:
-        return None
-    try:
-        return cache.add(_debounce_key(course_key), 1, timeout=_debounce_seconds())
-    except Exception:  # without the cache, queue as if there were no debounce
-        log.warning("credplugin evaluation debounce unavailable; queueing for %s", course_key)
-        return None
+def follow_up_evaluation(user_id, course_key, window):
+    """The second look ``request_evaluation`` promises, ``window`` seconds from now; the
+    follow-up itself asks for none."""
+    enqueue("evaluate_learner_task", user_id, course_key, countdown=window)
 
 
-def _debounce_seconds():
+def debounce_seconds():
+    """The evaluation debounce window; 0 when tasks run eagerly, in the caller, at once."""
+    if _tasks_run_eagerly():
+        return 0
     return credplugin_settings.EVALUATION_DEBOUNCE_SECONDS
 
 
-def _debounce_cache():
-    """The shared cache the debounce needs, or None (disabled, or process-local)."""
-    if not _debounce_seconds():
-        return None
-    cache = caches[DEFAULT_CACHE_ALIAS]
-    return None if isinstance(cache, LocMemCache) else cache
+def _tasks_run_eagerly():
+    from credplugin import tasks  # noqa: PLC0415  (tasks import this module)
 
-
-def _debounce_key(course_key):
-    return f"credplugin:evaluation-queued:{course_key}"
+    return bool(tasks.evaluate_learner_task.app.conf.task_always_eager)
 
 
 def schedule_issuance(request_id):

@@ -76,10 +76,11 @@ DEFAULTS = {
     "CREDPLUGIN_SWEEP_AFTER_SECONDS": 300,
     # .. setting_name: CREDPLUGIN_EVALUATION_DEBOUNCE_SECONDS
     # .. setting_default: 2
-    # .. setting_description: After queueing an evaluation for a course, further passing events
-    #    of that course queue none until that task starts (the task evaluates every pending
-    #    learner) or this many seconds pass. Needs a cache shared by all processes (not
-    #    LocMemCache); 0 queues one evaluation per event.
+    # .. setting_description: After queueing an evaluation for a course, a process queues no
+    #    other for that course for this many seconds; each such evaluation looks again this many
+    #    seconds after it finished, so no debounced learner waits for the sweeper. Per process,
+    #    no cache involved; 0 queues one evaluation per changed status. Off when Celery tasks
+    #    run eagerly.
     "CREDPLUGIN_EVALUATION_DEBOUNCE_SECONDS": 2,
     # .. setting_name: CREDPLUGIN_TASK_MAX_RETRIES
     # .. setting_default: 8

@@ -53,7 +53,7 @@ def drain_pending(user_id, course_key, *, batch=EVALUATION_BATCH, on_full_batch=
     """Evaluate pending records batch by batch until none is left; yield each batch's new
     outbox rows' ids (committed), for the caller to issue before the next batch.
 
-    Since events queue one evaluation per course at a time (``awards.request_evaluation``),
+    Since events are debounced per course (``awards.request_evaluation``),
     one task drains what many events marked. ``on_full_batch`` is called when more may be
     pending, so the caller can ask another worker to help.
     """

@@ -76,16 +76,16 @@ def issue_badges_task(self, request_ids):
 
 @shared_task(**_TASK_OPTIONS)
 @set_code_owner_attribute
-def evaluate_learner_task(self, user_id, course_key):
+def evaluate_learner_task(self, user_id, course_key, follow_up_seconds=0):
     """Evaluate a learner whose status changed and every other pending learner, batch by
     batch, issuing what each batch awarded here; returns how many requests it created.
 
-    The course's debounce is cleared first, before any pending record is read, so an event
-    committed from now on queues a new task (``awards.request_evaluation``). Issuing in the
-    same task saves a trip through the broker; the outbox rows are committed before issuing
-    starts, so a worker lost in between leaves them for the sweeper.
+    With ``follow_up_seconds`` (a debounced request, ``awards.request_evaluation``), it queues
+    one more evaluation that many seconds after it finished, for the learners whose events were
+    debounced meanwhile. Issuing in the same task saves a trip through the broker; the outbox
+    rows are committed before issuing starts, so a worker lost in between leaves them for the
+    sweeper.
     """
-    awards.evaluation_started(course_key)
     ask_for_help = partial(awards.request_evaluation, user_id, course_key, helper=True)
     created = 0
     try:
@@ -98,6 +98,8 @@ def evaluate_learner_task(self, user_id, course_key):
     except TRANSIENT_ERRORS as error:
         _retry_or_leave(self, error, f"the evaluation of user {user_id} in {course_key}")
         return None
+    if follow_up_seconds:
+        awards.follow_up_evaluation(user_id, course_key, follow_up_seconds)
     return created
 
 

@@ -3,7 +3,6 @@
 from unittest import mock
 
 import pytest
-from django.core.cache.backends.locmem import LocMemCache
 from django.db import IntegrityError
 from django.test import override_settings
 
@@ -225,7 +224,7 @@ def test_exactly_one_delivery_of_a_bus_event_is_acted_on(events_from, from_event
 def test_a_broker_outage_leaves_the_work_for_the_sweeper(requirement, commit, caplog):
     user = learner_meeting(requirement)
     with mock.patch(
-        "credplugin.tasks.evaluate_learner_task.delay", side_effect=ConnectionError("down")
+        "credplugin.tasks.evaluate_learner_task.apply_async", side_effect=ConnectionError("down")
     ):
         assert passing(user, commit) is True
     assert "sweeper will pick it up" in caplog.text
@@ -240,79 +239,90 @@ def test_a_badge_whose_requirements_were_retired_is_not_awarded(requirement, com
 
 
 @pytest.fixture
-def shared_cache():
-    """A cache standing in for the shared one (Redis, memcached) the debounce needs."""
-    cache = LocMemCache("credplugin-debounce-test", {})
-    cache.clear()  # instances of one name share their entries
+def debounced():
+    """Tasks queued on a broker (not run eagerly) with a 2 s debounce; yields the mocked
+    ``apply_async`` and a clock the test moves (``clock.now``)."""
+    clock = mock.Mock(now=1000.0)
     with (
         override_settings(CREDPLUGIN_EVALUATION_DEBOUNCE_SECONDS=2),
-        mock.patch.object(awards, "_debounce_cache", return_value=cache),
+        mock.patch.object(awards.time, "monotonic", side_effect=lambda: clock.now),
+        mock.patch.object(awards, "_evaluation_queued_at", {}),
+        mock.patch("credplugin.tasks.evaluate_learner_task.apply_async") as apply_async,
+        mock.patch.object(awards, "_tasks_run_eagerly", return_value=False),
     ):
-        yield cache
+        apply_async.clock = clock
+        yield apply_async
 
 
-def test_a_second_event_before_the_evaluation_starts_queues_nothing(
-    requirement, commit, shared_cache
+def test_events_within_the_window_queue_one_evaluation_that_looks_again(
+    requirement, commit, debounced
 ):
     first, second = learner_meeting(requirement), learner_meeting(requirement)
-    with mock.patch("credplugin.tasks.evaluate_learner_task.delay") as delay:
-        assert passing(first, commit) is True
-        assert passing(second, commit) is True
-    delay.assert_called_once_with(first.id, str(COURSE_KEY))
+    assert passing(first, commit) is True
+    debounced.clock.now += 1.9
+    assert passing(second, commit) is True
+    debounced.assert_called_once_with((first.id, str(COURSE_KEY), 2), countdown=None)
     assert CoursePassingRecord.objects.filter(evaluation_pending=True).count() == 2
 
 
-def test_an_event_after_the_evaluation_started_queues_again(requirement, commit, shared_cache):
+def test_the_debounce_ends_with_its_window(requirement, commit, debounced):
     first, second = learner_meeting(requirement), learner_meeting(requirement)
-    with mock.patch("credplugin.tasks.evaluate_learner_task.delay") as delay:
-        passing(first, commit)
-        awards.evaluation_started(str(COURSE_KEY))
-        passing(second, commit)
-    assert [call.args[0] for call in delay.call_args_list] == [first.id, second.id]
+    passing(first, commit)
+    debounced.clock.now += 2
+    passing(second, commit)
+    assert [call.args[0][0] for call in debounced.call_args_list] == [first.id, second.id]
 
 
-def test_the_debounce_expires_after_its_window(requirement, commit, shared_cache):
+def test_a_debounce_covers_one_course_only(requirement, commit, debounced):
+    user = learner_meeting(requirement)
+    passing(user, commit)
+    awards.request_evaluation(user.id, "course-v1:Other+C+R")
+    assert [call.args[0][1] for call in debounced.call_args_list] == [
+        str(COURSE_KEY),
+        "course-v1:Other+C+R",
+    ]
+
+
+def test_a_failed_publish_does_not_debounce_the_next_event(requirement, commit, debounced, caplog):
     first, second = learner_meeting(requirement), learner_meeting(requirement)
-    with mock.patch("credplugin.tasks.evaluate_learner_task.delay") as delay:
-        passing(first, commit)
-        shared_cache.clear()  # what the window's timeout does
-        passing(second, commit)
-    assert delay.call_count == 2
+    debounced.side_effect = [ConnectionError("broker down"), None]
+    passing(first, commit)
+    passing(second, commit)
+    assert debounced.call_count == 2
+    assert "sweeper will pick it up" in caplog.text
 
 
-def test_an_unavailable_cache_queues_every_evaluation(requirement, commit, shared_cache, caplog):
+def test_without_a_window_every_changed_status_queues_its_own_evaluation(
+    requirement, commit, debounced
+):
     learners = [learner_meeting(requirement) for _ in range(2)]
-    with (
-        mock.patch.object(shared_cache, "add", side_effect=ConnectionError("cache down")),
-        mock.patch.object(shared_cache, "delete", side_effect=ConnectionError("cache down")),
-        mock.patch("credplugin.tasks.evaluate_learner_task.delay") as delay,
-    ):
+    with override_settings(CREDPLUGIN_EVALUATION_DEBOUNCE_SECONDS=0):
         for user in learners:
             passing(user, commit)
-        awards.evaluation_started(str(COURSE_KEY))  # logs, does not raise
-    assert delay.call_count == 2
-    assert "debounce unavailable" in caplog.text
+    assert [call.args[0] for call in debounced.call_args_list] == [
+        (user.id, str(COURSE_KEY)) for user in learners
+    ]
 
 
-def test_a_process_local_cache_never_debounces(requirement, commit):
+def test_eager_tasks_are_never_debounced(requirement, commit):
     learners = [learner_meeting(requirement) for _ in range(2)]
     with (
         override_settings(CREDPLUGIN_EVALUATION_DEBOUNCE_SECONDS=2),
-        mock.patch("credplugin.tasks.evaluate_learner_task.delay") as delay,
+        mock.patch("credplugin.tasks.evaluate_learner_task.apply_async") as apply_async,
     ):
         for user in learners:
             passing(user, commit)
-    assert delay.call_count == 2
+    assert apply_async.call_count == 2
 
 
-def test_a_busy_evaluation_asks_for_help_only_through_the_debounce(requirement, shared_cache):
-    with mock.patch("credplugin.tasks.evaluate_learner_task.delay") as delay:
+def test_a_busy_evaluation_asks_for_help_once_per_window(requirement, debounced):
+    awards.request_evaluation(1, str(COURSE_KEY), helper=True)
+    awards.request_evaluation(1, str(COURSE_KEY), helper=True)
+    assert debounced.call_count == 1
+    with override_settings(CREDPLUGIN_EVALUATION_DEBOUNCE_SECONDS=0):
+        debounced.clock.now += 10
         awards.request_evaluation(1, str(COURSE_KEY), helper=True)
-        awards.request_evaluation(1, str(COURSE_KEY), helper=True)
-        assert delay.call_count == 1
-        with override_settings(CREDPLUGIN_EVALUATION_DEBOUNCE_SECONDS=0):
-            awards.request_evaluation(1, str(COURSE_KEY), helper=True)
-        assert delay.call_count == 1
+    assert debounced.call_count == 1
 
 
 def test_draining_evaluates_batch_after_batch_until_nothing_is_pending(requirement, signing_key):

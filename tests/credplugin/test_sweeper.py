@@ -22,7 +22,9 @@ def test_lost_evaluations_and_requests_are_found_and_finished(django_capture_on_
     requirement = BadgeRequirementFactory()
     user = learner_meeting(requirement)
     with (
-        mock.patch("credplugin.tasks.evaluate_learner_task.delay", side_effect=ConnectionError),
+        mock.patch(
+            "credplugin.tasks.evaluate_learner_task.apply_async", side_effect=ConnectionError
+        ),
         django_capture_on_commit_callbacks(execute=True),
     ):
         api.course_passing_status_changed(user_id=user.id, course_key=COURSE_KEY, is_passing=True)
@@ -41,10 +43,10 @@ def test_stale_pending_requests_are_queued_again():
     IssuerKeyFactory()
     request = IssuanceRequest.objects.create(user=user, badge_class=requirement.badge_class)
     age(IssuanceRequest.objects)
-    with mock.patch("credplugin.tasks.issue_badges_task.delay") as delay:
+    with mock.patch("credplugin.tasks.issue_badges_task.apply_async") as apply_async:
         assert sweeper.sweep()["requests"] == 1
-    delay.assert_called_once_with([request.pk])
-    with mock.patch("credplugin.tasks.issue_badges_task.delay") as delay:
+    apply_async.assert_called_once_with(([request.pk],), countdown=None)
+    with mock.patch("credplugin.tasks.issue_badges_task.apply_async"):
         assert sweeper.sweep()["requests"] == 0  # just re-queued: not stale any more
 
 

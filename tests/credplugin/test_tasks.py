@@ -4,11 +4,10 @@ from unittest import mock
 
 import pytest
 from celery.exceptions import Retry
-from django.core.cache.backends.locmem import LocMemCache
 from django.db import OperationalError
 from django.test import override_settings
 
-from credplugin import awards, evaluation, issuance, tasks
+from credplugin import awards, issuance, tasks
 from credplugin.models import CoursePassingRecord, IssuanceRequest, IssuedBadge
 from tests.factories import (
     COURSE_KEY,
@@ -111,22 +110,15 @@ def test_a_transient_issuance_error_after_evaluation_moves_to_its_own_task(reque
     assert IssuedBadge.objects.filter(user=user).count() == 1
 
 
-def test_the_evaluation_task_clears_its_course_debounce_before_reading(request_row):
-    cache = LocMemCache("credplugin-task-debounce-test", {})
-    cache.clear()
-    key = awards._debounce_key(str(COURSE_KEY))
-    cache.add(key, 1)
-    seen = []
-    real_drain = evaluation.drain_pending
+def test_a_debounced_evaluation_looks_again_one_window_after_it_finished(request_row):
+    with mock.patch.object(awards, "enqueue") as enqueue:
+        tasks.evaluate_learner_task.run(request_row.user_id, str(COURSE_KEY), 2)
+    enqueue.assert_called_once_with(
+        "evaluate_learner_task", request_row.user_id, str(COURSE_KEY), countdown=2
+    )
 
-    def drain(*args, **kwargs):
-        seen.append(cache.get(key))
-        return real_drain(*args, **kwargs)
 
-    with (
-        override_settings(CREDPLUGIN_EVALUATION_DEBOUNCE_SECONDS=2),
-        mock.patch.object(awards, "_debounce_cache", return_value=cache),
-        mock.patch.object(evaluation, "drain_pending", side_effect=drain),
-    ):
+def test_the_follow_up_evaluation_asks_for_none(request_row):
+    with mock.patch.object(awards, "enqueue") as enqueue:
         tasks.evaluate_learner_task.run(request_row.user_id, str(COURSE_KEY))
-    assert seen == [None]
+    enqueue.assert_not_called()

@@ -138,7 +138,7 @@ DEFAULT_FROM_EMAIL = "badges@credplugin.invalid"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if CELERY_BROKER_URL.startswith("redis://"):
-    # Worker and web processes share one cache, as on an LMS (the evaluation debounce needs it).
+    # Worker and web processes share one cache, as on an LMS.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
