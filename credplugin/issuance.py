@@ -84,6 +84,7 @@ class _BatchResolver:
 
     def __init__(self):
         self._seen = {}
+        self.verified_status_lists = {}  # verify_credential's memo, valid as long as _seen
 
     def __call__(self, reference):
         if reference not in self._seen:
@@ -177,7 +178,12 @@ def _signed_badge(request, needed, results, slot, signer):
         request, needed, results, badge_uuid=badge_uuid, sequence=sequence, index=index, now=now
     )
     signed = sign_credential(document, signer.signing_key, created=now)
-    report = verify_credential(signed, resolve=signer.resolve, now=now)
+    report = verify_credential(
+        signed,
+        resolve=signer.resolve,
+        now=now,
+        verified_status_lists=signer.resolve.verified_status_lists,
+    )
     if not report.verified:
         failed = "; ".join(f"{c.name}: {c.reason}" for c in report.checks if not c.passed)
         raise PermanentIssuanceError(f"The signed credential did not verify ({failed}).")
@@ -234,7 +240,7 @@ def announce(badge_uuids):
         .select_related("user", "badge_class")
         .defer("credential")
     )
-    opted_out = notifications.opted_out(badge.user_id for badge in issued)
     for badge in issued:
         events.send_badge_awarded(badge)
-        notifications.send_award_email(badge, learner_opted_out=badge.user_id in opted_out)
+    opted_out = notifications.opted_out(badge.user_id for badge in issued)
+    notifications.send_award_emails(issued, opted_out=opted_out)

@@ -6,7 +6,7 @@ on the learner's badge page either way.
 
 import logging
 
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -28,14 +28,34 @@ def opted_out(user_ids):
     )
 
 
-def send_award_email(issued, *, learner_opted_out):
-    """E-mail the learner about one new badge; returns True when a message was sent.
+def send_award_emails(issued_badges, *, opted_out):
+    """E-mail each learner about their new badge, over one mail connection; returns how many
+    messages were sent.
 
-    ``issued``: an ``IssuedBadge`` with its user and badge class loaded.
+    ``issued_badges``: ``IssuedBadge`` rows with user and badge class loaded; ``opted_out``:
+    user ids not to e-mail. One connection per batch, since an SMTP server would otherwise be
+    dialled (and TLS negotiated) once per badge.
     """
+    if not credplugin_settings.SEND_EMAIL:
+        return 0
+    messages = []
+    for issued in issued_badges:
+        if issued.user.email and issued.user_id not in opted_out:
+            message = _award_message(issued)
+            if message is not None:
+                messages.append(message)
+    if not messages:
+        return 0
     try:
-        if not (credplugin_settings.SEND_EMAIL and issued.user.email) or learner_opted_out:
-            return False
+        return get_connection().send_messages(messages) or 0
+    except Exception:  # mail trouble must not undo or repeat an award
+        log.exception("credplugin could not e-mail %d learner(s) about their badges", len(messages))
+        return 0
+
+
+def _award_message(issued):
+    """The e-mail about one new badge, in the badge's language; None if it cannot be written."""
+    try:
         with translation.override(issued.badge_class.language or None):
             context = {
                 "learner_name": learner_display_name(issued.user),
@@ -49,10 +69,9 @@ def send_award_email(issued, *, learner_opted_out):
             subject = _("You earned the badge “%(badge)s”") % {"badge": issued.badge_class.name}
             text = render_to_string("credplugin/email/badge_awarded_body.txt", context)
             html = render_to_string("credplugin/email/badge_awarded_body.html", context)
-        message = EmailMultiAlternatives(subject, text, to=[issued.user.email])
-        message.attach_alternative(html, "text/html")
-        message.send()
-    except Exception:  # mail trouble must not undo or repeat an award
-        log.exception("credplugin could not e-mail the learner about badge %s", issued.uuid)
-        return False
-    return True
+    except Exception:  # one unwritable message must not stop the others
+        log.exception("credplugin could not write the e-mail about badge %s", issued.uuid)
+        return None
+    message = EmailMultiAlternatives(subject, text, to=[issued.user.email])
+    message.attach_alternative(html, "text/html")
+    return message

@@ -122,7 +122,11 @@ class _KeyLookup:
 
 
 def verify_credential(
-    document, *, resolve: Resolver | None = None, now: datetime | None = None
+    document,
+    *,
+    resolve: Resolver | None = None,
+    now: datetime | None = None,
+    verified_status_lists: dict | None = None,
 ) -> VerificationReport:
     """Verify an OB 3.0 credential offline and report each check.
 
@@ -131,6 +135,10 @@ def verify_credential(
         resolve: returns the JSON of a ``did:web`` DID document or a status list credential
             given the DID or URL; it may raise to say it cannot.
         now: the moment to judge validity at, timezone-aware (default: the current time).
+        verified_status_lists: a dict the caller keeps across many verifications against the
+            same resolved documents (an issuing batch): a status list credential whose
+            signature was verified is not verified again while ``resolve`` returns that very
+            object. Its validity period is still judged at each ``now``.
 
     Raises:
         ValueError: ``now`` is naive (a caller's mistake, unlike anything in ``document``).
@@ -149,7 +157,7 @@ def verify_credential(
             _run("issuer", lambda: _check_issuer(document)),
             _run("proof_purpose", lambda: _check_purpose(document, key)),
             _run("validity", lambda: _check_validity(document, now)),
-            _run("status", lambda: _check_status(document, resolve, now)),
+            _run("status", lambda: _check_status(document, resolve, now, verified_status_lists)),
         ]
     )
 
@@ -255,7 +263,9 @@ def _check_validity(document: dict, now: datetime) -> str:
     return f"valid from {document['validFrom']}, with no expiry"
 
 
-def _check_status(document: dict, resolve: Resolver | None, now: datetime) -> str:
+def _check_status(
+    document: dict, resolve: Resolver | None, now: datetime, verified_status_lists: dict | None
+) -> str:
     entries = document.get("credentialStatus")
     if entries is None:
         return "the credential has no status entry"
@@ -265,7 +275,9 @@ def _check_status(document: dict, resolve: Resolver | None, now: datetime) -> st
         if resolve is None:
             raise CheckFailed(f"{entry.status_list_credential} needs a resolver to be checked")
         try:
-            status_list = _verified_status_list(entry, _issuer_id(document), resolve, now)
+            status_list = _verified_status_list(
+                entry, _issuer_id(document), resolve, now, verified_status_lists
+            )
         except CheckFailed as failure:
             raise CheckFailed(f"status list {entry.status_list_credential}: {failure}") from None
         if status_list.get(entry.index):
@@ -281,10 +293,30 @@ def _past_tense(purpose: str) -> str:
 
 
 def _verified_status_list(
-    entry: BitstringStatusListEntry, issuer_id: str, resolve: Resolver, now: datetime
+    entry: BitstringStatusListEntry,
+    issuer_id: str,
+    resolve: Resolver,
+    now: datetime,
+    verified: dict | None,
 ) -> StatusList:
     """The status list, once its credential is shown to be genuine, current and the issuer's."""
     credential = resolve(entry.status_list_credential)
+    remembered = (entry.status_list_credential, entry.purpose, issuer_id)
+    if verified is not None and verified.get(remembered, (None,))[0] is credential:
+        status_list = verified[remembered][1]
+    else:
+        status_list = _genuine_status_list(credential, entry, issuer_id, resolve)
+        if verified is not None:
+            verified[remembered] = (credential, status_list)
+    if "validFrom" in credential:
+        _check_validity(credential, now)
+    return status_list
+
+
+def _genuine_status_list(
+    credential, entry: BitstringStatusListEntry, issuer_id: str, resolve: Resolver
+) -> StatusList:
+    """The decoded list of a status list credential that is well formed and the issuer's."""
     if not isinstance(credential, dict):
         raise CheckFailed("the status list credential is not a JSON object")
     if credential.get("id") != entry.status_list_credential:
@@ -297,8 +329,6 @@ def _verified_status_list(
     _check_proof(credential, key)
     _check_issuer(credential)
     _check_purpose(credential, key)
-    if "validFrom" in credential:
-        _check_validity(credential, now)
     subject = credential.get("credentialSubject")
     if not isinstance(subject, dict) or subject.get("type") != "BitstringStatusList":
         raise CheckFailed("the status list credential has no BitstringStatusList subject")

@@ -8,7 +8,7 @@ from django.test import TestCase, override_settings
 from openedx_events.tests.utils import OpenEdxEventsTestMixin
 
 from credplugin import api, issuance
-from credplugin.models import IssuanceRequest, IssuedBadge, LearnerPreference
+from credplugin.models import BadgeRequirement, IssuanceRequest, IssuedBadge, LearnerPreference
 from credplugin.openbadges.credential import IdentityObject
 from credplugin.openbadges.verify import Check, VerificationReport, verify_credential
 from tests.factories import (
@@ -33,6 +33,15 @@ def award(django_capture_on_commit_callbacks):
     CoursePassingRecordFactory(user=user)
     request = IssuanceRequest.objects.create(user=user, badge_class=requirement.badge_class)
     return request
+
+
+def second_award(award):
+    """Another learner's request for the same badge, meeting the same requirement."""
+    user = learner_meeting(
+        BadgeRequirement.objects.get(badge_class=award.badge_class),
+        scores={"ethics_scenarios": 0.75},
+    )
+    return IssuanceRequest.objects.create(user=user, badge_class=award.badge_class)
 
 
 def issue(request, capture):
@@ -223,3 +232,51 @@ class BadgeAwardedEventTest(OpenEdxEventsTestMixin, TestCase):
         assert badge.user.id == user.id
         assert badge.template.uuid == str(requirement.badge_class.uuid)
         assert badge.template.origin == "credplugin"
+
+
+def test_a_batch_of_award_emails_goes_over_one_connection(award):
+    from credplugin import notifications  # noqa: PLC0415
+
+    other = second_award(award)
+    issuance.issue_requests([award.pk, other.pk])
+    badges = list(IssuedBadge.objects.select_related("user", "badge_class"))
+    with mock.patch.object(notifications, "get_connection") as get_connection:
+        get_connection.return_value.send_messages.return_value = 2
+        assert notifications.send_award_emails(badges, opted_out=set()) == 2
+    get_connection.assert_called_once_with()
+    sent = get_connection.return_value.send_messages.call_args.args[0]
+    assert sorted(message.to[0] for message in sent) == sorted(b.user.email for b in badges)
+
+
+def test_one_unwritable_award_email_does_not_stop_the_others(award, caplog):
+    from credplugin import notifications  # noqa: PLC0415
+
+    other = second_award(award)
+    issuance.issue_requests([award.pk, other.pk])
+    badges = list(IssuedBadge.objects.select_related("user", "badge_class").order_by("pk"))
+    real = notifications.render_to_string
+    calls = []
+
+    def fail_first(*args, **kwargs):
+        calls.append(args[0])
+        if len(calls) == 1:
+            raise ValueError("broken template")
+        return real(*args, **kwargs)
+
+    mail.outbox.clear()
+    with mock.patch.object(notifications, "render_to_string", side_effect=fail_first):
+        assert notifications.send_award_emails(badges, opted_out=set()) == 1
+    assert [message.to for message in mail.outbox] == [[badges[1].user.email]]
+    assert "could not write the e-mail" in caplog.text
+
+
+def test_a_mail_server_failure_never_undoes_the_award(award, caplog):
+    from credplugin import notifications  # noqa: PLC0415
+
+    issuance.issue_requests([award.pk])
+    badges = list(IssuedBadge.objects.select_related("user", "badge_class"))
+    with mock.patch.object(notifications, "get_connection") as get_connection:
+        get_connection.return_value.send_messages.side_effect = OSError("SMTP down")
+        assert notifications.send_award_emails(badges, opted_out=set()) == 0
+    assert "could not e-mail 1 learner" in caplog.text
+    assert IssuedBadge.objects.get().status == IssuedBadge.Status.ACTIVE

@@ -277,3 +277,63 @@ def test_expired_status_list_is_named_as_such(signed, web_key, web_did_document)
 def test_naive_now_is_a_caller_error(signed):
     with pytest.raises(ValueError, match="timezone-aware"):
         verify_credential(signed, now=datetime(2026, 1, 1))
+
+
+def test_a_remembered_status_list_is_verified_once_per_resolved_object(
+    signed, web_key, web_did_document, monkeypatch
+):
+    from credplugin.openbadges import verify  # noqa: PLC0415
+
+    genuine = status_list(web_key)
+    checked = []
+    real = verify._genuine_status_list
+    monkeypatch.setattr(
+        verify, "_genuine_status_list", lambda *args: checked.append(args[0]) or real(*args)
+    )
+    memo = {}
+    for _ in range(3):
+        report = verify_credential(
+            signed,
+            resolve=resolver(web_did_document, genuine),
+            now=builders.DURING,
+            verified_status_lists=memo,
+        )
+        assert report.verified, report.to_json()
+    assert checked == [genuine]
+
+
+def test_a_remembered_status_list_does_not_vouch_for_another_object(
+    signed, web_key, web_did_document
+):
+    memo = {}
+    genuine = status_list(web_key)
+    first = verify_credential(
+        signed, resolve=resolver(web_did_document, genuine), verified_status_lists=memo
+    )
+    assert first.verified, first.to_json()
+    forged = copy.deepcopy(genuine)
+    forged["credentialSubject"]["encodedList"] = status_list(web_key, 5)["credentialSubject"][
+        "encodedList"
+    ]
+    report = verify_credential(
+        signed, resolve=resolver(web_did_document, forged), verified_status_lists=memo
+    )
+    assert "signature does not match" in report.check("status").reason
+
+
+def test_a_remembered_status_list_is_still_judged_at_each_moment(signed, web_key, web_did_document):
+    memo = {}
+    unsigned = status_list_credential(
+        builders.STATUS_LIST_URL,
+        web_key.controller,
+        StatusList(),
+        valid_from=datetime(2024, 1, 1, tzinfo=UTC),
+    )
+    current = sign_credential(unsigned, web_key)
+    resolve = resolver(web_did_document, current)
+    assert verify_credential(
+        signed, resolve=resolve, now=builders.DURING, verified_status_lists=memo
+    ).verified
+    before = datetime(2023, 6, 1, tzinfo=UTC)
+    report = verify_credential(signed, resolve=resolve, now=before, verified_status_lists=memo)
+    assert "not valid before" in report.check("status").reason
