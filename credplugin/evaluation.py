@@ -14,12 +14,12 @@ from collections import defaultdict
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from credplugin import awards, badges, requirements, validation
+from credplugin import awards, badges, requirements, status_lists, validation
 from credplugin.conf import ON_FAILING_KEEP, ON_FAILING_REVOKE, credplugin_settings
 from credplugin.models import BadgeClass, CoursePassingRecord, IssuanceRequest, IssuedBadge
 
 # Pending records one evaluation task takes on (see evaluate_pending).
-EVALUATION_BATCH = 50
+EVALUATION_BATCH = 200
 
 
 def evaluate(user_id, course_key, *, new_requests=None):
@@ -188,7 +188,8 @@ def _next_generation(latest):
 
 
 def _create(creations):
-    """Insert the new outbox rows; a row another delivery inserted first is left out.
+    """Insert the new outbox rows, each with its status-list slot; a row another delivery
+    inserted first is left out (those rows get their slots when issued).
 
     Returns the ``(record, request)`` pairs actually created, with primary keys.
     """
@@ -196,6 +197,10 @@ def _create(creations):
         return []
     try:
         with transaction.atomic():
+            # Taken last, so the list's lock is held only until the decision commits.
+            slots = status_lists.take_slots(len(creations))
+            for (_record, request), (sequence, index) in zip(creations, slots, strict=True):
+                request.status_list_sequence, request.status_list_index = sequence, index
             IssuanceRequest.objects.bulk_create([request for _record, request in creations])
     except IntegrityError:
         return list(_create_one_by_one(creations))

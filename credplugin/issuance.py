@@ -191,7 +191,7 @@ def _signed_badge(request, needed, results, slot, signer):
     return IssuedBadge(
         uuid=badge_uuid,
         request=request,
-        user_id=request.user_id,
+        user=request.user,
         badge_class=request.badge_class,
         generation=request.generation,
         issuer_key=signer.key_row,
@@ -227,19 +227,16 @@ def _store(prepared):
         IssuanceRequest.objects.filter(pk__in=claimable).update(
             status=IssuanceRequest.Status.ISSUED, reason="", updated=timezone.now()
         )
-        uuids = [badge.uuid for badge in issued]
-        transaction.on_commit(lambda: announce(uuids))
+        transaction.on_commit(lambda: announce(issued))
     log.info("credplugin issued %d badge(s)", len(issued))
     return issued
 
 
-def announce(badge_uuids):
-    """After commit: the openedx-event, then the learner's e-mail, for each new badge."""
-    issued = list(
-        IssuedBadge.objects.filter(uuid__in=badge_uuids)
-        .select_related("user", "badge_class")
-        .defer("credential")
-    )
+def announce(issued):
+    """After commit: the openedx-event, then the learner's e-mail, for each new badge.
+
+    ``issued``: the ``IssuedBadge`` rows just stored, with user and badge class in memory.
+    """
     for badge in issued:
         events.send_badge_awarded(badge)
     opted_out = notifications.opted_out(badge.user_id for badge in issued)

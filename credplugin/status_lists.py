@@ -25,19 +25,32 @@ PURPOSES = (StatusList.Purpose.REVOCATION, StatusList.Purpose.SUSPENSION)
 
 
 def reserve_slots(request_ids):
-    """Give each issuance request its status-list slot, once, and count the attempt; returns
-    ``{id: (seq, index)}``.
+    """Make sure each issuance request has its status-list slot, and count the attempt;
+    returns ``{id: (seq, index)}``.
 
-    Committed on its own so a slot survives a failed signing attempt and a retry reuses it.
-    A batch takes one lock on the current list. Lock order is requests, then list, everywhere.
+    Requests the evaluation created already carry their slot (``take_slots`` in the decision's
+    transaction); then this is one read and one update, with no lock. Otherwise the missing
+    slots are taken and committed on their own, before signing, so a retry reuses them.
+    Lock order is requests, then list, everywhere.
     """
-    for _attempt in range(3):
-        try:
-            with transaction.atomic():
-                return _reserve(request_ids)
-        except IntegrityError:
-            continue  # another worker opened the same new sequence; take slots in it
-    raise IntegrityError("could not open a new status list after three attempts")
+    request_ids = list(request_ids)
+    rows = IssuanceRequest.objects.filter(pk__in=request_ids).values_list(
+        "pk", "status_list_sequence", "status_list_index"
+    )
+    slots = {pk: (sequence, index) for pk, sequence, index in rows if index is not None}
+    IssuanceRequest.objects.filter(pk__in=request_ids).update(attempts=F("attempts") + 1)
+    missing = [pk for pk in request_ids if pk not in slots]
+    if missing:
+        for _attempt in range(3):
+            try:
+                with transaction.atomic():
+                    slots.update(_reserve(missing))
+                break
+            except IntegrityError:
+                continue  # another worker opened the same new sequence; take slots in it
+        else:
+            raise IntegrityError("could not open a new status list after three attempts")
+    return slots
 
 
 def reserve_slot(request_id):
@@ -47,25 +60,27 @@ def reserve_slot(request_id):
 def _reserve(request_ids):
     requests = list(
         IssuanceRequest.objects.select_for_update()
-        .filter(pk__in=list(request_ids))
+        .filter(pk__in=request_ids)
         .order_by("pk")
         .values_list("pk", "status_list_sequence", "status_list_index")
     )
-    # Counted here, in the transaction that already holds the rows, to save a commit.
-    IssuanceRequest.objects.filter(pk__in=[pk for pk, *_slot in requests]).update(
-        attempts=F("attempts") + 1
-    )
     slots = {pk: (sequence, index) for pk, sequence, index in requests if index is not None}
     missing = [pk for pk, _sequence, index in requests if index is None]
-    while missing:
-        sequence, start, count = _take(len(missing))
-        taken = [
-            IssuanceRequest(pk=pk, status_list_sequence=sequence, status_list_index=start + offset)
-            for offset, pk in enumerate(missing[:count])
-        ]
-        IssuanceRequest.objects.bulk_update(taken, ["status_list_sequence", "status_list_index"])
-        slots.update({row.pk: (sequence, row.status_list_index) for row in taken})
-        missing = missing[count:]
+    for pk, (sequence, index) in zip(missing, take_slots(len(missing)), strict=True):
+        IssuanceRequest.objects.filter(pk=pk).update(
+            status_list_sequence=sequence, status_list_index=index
+        )
+        slots[pk] = (sequence, index)
+    return slots
+
+
+def take_slots(wanted):
+    """``wanted`` free slots ``(sequence, index)``, in order; call inside a transaction, which
+    holds the current list's lock until it ends (opening new lists as they fill)."""
+    slots = []
+    while len(slots) < wanted:
+        sequence, start, count = _take(wanted - len(slots))
+        slots += [(sequence, index) for index in range(start, start + count)]
     return slots
 
 
