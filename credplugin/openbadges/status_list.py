@@ -30,6 +30,12 @@ def _purpose(instance, attribute, value):
         raise StatusListError(f"statusPurpose must be one of {STATUS_PURPOSES}, not {value!r}")
 
 
+def _plain_purpose(value):
+    """The purpose as a plain ``str``: an equal ``str`` subclass (a Django ``TextChoices``
+    member) would ride into the JSON and make every copy of the credential a slow deepcopy."""
+    return STATUS_PURPOSES[STATUS_PURPOSES.index(value)] if value in STATUS_PURPOSES else value
+
+
 @attr.s(frozen=True)
 class BitstringStatusListEntry:
     """
@@ -43,7 +49,7 @@ class BitstringStatusListEntry:
 
     status_list_credential = attr.ib(type=str)
     index = attr.ib(type=int)
-    purpose = attr.ib(type=str, default="revocation", validator=_purpose)
+    purpose = attr.ib(type=str, default="revocation", converter=_plain_purpose, validator=_purpose)
 
     def to_json(self) -> dict:
         return {
@@ -138,6 +144,7 @@ def status_list_credential(
 ) -> dict:
     """The unsigned ``BitstringStatusListCredential`` served at ``url``; sign it before serving."""
     _purpose(None, None, purpose)
+    purpose = _plain_purpose(purpose)
     return compact(
         {
             "@context": [CREDENTIALS_V2_CONTEXT],

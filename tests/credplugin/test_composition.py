@@ -73,3 +73,25 @@ def test_a_learner_who_no_longer_meets_the_badge_gets_no_credential():
 def test_preview_needs_an_active_requirement():
     with pytest.raises(CredPluginError, match="no active requirement"):
         composition.preview(BadgeClassFactory(), now=NOW)
+
+
+def test_the_credential_is_plain_json_data_all_the_way_down():
+    """Only exact JSON types: a ``str`` subclass (a model choice) would survive ``json`` but
+    sends the signer's copy down the deepcopy path, and tells of a leak from the models."""
+    requirement = BadgeRequirementFactory()
+    credential = compose_for(requirement, learner_meeting(requirement), validity_months=6)
+    leaks = []
+
+    def walk(value, path):
+        if type(value) is dict:
+            for key, item in value.items():
+                walk(key, f"{path} key")
+                walk(item, f"{path}.{key}")
+        elif type(value) is list:
+            for number, item in enumerate(value):
+                walk(item, f"{path}[{number}]")
+        elif type(value) not in (str, int, float, bool, type(None)):
+            leaks.append(f"{path}: {type(value).__name__}")
+
+    walk(credential, "$")
+    assert leaks == []

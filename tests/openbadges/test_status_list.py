@@ -91,3 +91,18 @@ def test_status_list_credential_is_well_formed_json_ld():
     assert document["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
     assert document["credentialSubject"]["type"] == "BitstringStatusList"
     assert "BitstringStatusList" in canonicalize(document)
+
+
+def test_an_equal_str_subclass_purpose_becomes_a_plain_string():
+    class Purpose(str):
+        pass
+
+    entry = BitstringStatusListEntry("https://example.org/status/1", 3, Purpose("suspension"))
+    assert type(entry.to_json()["statusPurpose"]) is str
+    unsigned = status_list_credential(
+        "https://example.org/status/1",
+        "did:web:example.org",
+        StatusList(),
+        purpose=Purpose("suspension"),
+    )
+    assert type(unsigned["credentialSubject"]["statusPurpose"]) is str
