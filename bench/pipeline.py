@@ -45,6 +45,8 @@ from tests.workers import (  # noqa: E402  (needs the repository on sys.path)
 )
 
 RESULTS = REPO_ROOT / "bench" / "results" / "pipeline.json"
+# The database server's process names, for its CPU time when it runs on this machine.
+DATABASE_COMMANDS = frozenset({"mariadbd", "mysqld"})
 STALL_SECONDS = 60
 
 
@@ -126,6 +128,27 @@ def _setup_django(database_url, broker_url):
     from django.core.management import call_command  # noqa: PLC0415
 
     call_command("migrate", verbosity=0, interactive=False)
+
+
+def _cpu_seconds(process_groups=(), commands=()):
+    """CPU seconds (user + system) used so far by every process in ``process_groups`` (group
+    ids) or whose executable's name is in ``commands``; from /proc, 0.0 where it is absent.
+
+    CPU time, unlike wall time, barely moves with what else the shared machine is doing, so
+    it is the figure to compare between runs.
+    """
+    total = 0.0
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # the process ended meanwhile
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        if int(fields[2]) in process_groups or name in commands:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 def _percentile(values, fraction):
@@ -219,6 +242,41 @@ def _verify(badge_class, sample_size):
     return len(ids), failures
 
 
+def _figures(args, workdir, *, badges_issued, seconds, events_seconds, cpu, verification, **plain):
+    """The run's figures, in the order the README explains them; ``plain`` go in as they are
+    (``learners``, ``duplicates``, ``stalled``)."""
+    timings, baseline = [], []
+    for number in range(args.senders):
+        timings += _read_timings(workdir / f"timings-{number}.bin")
+        baseline += _read_timings(workdir / f"baseline-{number}.bin")
+    worker_cpu, database_cpu = cpu
+    verified, verify_failures = verification
+    return {
+        "learners": plain["learners"],
+        "badges_issued": badges_issued,
+        "duplicates": plain["duplicates"],
+        "seconds": round(seconds, 2),
+        "events_seconds": events_seconds and round(events_seconds, 2),
+        "badges_per_second": round(badges_issued / seconds, 1),
+        "worker_cpu_ms_per_badge": round(1000 * worker_cpu / max(badges_issued, 1), 3),
+        "database_cpu_ms_per_badge": round(1000 * database_cpu / max(badges_issued, 1), 3),
+        "receiver_ms_p50": round(statistics.median(timings) - statistics.median(baseline), 3),
+        "receiver_ms_p99": round(_percentile(timings, 0.99) - _percentile(baseline, 0.99), 3),
+        "send_event_ms_p50": round(statistics.median(timings), 3),
+        "send_event_ms_p99": round(_percentile(timings, 0.99), 3),
+        "baseline_send_event_ms_p50": round(statistics.median(baseline), 3),
+        "baseline_send_event_ms_p99": round(_percentile(baseline, 0.99), 3),
+        "stalled": plain["stalled"],
+        "verified": verified,
+        "verify_failures": verify_failures,
+        "workers": args.workers,
+        "concurrency": args.concurrency,
+        "senders": args.senders,
+        "overlap": args.overlap,
+        "cpu_count": os.cpu_count(),
+    }
+
+
 def run(args):
     workdir = Path(tempfile.mkdtemp(prefix="credplugin-bench-"))
     redis_server = RedisServer(log_path=workdir / "redis.log").start()
@@ -241,6 +299,8 @@ def run(args):
         call_command("credplugin_keys", "generate")
         env = host_environment(database_url=database_url, broker_url=redis_server.url())
 
+        database_cpu_at_start = _cpu_seconds(commands=DATABASE_COMMANDS)
+
         def start_workers():
             for number in range(args.workers):
                 worker = CeleryWorker(
@@ -262,6 +322,8 @@ def run(args):
             start_workers()
         badges_issued, stalled = _wait_for_badges(badge_class, len(learners), workers, senders)
         seconds = time.monotonic() - started - (STALL_SECONDS if stalled else 0)
+        worker_cpu = _cpu_seconds(process_groups={worker.process.pid for worker in workers})
+        database_cpu = _cpu_seconds(commands=DATABASE_COMMANDS) - database_cpu_at_start
         if args.overlap:
             _finish_senders(senders, workdir)
             events_seconds = None
@@ -280,37 +342,20 @@ def run(args):
         badges_issued = IssuedBadge.objects.filter(badge_class=badge_class).count()
         duplicates = duplicate_badges(badge_class)
 
-        timings, baseline = [], []
-        for number in range(args.senders):
-            timings += _read_timings(workdir / f"timings-{number}.bin")
-            baseline += _read_timings(workdir / f"baseline-{number}.bin")
-
         _progress("verifying stored credentials")
         verified, verify_failures = _verify(badge_class, args.verify_sample)
-        figures = {
-            "learners": len(learners),
-            "badges_issued": badges_issued,
-            "duplicates": duplicates,
-            "seconds": round(seconds, 2),
-            "events_seconds": events_seconds and round(events_seconds, 2),
-            "badges_per_second": round(badges_issued / seconds, 1),
-            "receiver_ms_p50": round(statistics.median(timings) - statistics.median(baseline), 3),
-            "receiver_ms_p99": round(_percentile(timings, 0.99) - _percentile(baseline, 0.99), 3),
-            "send_event_ms_p50": round(statistics.median(timings), 3),
-            "send_event_ms_p99": round(_percentile(timings, 0.99), 3),
-            "baseline_send_event_ms_p50": round(statistics.median(baseline), 3),
-            "baseline_send_event_ms_p99": round(_percentile(baseline, 0.99), 3),
-            "stalled": stalled
-            and f"{stalled}; requests by status: {request_statuses(badge_class)}",
-            "verified": verified,
-            "verify_failures": verify_failures,
-            "workers": args.workers,
-            "concurrency": args.concurrency,
-            "senders": args.senders,
-            "overlap": args.overlap,
-            "cpu_count": os.cpu_count(),
-        }
-        return figures
+        return _figures(
+            args,
+            workdir,
+            learners=len(learners),
+            badges_issued=badges_issued,
+            duplicates=duplicates,
+            seconds=seconds,
+            events_seconds=events_seconds,
+            cpu=(worker_cpu, database_cpu),
+            stalled=stalled and f"{stalled}; requests by status: {request_statuses(badge_class)}",
+            verification=(verified, verify_failures),
+        )
     finally:
         for worker in workers:
             worker.stop()
