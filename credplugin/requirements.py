@@ -145,14 +145,21 @@ def active_requirements(badge_class):
 def latest_results(user_ids, usage_keys):
     """The newest result per learner and block, as ``{(user_id, usage_key): AssessmentResult}``.
 
-    One query for any number of learners, so a batch of awards costs what one does.
+    Two queries for any number of learners, so a batch of awards costs what one does. Each
+    rubric snapshot is read once and shared by the results judged against it (joined per row,
+    every learner's result carried its own copy of the rubric).
     """
     latest = {}
     results = AssessmentResult.objects.filter(
         user_id__in=list(user_ids), usage_key__in=list(usage_keys)
-    ).select_related("rubric")
+    ).defer("feedback")
     for result in results.order_by("user_id", "usage_key", "-created", "-id"):
         latest.setdefault((result.user_id, result.usage_key), result)
+    snapshot_ids = {result.rubric_id for result in latest.values() if result.rubric_id}
+    snapshots = RubricSnapshot.objects.in_bulk(snapshot_ids)
+    for result in latest.values():
+        if result.rubric_id:
+            result.rubric = snapshots[result.rubric_id]
     return latest
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from credplugin import api
 from credplugin.models import AssessmentResult, BadgeClass, BadgeRequirement, RubricSnapshot
-from credplugin.requirements import requirements_met
+from credplugin.requirements import latest_results, requirements_met
 from tests.factories import (
     COURSE_KEY,
     AssessmentResultFactory,
@@ -157,3 +157,19 @@ def test_all_criteria_rule_needs_every_required_level():
         criterion_levels=criterion_levels(level_id="novice"),
     )
     assert not requirements_met(requirement.badge_class, user.id)[0]
+
+
+def test_latest_results_of_a_batch_share_each_rubric_snapshot_in_two_queries(
+    django_assert_num_queries,
+):
+    requirement = BadgeRequirementFactory()
+    learners = [UserFactory() for _ in range(5)]
+    for user in learners:
+        AssessmentResultFactory(
+            user=user, usage_key=requirement.usage_key, rubric=requirement.rubric
+        )
+    with django_assert_num_queries(2):
+        results = latest_results([user.id for user in learners], [requirement.usage_key])
+        snapshots = {id(result.rubric) for result in results.values()}
+    assert len(results) == 5 and len(snapshots) == 1
+    assert next(iter(results.values())).rubric.content_hash == requirement.rubric.content_hash
