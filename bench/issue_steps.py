@@ -1,0 +1,160 @@
+"""What issuing a badge costs, step by step, in one process: the floor under bench/pipeline.py.
+
+    .venv/bin/python bench/issue_steps.py [--learners 3000] [--database-url mysql://…] [--json]
+
+Sets up the pipeline bench's course (one badge, one rubric of five criteria, every learner
+passed) on SQLite in a temporary directory, or in the MariaDB database ``--database-url``
+names (created and dropped). Then it does in this one process what ``evaluate_learner_task``
+does in a worker: evaluate the pending learners batch by batch and issue each batch (reserve,
+compose, sign, verify, store, announce), with no Celery, no second process and no network
+between the steps. Each step's CPU time (``time.process_time``) is summed by wrapping the
+function that does it.
+
+Steps nest: ``compose``, ``sign`` and ``verify`` run inside ``prepare``; ``announce`` (the
+openedx-event and the e-mail) runs inside ``store``, after the commit. ``total`` is the whole
+path per badge, the first batch's warm-up included. ``two_core_ceiling_badges_per_second`` is
+2 / ``total``: what two cores could issue doing nothing else — no database server, no broker,
+no workers' task overhead, no senders. The pipeline benchmark's goal of 100,000 badges in 120 s
+on two cores needs ``total`` plus everything this leaves out to stay under 2.4 ms.
+
+Figures go to ``bench/results/issue_steps.json``; ``--json`` also prints them as one object.
+"""
+
+import argparse
+import functools
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from bench.pipeline import _drop_database, _recreate_database  # noqa: E402
+
+RESULTS = REPO_ROOT / "bench" / "results" / "issue_steps.json"
+
+
+def _parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=3000)
+    parser.add_argument(
+        "--database-url",
+        help="a MariaDB database to create, use and drop (default: SQLite in a temporary dir)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the figures as one object")
+    return parser.parse_args(argv)
+
+
+def _setup_django(host_dir, database_url):
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="tests.host.settings",
+        CREDPLUGIN_HOST_SETTINGS_TYPE="test",
+        CREDPLUGIN_HOST_DIR=str(host_dir),
+    )
+    os.environ.pop("CREDPLUGIN_CELERY_BROKER", None)  # tasks would run eagerly anyway
+    if database_url:
+        os.environ["CREDPLUGIN_DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("CREDPLUGIN_DATABASE_URL", None)
+    import django  # noqa: PLC0415
+
+    django.setup()
+    from django.core.management import call_command  # noqa: PLC0415
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def _timed_steps():
+    """Wrap each step's function to sum its CPU time; returns the running totals."""
+    from credplugin import evaluation, issuance, notifications  # noqa: PLC0415
+
+    totals = Counter()
+    steps = {
+        "evaluate": (evaluation, "_evaluate_batch"),
+        "prepare": (issuance, "_prepare"),
+        "compose": (issuance.composition, "compose"),
+        "sign": (issuance, "sign_credential"),
+        "verify": (issuance, "verify_credential"),
+        "store": (issuance, "_store"),
+        "announce": (issuance, "announce"),
+        "email": (notifications, "send_award_emails"),
+    }
+    for step, (module, name) in steps.items():
+        original = getattr(module, name)
+
+        def timed(*args, _step=step, _original=original, **kwargs):
+            started = time.process_time()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                totals[_step] += time.process_time() - started
+
+        setattr(module, name, functools.wraps(original)(timed))
+    return totals, list(steps)
+
+
+def run(args):
+    host_dir = Path(tempfile.mkdtemp(prefix="credplugin-steps-"))
+    if args.database_url:
+        _recreate_database(args.database_url)
+    try:
+        _setup_django(host_dir, args.database_url)
+        from django.core.management import call_command  # noqa: PLC0415
+
+        from credplugin import evaluation, issuance  # noqa: PLC0415
+        from credplugin.models import CoursePassingRecord, IssuedBadge  # noqa: PLC0415
+        from tests.integration.scenario import passing_course  # noqa: PLC0415
+
+        course_key, badge_class, learners = passing_course(args.learners, "steps")
+        call_command("credplugin_keys", "generate", verbosity=0)
+        CoursePassingRecord.objects.bulk_create(
+            CoursePassingRecord(
+                user_id=learner.id, course_key=course_key, is_passing=True, evaluation_pending=True
+            )
+            for learner in learners
+        )
+        totals, order = _timed_steps()
+        started_cpu, started = time.process_time(), time.perf_counter()
+        for new_requests in evaluation.drain_pending(learners[0].id, course_key):
+            issuance.issue_requests(new_requests)
+        total_cpu, wall = time.process_time() - started_cpu, time.perf_counter() - started
+        issued = IssuedBadge.objects.filter(badge_class=badge_class).count()
+        per_badge = 1000 / max(issued, 1)
+        figures = {
+            "learners": len(learners),
+            "badges_issued": issued,
+            "database": "mariadb" if args.database_url else "sqlite",
+            "total_cpu_ms_per_badge": round(total_cpu * per_badge, 3),
+            "wall_ms_per_badge": round(wall * per_badge, 3),
+            "steps_cpu_ms_per_badge": {step: round(totals[step] * per_badge, 3) for step in order},
+            "two_core_ceiling_badges_per_second": round(2 * issued / total_cpu, 1),
+        }
+        return figures
+    finally:
+        if args.database_url:
+            _drop_database(args.database_url)
+        shutil.rmtree(host_dir, ignore_errors=True)
+
+
+def main(argv=None):
+    args = _parse_args(argv)
+    if args.learners < 1:
+        raise SystemExit("--learners must be at least 1")
+    figures = run(args)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(figures, indent=2) + "\n")
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        for name, value in figures.items():
+            print(f"{name:36} {value}")
+    return 0 if figures["badges_issued"] == figures["learners"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
