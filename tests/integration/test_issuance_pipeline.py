@@ -44,20 +44,27 @@ def test_a_thousand_learners_passing_ten_times_from_two_processes_get_one_badge_
     assert_one_verifying_badge_each(badge_class, learners)
 
 
+# Enough learners that the worker is still issuing when the test holds its inserts.
+KILLED_RUN_LEARNERS = 1000
+
+
 def test_a_worker_killed_mid_run_and_restarted_issues_every_badge_exactly_once(
     shared_broker_url, start_worker, send_passing_events, manage
 ):
-    course_key, badge_class, learners = passing_course(300, "killed")
+    course_key, badge_class, learners = passing_course(KILLED_RUN_LEARNERS, "killed")
     call_command("credplugin_keys", "generate")
     worker = start_worker(shared_broker_url, name="doomed", concurrency=2)
     send_passing_events(shared_broker_url, learners, course_key, processes=2)
 
-    # A pool process dies mid-task: reject_on_worker_lost puts its message back at once.
-    wait_for_badges(badge_class, 300, [worker], at_least=20)
+    # A pool process dies mid-task: reject_on_worker_lost puts its message back at once. A
+    # batch stores up to 200 badges at a time, so the run must be a few batches long.
+    wait_for_badges(badge_class, KILLED_RUN_LEARNERS, [worker], at_least=20)
     with badges_held_back() as stored:
         # However fast the worker is, it now waits at its next insert, mid-run.
         issued_before_kill = stored(badge_class)
-        assert issued_before_kill < 300, "the worker finished before it was held; add learners"
+        assert issued_before_kill < KILLED_RUN_LEARNERS, (
+            "the worker finished before it was held; add learners"
+        )
         worker.kill_pool_process(random.choice(worker.child_pids()))
         # Then the whole worker dies, holding prefetched and running messages nobody acked.
         worker.kill()
@@ -67,7 +74,7 @@ def test_a_worker_killed_mid_run_and_restarted_issues_every_badge_exactly_once(
     # Redis hands unacknowledged messages out again only after its visibility timeout (an
     # hour); the sweeper re-queues the killed worker's work now.
     manage(shared_broker_url, "credplugin_sweep", "--older-than", "0")
-    wait_for_badges(badge_class, 300, [restarted])
+    wait_for_badges(badge_class, KILLED_RUN_LEARNERS, [restarted])
     wait_until_settled(badge_class, shared_broker_url, [restarted])
 
     # When the visibility timeout does hand the lost messages out again, nothing changes.
