@@ -158,6 +158,7 @@ def _latest_requests(badge_class, user_ids):
     rows = (
         IssuanceRequest.objects.filter(badge_class=badge_class, user_id__in=user_ids)
         .select_related("issued_badge")
+        .defer("issued_badge__credential")  # only its status is judged; the JSON is ~12 kB
         .order_by("user_id", "-generation")
     )
     for request in rows:
