@@ -98,10 +98,19 @@ def evaluate_records(records, *, new_requests=None, locked):
     by_course = defaultdict(list)
     for record in records:
         by_course[validation.master_course_key(record.course_key)].append(record)
+    creations = []
     for course_key, course_records in by_course.items():
         for badge_class in BadgeClass.objects.filter(course_key=course_key, active=True):
-            for record, outcome in _evaluate_badge(badge_class, course_records, new_requests):
+            for record, outcome in _evaluate_badge(badge_class, course_records, creations):
                 outcomes[record.pk].append((badge_class.slug, outcome))
+    # The outbox rows come last: their status-list slots lock the list, so every badge
+    # reinstated, suspended or revoked above was locked before it, the order revoking uses.
+    for record, request in _create(creations):
+        if new_requests is None:
+            awards.schedule_issuance(request.pk)
+        else:
+            new_requests.append(request.pk)
+        outcomes[record.pk].append((request.badge_class.slug, "requested"))
     if records:
         if locked:
             done = Q(pk__in=[record.pk for record in records])
@@ -117,8 +126,9 @@ def _triggered(record):
     return record.has_certificate if awards.awards_on_certificate() else record.is_passing
 
 
-def _evaluate_badge(badge_class, records, new_requests):
-    """Yield ``(record, outcome)`` for what changed for ``badge_class``."""
+def _evaluate_badge(badge_class, records, creations):
+    """Yield ``(record, outcome)`` for what changed for ``badge_class``; append the outbox rows
+    it calls for to ``creations`` as ``(record, unsaved IssuanceRequest)``."""
     triggered = [record for record in records if _triggered(record)]
     if triggered:
         needed = requirements.active_requirements(badge_class)
@@ -127,7 +137,6 @@ def _evaluate_badge(badge_class, records, new_requests):
         )
         meeting = [r for r in triggered if requirements.judge(needed, r.user_id, results)[0]]
         latest = _latest_requests(badge_class, [record.user_id for record in meeting])
-        creations = []
         for record in meeting:
             generation, outcome = _next_generation(latest.get(record.user_id))
             if generation is not None:
@@ -137,12 +146,6 @@ def _evaluate_badge(badge_class, records, new_requests):
                 creations.append((record, request))
             elif outcome:
                 yield record, outcome
-        for record, request in _create(creations):
-            if new_requests is None:
-                awards.schedule_issuance(request.pk)
-            else:
-                new_requests.append(request.pk)
-            yield record, "requested"
     for record in records:
         if not _triggered(record) and not record.is_passing:
             outcome = apply_failing_policy(record.user_id, badge_class)

@@ -337,3 +337,35 @@ def test_draining_evaluates_batch_after_batch_until_nothing_is_pending(requireme
     assert full_batches.call_count == 2
     assert IssuanceRequest.objects.count() == 5
     assert not CoursePassingRecord.objects.filter(evaluation_pending=True).exists()
+
+
+@override_settings(CREDPLUGIN_ON_FAILING="revoke")
+def test_a_batch_locks_the_status_list_for_new_slots_only_after_every_revocation(
+    requirement, signing_key, commit
+):
+    """Revoking locks the badge, then the list; a batch that also awards must not hold the
+    list while it waits for a badge, or the two could deadlock."""
+    failing, newcomer = learner_meeting(requirement), learner_meeting(requirement)
+    passing(failing, commit)
+    CoursePassingRecord.objects.filter(user=failing).update(
+        is_passing=False, evaluation_pending=True
+    )
+    CoursePassingRecordFactory(user=newcomer, evaluation_pending=True)
+    calls = []
+    real_revoke, real_take = evaluation.badges.revoke, evaluation.status_lists.take_slots
+    with (
+        mock.patch.object(
+            evaluation.badges,
+            "revoke",
+            side_effect=lambda *a, **k: calls.append("revoke") or real_revoke(*a, **k),
+        ),
+        mock.patch.object(
+            evaluation.status_lists,
+            "take_slots",
+            side_effect=lambda *a: calls.append("take_slots") or real_take(*a),
+        ),
+    ):
+        list(evaluation.drain_pending(newcomer.id, COURSE_KEY))
+    assert calls == ["revoke", "take_slots"]
+    assert IssuedBadge.objects.get(user=failing).status == IssuedBadge.Status.REVOKED
+    assert IssuanceRequest.objects.filter(user=newcomer).exists()
