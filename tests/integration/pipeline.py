@@ -155,13 +155,38 @@ def assert_one_verifying_badge_each(badge_class, learners):
     assert unverified_badges(badge_class) == {}
 
 
+class _HeldBadges:
+    """What a test can ask while ``badges_held_back`` holds the inserts (through the locking
+    session: the lock blocks every other)."""
+
+    def __init__(self, session, table):
+        self._session, self._table = session, table
+
+    def count(self, badge_class):
+        with self._session.cursor() as cursor:
+            sql = f"SELECT COUNT(*) FROM {self._table} WHERE badge_class_id = %s"  # noqa: S608
+            cursor.execute(sql, [badge_class.pk])
+            return cursor.fetchone()[0]
+
+    def sessions_waiting(self):
+        """How many other sessions wait on the table (reading earlier badges, or inserting):
+        workers held mid-run."""
+        with self._session.cursor() as cursor:
+            cursor.execute(
+                "SELECT COUNT(*) FROM information_schema.PROCESSLIST"
+                " WHERE DB = DATABASE() AND ID != CONNECTION_ID() AND INFO LIKE %s",
+                [f"%`{self._table}`%"],
+            )
+            return cursor.fetchone()[0]
+
+
 @contextmanager
 def badges_held_back():
-    """Hold every worker's badge inserts while the block runs; yields a badge counter.
+    """Hold every worker's badge inserts while the block runs; yields a ``_HeldBadges``.
 
     A second MariaDB session takes ``LOCK TABLES … WRITE`` on the issued-badge table, so a
-    worker that reaches its insert waits there — mid-run, with its message unacknowledged —
-    however fast it is. Counting goes through the locking session (the lock blocks others).
+    worker that reaches it (its evaluation reads earlier badges; issuing inserts new ones)
+    waits there — mid-run, with its message unacknowledged — however fast it is.
     """
     import pymysql  # noqa: PLC0415
 
@@ -178,14 +203,7 @@ def badges_held_back():
     try:
         with session.cursor() as cursor:
             cursor.execute(f"LOCK TABLES {table} WRITE")  # noqa: S608 - a model's table name
-
-        def count(badge_class):
-            with session.cursor() as cursor:
-                sql = f"SELECT COUNT(*) FROM {table} WHERE badge_class_id = %s"  # noqa: S608
-                cursor.execute(sql, [badge_class.pk])
-                return cursor.fetchone()[0]
-
-        yield count
+        yield _HeldBadges(session, table)
     finally:
         with session.cursor() as cursor:
             cursor.execute("UNLOCK TABLES")

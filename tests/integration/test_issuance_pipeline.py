@@ -44,27 +44,27 @@ def test_a_thousand_learners_passing_ten_times_from_two_processes_get_one_badge_
     assert_one_verifying_badge_each(badge_class, learners)
 
 
-# Enough learners that the worker is still issuing when the test holds its inserts.
-KILLED_RUN_LEARNERS = 1000
+# Issued before the kill, and held back at their insert when it comes.
+ISSUED_BEFORE_KILL, HELD_AT_KILL = 100, 300
 
 
 def test_a_worker_killed_mid_run_and_restarted_issues_every_badge_exactly_once(
     shared_broker_url, start_worker, send_passing_events, manage
 ):
-    course_key, badge_class, learners = passing_course(KILLED_RUN_LEARNERS, "killed")
+    course_key, badge_class, learners = passing_course(ISSUED_BEFORE_KILL + HELD_AT_KILL, "killed")
     call_command("credplugin_keys", "generate")
     worker = start_worker(shared_broker_url, name="doomed", concurrency=2)
-    send_passing_events(shared_broker_url, learners, course_key, processes=2)
+    first, rest = learners[:ISSUED_BEFORE_KILL], learners[ISSUED_BEFORE_KILL:]
+    send_passing_events(shared_broker_url, first, course_key, processes=2)
+    wait_for_badges(badge_class, len(first), [worker])
 
-    # A pool process dies mid-task: reject_on_worker_lost puts its message back at once. A
-    # batch stores up to 200 badges at a time, so the run must be a few batches long.
-    wait_for_badges(badge_class, KILLED_RUN_LEARNERS, [worker], at_least=20)
-    with badges_held_back() as stored:
-        # However fast the worker is, it now waits at its next insert, mid-run.
-        issued_before_kill = stored(badge_class)
-        assert issued_before_kill < KILLED_RUN_LEARNERS, (
-            "the worker finished before it was held; add learners"
-        )
+    with badges_held_back() as held:
+        # However fast the worker is, it now waits at the badge table, mid-run.
+        send_passing_events(shared_broker_url, rest, course_key, processes=2)
+        wait_until(held.sessions_waiting, timeout=60, what="the worker waiting at the badges")
+        issued_before_kill = held.count(badge_class)
+        assert issued_before_kill == len(first)
+        # A pool process dies mid-task: reject_on_worker_lost puts its message back at once.
         worker.kill_pool_process(random.choice(worker.child_pids()))
         # Then the whole worker dies, holding prefetched and running messages nobody acked.
         worker.kill()
@@ -74,7 +74,7 @@ def test_a_worker_killed_mid_run_and_restarted_issues_every_badge_exactly_once(
     # Redis hands unacknowledged messages out again only after its visibility timeout (an
     # hour); the sweeper re-queues the killed worker's work now.
     manage(shared_broker_url, "credplugin_sweep", "--older-than", "0")
-    wait_for_badges(badge_class, KILLED_RUN_LEARNERS, [restarted])
+    wait_for_badges(badge_class, len(learners), [restarted])
     wait_until_settled(badge_class, shared_broker_url, [restarted])
 
     # When the visibility timeout does hand the lost messages out again, nothing changes.
