@@ -134,8 +134,9 @@ def _cpu_seconds(process_groups=(), commands=()):
     """CPU seconds (user + system) used so far by every process in ``process_groups`` (group
     ids) or whose executable's name is in ``commands``; from /proc, 0.0 where it is absent.
 
-    CPU time, unlike wall time, barely moves with what else the shared machine is doing, so
-    it is the figure to compare between runs.
+    CPU time leaves out waiting (for the database, the broker, or a core the shared machine
+    lent elsewhere), so it shows what the work itself costs; it still moves by a fifth or so
+    between identical runs here, so compare runs made back to back.
     """
     total = 0.0
     ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
