@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -184,11 +185,15 @@ def _start_senders(env, learners, course_key, senders, workdir):
 
 
 def _finish_senders(senders, workdir):
+    """Wait for the senders; returns the CPU seconds they used (children reaped meanwhile)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     for number, sender in enumerate(senders):
         sender.communicate()
         if sender.returncode:
             log = (workdir / f"sender-{number}.log").read_text(errors="replace")
             raise RuntimeError(f"sender {number} failed:\n{log[-4000:]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def _read_timings(path):
@@ -250,7 +255,7 @@ def _figures(args, workdir, *, badges_issued, seconds, events_seconds, cpu, veri
     for number in range(args.senders):
         timings += _read_timings(workdir / f"timings-{number}.bin")
         baseline += _read_timings(workdir / f"baseline-{number}.bin")
-    worker_cpu, database_cpu = cpu
+    worker_cpu, database_cpu, sender_cpu = cpu
     verified, verify_failures = verification
     return {
         "learners": plain["learners"],
@@ -261,6 +266,7 @@ def _figures(args, workdir, *, badges_issued, seconds, events_seconds, cpu, veri
         "badges_per_second": round(badges_issued / seconds, 1),
         "worker_cpu_ms_per_badge": round(1000 * worker_cpu / max(badges_issued, 1), 3),
         "database_cpu_ms_per_badge": round(1000 * database_cpu / max(badges_issued, 1), 3),
+        "sender_cpu_ms_per_event": round(1000 * sender_cpu / plain["learners"], 3),
         "receiver_ms_p50": round(statistics.median(timings) - statistics.median(baseline), 3),
         "receiver_ms_p99": round(_percentile(timings, 0.99) - _percentile(baseline, 0.99), 3),
         "send_event_ms_p50": round(statistics.median(timings), 3),
@@ -318,7 +324,7 @@ def run(args):
         started = time.monotonic()
         senders = _start_senders(env, learners, course_key, args.senders, workdir)
         if not args.overlap:
-            _finish_senders(senders, workdir)
+            sender_cpu = _finish_senders(senders, workdir)
             events_seconds = time.monotonic() - started
             start_workers()
         badges_issued, stalled = _wait_for_badges(badge_class, len(learners), workers, senders)
@@ -326,7 +332,7 @@ def run(args):
         worker_cpu = _cpu_seconds(process_groups={worker.process.pid for worker in workers})
         database_cpu = _cpu_seconds(commands=DATABASE_COMMANDS) - database_cpu_at_start
         if args.overlap:
-            _finish_senders(senders, workdir)
+            sender_cpu = _finish_senders(senders, workdir)
             events_seconds = None
 
         # Anything still queued would be a duplicate in the making: let it finish first.
@@ -353,7 +359,7 @@ def run(args):
             duplicates=duplicates,
             seconds=seconds,
             events_seconds=events_seconds,
-            cpu=(worker_cpu, database_cpu),
+            cpu=(worker_cpu, database_cpu, sender_cpu),
             stalled=stalled and f"{stalled}; requests by status: {request_statuses(badge_class)}",
             verification=(verified, verify_failures),
         )
