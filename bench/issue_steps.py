@@ -47,6 +47,9 @@ def _parse_args(argv):
         help="a MariaDB database to create, use and drop (default: SQLite in a temporary dir)",
     )
     parser.add_argument("--json", action="store_true", help="print the figures as one object")
+    parser.add_argument(
+        "--results", type=Path, default=RESULTS, help=f"where to write the figures ({RESULTS.name})"
+    )
     return parser.parse_args(argv)
 
 
@@ -146,8 +149,8 @@ def main(argv=None):
     if args.learners < 1:
         raise SystemExit("--learners must be at least 1")
     figures = run(args)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(figures, indent=2) + "\n")
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(figures, indent=2) + "\n")
     if args.json:
         print(json.dumps(figures))
     else:

@@ -56,6 +56,9 @@ def _parse_args(argv):
     parser.add_argument("--learners", type=int, default=10_000)
     parser.add_argument("--json", action="store_true", help="print the figures as one object")
     parser.add_argument(
+        "--results", type=Path, default=RESULTS, help=f"where to write the figures ({RESULTS.name})"
+    )
+    parser.add_argument(
         "--database-url",
         default=os.environ.get("CREDPLUGIN_BENCH_DATABASE_URL")
         or "mysql://root@127.0.0.1:3306/credplugin_bench",
@@ -379,8 +382,8 @@ def main(argv=None):
     if args.learners < 1:
         raise SystemExit("--learners must be at least 1")
     figures = run(args)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(figures, indent=2) + "\n")
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(figures, indent=2) + "\n")
     if args.json:
         print(json.dumps(figures))
     else:

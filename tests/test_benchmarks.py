@@ -1,0 +1,91 @@
+"""The issuing benchmarks still run, end to end, at a size a test can afford.
+
+Each runs as its own process, as ``make bench`` runs it, with its figures written to a
+temporary file instead of ``bench/results/``. Only that the run completes and reports
+consistent figures is checked; the figures themselves are for people (bench/README.md).
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+from django.conf import settings
+
+from tests.services import require_service
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT_SECONDS = 300
+
+
+def run_bench(script, *args):
+    """``python bench/<script> … --json``; returns the printed figures."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("CREDPLUGIN_", "DJANGO_SETTINGS_MODULE"))
+    }
+    done = subprocess.run(
+        [sys.executable, f"bench/{script}", *args, "--json"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+    )
+    assert done.returncode == 0, f"{script} exited {done.returncode}:\n{done.stderr[-4000:]}"
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_issue_steps_reports_every_step_of_every_badge(tmp_path):
+    results = tmp_path / "issue_steps.json"
+    figures = run_bench("issue_steps.py", "--learners", "30", "--results", str(results))
+    assert figures == json.loads(results.read_text())
+    assert figures["badges_issued"] == figures["learners"] == 30
+    steps = figures["steps_cpu_ms_per_badge"]
+    assert set(steps) == {
+        "evaluate",
+        "prepare",
+        "compose",
+        "sign",
+        "verify",
+        "store",
+        "announce",
+        "email",
+    }
+    assert all(value > 0 for value in steps.values())
+    assert steps["prepare"] >= steps["sign"] and figures["total_cpu_ms_per_badge"] > 0
+
+
+@pytest.mark.integration
+def test_the_pipeline_bench_issues_one_verifying_badge_per_learner(tmp_path):
+    database_url = os.environ.get("CREDPLUGIN_DATABASE_URL") or ""
+    if not database_url.startswith("mysql://"):
+        pytest.skip("the pipeline bench needs MariaDB (CREDPLUGIN_DATABASE_URL=mysql://…)")
+    require_service("MariaDB", database_url, 3306)
+    assert shutil.which("redis-server"), "redis-server is not on the PATH"
+    own_database = urlunparse(
+        urlparse(database_url)._replace(path=f"/{settings.DATABASES['default']['NAME']}_bench")
+    )
+    results = tmp_path / "pipeline.json"
+    figures = run_bench(
+        "pipeline.py",
+        "--learners",
+        "60",
+        "--verify-sample",
+        "0",
+        "--database-url",
+        own_database,
+        "--results",
+        str(results),
+    )
+    assert figures == json.loads(results.read_text())
+    assert figures["badges_issued"] == figures["learners"] == figures["verified"] == 60
+    assert figures["duplicates"] == 0 and figures["verify_failures"] == 0
+    assert figures["stalled"] is None
+    assert figures["worker_cpu_ms_per_badge"] > 0 and figures["sender_cpu_ms_per_event"] > 0
