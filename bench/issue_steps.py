@@ -22,7 +22,6 @@ Figures go to ``bench/results/issue_steps.json``; ``--json`` also prints them as
 
 import argparse
 import functools
-import json
 import os
 import shutil
 import sys
@@ -34,7 +33,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench.pipeline import _drop_database, _recreate_database  # noqa: E402
+from bench.pipeline import _drop_database, _recreate_database, measure  # noqa: E402
 
 RESULTS = REPO_ROOT / "bench" / "results" / "issue_steps.json"
 
@@ -145,17 +144,7 @@ def run(args):
 
 
 def main(argv=None):
-    args = _parse_args(argv)
-    if args.learners < 1:
-        raise SystemExit("--learners must be at least 1")
-    figures = run(args)
-    args.results.parent.mkdir(parents=True, exist_ok=True)
-    args.results.write_text(json.dumps(figures, indent=2) + "\n")
-    if args.json:
-        print(json.dumps(figures))
-    else:
-        for name, value in figures.items():
-            print(f"{name:36} {value}")
+    figures = measure(run, _parse_args(argv))
     return 0 if figures["badges_issued"] == figures["learners"] else 1
 
 

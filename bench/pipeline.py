@@ -377,18 +377,25 @@ def run(args):
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def main(argv=None):
-    args = _parse_args(argv)
+def measure(run_bench, args):
+    """Run ``run_bench(args)`` for an issuing bench, write its figures to ``args.results`` and
+    print them (one JSON object with ``args.json``); returns them."""
     if args.learners < 1:
         raise SystemExit("--learners must be at least 1")
-    figures = run(args)
+    figures = run_bench(args)
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps(figures, indent=2) + "\n")
     if args.json:
         print(json.dumps(figures))
     else:
+        width = max(map(len, figures)) + 2
         for name, value in figures.items():
-            print(f"{name:28} {value}")
+            print(f"{name:{width}} {value}")
+    return figures
+
+
+def main(argv=None):
+    figures = measure(run, _parse_args(argv))
     ok = figures["badges_issued"] == figures["learners"] and not figures["duplicates"]
     return 0 if ok and not figures["verify_failures"] else 1
 
