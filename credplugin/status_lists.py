@@ -31,7 +31,8 @@ def reserve_slots(request_ids):
     Requests the evaluation created already carry their slot (``take_slots`` in the decision's
     transaction); then this is one read and one update, with no lock. Otherwise the missing
     slots are taken and committed on their own, before signing, so a retry reuses them.
-    Lock order is requests, then list, everywhere.
+    Lock order is requests, then list (the evaluation takes the list before inserting its
+    rows, which nobody else can lock until it commits).
     """
     request_ids = list(request_ids)
     rows = IssuanceRequest.objects.filter(pk__in=request_ids).values_list(
