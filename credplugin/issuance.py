@@ -239,5 +239,4 @@ def announce(issued):
     """
     for badge in issued:
         events.send_badge_awarded(badge)
-    opted_out = notifications.opted_out(badge.user_id for badge in issued)
-    notifications.send_award_emails(issued, opted_out=opted_out)
+    notifications.send_award_emails(issued)

@@ -19,7 +19,7 @@ from credplugin.models import LearnerPreference
 log = logging.getLogger(__name__)
 
 
-def opted_out(user_ids):
+def _opted_out(user_ids):
     """Which of these learners asked not to be e-mailed about awards."""
     return set(
         LearnerPreference.objects.filter(
@@ -28,16 +28,16 @@ def opted_out(user_ids):
     )
 
 
-def send_award_emails(issued_badges, *, opted_out):
-    """E-mail each learner about their new badge, over one mail connection; returns how many
-    messages were sent.
+def send_award_emails(issued_badges):
+    """E-mail each learner about their new badge, unless they opted out, over one mail
+    connection; returns how many messages were sent.
 
-    ``issued_badges``: ``IssuedBadge`` rows with user and badge class loaded; ``opted_out``:
-    user ids not to e-mail. One connection per batch, since an SMTP server would otherwise be
-    dialled (and TLS negotiated) once per badge.
+    ``issued_badges``: ``IssuedBadge`` rows with user and badge class loaded. One connection per
+    batch, since an SMTP server would otherwise be dialled (and TLS negotiated) once per badge.
     """
     if not credplugin_settings.SEND_EMAIL:
         return 0
+    opted_out = _opted_out(issued.user_id for issued in issued_badges)
     messages = []
     for issued in issued_badges:
         if issued.user.email and issued.user_id not in opted_out:

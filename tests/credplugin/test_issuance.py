@@ -242,7 +242,7 @@ def test_a_batch_of_award_emails_goes_over_one_connection(award):
     badges = list(IssuedBadge.objects.select_related("user", "badge_class"))
     with mock.patch.object(notifications, "get_connection") as get_connection:
         get_connection.return_value.send_messages.return_value = 2
-        assert notifications.send_award_emails(badges, opted_out=set()) == 2
+        assert notifications.send_award_emails(badges) == 2
     get_connection.assert_called_once_with()
     sent = get_connection.return_value.send_messages.call_args.args[0]
     assert sorted(message.to[0] for message in sent) == sorted(b.user.email for b in badges)
@@ -265,7 +265,7 @@ def test_one_unwritable_award_email_does_not_stop_the_others(award, caplog):
 
     mail.outbox.clear()
     with mock.patch.object(notifications, "render_to_string", side_effect=fail_first):
-        assert notifications.send_award_emails(badges, opted_out=set()) == 1
+        assert notifications.send_award_emails(badges) == 1
     assert [message.to for message in mail.outbox] == [[badges[1].user.email]]
     assert "could not write the e-mail" in caplog.text
 
@@ -277,6 +277,6 @@ def test_a_mail_server_failure_never_undoes_the_award(award, caplog):
     badges = list(IssuedBadge.objects.select_related("user", "badge_class"))
     with mock.patch.object(notifications, "get_connection") as get_connection:
         get_connection.return_value.send_messages.side_effect = OSError("SMTP down")
-        assert notifications.send_award_emails(badges, opted_out=set()) == 0
+        assert notifications.send_award_emails(badges) == 0
     assert "could not e-mail 1 learner" in caplog.text
     assert IssuedBadge.objects.get().status == IssuedBadge.Status.ACTIVE
