@@ -33,7 +33,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench.pipeline import _drop_database, _recreate_database, measure  # noqa: E402
+from bench.pipeline import drop_database, measure, recreate_database  # noqa: E402
 
 RESULTS = REPO_ROOT / "bench" / "results" / "issue_steps.json"
 
@@ -103,7 +103,7 @@ def _timed_steps():
 def run(args):
     host_dir = Path(tempfile.mkdtemp(prefix="credplugin-steps-"))
     if args.database_url:
-        _recreate_database(args.database_url)
+        recreate_database(args.database_url)
     try:
         _setup_django(host_dir, args.database_url)
         from django.core.management import call_command  # noqa: PLC0415
@@ -139,7 +139,7 @@ def run(args):
         return figures
     finally:
         if args.database_url:
-            _drop_database(args.database_url)
+            drop_database(args.database_url)
         shutil.rmtree(host_dir, ignore_errors=True)
 
 

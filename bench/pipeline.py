@@ -108,7 +108,7 @@ def _on_server(url, *statements):
     connection.close()
 
 
-def _recreate_database(url):
+def recreate_database(url):
     _on_server(
         url,
         "DROP DATABASE IF EXISTS `{name}`",
@@ -116,7 +116,7 @@ def _recreate_database(url):
     )
 
 
-def _drop_database(url):
+def drop_database(url):
     _on_server(url, "DROP DATABASE IF EXISTS `{name}`")
 
 
@@ -293,7 +293,7 @@ def run(args):
     database_url = args.database_url
     workers = []
     try:
-        _recreate_database(database_url)
+        recreate_database(database_url)
         _setup_django(database_url, redis_server.url())
         from django.core.management import call_command  # noqa: PLC0415
 
@@ -373,7 +373,7 @@ def run(args):
         if args.keep:
             _progress(f"kept the database {database_url} and the logs in {workdir}")
         else:
-            _drop_database(database_url)
+            drop_database(database_url)
             shutil.rmtree(workdir, ignore_errors=True)
 
 
