@@ -63,7 +63,7 @@ def request_evaluation(user_id, course_key, *, helper=False):
     grading path pays no cache round trip for it. ``helper``: a busy evaluation asking for a
     second worker; without a debounce every event queues its own task and none is needed.
     """
-    window = debounce_seconds()
+    window = _debounce_seconds()
     if not window:
         if not helper:
             enqueue("evaluate_learner_task", user_id, course_key)
@@ -82,7 +82,7 @@ def follow_up_evaluation(user_id, course_key, window):
     enqueue("evaluate_learner_task", user_id, course_key, countdown=window)
 
 
-def debounce_seconds():
+def _debounce_seconds():
     """The evaluation debounce window; 0 when tasks run eagerly, in the caller, at once."""
     if _tasks_run_eagerly():
         return 0
