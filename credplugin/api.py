@@ -18,6 +18,7 @@ from credplugin import (
     issuance,
     requirements,
     status_lists,
+    validation,
 )
 from credplugin.exceptions import (  # noqa: F401  (re-exported for callers)
     CredPluginError,
@@ -48,7 +49,8 @@ def register_badge_requirement(
 
     Called when an author saves an assessment block. Blocks of one course sharing
     ``badge["slug"]`` feed one badge; the last saved description wins. ``badge``: slug, name,
-    description, image_url, criteria_narrative, achievement_type, hours, validity_months,
+    description, image_url, colour and accent_colour (``#rrggbb`` or empty, the generated
+    artwork's disc and ring), criteria_narrative, achievement_type, hours, validity_months,
     alignments [{name, framework, code, url}], tags, language. ``pass_rule``: optional
     ``min_percent`` (0-100) and ``all_criteria_met`` (bool), applied on top of the result's own
     ``passed``. Returns ``{"badge_uuid": str, "rubric_hash": str | None}``.
@@ -173,6 +175,17 @@ def reinstate_badge(badge_uuid, *, reason, actor_id):
     return badges.describe(
         badges.reinstate(badges.get(badge_uuid), reason=reason, actor_id=actor_id)
     )
+
+
+def badge_history(badge_uuid):
+    """Every status the badge has had, oldest first: ``[{status, previous_status, reason,
+    actor (username or None), at}]``, starting with its issuance."""
+    return badges.history(badges.get(badge_uuid))
+
+
+def validate_colour(value, field="colour"):
+    """``value`` as ``#rrggbb`` (or ``""``); raises ``InvalidInput`` naming ``field``."""
+    return validation.colour(value, field)
 
 
 def reissue_badge(badge_uuid, *, reason, actor_id):

@@ -73,3 +73,13 @@ class StatusChangeSerializer(serializers.Serializer):
         trim_whitespace=True,
         error_messages={"blank": _("Give the reason; the learner and verifiers may see it.")},
     )
+
+
+class StatusHistorySerializer(serializers.Serializer):
+    """One entry of a badge's status history (see ``credplugin.api.badge_history``)."""
+
+    status = serializers.CharField()
+    previous_status = serializers.CharField(allow_null=True)
+    reason = serializers.CharField(allow_blank=True)
+    actor = serializers.CharField(allow_null=True)
+    at = serializers.DateTimeField()

@@ -44,4 +44,9 @@ urlpatterns = [
         rest.BadgeStatusView.as_view(),
         name="badge-status-api",
     ),
+    path(
+        "credplugin/api/v1/badges/<uuid:badge_uuid>/history",
+        rest.BadgeHistoryView.as_view(),
+        name="badge-history-api",
+    ),
 ]
