@@ -7,10 +7,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from edx_django_utils.plugins import get_plugin_url_patterns
 
+from credplugin.views.layout import in_shown_language
 from tests.host import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", in_shown_language(views.home), name="home"),
     path("admin/", admin.site.urls),
     # The LMS's sign-in stands in as Django's own: "My badges" redirects here (LOGIN_URL).
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
