@@ -226,6 +226,13 @@ def retry_issuance(request_uuid):
     return str(request.uuid)
 
 
+def course_offers_badges(course_key):
+    """Whether the course (a CCX run: its master course) has an active badge with at least
+    one active requirement."""
+    key = validation.master_course_key(validation.course_key(course_key))
+    return requirements.course_offers_badges(key)
+
+
 def list_badges(user_id, *, course_key=None, include_revoked=True):
     """A learner's badges, newest first, as dicts (uuid, name, status, credential…)."""
     return badges.list_for_user(user_id, course_key=course_key, include_revoked=include_revoked)
