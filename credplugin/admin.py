@@ -19,6 +19,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -346,7 +347,7 @@ class IssuedBadgeAdmin(CountsChangeList, ReadOnlyAdmin):
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    entry["at"],
+                    formats.localize(timezone.localtime(entry["at"])),
                     entry["status"],
                     entry["actor"] or _("the plugin"),
                     entry["reason"] or "—",

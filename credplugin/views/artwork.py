@@ -34,7 +34,7 @@ CENTRE = VIEWBOX / 2
 OUTER_RADIUS, DISC_RADIUS, TEXT_RADIUS = 126, 112, 100
 EMBLEM_Y, EMBLEM_RADIUS = 66, 26
 NAME_TOP, NAME_BOTTOM = 100, 184
-ISSUER_Y, ISSUER_SIZE = 206, 11
+ISSUER_Y, ISSUER_SIZES = 204, (11, 10, 9, 8)
 NAME_SIZES = (24, 22, 20, 18, 16, 14, 12)
 MIN_NAME_SIZE = NAME_SIZES[-1]
 LINE_HEIGHT = 1.15
@@ -214,11 +214,13 @@ def _squeezed(text):
 
 @functools.lru_cache(maxsize=16)
 def layout_issuer(issuer_name):
-    width = chord_width(ISSUER_Y - ISSUER_SIZE, ISSUER_Y + 2, radius=DISC_RADIUS - 6)
-    text = issuer_name
-    if text_width(text, ISSUER_SIZE) > width:
-        text = _fit(text, ISSUER_SIZE, width)
-    return Line(text, ISSUER_Y, ISSUER_SIZE)
+    """The issuer's name on one line under the badge name, in smaller type if it must; only a
+    name too long for the smallest size is cut, with an ellipsis."""
+    for size in ISSUER_SIZES:
+        width = chord_width(ISSUER_Y - size, ISSUER_Y + size * 0.25, radius=TEXT_RADIUS)
+        if text_width(issuer_name, size) <= width:
+            return Line(issuer_name, ISSUER_Y, size)
+    return Line(_fit(issuer_name, size, width), ISSUER_Y, size)
 
 
 @functools.lru_cache(maxsize=4)

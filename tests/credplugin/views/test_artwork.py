@@ -104,7 +104,7 @@ def test_png_is_a_deterministic_rgba_square_with_text_drawn_on_it():
 def test_png_and_svg_show_the_same_lines_and_colours(db):
     art = _design(name=LONG_NAME, colour="#123456", accent_colour="#abcdef")
     svg = artwork.badge_svg(art)
-    texts = re.findall(r'font-weight="bold">([^<]*)</text>', svg)
+    texts = re.findall(r'class="badge-name"[^>]*>([^<]*)</text>', svg)
     assert texts == [line.text for line in art.name_lines]
     assert 'fill="#123456"' in svg and 'fill="#abcdef"' in svg
     assert f'<title id="badge-title">{LONG_NAME} — Open Learning Lab</title>' in svg
@@ -142,3 +142,11 @@ def test_an_unreadable_logo_file_falls_back_to_initials(tmp_path, caplog):
     assert art.logo is None
     assert art.initials == "OL"
     assert "CREDPLUGIN_ISSUER_LOGO_FILE" in caplog.text
+
+
+def test_the_issuer_name_shrinks_to_fit_before_it_is_cut():
+    assert _design(issuer="credplugin demo academy").issuer_line.text == "credplugin demo academy"
+    long = _design(issuer="The International Academy of Responsible Machine Learning Practice")
+    assert long.issuer_line.text.endswith(artwork.ELLIPSIS)
+    assert long.issuer_line.size == artwork.ISSUER_SIZES[-1]
+    assert _inside_disc(long.issuer_line)
