@@ -6,6 +6,7 @@ the API, which updates the status list, records the actor and reason and refuses
 transitions; the admin only collects the reason. Keys show their public half only.
 """
 
+import base64
 import json
 
 import django
@@ -25,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from credplugin import api
+from credplugin.conf import credplugin_settings
 from credplugin.models import (
     AssessmentResult,
     BadgeClass,
@@ -38,6 +40,7 @@ from credplugin.models import (
     StatusChange,
     StatusList,
 )
+from credplugin.views import artwork
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -122,7 +125,15 @@ class BadgeClassAdmin(admin.ModelAdmin):
     list_display = ("name", "course_key", "slug", "achievement_type", "active", "modified")
     list_filter = ("active", "achievement_type")
     search_fields = ("name", "slug", "course_key")
-    readonly_fields = ("uuid", "course_key", "slug", "created", "modified", "preview_link")
+    readonly_fields = (
+        "uuid",
+        "course_key",
+        "slug",
+        "created",
+        "modified",
+        "artwork",
+        "preview_link",
+    )
     inlines = [BadgeRequirementInline]
     # Django 5 asks which scheme a URL typed without one gets; Django 4.2 has no such option.
     if django.VERSION >= (5, 0):
@@ -135,6 +146,19 @@ class BadgeClassAdmin(admin.ModelAdmin):
             name="credplugin_badgeclass_preview",
         )
         return [preview, *super().get_urls()]
+
+    @admin.display(description=_("generated artwork"))
+    def artwork(self, badge_class):
+        """The medal the PNG and SVG downloads are drawn as, in the colours saved last."""
+        if not badge_class.pk:
+            return "-"
+        design = artwork.design_for_badge_class(badge_class, credplugin_settings.issuer_name)
+        encoded = base64.b64encode(artwork.badge_svg(design).encode("utf-8")).decode("ascii")
+        return format_html(
+            '<img src="data:image/svg+xml;base64,{}" width="160" height="160" alt="{}">',
+            encoded,
+            _("The generated badge image"),
+        )
 
     @admin.display(description=_("credential preview"))
     def preview_link(self, badge_class):

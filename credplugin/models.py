@@ -9,9 +9,13 @@ in explicit status fields with the reason and the actor beside it.
 import uuid
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from opaque_keys.edx.django.models import CourseKeyField, UsageKeyField
+
+
+HEX_COLOUR = RegexValidator(r"^#[0-9a-f]{6}$", _("Write the colour as #rrggbb, e.g. #0b4f8a."))
 
 
 class BadgeClass(models.Model):
@@ -31,12 +35,14 @@ class BadgeClass(models.Model):
         _("artwork colour"),
         max_length=7,
         blank=True,
+        validators=[HEX_COLOUR],
         help_text=_("The disc of the generated badge image, as #rrggbb; empty picks one."),
     )
     accent_colour = models.CharField(
         _("artwork accent colour"),
         max_length=7,
         blank=True,
+        validators=[HEX_COLOUR],
         help_text=_("The ring and emblem of the generated badge image, as #rrggbb."),
     )
     criteria_narrative = models.TextField(_("criteria narrative"), blank=True)

@@ -56,6 +56,7 @@ class IssuedBadgeSerializer(serializers.ModelSerializer):
             "png": absolute("credplugin:badge-png"),
             "svg": absolute("credplugin:badge-svg"),
             "linkedin": linkedin_url_for_badge(badge, facts, page),
+            "history": absolute("credplugin:badge-history-api"),
         }
 
 

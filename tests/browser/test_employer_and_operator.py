@@ -150,6 +150,12 @@ def test_public_pages_pass_axe(live_server, earn, client, monkeypatch):  # noqa:
             assert page.locator("h1").count() == 1, name
             assert axe_violations(page) == [], name
             save_screenshot(page, f"page-{name.replace(' ', '-')}", for_docs=name == "not found")
+        page.emulate_media(color_scheme="dark")
+        page.goto(live_server.url + reverse("credplugin:badge-page", args=[badge.uuid]))
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert background == "rgb(13, 17, 23)", "no dark style for prefers-color-scheme: dark"
+        assert axe_violations(page) == [], "dark mode"
+        page.emulate_media(color_scheme="light")
         sign_in(page, live_server, client, badge.user)
         page.goto(live_server.url + reverse("credplugin:my-badges"))
         assert page.locator("img.credplugin-card__art").evaluate("img => img.naturalWidth > 0")

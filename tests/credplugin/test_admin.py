@@ -342,3 +342,27 @@ def test_status_changes_are_listed_read_only(admin_client, earn, admin_user):
     response = admin_client.get(changelist(StatusChange))
     assert "Under review" in response.content.decode()
     assert not admin.site._registry[StatusChange].has_change_permission(response.wsgi_request)
+
+
+def test_badge_class_page_shows_the_artwork_and_refuses_a_colour_that_is_not_hex(
+    admin_client, earn
+):
+    badge_class = earn("ada").badge_class
+    url = reverse("admin:credplugin_badgeclass_change", args=[badge_class.pk])
+    assert 'src="data:image/svg+xml;base64,' in admin_client.get(url).content.decode()
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        alignments=json.dumps(badge_class.alignments),
+        tags=json.dumps(badge_class.tags),
+        colour="blue",
+        **{
+            "requirements-TOTAL_FORMS": "0",
+            "requirements-INITIAL_FORMS": "0",
+        },
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "Write the colour as #rrggbb" in response.content.decode()
+    badge_class.refresh_from_db()
+    assert badge_class.colour == ""
