@@ -16,7 +16,7 @@ ifneq ($(PYENV_VERSIONS),)
 export PYENV_VERSION := $(shell echo $(PYENV_VERSIONS) | tr ':' '\n' | sort -V | paste -sd: -)
 endif
 
-.PHONY: help test demo bench quality requirements system-deps node-deps clean
+.PHONY: help test demo bench quality requirements system-deps node-deps clean extract_translations pull_translations
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -55,6 +55,21 @@ requirements: $(BIN)/.installed ## recompile the pinned requirements/*.txt from 
 	  $(BIN)/pip-compile -q --strip-extras --no-emit-index-url --upgrade \
 	    --output-file requirements/$$name.txt requirements/$$name.in; \
 	done
+
+# Translations (OEP-58): the English source catalog lives in credplugin/conf/locale/en; the
+# openedx-translations repository holds the others, fetched with atlas (pip install openedx-atlas).
+TRANSLATIONS_REPO ?= credplugin
+ATLAS_OPTIONS ?=
+
+extract_translations: $(BIN)/.installed ## write the English source catalog credplugin/conf/locale/en/LC_MESSAGES/django.po
+	cd credplugin && DJANGO_SETTINGS_MODULE=tests.host.settings PYTHONPATH=.. ../$(BIN)/django-admin \
+	  makemessages --locale en --domain django --no-obsolete --no-location --ignore 'conf/*'
+
+pull_translations: $(BIN)/.installed ## fetch translated catalogs from openedx-translations with atlas, then compile them
+	@command -v atlas >/dev/null || { echo "atlas is missing: pip install openedx-atlas"; exit 1; }
+	cd credplugin/conf/locale && atlas pull $(ATLAS_OPTIONS) \
+	  translations/$(TRANSLATIONS_REPO)/credplugin/conf/locale:.
+	cd credplugin && ../$(BIN)/django-admin compilemessages
 
 clean: ## remove build output and local state
 	rm -rf .tox build dist *.egg-info var

@@ -46,6 +46,7 @@ setup(
         "cms.djangoapp": ["credplugin = credplugin.apps:CredPluginConfig"],
         "console_scripts": ["credplugin-verify = credplugin.openbadges.cli:verify_main"],
         "xblock.v1": ["credplugin_assessment = xblocks.assessment.block:AssessmentBlock"],
+        "openedx.course_tab": ["credplugin_badges = credplugin.tabs:BadgesCourseTab"],
     },
     classifiers=[
         "Framework :: Django",

@@ -6,6 +6,7 @@ the API, which updates the status list, records the actor and reason and refuses
 transitions; the admin only collects the reason. Keys show their public half only.
 """
 
+import base64
 import json
 
 import django
@@ -14,14 +15,18 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Count
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from credplugin import api
+from credplugin.conf import credplugin_settings
 from credplugin.models import (
     AssessmentResult,
     BadgeClass,
@@ -32,8 +37,10 @@ from credplugin.models import (
     IssuerKey,
     LearnerPreference,
     RubricSnapshot,
+    StatusChange,
     StatusList,
 )
+from credplugin.views import artwork
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -63,6 +70,42 @@ def pretty_json(value):
     return format_html("<pre>{}</pre>", json.dumps(value, indent=2, ensure_ascii=False))
 
 
+def outbox_counts():
+    """How many badges are issued, and how many requests are pending or failed, each with the
+    changelist that lists them: what an operator checks first."""
+    requests = dict(
+        IssuanceRequest.objects.values_list("status").annotate(count=Count("id")).order_by()
+    )
+    issued_url = reverse("admin:credplugin_issuedbadge_changelist")
+    requests_url = reverse("admin:credplugin_issuancerequest_changelist")
+    pending = IssuanceRequest.Status.PENDING
+    return [
+        (_("issued"), IssuedBadge.objects.count(), issued_url),
+        (_("pending"), requests.get(pending, 0), f"{requests_url}?status__exact={pending}"),
+        (
+            _("waiting for the operator"),
+            requests.get(IssuanceRequest.Status.WAITING, 0),
+            f"{requests_url}?status__exact={IssuanceRequest.Status.WAITING}",
+        ),
+        (
+            _("failed"),
+            requests.get(IssuanceRequest.Status.FAILED, 0),
+            f"{requests_url}?status__exact={IssuanceRequest.Status.FAILED}",
+        ),
+    ]
+
+
+class CountsChangeList:
+    """A changelist headed by :func:`outbox_counts`."""
+
+    change_list_template = "admin/credplugin/counts_change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(
+            request, {**(extra_context or {}), "credplugin_counts": outbox_counts()}
+        )
+
+
 class BadgeRequirementInline(admin.TabularInline):
     model = BadgeRequirement
     fields = ("usage_key", "title", "assessment_methods", "active", "retired_at")
@@ -82,7 +125,15 @@ class BadgeClassAdmin(admin.ModelAdmin):
     list_display = ("name", "course_key", "slug", "achievement_type", "active", "modified")
     list_filter = ("active", "achievement_type")
     search_fields = ("name", "slug", "course_key")
-    readonly_fields = ("uuid", "course_key", "slug", "created", "modified", "preview_link")
+    readonly_fields = (
+        "uuid",
+        "course_key",
+        "slug",
+        "created",
+        "modified",
+        "artwork",
+        "preview_link",
+    )
     inlines = [BadgeRequirementInline]
     # Django 5 asks which scheme a URL typed without one gets; Django 4.2 has no such option.
     if django.VERSION >= (5, 0):
@@ -95,6 +146,19 @@ class BadgeClassAdmin(admin.ModelAdmin):
             name="credplugin_badgeclass_preview",
         )
         return [preview, *super().get_urls()]
+
+    @admin.display(description=_("generated artwork"))
+    def artwork(self, badge_class):
+        """The medal the PNG and SVG downloads are drawn as, in the colours saved last."""
+        if not badge_class.pk:
+            return "-"
+        design = artwork.design_for_badge_class(badge_class, credplugin_settings.issuer_name)
+        encoded = base64.b64encode(artwork.badge_svg(design).encode("utf-8")).decode("ascii")
+        return format_html(
+            '<img src="data:image/svg+xml;base64,{}" width="160" height="160" alt="{}">',
+            encoded,
+            _("The generated badge image"),
+        )
 
     @admin.display(description=_("credential preview"))
     def preview_link(self, badge_class):
@@ -241,7 +305,7 @@ def _apply_to_each(modeladmin, request, queryset, call):
 
 
 @admin.register(IssuedBadge)
-class IssuedBadgeAdmin(ReadOnlyAdmin):
+class IssuedBadgeAdmin(CountsChangeList, ReadOnlyAdmin):
     """Issued credentials: search by learner or course; change status with a reason."""
 
     list_display = (badge_name, "user", course_key, "status", "issued_at", "valid_until")
@@ -272,18 +336,71 @@ class IssuedBadgeAdmin(ReadOnlyAdmin):
         "hidden",
         "show_name",
         "public_page",
-        "credential_pretty",
+        "status_history",
+        "credential_link",
     )
     readonly_fields = fields
+
+    def get_urls(self):
+        credential = path(
+            "<path:object_id>/credential.json",
+            self.admin_site.admin_view(self.credential_view),
+            name="credplugin_issuedbadge_credential",
+        )
+        return [credential, *super().get_urls()]
+
+    def credential_view(self, request, object_id):
+        """The signed credential as issued, also for badges their learner hid from the public."""
+        badge = get_object_or_404(IssuedBadge, pk=object_id)
+        if not self.has_view_permission(request, badge):
+            raise PermissionDenied
+        return JsonResponse(
+            badge.credential, json_dumps_params={"indent": 2, "ensure_ascii": False}
+        )
 
     @admin.display(description=_("public page"))
     def public_page(self, badge):
         url = reverse("credplugin:badge-page", kwargs={"badge_uuid": badge.uuid})
         return format_html('<a href="{}">{}</a>', url, _("Open the badge page and its verdict"))
 
+    @admin.display(description=_("status history"))
+    def status_history(self, badge):
+        """Every status the badge has had, oldest first: what, who, why, when."""
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    formats.localize(timezone.localtime(entry["at"])),
+                    entry["status"],
+                    entry["actor"] or _("the plugin"),
+                    entry["reason"] or "—",
+                )
+                for entry in api.badge_history(badge.uuid)
+            ),
+        )
+        return format_html(
+            '<table class="credplugin-history"><thead><tr><th scope="col">{}</th>'
+            '<th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            _("When"),
+            _("Status"),
+            _("By"),
+            _("Reason"),
+            rows,
+        )
+
     @admin.display(description=_("signed credential"))
-    def credential_pretty(self, badge):
-        return pretty_json(badge.credential)
+    def credential_link(self, badge):
+        url = reverse("admin:credplugin_issuedbadge_credential", args=[badge.pk])
+        size = len(json.dumps(badge.credential))
+        return format_html(
+            '<a href="{}">{}</a> <details><summary>{}</summary>{}</details>',
+            url,
+            _("Open the credential JSON (%(size)s characters)") % {"size": size},
+            _("Show it here"),
+            pretty_json(badge.credential),
+        )
 
     # Actions need the change permission even though the form itself is read-only.
     def has_status_permission(self, request):
@@ -307,7 +424,7 @@ class IssuedBadgeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(IssuanceRequest)
-class IssuanceRequestAdmin(ReadOnlyAdmin):
+class IssuanceRequestAdmin(CountsChangeList, ReadOnlyAdmin):
     """The outbox: what is waiting, what failed and why; failed requests can be retried."""
 
     list_display = ("uuid", "user", badge_name, "status", "reason", "attempts", "updated")
@@ -343,6 +460,18 @@ class IssuanceRequestAdmin(ReadOnlyAdmin):
                 % {"count": queued},
                 messages.SUCCESS,
             )
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(ReadOnlyAdmin):
+    """Every status change of every badge, newest first: an audit trail to search."""
+
+    list_display = ("changed_at", "badge", "previous_status", "status", "actor", "reason")
+    list_filter = ("status",)
+    search_fields = ("badge__uuid", "badge__user__username", "actor__username", "reason")
+    list_select_related = ("badge", "actor")
+    date_hierarchy = "changed_at"
+    ordering = ("-changed_at", "-id")
 
 
 @admin.register(IssuerKey)

@@ -18,6 +18,7 @@ from credplugin import (
     issuance,
     requirements,
     status_lists,
+    validation,
 )
 from credplugin.exceptions import (  # noqa: F401  (re-exported for callers)
     CredPluginError,
@@ -48,7 +49,8 @@ def register_badge_requirement(
 
     Called when an author saves an assessment block. Blocks of one course sharing
     ``badge["slug"]`` feed one badge; the last saved description wins. ``badge``: slug, name,
-    description, image_url, criteria_narrative, achievement_type, hours, validity_months,
+    description, image_url, colour and accent_colour (``#rrggbb`` or empty, the generated
+    artwork's disc and ring), criteria_narrative, achievement_type, hours, validity_months,
     alignments [{name, framework, code, url}], tags, language. ``pass_rule``: optional
     ``min_percent`` (0-100) and ``all_criteria_met`` (bool), applied on top of the result's own
     ``passed``. Returns ``{"badge_uuid": str, "rubric_hash": str | None}``.
@@ -175,6 +177,17 @@ def reinstate_badge(badge_uuid, *, reason, actor_id):
     )
 
 
+def badge_history(badge_uuid):
+    """Every status the badge has had, oldest first: ``[{status, previous_status, reason,
+    actor (username or None), at}]``, starting with its issuance."""
+    return badges.history(badges.get(badge_uuid))
+
+
+def validate_colour(value, field="colour"):
+    """``value`` as ``#rrggbb`` (or ``""``); raises ``InvalidInput`` naming ``field``."""
+    return validation.colour(value, field)
+
+
 def reissue_badge(badge_uuid, *, reason, actor_id):
     """Replace a badge with a freshly signed one (e.g. after the badge class was corrected).
 
@@ -211,6 +224,13 @@ def retry_issuance(request_uuid):
         )
         awards.schedule_issuance(request.pk)
     return str(request.uuid)
+
+
+def course_offers_badges(course_key):
+    """Whether the course (a CCX run: its master course) has an active badge with at least
+    one active requirement."""
+    key = validation.master_course_key(validation.course_key(course_key))
+    return requirements.course_offers_badges(key)
 
 
 def list_badges(user_id, *, course_key=None, include_revoked=True):

@@ -1,7 +1,8 @@
 """Issued badges after issuance: revoke, suspend, reinstate, list, and the learner's choices.
 
-Every status change records the reason and the actor, flips the badge's bit in the matching
-status list and re-signs that list in one transaction; ``BADGE_REVOKED`` is sent after commit.
+Every status change records the reason and the actor on the badge and as a row of its
+history (``StatusChange``), flips the badge's bit in the matching status list and re-signs
+that list in one transaction; ``BADGE_REVOKED`` is sent after commit.
 """
 
 import logging
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from credplugin import events, status_lists
 from credplugin.exceptions import InvalidInput, InvalidTransition, NotFound
-from credplugin.models import IssuedBadge, StatusList
+from credplugin.models import IssuedBadge, StatusChange, StatusList
 
 log = logging.getLogger(__name__)
 
@@ -62,12 +63,52 @@ def _change(issued, status, reason, actor_id, **extra):
         for name, value in extra.items():
             setattr(locked, name, value)
         locked.save()
+        record_change(locked, previous, reason)
         if status == IssuedBadge.Status.REVOKED:
             transaction.on_commit(lambda: events.send_badge_revoked(locked.pk))
     log.info(
         "credplugin badge %s: %s -> %s by %s (%s)", locked.uuid, previous, status, actor_id, reason
     )
     return locked
+
+
+def record_change(badge, previous_status, reason):
+    """Append the change ``badge`` just went through (its status, actor and time) to its history."""
+    StatusChange.objects.create(
+        badge=badge,
+        previous_status=previous_status,
+        status=badge.status,
+        reason=reason,
+        actor_id=badge.status_changed_by_id,
+        changed_at=badge.status_changed_at,
+    )
+
+
+def history(issued):
+    """Every status the badge has had, oldest first, as dicts: the issuance, then each change.
+
+    ``actor`` is the username of whoever made the change, ``None`` for the plugin itself.
+    """
+    entries = [
+        {
+            "status": "issued",
+            "previous_status": None,
+            "reason": "",
+            "actor": None,
+            "at": issued.issued_at,
+        }
+    ]
+    for change in issued.status_changes.select_related("actor").order_by("changed_at", "id"):
+        entries.append(
+            {
+                "status": change.status,
+                "previous_status": change.previous_status,
+                "reason": change.reason,
+                "actor": change.actor.get_username() if change.actor else None,
+                "at": change.changed_at,
+            }
+        )
+    return entries
 
 
 def revoke(issued, *, reason, actor_id, block_reaward=False):

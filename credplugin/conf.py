@@ -34,6 +34,11 @@ DEFAULTS = {
     # .. setting_default: ""
     # .. setting_description: Absolute URL of the issuer's logo.
     "CREDPLUGIN_ISSUER_IMAGE": "",
+    # .. setting_name: CREDPLUGIN_ISSUER_LOGO_FILE
+    # .. setting_default: ""  (the issuer's initials are drawn instead)
+    # .. setting_description: Path of a local PNG or JPEG of the issuer's logo, drawn on the
+    #    generated badge artwork. A file, not a URL: artwork is drawn without network access.
+    "CREDPLUGIN_ISSUER_LOGO_FILE": "",
     # .. setting_name: CREDPLUGIN_ISSUER_DID
     # .. setting_default: ""  (derived: did:web of LMS_ROOT_URL)
     # .. setting_description: Issuer identifier; set a did:key here for sites that cannot

@@ -9,9 +9,12 @@ in explicit status fields with the reason and the actor beside it.
 import uuid
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from opaque_keys.edx.django.models import CourseKeyField, UsageKeyField
+
+HEX_COLOUR = RegexValidator(r"^#[0-9a-f]{6}$", _("Write the colour as #rrggbb, e.g. #0b4f8a."))
 
 
 class BadgeClass(models.Model):
@@ -27,6 +30,20 @@ class BadgeClass(models.Model):
     name = models.CharField(_("name"), max_length=255)
     description = models.TextField(_("description"), blank=True)
     image_url = models.URLField(_("image URL"), max_length=500, blank=True)
+    colour = models.CharField(
+        _("artwork colour"),
+        max_length=7,
+        blank=True,
+        validators=[HEX_COLOUR],
+        help_text=_("The disc of the generated badge image, as #rrggbb; empty picks one."),
+    )
+    accent_colour = models.CharField(
+        _("artwork accent colour"),
+        max_length=7,
+        blank=True,
+        validators=[HEX_COLOUR],
+        help_text=_("The ring and emblem of the generated badge image, as #rrggbb."),
+    )
     criteria_narrative = models.TextField(_("criteria narrative"), blank=True)
     achievement_type = models.CharField(_("achievement type"), max_length=64, default="Badge")
     hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=2, null=True, blank=True)
@@ -264,6 +281,35 @@ class IssuedBadge(models.Model):
 
     def __str__(self):
         return f"{self.uuid} {self.status}"
+
+
+class StatusChange(models.Model):
+    """One change of an issued badge's status, kept forever: the badge's history.
+
+    The issuance itself is the badge row (``issued_at``); every later change — revoked,
+    suspended, reinstated — adds a row here, so a reinstatement never hides why the badge was
+    suspended. ``actor`` is empty when the plugin acted on its own (``CREDPLUGIN_ON_FAILING``).
+    """
+
+    badge = models.ForeignKey(IssuedBadge, related_name="status_changes", on_delete=models.CASCADE)
+    previous_status = models.CharField(max_length=16, choices=IssuedBadge.Status.choices)
+    status = models.CharField(max_length=16, choices=IssuedBadge.Status.choices)
+    reason = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    changed_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        ordering = ["changed_at", "id"]
+
+    def __str__(self):
+        return f"{self.badge_id} {self.previous_status} -> {self.status}"
 
 
 class IssuerKey(models.Model):

@@ -63,6 +63,7 @@ def _award_message(issued):
                 "badge_description": issued.badge_class.description,
                 "issuer_name": credplugin_settings.issuer_name,
                 "badge_url": identity.badge_page_url(issued.uuid),
+                "badge_image_url": identity.public_url("badge-png", badge_uuid=str(issued.uuid)),
                 "badges_url": identity.public_url("my-badges"),
                 "valid_until": issued.valid_until,
             }

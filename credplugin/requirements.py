@@ -135,6 +135,12 @@ def record_assessment_result(
     )
 
 
+def course_offers_badges(course_key):
+    return BadgeRequirement.objects.filter(
+        active=True, badge_class__active=True, badge_class__course_key=course_key
+    ).exists()
+
+
 def active_requirements(badge_class):
     """The blocks a badge needs now, in a stable order (the order of the credential's parts)."""
     return list(

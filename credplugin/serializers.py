@@ -56,6 +56,7 @@ class IssuedBadgeSerializer(serializers.ModelSerializer):
             "png": absolute("credplugin:badge-png"),
             "svg": absolute("credplugin:badge-svg"),
             "linkedin": linkedin_url_for_badge(badge, facts, page),
+            "history": absolute("credplugin:badge-history-api"),
         }
 
 
@@ -73,3 +74,13 @@ class StatusChangeSerializer(serializers.Serializer):
         trim_whitespace=True,
         error_messages={"blank": _("Give the reason; the learner and verifiers may see it.")},
     )
+
+
+class StatusHistorySerializer(serializers.Serializer):
+    """One entry of a badge's status history (see ``credplugin.api.badge_history``)."""
+
+    status = serializers.CharField()
+    previous_status = serializers.CharField(allow_null=True)
+    reason = serializers.CharField(allow_blank=True)
+    actor = serializers.CharField(allow_null=True)
+    at = serializers.DateTimeField()

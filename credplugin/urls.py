@@ -3,18 +3,20 @@
 Public pages live under ``credplugin/``; the issuer's DID document must sit at
 ``/.well-known/did.json`` because ``did:web`` resolution of the site root requires that path.
 Credential ids are built from these names, so renaming one breaks issued badges' links.
+HTML pages are wrapped in ``in_shown_language`` so their ``lang`` is the language they show.
 """
 
 from django.urls import path, re_path
 
 from credplugin.views import badges, issuer, learner, rest, verify
+from credplugin.views.layout import in_shown_language
 
 app_name = "credplugin"
 
 _BADGE = "credplugin/badges/<uuid:badge_uuid>/"
 
 urlpatterns = [
-    path(_BADGE, badges.badge_page, name="badge-page"),
+    path(_BADGE, in_shown_language(badges.badge_page), name="badge-page"),
     path(f"{_BADGE}credential.json", badges.badge_credential, name="badge-credential"),
     path(f"{_BADGE}badge.png", badges.badge_png, name="badge-png"),
     path(f"{_BADGE}badge.svg", badges.badge_svg, name="badge-svg"),
@@ -25,9 +27,9 @@ urlpatterns = [
         issuer.status_list,
         name="status-list",
     ),
-    path("credplugin/verify/", verify.verify_page, name="verify-page"),
+    path("credplugin/verify/", in_shown_language(verify.verify_page), name="verify-page"),
     path("credplugin/api/v1/verify", verify.verify_api, name="verify-api"),
-    path("credplugin/my-badges/", learner.my_badges, name="my-badges"),
+    path("credplugin/my-badges/", in_shown_language(learner.my_badges), name="my-badges"),
     path(
         "credplugin/my-badges/<uuid:badge_uuid>/sharing",
         learner.update_sharing,
@@ -43,5 +45,10 @@ urlpatterns = [
         "credplugin/api/v1/badges/<uuid:badge_uuid>/status",
         rest.BadgeStatusView.as_view(),
         name="badge-status-api",
+    ),
+    path(
+        "credplugin/api/v1/badges/<uuid:badge_uuid>/history",
+        rest.BadgeHistoryView.as_view(),
+        name="badge-history-api",
     ),
 ]

@@ -5,6 +5,7 @@ field, before anything is written.
 """
 
 import numbers
+import re
 
 from ccx_keys.locator import CCXBlockUsageLocator, CCXLocator
 from django.core.exceptions import ValidationError
@@ -21,6 +22,8 @@ ASSESSMENT_METHODS = (
     "ethics_case_scenarios",
     "ethics_impact_reflection",
 )
+
+COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 
 # Open Badges 3.0 AchievementType vocabulary; "ext:" names are the spec's extension point.
 ACHIEVEMENT_TYPES = frozenset(
@@ -149,6 +152,18 @@ def assessment_methods(values):
     return list(dict.fromkeys(values))
 
 
+def colour(value, field):
+    """An optional ``#rrggbb`` colour, lower-cased; ``#rgb`` is widened. Empty stays empty."""
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str) or not COLOUR.fullmatch(value.strip()):
+        raise InvalidInput(f"{field} must be a colour written #rrggbb, e.g. #0b4f8a.")
+    digits = value.strip()[1:].lower()
+    if len(digits) == 3:
+        digits = "".join(digit * 2 for digit in digits)
+    return f"#{digits}"
+
+
 def badge(value):
     """The badge description an XBlock edits in Studio, as BadgeClass field values."""
     if not isinstance(value, dict):
@@ -180,6 +195,8 @@ def badge(value):
         "name": text(value.get("name"), "badge.name", required=True, max_length=255),
         "description": text(value.get("description"), "badge.description"),
         "image_url": _optional_url(value.get("image_url"), "badge.image_url"),
+        "colour": colour(value.get("colour"), "badge.colour"),
+        "accent_colour": colour(value.get("accent_colour"), "badge.accent_colour"),
         "criteria_narrative": text(value.get("criteria_narrative"), "badge.criteria_narrative"),
         "achievement_type": achievement_type,
         "hours": hours,

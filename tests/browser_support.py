@@ -62,3 +62,43 @@ def save_screenshot(page, name, *, for_docs=False, element=None):
         DOC_IMAGES.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, DOC_IMAGES / path.name)
     return path
+
+
+AXE_SCRIPT = REPO_ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def axe_violations(page):
+    """axe-core's serious and critical WCAG 2.1 A/AA violations on ``page``, as readable lines.
+
+    axe-core comes from npm (``npm ci --prefix tests/js``); without it the test skips loudly,
+    except in CI where an audit that did not run is a failure.
+    """
+    if not AXE_SCRIPT.exists():
+        message = f"{AXE_SCRIPT} is missing: run `npm ci --prefix tests/js`"
+        if os.environ.get("CI") or os.environ.get("CREDPLUGIN_REQUIRE_SERVICES"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(f"SKIPPED LOUDLY: {message}")
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    results = page.evaluate(
+        """() => axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+            resultTypes: ['violations'],
+        })"""
+    )
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:3])
+        for violation in results["violations"]
+        if violation["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+def tab_to(page, predicate, *, limit=80):
+    """Press Tab until ``predicate`` (JavaScript taking the focused element) holds; return how
+    many presses it took. Fails if ``limit`` presses never get there: keyboard users cannot."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(el => {predicate})(document.activeElement)"):
+            return presses
+    pytest.fail(f"Tab never reached an element where {predicate} within {limit} presses")

@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 import pytest
 from django.core.management import get_commands, load_command_class
+from django.urls import reverse
 
 from credplugin.conf import DEFAULTS, credplugin_settings
 
@@ -40,9 +41,8 @@ class _Hook:
         return register
 
 
-@pytest.fixture
-def plugin(monkeypatch):
-    """tutor/credplugin.py loaded against a recording ``tutor`` package."""
+def _load_plugin(monkeypatch, *, with_mfe):
+    """tutor/credplugin.py loaded against a recording ``tutor`` package (and ``tutormfe``)."""
     alerts = []
     filters = types.SimpleNamespace(
         CONFIG_DEFAULTS=_Hook(),
@@ -58,10 +58,28 @@ def plugin(monkeypatch):
     tutor.hooks = hooks
     tutor.fmt = types.SimpleNamespace(echo_alert=alerts.append)
     monkeypatch.setitem(sys.modules, "tutor", tutor)
+    slots = _Hook()
+    if with_mfe:
+        tutormfe = types.ModuleType("tutormfe")
+        tutormfe.hooks = types.SimpleNamespace(PLUGIN_SLOTS=slots)
+        monkeypatch.setitem(sys.modules, "tutormfe", tutormfe)
+        monkeypatch.setitem(sys.modules, "tutormfe.hooks", tutormfe.hooks)
+    else:
+        monkeypatch.setitem(sys.modules, "tutormfe", None)  # import fails as if not installed
     spec = importlib.util.spec_from_file_location("tutor_credplugin_under_test", PLUGIN_PATH)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return types.SimpleNamespace(module=module, hooks=hooks, alerts=alerts)
+    return types.SimpleNamespace(module=module, hooks=hooks, alerts=alerts, slots=slots)
+
+
+@pytest.fixture
+def plugin(monkeypatch):
+    return _load_plugin(monkeypatch, with_mfe=False)
+
+
+@pytest.fixture
+def plugin_with_mfe(monkeypatch):
+    return _load_plugin(monkeypatch, with_mfe=True)
 
 
 def _rendered_settings(plugin, **config):
@@ -143,3 +161,31 @@ def test_operator_is_told_when_the_package_is_not_installed(plugin, requirements
     assert bool(plugin.alerts) is alerted
     if alerted:
         assert "OPENEDX_EXTRA_PIP_REQUIREMENTS=credplugin" in plugin.alerts[0]
+
+
+def test_with_tutor_mfe_my_badges_joins_every_header_and_the_learner_dashboard(plugin_with_mfe):
+    slots = {(mfe, slot): config for mfe, slot, config in plugin_with_mfe.slots.items}
+    assert set(slots) == {
+        ("all", "org.openedx.frontend.layout.header_desktop_user_menu.v1"),
+        ("all", "org.openedx.frontend.layout.header_mobile_user_menu.v1"),
+        ("learner-dashboard", "org.openedx.frontend.learner_dashboard.widget_sidebar.v1"),
+    }
+    for config in slots.values():
+        assert "credpluginMyBadgesUrl" in config and "My badges" in config
+        assert config.count("{") == config.count("}") and config.count("(") == config.count(")")
+    patches = dict(plugin_with_mfe.hooks.Filters.ENV_PATCHES.items)
+    rendered = (
+        jinja2.Environment()
+        .from_string(patches["mfe-env-config-runtime-definitions"])
+        .render(ENABLE_HTTPS=True, LMS_HOST="lms.example.org")
+    )
+    assert rendered == (
+        "const credpluginMyBadgesUrl = 'https://lms.example.org/credplugin/my-badges/';"
+    )
+    assert reverse("credplugin:my-badges") == "/credplugin/my-badges/"
+
+
+def test_without_tutor_mfe_no_slot_is_configured(plugin):
+    patches = dict(plugin.hooks.Filters.ENV_PATCHES.items)
+    assert "mfe-env-config-runtime-definitions" not in patches
+    assert plugin.slots.items == []

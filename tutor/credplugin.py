@@ -20,7 +20,11 @@ What it does:
 - routes every ``credplugin.tasks.*`` task to the LMS worker's queue with ``EXPLICIT_QUEUES``
   (task names stay stable; the plugin never hard-codes a queue);
 - creates the issuer signing key during ``tutor local do init`` when none is active;
-- adds the job ``tutor local do credplugin-sweep``.
+- adds the job ``tutor local do credplugin-sweep``;
+- with tutor-mfe, puts "My badges" in the user menu of every MFE header (desktop and mobile)
+  and a "My badges" card in the learner dashboard's sidebar, through frontend plugin slots
+  (rebuild the mfe image after enabling: ``tutor images build mfe``). The Learning MFE's
+  course tabs get a "Badges" tab from the package itself (entry point ``openedx.course_tab``).
 
 Tutor runs no Celery beat, so the sweeper, which re-queues issuance requests a lost broker
 message left pending, needs a cron line on the Docker host, for example every five minutes::
@@ -33,6 +37,11 @@ On Kubernetes, run ``./manage.py lms credplugin_sweep`` from a CronJob using the
 import click
 
 from tutor import fmt, hooks
+
+try:
+    from tutormfe.hooks import PLUGIN_SLOTS
+except ImportError:  # tutor-mfe is not installed: there is no MFE to add links to
+    PLUGIN_SLOTS = None
 
 LMS_DEFAULT_QUEUE = "edx.lms.core.default"
 
@@ -110,3 +119,56 @@ def credplugin_sweep():
 
 
 hooks.Filters.CLI_DO_COMMANDS.add_item(credplugin_sweep)
+
+
+# "My badges" in the MFEs, through frontend-plugin-framework slots. The URL is rendered by Tutor
+# into env.config.jsx (patches are templates), inside the block that may use the plugin slots.
+MY_BADGES_URL_PATCH = (
+    "const credpluginMyBadgesUrl = "
+    "'{% if ENABLE_HTTPS %}https{% else %}http{% endif %}://{{ LMS_HOST }}/credplugin/my-badges/';"
+)
+# frontend-component-header's user menus; the desktop menu is a list of groups of items, the
+# mobile one a flat list of items.
+USER_MENU_SLOTS = (
+    "org.openedx.frontend.layout.header_desktop_user_menu.v1",
+    "org.openedx.frontend.layout.header_mobile_user_menu.v1",
+)
+DASHBOARD_SIDEBAR_SLOT = "org.openedx.frontend.learner_dashboard.widget_sidebar.v1"
+USER_MENU_PLUGIN = """
+{
+  op: PLUGIN_OPERATIONS.Modify,
+  widgetId: 'default_contents',
+  fn: (widget) => {
+    const item = { type: 'item', href: credpluginMyBadgesUrl, content: 'My badges' };
+    const menu = widget.content.menu || [];
+    const group = menu.find((entry) => Array.isArray(entry.items));
+    if (group) { group.items.unshift(item); } else { menu.unshift(item); }
+    widget.content.menu = menu;
+    return widget;
+  },
+}
+"""
+DASHBOARD_PLUGIN = """
+{
+  op: PLUGIN_OPERATIONS.Insert,
+  widget: {
+    id: 'credplugin_my_badges',
+    type: DIRECT_PLUGIN,
+    priority: 10,
+    RenderWidget: () => (
+      <div className="p-3 mb-3 border rounded bg-white">
+        <h2 className="h4">My badges</h2>
+        <p>Open Badges you earned in your courses: share them, download them, check them.</p>
+        <a className="btn btn-outline-primary" href={credpluginMyBadgesUrl}>My badges</a>
+      </div>
+    ),
+  },
+}
+"""
+
+if PLUGIN_SLOTS is not None:
+    hooks.Filters.ENV_PATCHES.add_item(("mfe-env-config-runtime-definitions", MY_BADGES_URL_PATCH))
+    PLUGIN_SLOTS.add_items(
+        [("all", slot, USER_MENU_PLUGIN) for slot in USER_MENU_SLOTS]
+        + [("learner-dashboard", DASHBOARD_SIDEBAR_SLOT, DASHBOARD_PLUGIN)]
+    )

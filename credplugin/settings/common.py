@@ -1,6 +1,11 @@
 """Settings every LMS and Studio gets: the documented defaults from ``credplugin.conf``."""
 
+from pathlib import Path
+
 from credplugin.conf import DEFAULTS
+
+# The plugin's own catalogs (OEP-58 layout): found even where the platform has not pulled them.
+LOCALE_DIR = str(Path(__file__).resolve().parents[1] / "conf" / "locale")
 
 
 def plugin_settings(settings):
@@ -12,6 +17,9 @@ def plugin_settings(settings):
     for name, default in DEFAULTS.items():
         if not hasattr(settings, name):
             setattr(settings, name, default)
+    locale_paths = list(getattr(settings, "LOCALE_PATHS", []))
+    if LOCALE_DIR not in locale_paths:
+        settings.LOCALE_PATHS = [*locale_paths, LOCALE_DIR]
     schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
     if schedule is None:
         schedule = {}

@@ -5,10 +5,12 @@ Nobody needs to log in. A badge its learner hid, and a badge that does not exist
 """
 
 import json
+from urllib.parse import quote
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -58,23 +60,62 @@ def _serialized(credential):
     return json.dumps(credential, ensure_ascii=False, sort_keys=True)
 
 
+def artwork_design(badge, facts):
+    """The generated medal of ``badge``: named as its credential says, in its class's colours."""
+    badge_class = badge.badge_class
+    return artwork.design(
+        name=facts["name"] or badge_class.name,
+        issuer_name=facts["issuer_name"],
+        seed=str(badge_class.uuid),
+        colour=badge_class.colour,
+        accent_colour=badge_class.accent_colour,
+    )
+
+
 def sharing_links(request, badge, facts):
-    """The public URL, the LinkedIn add-to-profile link and the download URLs of one badge."""
+    """Where one badge lives and how to share it: its page, downloads, LinkedIn's
+    add-to-profile link, an e-mail draft and an HTML snippet that embeds it on another site."""
     page_url = request.build_absolute_uri(reverse("credplugin:badge-page", args=[badge.uuid]))
+    png_url = reverse("credplugin:badge-png", args=[badge.uuid])
+    subject = _("My badge: %(name)s") % {"name": facts["name"]}
+    body = _("%(issuer)s awarded me the badge “%(name)s”. Anyone can check it here: %(url)s") % {
+        "issuer": facts["issuer_name"],
+        "name": facts["name"],
+        "url": page_url,
+    }
+    embed = format_html(
+        '<a href="{}"><img src="{}" width="160" height="160" alt="{}"></a>',
+        page_url,
+        request.build_absolute_uri(png_url),
+        _("Badge: %(name)s, issued by %(issuer)s")
+        % {"name": facts["name"], "issuer": facts["issuer_name"]},
+    )
     return {
         "page_url": page_url,
         "credential_url": reverse("credplugin:badge-credential", args=[badge.uuid]),
-        "png_url": reverse("credplugin:badge-png", args=[badge.uuid]),
+        "png_url": png_url,
         "svg_url": reverse("credplugin:badge-svg", args=[badge.uuid]),
         "linkedin_url": linkedin_url_for_badge(badge, facts, page_url),
+        "email_url": f"mailto:?subject={quote(subject)}&body={quote(body)}",
+        "embed_html": str(embed),
     }
+
+
+def badge_not_found(request):
+    """A 404 that says what may have happened and where to go next (hidden and unknown badges
+    look the same)."""
+    context = page_context(verify_url=reverse("credplugin:verify-page"))
+    return render(request, "credplugin/badge_not_found.html", context, status=404)
 
 
 @require_safe
 @public_cache
 def badge_page(request, badge_uuid):
     """The page an employer opens: the live verdict first, then what the badge proves."""
-    badge = public_badge_or_404(request, badge_uuid)
+    try:
+        badge = public_badge_or_404(request, badge_uuid)
+    except Http404:
+        return badge_not_found(request)
     facts = describe_credential(badge.credential)
     links = sharing_links(request, badge, facts)
     context = page_context(
@@ -106,7 +147,7 @@ def badge_credential(request, badge_uuid):
 def badge_png(request, badge_uuid):
     """The badge artwork with the credential baked into an ``iTXt`` chunk."""
     badge = public_badge_or_404(request, badge_uuid)
-    image = artwork.badge_png(seed=str(badge.badge_class.uuid))
+    image = artwork.badge_png(artwork_design(badge, describe_credential(badge.credential)))
     baked = openbadges.bake_png(image, badge.credential)
     response = HttpResponse(baked, content_type="image/png")
     response["Content-Disposition"] = f'attachment; filename="{_download_name(badge, "png")}"'
@@ -119,9 +160,7 @@ def badge_svg(request, badge_uuid):
     """The badge artwork as SVG with the credential baked into ``openbadges:credential``."""
     badge = public_badge_or_404(request, badge_uuid)
     facts = describe_credential(badge.credential)
-    image = artwork.badge_svg(
-        name=facts["name"], issuer_name=facts["issuer_name"], seed=str(badge.badge_class.uuid)
-    )
+    image = artwork.badge_svg(artwork_design(badge, facts))
     baked = openbadges.bake_svg(image, badge.credential)
     response = HttpResponse(baked, content_type="image/svg+xml")
     response["Content-Disposition"] = f'attachment; filename="{_download_name(badge, "svg")}"'

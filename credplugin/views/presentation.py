@@ -13,6 +13,8 @@ from urllib.parse import urlencode
 import qrcode
 import qrcode.image.svg
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import number_format
+from django.utils.translation import ngettext
 
 LINKEDIN_ADD_TO_PROFILE = "https://www.linkedin.com/profile/add"
 
@@ -55,15 +57,32 @@ def _alignment(entry):
     }
 
 
+def _points(level):
+    try:
+        return float(level.get("points"))
+    except (TypeError, ValueError):
+        return None
+
+
+def _scale(levels):
+    """Level ids from lowest to highest: by points when every level has them, else as listed."""
+    ordered = list(levels.values())
+    if ordered and all(_points(level) is not None for level in ordered):
+        ordered.sort(key=_points)
+    return [str(level.get("id")) for level in ordered]
+
+
 def _competencies(achievement, subject):
-    """Each rubric criterion with the level the learner reached, matched by result id."""
+    """Each rubric criterion with the level the learner reached (matched by result id) and
+    its place on the criterion's scale. Raw scores (``RawScore`` results, such as points)
+    are not competencies and are left out."""
     achieved = {}
     for result in _as_list(subject.get("result")):
         if isinstance(result, dict) and isinstance(result.get("resultDescription"), str):
             achieved[result["resultDescription"]] = result
     competencies = []
     for description in _as_list(achievement.get("resultDescription")):
-        if not isinstance(description, dict):
+        if not isinstance(description, dict) or description.get("resultType") == "RawScore":
             continue
         levels = {
             str(level.get("id")): level
@@ -73,12 +92,16 @@ def _competencies(achievement, subject):
         result = achieved.get(str(description.get("id")), {})
         reached = levels.get(str(result.get("achievedLevel")), {})
         required = levels.get(str(description.get("requiredLevel")), {})
+        scale = _scale(levels)
         competencies.append(
             {
                 "name": _text(description.get("name")),
                 "level": _text(reached.get("name")) or _text(result.get("value")),
                 "level_description": _text(reached.get("description")),
+                "level_rank": _rank(scale, reached),
                 "required_level": _text(required.get("name")),
+                "required_rank": _rank(scale, required),
+                "scale_size": len(scale),
                 "alignments": [
                     _alignment(entry)
                     for entry in _as_list(description.get("alignment"))
@@ -87,6 +110,12 @@ def _competencies(achievement, subject):
             }
         )
     return competencies
+
+
+def _rank(scale, level):
+    """1-based place of ``level`` on ``scale``, or ``None``."""
+    level_id = str(level.get("id"))
+    return scale.index(level_id) + 1 if level and level_id in scale else None
 
 
 def _evidence_entries(credential):
@@ -108,13 +137,35 @@ def _evidence(credential):
 
 
 def _assessment_methods(credential):
-    """How the learner was assessed: the composer writes each method as evidence with a
-    narrative (what the method is) named after the assessment it applied to."""
-    return [
-        {"name": _text(entry.get("name")), "description": _text(entry.get("narrative"))}
-        for entry in _evidence_entries(credential)
-        if entry.get("narrative")
-    ]
+    """How the learner was assessed, one entry per assessment with its methods.
+
+    The composer writes each method as evidence with a narrative (what the method is) named
+    after the assessment it applied to; grouping by that name says each title once.
+    """
+    assessments = {}
+    for entry in _evidence_entries(credential):
+        if entry.get("narrative"):
+            methods = assessments.setdefault(_text(entry.get("name")), [])
+            method = _text(entry.get("narrative"))
+            if method not in methods:
+                methods.append(method)
+    return [{"name": name, "methods": methods} for name, methods in assessments.items()]
+
+
+def hours_text(value):
+    """``15`` → "15 hours", ``7.5`` → "7.5 hours" (decimal sign of the active language)."""
+    try:
+        hours = float(value)
+    except (TypeError, ValueError):
+        return ""
+    if hours <= 0:
+        return ""
+    whole = hours.is_integer()
+    shown = number_format(int(hours) if whole else round(hours, 2), use_l10n=True)
+    # Plural rules take whole numbers; a fraction reads as plural in the languages we ship.
+    return ngettext("%(hours)s hour", "%(hours)s hours", int(hours) if whole else 2) % {
+        "hours": shown
+    }
 
 
 def _object(value):
@@ -147,7 +198,7 @@ def describe_credential(credential):
         "issuer_id": _text(issuer.get("id")),
         "issuer_name": _text(issuer.get("name")),
         "issuer_url": _web_url(issuer.get("url")),
-        "hours": subject.get("creditsEarned") or achievement.get("creditsAvailable"),
+        "hours": hours_text(subject.get("creditsEarned") or achievement.get("creditsAvailable")),
         "alignments": [
             _alignment(entry)
             for entry in _as_list(achievement.get("alignment"))

@@ -20,7 +20,11 @@ from credplugin.compat import is_course_staff, rest_authentication_classes
 from credplugin.exceptions import InvalidTransition
 from credplugin.exceptions import NotFound as BadgeNotFound
 from credplugin.models import IssuedBadge
-from credplugin.serializers import IssuedBadgeSerializer, StatusChangeSerializer
+from credplugin.serializers import (
+    IssuedBadgeSerializer,
+    StatusChangeSerializer,
+    StatusHistorySerializer,
+)
 from credplugin.views.caching import never_cache_private
 
 
@@ -102,16 +106,36 @@ class BadgeDetailView(_PrivateAPIView, generics.RetrieveUpdateAPIView):
         serializer.instance.refresh_from_db()
 
 
+def _staffed_badge(request, badge_uuid, refusal):
+    """The badge, if ``request.user`` is staff of its course; ``refusal`` says why not."""
+    try:
+        badge = IssuedBadge.objects.select_related("badge_class").get(uuid=badge_uuid)
+    except IssuedBadge.DoesNotExist as missing:
+        raise NotFound(_("No badge has this id.")) from missing
+    if not is_course_staff(request.user, badge.badge_class.course_key):
+        raise PermissionDenied(refusal)
+    return badge
+
+
+class BadgeHistoryView(_PrivateAPIView, APIView):
+    """``GET``: every status the badge has had (issued, revoked, suspended, reinstated), who
+    changed it, why and when; for the badge's learner and its course's staff."""
+
+    def get(self, request, badge_uuid):
+        owned = IssuedBadge.objects.filter(uuid=badge_uuid, user=request.user).exists()
+        if not owned:
+            _staffed_badge(request, badge_uuid, _("Only the course's staff may see this history."))
+        history = StatusHistorySerializer(api.badge_history(str(badge_uuid)), many=True)
+        return Response({"history": history.data})
+
+
 class BadgeStatusView(_PrivateAPIView, APIView):
     """``POST {"action": "revoke"|"suspend"|"reinstate", "reason": "…"}`` as course staff."""
 
     def post(self, request, badge_uuid):
-        try:
-            badge = IssuedBadge.objects.select_related("badge_class").get(uuid=badge_uuid)
-        except IssuedBadge.DoesNotExist as missing:
-            raise NotFound(_("No badge has this id.")) from missing
-        if not is_course_staff(request.user, badge.badge_class.course_key):
-            raise PermissionDenied(_("Only the course's staff may change a badge's status."))
+        badge = _staffed_badge(
+            request, badge_uuid, _("Only the course's staff may change a badge's status.")
+        )
         change = StatusChangeSerializer(data=request.data)
         change.is_valid(raise_exception=True)
         action = _status_action(change.validated_data["action"])

@@ -1,4 +1,5 @@
-"""Headless Chromium on the public pages: verdict states, the verify page, keyboard and layout.
+"""Headless Chromium on the public pages: verdict states and the verify page (the badge page by
+keyboard, My badges and the accessibility audit are in ``test_employer_and_operator.py``).
 
 Each test saves a screenshot (see ``tests/browser_support.py`` for which reach ``docs/images/``).
 Badges come from the real pipeline, issued before the browser starts.
@@ -51,17 +52,6 @@ def assert_accessible_basics(page):
     assert page.eval_on_selector_all("img", "els => els.filter(e => !e.alt).length") == 0
 
 
-def test_verified_badge_page(live_server, earn, browser):  # noqa: F811
-    badge = earn(first_name="Grace", last_name="Hopper")
-    api.set_badge_visibility(str(badge.uuid), user_id=badge.user_id, show_name=True)
-    open_badge(browser, live_server, badge)
-    assert "Verified" in verdict_text(browser)
-    assert browser.locator("text=Grace Hopper").count() == 1
-    assert browser.get_by_alt_text("QR code linking to this badge page").is_visible()
-    assert_accessible_basics(browser)
-    screenshot(browser, "badge-page-verified", publish=True)
-
-
 def test_expired_badge_page(live_server, earn, browser):  # noqa: F811
     badge = earn(issued_at=timezone.now() - timedelta(days=365 * 3))
     open_badge(browser, live_server, badge)
@@ -80,24 +70,6 @@ def test_revoked_badge_page(live_server, earn, browser):  # noqa: F811
     screenshot(browser, "badge-page-revoked", publish=True)
 
 
-def test_badge_page_on_a_phone(live_server, earn, browser):  # noqa: F811
-    badge = earn()
-    browser.set_viewport_size({"width": 390, "height": 844})
-    open_badge(browser, live_server, badge)
-    scroll_width = browser.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= 390, "the page scrolls sideways on a phone"
-    screenshot(browser, "badge-page-phone", publish=True)
-
-
-def test_keyboard_reaches_skip_link_first_with_a_visible_focus(live_server, earn, browser):  # noqa: F811
-    open_badge(browser, live_server, earn())
-    browser.keyboard.press("Tab")
-    focused = browser.evaluate("document.activeElement.textContent.trim()")
-    assert focused == "Skip to main content"
-    outline = browser.evaluate("getComputedStyle(document.activeElement).outlineStyle")
-    assert outline != "none"
-
-
 def test_verify_page_reports_an_uploaded_png(live_server, earn, browser, tmp_path):  # noqa: F811
     badge = earn()
     browser.goto(live_server.url + reverse("credplugin:badge-page", args=[badge.uuid]))
@@ -112,23 +84,6 @@ def test_verify_page_reports_an_uploaded_png(live_server, earn, browser, tmp_pat
     assert "Verified" in verdict_text(browser)
     browser.locator("details.credplugin-checks summary").click()
     screenshot(browser, "verify-page-report", publish=True)
-
-
-def test_my_badges_page(live_server, earn, browser, client):  # noqa: F811
-    badge = earn()
-    earn("grace")
-    api.suspend_badge(str(badge.uuid), reason="Under review by the course team.", actor_id=None)
-    client.force_login(badge.user)
-    session = client.cookies["sessionid"].value
-    browser.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
-    browser.goto(live_server.url + reverse("credplugin:my-badges"))
-    assert browser.locator("article").count() == 1
-    assert_accessible_basics(browser)
-    browser.get_by_label("Show my name on the public page").check()
-    browser.get_by_role("button", name="Save sharing choices").click()
-    assert "saved" in browser.get_by_role("status").inner_text()
-    assert browser.get_by_label("Show my name on the public page").is_checked()
-    screenshot(browser, "my-badges", publish=True)
 
 
 def test_verify_page_explains_bad_input(live_server, browser):

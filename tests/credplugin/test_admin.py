@@ -12,7 +12,8 @@ from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
-from credplugin.models import IssuanceRequest, IssuedBadge, IssuerKey, StatusList
+from credplugin import api
+from credplugin.models import IssuanceRequest, IssuedBadge, IssuerKey, StatusChange, StatusList
 from tests.browser_support import chromium_page, save_screenshot
 from tests.factories import (
     COURSE_KEY,
@@ -290,3 +291,78 @@ def test_operator_sees_why_a_request_failed_in_the_browser(live_server, admin_pa
     admin_page.wait_for_url("**/change/**")
 
     assert "No active signing key" in admin_page.locator("#content").inner_text()
+
+
+def test_issued_badge_page_shows_history_and_folds_the_credential(admin_client, earn, admin_user):
+    badge = earn("ada")
+    api.suspend_badge(badge.uuid, reason="Under review", actor_id=admin_user.id)
+    api.reinstate_badge(badge.uuid, reason="Cleared", actor_id=admin_user.id)
+
+    response = admin_client.get(reverse("admin:credplugin_issuedbadge_change", args=[badge.pk]))
+
+    html = response.content.decode()
+    history = html[html.index('class="credplugin-history"') :]
+    assert history.index("Under review") < history.index("Cleared")
+    assert "<details><summary>" in html  # the credential is folded away
+    json_url = reverse("admin:credplugin_issuedbadge_credential", args=[badge.pk])
+    assert json_url in html
+    assert admin_client.get(json_url).json() == badge.credential
+
+
+def test_hidden_badge_credential_opens_for_the_operator(admin_client, earn):
+    badge = earn("ada")
+    api.set_badge_visibility(str(badge.uuid), user_id=badge.user_id, hidden=True)
+    url = reverse("admin:credplugin_issuedbadge_credential", args=[badge.pk])
+    assert admin_client.get(url).json()["id"] == badge.credential["id"]
+
+
+def test_credential_json_needs_the_admin(client, earn):
+    badge = earn("ada")
+    url = reverse("admin:credplugin_issuedbadge_credential", args=[badge.pk])
+    assert client.get(url).status_code == 302  # to the admin login
+
+
+def test_changelists_count_issued_pending_and_failed(admin_client, earn):
+    badge = earn("ada")
+    IssuanceRequest.objects.create(user=badge.user, badge_class=badge.badge_class, generation=2)
+    IssuanceRequest.objects.create(
+        user=earn("grace").user, badge_class=badge.badge_class, generation=2, status="failed"
+    )
+    for model in (IssuedBadge, IssuanceRequest):
+        counts = {
+            str(label): count
+            for label, count, _ in admin_client.get(changelist(model)).context["credplugin_counts"]
+        }
+        assert (counts["issued"], counts["pending"], counts["failed"]) == (2, 1, 1)
+
+
+def test_status_changes_are_listed_read_only(admin_client, earn, admin_user):
+    badge = earn("ada")
+    api.suspend_badge(badge.uuid, reason="Under review", actor_id=admin_user.id)
+    response = admin_client.get(changelist(StatusChange))
+    assert "Under review" in response.content.decode()
+    assert not admin.site._registry[StatusChange].has_change_permission(response.wsgi_request)
+
+
+def test_badge_class_page_shows_the_artwork_and_refuses_a_colour_that_is_not_hex(
+    admin_client, earn
+):
+    badge_class = earn("ada").badge_class
+    url = reverse("admin:credplugin_badgeclass_change", args=[badge_class.pk])
+    assert 'src="data:image/svg+xml;base64,' in admin_client.get(url).content.decode()
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        alignments=json.dumps(badge_class.alignments),
+        tags=json.dumps(badge_class.tags),
+        colour="blue",
+        **{
+            "requirements-TOTAL_FORMS": "0",
+            "requirements-INITIAL_FORMS": "0",
+        },
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "Write the colour as #rrggbb" in response.content.decode()
+    badge_class.refresh_from_db()
+    assert badge_class.colour == ""

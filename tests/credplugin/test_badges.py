@@ -127,3 +127,42 @@ class BadgeRevokedEventTest(OpenEdxEventsTestMixin, TestCase):
             api.revoke_badge(badge.uuid, reason="Misconduct", actor_id=None)
         received.assert_called_once()
         assert received.call_args.kwargs["badge"].uuid == str(badge.uuid)
+
+
+def test_history_keeps_every_change_with_its_actor_and_reason(badge):
+    staff = UserFactory(username="registrar", is_staff=True)
+    api.suspend_badge(badge.uuid, reason="Plagiarism report under review", actor_id=staff.id)
+    api.reinstate_badge(badge.uuid, reason="Report dismissed", actor_id=staff.id)
+    api.revoke_badge(badge.uuid, reason="Second report upheld", actor_id=None)
+
+    history = api.badge_history(badge.uuid)
+
+    assert [(e["status"], e["actor"], e["reason"]) for e in history] == [
+        ("issued", None, ""),
+        ("suspended", "registrar", "Plagiarism report under review"),
+        ("active", "registrar", "Report dismissed"),
+        ("revoked", None, "Second report upheld"),
+    ]
+    assert [e["previous_status"] for e in history] == [None, "active", "suspended", "active"]
+    assert history[0]["at"] == badge.issued_at
+    assert [e["at"] for e in history] == sorted(e["at"] for e in history)
+
+
+def test_a_reinstatement_does_not_lose_why_the_badge_was_suspended(badge):
+    api.suspend_badge(badge.uuid, reason="Identity check", actor_id=None)
+    api.reinstate_badge(badge.uuid, reason="", actor_id=None)
+    reasons = [entry["reason"] for entry in api.badge_history(badge.uuid)]
+    assert "Identity check" in reasons
+
+
+def test_a_refused_change_leaves_no_history(badge):
+    with pytest.raises(api.InvalidTransition):
+        api.reinstate_badge(badge.uuid, reason="not suspended", actor_id=None)
+    with pytest.raises(api.InvalidInput):
+        api.suspend_badge(badge.uuid, reason=" ", actor_id=UserFactory().id)
+    assert [entry["status"] for entry in api.badge_history(badge.uuid)] == ["issued"]
+
+
+def test_history_of_an_unknown_badge_is_not_found(db):
+    with pytest.raises(api.NotFound):
+        api.badge_history("not-a-uuid")

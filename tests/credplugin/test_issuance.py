@@ -161,6 +161,9 @@ def test_the_learner_is_emailed_unless_they_opted_out(award, django_capture_on_c
     assert message.to == [award.user.email]
     assert "Ethical AI Practitioner" in message.subject
     assert str(IssuedBadge.objects.get().uuid) in message.body
+    html = message.alternatives[0][0]
+    assert f"/credplugin/badges/{IssuedBadge.objects.get().uuid}/badge.png" in html
+    assert 'alt="Badge: Ethical AI Practitioner"' in html
     mail.outbox.clear()
     LearnerPreference.objects.create(user=award.user, email_on_award=False)
     api.revoke_badge(IssuedBadge.objects.get().uuid, reason="test", actor_id=None)

@@ -173,3 +173,14 @@ def test_latest_results_of_a_batch_share_each_rubric_snapshot_in_two_queries(
         snapshots = {id(result.rubric) for result in results.values()}
     assert len(results) == 5 and len(snapshots) == 1
     assert next(iter(results.values())).rubric.content_hash == requirement.rubric.content_hash
+
+
+def test_the_author_colours_are_stored_on_the_badge_class_and_bad_ones_change_nothing():
+    uuid = register(badge=badge_description(colour="#0B4F8A", accent_colour="#fc0"))["badge_uuid"]
+    badge_class = BadgeClass.objects.get(uuid=uuid)
+    assert (badge_class.colour, badge_class.accent_colour) == ("#0b4f8a", "#ffcc00")
+    with pytest.raises(api.InvalidInput, match="badge.accent_colour"):
+        register(badge=badge_description(name="Renamed", accent_colour="gold"))
+    badge_class.refresh_from_db()
+    assert (badge_class.name, badge_class.accent_colour) == ("Ethical AI Practitioner", "#ffcc00")
+    assert api.validate_colour("#ABC") == "#aabbcc"

@@ -5,7 +5,7 @@ from opaque_keys.edx.keys import CourseKey, UsageKey
 
 from credplugin import validation
 from credplugin.exceptions import InvalidInput
-from tests.factories import rubric_definition
+from tests.factories import badge_description, rubric_definition
 
 
 def test_evidence_needs_a_name_and_an_http_url_and_no_unknown_keys():
@@ -67,3 +67,24 @@ def test_ccx_keys_map_to_the_master_course():
     assert str(validation.master_usage_key(block)) == "block-v1:org+course+run+type@problem+block@p"
     plain = CourseKey.from_string("course-v1:org+course+run")
     assert validation.master_course_key(plain) is plain
+
+
+@pytest.mark.parametrize(
+    ("value", "cleaned"),
+    [(None, ""), ("", ""), ("#0B4F8A", "#0b4f8a"), ("#abc", "#aabbcc"), (" #123456 ", "#123456")],
+)
+def test_colours_are_normalised(value, cleaned):
+    assert validation.colour(value, "badge.colour") == cleaned
+
+
+@pytest.mark.parametrize("value", ["red", "#12345", "#1234567", "123456", "#gggggg", 7, ["#fff"]])
+def test_a_colour_that_is_not_hex_is_refused_naming_the_field(value):
+    with pytest.raises(InvalidInput, match=r"badge.accent_colour must be a colour written #rrggbb"):
+        validation.colour(value, "badge.accent_colour")
+
+
+def test_badge_colours_are_cleaned_with_the_rest_of_the_badge():
+    cleaned = validation.badge(badge_description(colour="#ABC", accent_colour=""))
+    assert (cleaned["colour"], cleaned["accent_colour"]) == ("#aabbcc", "")
+    with pytest.raises(InvalidInput, match="badge.colour"):
+        validation.badge(badge_description(colour="blue"))

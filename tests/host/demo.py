@@ -31,7 +31,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
-from tests.host.demo_course import LEARNER, MENTOR, DemoFailure, author_course, complete_course
+from tests.host.demo_course import (
+    LEARNER,
+    LEARNER_PASSWORD,
+    MENTOR,
+    DemoFailure,
+    author_course,
+    complete_course,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ISSUE_TIMEOUT_SECONDS = 90
@@ -296,7 +303,10 @@ def serve(settings, course, summary):
     scenario = f"{settings.root_url}/workbench/scenario/{course['scenario_id']}/"
     print(
         f"\nServing on {settings.root_url} — press Ctrl-C to stop.\n"
+        f"  start here:                 {settings.root_url}/\n"
         f"  the block as the learner:   {scenario}?student={LEARNER}\n"
+        f"  My badges ({LEARNER} / {LEARNER_PASSWORD}): "
+        f"{settings.root_url}{reverse('credplugin:my-badges')}\n"
         f"  the block as the mentor:    {scenario}?student={MENTOR}\n"
         f"  the badge page:             {summary['badge_url']}\n"
         f"  verify any badge:           {settings.root_url}{reverse('credplugin:verify-page')}\n"

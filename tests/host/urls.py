@@ -1,11 +1,22 @@
-"""URLs of the standalone host: the admin, then every plugin's URLs as edx-platform adds them."""
+"""URLs of the standalone host: a home page, sign-in, the admin, then every plugin's URLs as
+edx-platform adds them."""
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from edx_django_utils.plugins import get_plugin_url_patterns
 
-urlpatterns = [path("admin/", admin.site.urls)]
+from credplugin.views.layout import in_shown_language
+from tests.host import views
+
+urlpatterns = [
+    path("", in_shown_language(views.home), name="home"),
+    path("admin/", admin.site.urls),
+    # The LMS's sign-in stands in as Django's own: "My badges" redirects here (LOGIN_URL).
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+]
 urlpatterns.extend(get_plugin_url_patterns(settings.PROJECT_TYPE))
 
 

@@ -1,17 +1,21 @@
 """The public badge page and downloads: verdicts, privacy, 404s, cache headers, baking."""
 
+import io
 import json
 import re
 import uuid
 from datetime import timedelta
+from html import unescape
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from credplugin import api
-from credplugin.models import IssuedBadge
+from credplugin.models import BadgeClass, IssuedBadge
 from credplugin.openbadges import unbake_png, unbake_svg, verify_credential
 from credplugin.views.resolution import verification_resolver
 
@@ -167,3 +171,78 @@ def test_a_signed_in_visitors_copy_is_never_shared(client, earn):
     cache_control = page(client, badge)["Cache-Control"]
     assert "public" not in cache_control
     assert "private" in cache_control and "no-store" in cache_control
+
+
+def test_page_shows_the_badge_artwork_large_with_alt_text(client, earn):
+    badge = earn()
+    html = page(client, badge).content.decode()
+    svg_url = reverse("credplugin:badge-svg", args=[badge.uuid])
+    assert re.search(
+        rf'<img class="credplugin-artwork" src="{svg_url}" width="220" height="220" '
+        r'alt="Badge image: Ethical AI Practitioner, issued by [^"]+"',
+        html,
+    )
+
+
+def test_downloads_draw_the_badge_class_colours(client, earn):
+    badge = earn()
+    BadgeClass.objects.filter(pk=badge.badge_class_id).update(colour="#123456")
+    svg = client.get(reverse("credplugin:badge-svg", args=[badge.uuid])).content.decode()
+    assert 'fill="#123456"' in svg
+    png = client.get(reverse("credplugin:badge-png", args=[badge.uuid])).content
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.getpixel((256, 200))[:3] == (0x12, 0x34, 0x56)
+    assert unbake_png(png) == badge.credential
+
+
+def test_competencies_show_levels_on_their_scale_and_no_raw_scores(client, earn):
+    html = page(client, earn()).content.decode()
+    table = html[html.index('id="competencies-heading"') : html.index("</table>")]
+    assert "Expert — level 3 of 3" in table
+    assert "Proficient — level 2 of 3" in table
+    assert "Ethics scenarios" not in table and "0.8" not in table
+
+
+def test_hours_read_as_a_duration_and_each_assessment_is_named_once(client, earn):
+    html = page(client, earn()).content.decode()
+    assert "12.5 hours" in html
+    section = html[html.index('id="assessment-heading"') :]
+    section = section[: section.index("</section>")]
+    assert section.count("Capstone project") == 1
+    assert "A project judged against a published rubric." in section
+
+
+def test_a_hidden_name_is_explained_neutrally(client, earn):
+    html = page(client, earn()).content.decode()
+    assert "chose not to show" not in html
+    assert "Name not shown publicly (the learner's choice)" in html
+
+
+def test_share_box_offers_copy_email_and_an_embed_snippet_near_the_top(client, earn):
+    badge = earn()
+    html = page(client, badge).content.decode()
+    page_url = f"http://testserver/credplugin/badges/{badge.uuid}/"
+    assert html.index('id="share-heading"') < html.index('id="issued-heading"')
+    assert f'data-credplugin-copy="{page_url}"' in html
+    mailto = re.search(r'href="(mailto:[^"]+)"', html).group(1)
+    query = parse_qs(urlparse(mailto.replace("&amp;", "&")).query)
+    assert "Ethical AI Practitioner" in query["subject"][0]
+    assert page_url in query["body"][0]
+    snippet = re.search(r'<textarea id="embed-code"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+    embed = unescape(snippet)
+    assert embed.startswith(f'<a href="{page_url}"><img src="http://testserver/credplugin/badges/')
+    assert 'alt="Badge: Ethical AI Practitioner, issued by' in embed
+
+
+@pytest.mark.parametrize("hidden", [True, False])
+def test_hidden_and_unknown_badge_pages_are_a_helpful_styled_404(client, earn, hidden):
+    badge = earn()
+    api.set_badge_visibility(str(badge.uuid), user_id=badge.user_id, hidden=True)
+    target = badge.uuid if hidden else uuid.uuid4()
+    response = client.get(reverse("credplugin:badge-page", args=[target]))
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "This badge is not available" in html
+    assert "credplugin.css" in html
+    assert reverse("credplugin:verify-page") in html
+    assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]

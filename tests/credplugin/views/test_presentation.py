@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlparse
 
 from credplugin.views.presentation import (
     describe_credential,
+    hours_text,
     linkedin_add_to_profile_url,
     qr_code_data_uri,
 )
@@ -67,27 +68,75 @@ def test_describe_reads_achievement_issuer_and_dates():
     assert facts["name"] == "Ethical AI Practitioner"
     assert facts["issuer_name"] == "Academy"
     assert facts["issuer_id"] == "did:web:lms.example"
-    assert facts["hours"] == 12.5
+    assert facts["hours"] == "12.5 hours"
     assert facts["valid_from"] == datetime(2026, 1, 15, 10, tzinfo=UTC)
     assert facts["valid_until"] == datetime(2028, 1, 15, 10, tzinfo=UTC)
     assert facts["alignments"][0]["code"] == "RAI"
 
 
-def test_competencies_pair_each_criterion_with_the_level_reached():
-    ethics, scenarios = describe_credential(CREDENTIAL)["competencies"]
+def test_competencies_pair_each_criterion_with_the_level_reached_on_its_scale():
+    (ethics,) = describe_credential(CREDENTIAL)["competencies"]
     assert (ethics["name"], ethics["level"], ethics["required_level"]) == (
         "Ethics",
         "Proficient",
         "Novice",
     )
+    assert (ethics["level_rank"], ethics["required_rank"], ethics["scale_size"]) == (2, 1, 2)
     assert ethics["level_description"] == "Explains trade-offs."
-    assert (scenarios["name"], scenarios["level"]) == ("Ethics scenarios", "0.8")
+
+
+def test_raw_scores_are_not_competencies():
+    names = [entry["name"] for entry in describe_credential(CREDENTIAL)["competencies"]]
+    assert "Ethics scenarios" not in names
+
+
+def test_levels_rank_by_points_whatever_order_they_are_listed_in():
+    levels = [
+        {"id": "urn:l:4", "name": "Exemplary", "points": "4"},
+        {"id": "urn:l:1", "name": "Beginning", "points": "1"},
+        {"id": "urn:l:3", "name": "Proficient", "points": "3"},
+        {"id": "urn:l:2", "name": "Developing", "points": "2"},
+    ]
+    credential = {
+        "credentialSubject": {
+            "achievement": {
+                "resultDescription": [
+                    {"id": "urn:c", "name": "Data care", "rubricCriterionLevel": levels}
+                ]
+            },
+            "result": [{"resultDescription": "urn:c", "achievedLevel": "urn:l:3"}],
+        }
+    }
+    (competency,) = describe_credential(credential)["competencies"]
+    assert (competency["level_rank"], competency["scale_size"]) == (3, 4)
+
+
+def test_hours_read_as_a_duration():
+    assert hours_text("15.0") == "15 hours"
+    assert hours_text(1) == "1 hour"
+    assert hours_text(7.5) == "7.5 hours"
+    assert hours_text("lots") == hours_text(None) == hours_text(0) == ""
+
+
+def test_each_assessment_is_named_once_with_its_methods():
+    credential = {
+        "evidence": [
+            {"name": "Capstone", "narrative": "Judged against a rubric."},
+            {"name": "Capstone", "narrative": "Reviewed by a mentor."},
+            {"name": "Capstone", "narrative": "Reviewed by a mentor."},
+            {"name": "Ethics case", "narrative": "Scenarios, scored."},
+        ]
+    }
+    assert describe_credential(credential)["assessment_methods"] == [
+        {"name": "Capstone", "methods": ["Judged against a rubric.", "Reviewed by a mentor."]},
+        {"name": "Ethics case", "methods": ["Scenarios, scored."]},
+    ]
 
 
 def test_methods_and_artifacts_are_told_apart():
     facts = describe_credential(CREDENTIAL)
     assert facts["assessment_methods"] == [
-        {"name": "Capstone", "description": "A project judged against a rubric."}
+        {"name": "Capstone", "methods": ["A project judged against a rubric."]}
     ]
     assert [item["name"] for item in facts["evidence"]] == ["Repository"]
     assert facts["evidence"][0]["url"] == "https://example.org/project"

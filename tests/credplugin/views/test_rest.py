@@ -1,5 +1,7 @@
 """The badges REST API: own badges, course staff filtering, sharing, staff status changes."""
 
+import uuid
+
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -139,3 +141,38 @@ def test_session_authentication_enforces_csrf_on_writes(earn):
     response = strict.post(status_url(badge), {"action": "revoke", "reason": "x"})
     assert response.status_code == 403
     assert IssuedBadge.objects.get(pk=badge.pk).status == "active"
+
+
+def history_url(badge):
+    return reverse("credplugin:badge-history-api", args=[badge.uuid])
+
+
+def test_history_lists_every_change_for_staff_and_owner_only(api_client, earn):
+    badge = earn()
+    staff = UserFactory(username="staff", is_staff=True)
+    api_client.force_authenticate(staff)
+    api_client.post(status_url(badge), {"action": "suspend", "reason": "Check."})
+    api_client.post(status_url(badge), {"action": "reinstate", "reason": "Fine."})
+
+    response = api_client.get(history_url(badge))
+
+    assert response.status_code == 200
+    entries = response.json()["history"]
+    assert [(e["status"], e["actor"], e["reason"]) for e in entries] == [
+        ("issued", None, ""),
+        ("suspended", "staff", "Check."),
+        ("active", "staff", "Fine."),
+    ]
+    assert "no-store" in response["Cache-Control"]
+    api_client.force_authenticate(badge.user)
+    assert api_client.get(history_url(badge)).status_code == 200
+    api_client.force_authenticate(UserFactory(username="mallory"))
+    assert api_client.get(history_url(badge)).status_code == 403
+    api_client.force_authenticate(None)
+    assert api_client.get(history_url(badge)).status_code in (401, 403)
+
+
+def test_history_of_an_unknown_badge_is_404(api_client, db):
+    api_client.force_authenticate(UserFactory(is_staff=True))
+    missing = reverse("credplugin:badge-history-api", args=[uuid.uuid4()])
+    assert api_client.get(missing).status_code == 404

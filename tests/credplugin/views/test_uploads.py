@@ -9,6 +9,7 @@ from credplugin.openbadges import bake_png, bake_svg
 from credplugin.views import artwork
 from credplugin.views.uploads import UnreadableBadge, read_submitted_badge
 
+ART = artwork.design(name="Badge", issuer_name="Issuer", seed="x")
 CREDENTIAL = {"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "urn:uuid:1", "a": "é"}
 
 
@@ -21,12 +22,12 @@ def test_json_with_a_byte_order_mark_is_read():
 
 
 def test_baked_png_gives_the_credential():
-    baked = bake_png(artwork.badge_png(seed="x"), CREDENTIAL)
+    baked = bake_png(artwork.badge_png(ART), CREDENTIAL)
     assert read_submitted_badge(baked) == CREDENTIAL
 
 
 def test_baked_svg_gives_the_credential(db):
-    svg = artwork.badge_svg(name="Badge", issuer_name="Issuer", seed="x")
+    svg = artwork.badge_svg(ART)
     assert read_submitted_badge(bake_svg(svg, CREDENTIAL).encode("utf-8")) == CREDENTIAL
 
 
@@ -48,17 +49,17 @@ def test_unreadable_submissions_say_why(data, message):
 
 def test_png_that_was_never_baked_is_refused():
     with pytest.raises(UnreadableBadge, match="PNG image carries no readable"):
-        read_submitted_badge(artwork.badge_png(seed="x"))
+        read_submitted_badge(artwork.badge_png(ART))
 
 
 def test_svg_that_was_never_baked_is_refused(db):
-    svg = artwork.badge_svg(name="Badge", issuer_name="Issuer", seed="x")
+    svg = artwork.badge_svg(ART)
     with pytest.raises(UnreadableBadge, match="SVG image carries no readable"):
         read_submitted_badge(svg.encode("utf-8"))
 
 
 def test_truncated_png_is_refused():
-    baked = bake_png(artwork.badge_png(seed="x"), CREDENTIAL)
+    baked = bake_png(artwork.badge_png(ART), CREDENTIAL)
     with pytest.raises(UnreadableBadge):
         read_submitted_badge(baked[:60])
 
