@@ -123,11 +123,13 @@ def _register(cleaned, source):
         BadgeClass.objects.select_for_update().filter(course_key=course_key, slug=slug).first()
     )
     if badge_class is None:
+        own = uuid.uuid4()
         badge_class = BadgeClass.objects.create(
+            uuid=own,
             course_key=course_key,
             slug=slug,
             catalog_course=catalog_course(course_key),
-            achievement_uuid=_achievement_of(course_key, slug),
+            achievement_uuid=_achievement_of(course_key, slug) or own,
             **badge_fields,
         )
     else:
@@ -155,14 +157,14 @@ def _register(cleaned, source):
 
 
 def _achievement_of(course_key, slug):
-    """The achievement this badge is in the course's other runs, or a new one."""
+    """The achievement this badge is in the course's other runs (None in its first run)."""
     sibling = (
         BadgeClass.objects.filter(catalog_course=catalog_course(course_key), slug=slug)
         .order_by("created", "id")
         .values_list("achievement_uuid", flat=True)
         .first()
     )
-    return sibling or uuid.uuid4()
+    return sibling
 
 
 def _described(badge_class, snapshot, registered):
