@@ -11,7 +11,7 @@ import uuid
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 
 from credplugin import validation
 from credplugin.exceptions import InvalidInput, NotFound
@@ -37,6 +37,10 @@ def snapshot_rubric(rubric):
         # Another process stored the same rubric between our read and write: same content.
         pass
     return content_hash
+
+
+# Attempts after the first when a concurrent registration won a race (see register_...).
+REGISTRATION_RETRIES = 2
 
 
 class _AlreadyRegistered(Exception):
@@ -83,16 +87,21 @@ def register_badge_requirement(**description):
     """
     cleaned = clean_requirement(**description)
     source = description_source(description)
-    for attempt in range(2):
+    # Snapshots are immutable and shared: stored before the registration's transaction, which
+    # then locks nothing but the badge class and the block's row.
+    content_hash = snapshot_rubric(cleaned["rubric"]) if cleaned["rubric"] is not None else None
+    retries = 0 if transaction.get_connection().in_atomic_block else REGISTRATION_RETRIES
+    for attempt in range(retries + 1):
         try:
             with transaction.atomic():
-                return _register(cleaned, source)
+                return _register(cleaned, source, content_hash)
         except _AlreadyRegistered as done:
             return done.args[0]
-        except IntegrityError:
-            # A concurrent registration inserted the badge class or the block's row first and
-            # ours was rolled back; the second attempt sees its rows.
-            if attempt:
+        except (IntegrityError, OperationalError):
+            # A concurrent registration inserted the badge class or the block's row first, or
+            # MariaDB chose ours as a deadlock victim; it was rolled back, and the next attempt
+            # sees the other's rows.
+            if attempt == retries:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -104,18 +113,13 @@ def description_source(description):
     return source_hash({**description, "course_key": str(course_key), "usage_key": str(usage_key)})
 
 
-def _register(cleaned, source):
+def _register(cleaned, source, content_hash):
     """One registration, inside the caller's transaction (see register_badge_requirement)."""
     usage_key = cleaned["usage_key"]
-    current = (
-        BadgeRequirement.objects.select_for_update()
-        .select_related("badge_class", "rubric")
-        .filter(usage_key=usage_key)
-        .first()
-    )
+    # Only the block's row is locked (MariaDB cannot lock just one table of a join).
+    current = BadgeRequirement.objects.select_for_update().filter(usage_key=usage_key).first()
     if current is not None and current.active and current.source_hash == source:
-        raise _AlreadyRegistered(_described(current.badge_class, current.rubric, False))
-    content_hash = snapshot_rubric(cleaned["rubric"]) if cleaned["rubric"] is not None else None
+        raise _AlreadyRegistered(_described(current.badge_class, content_hash, False))
     badge_fields = dict(cleaned["badge"])
     slug = badge_fields.pop("slug")
     course_key = cleaned["course_key"]
@@ -153,7 +157,7 @@ def _register(cleaned, source):
         for name, value in fields.items():
             setattr(current, name, value)
         current.save()
-    return _described(badge_class, snapshot, True)
+    return _described(badge_class, content_hash, True)
 
 
 def _achievement_of(course_key, slug):
@@ -167,12 +171,9 @@ def _achievement_of(course_key, slug):
     return sibling
 
 
-def _described(badge_class, snapshot, registered):
-    return {
-        "badge_uuid": str(badge_class.uuid),
-        "rubric_hash": snapshot.content_hash if snapshot else None,
-        "registered": registered,
-    }
+def _described(badge_class, content_hash, registered):
+    return {"badge_uuid": str(badge_class.uuid), "rubric_hash": content_hash,
+            "registered": registered}  # fmt: skip
 
 
 def registered_source(usage_key):

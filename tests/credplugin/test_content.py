@@ -296,3 +296,47 @@ def test_a_draft_deletion_retires_nothing_until_it_is_published(
     grace.refresh_from_db()
     assert grace.status == IssuedBadge.Status.ACTIVE
     verified(grace)
+
+
+# --- the LMS's safety net ----------------------------------------------------------------
+
+
+def published_without_an_event(host, course_key, block_id="capstone"):
+    """A block published before the plugin listened (or while its receiver failed)."""
+    from django.db.models import F  # noqa: PLC0415
+
+    from tests.host.models import ContentBlock  # noqa: PLC0415
+
+    usage_key = authored(host, course_key, block_id)
+    ContentBlock.objects.filter(usage_key=str(usage_key)).update(published=F("draft"))
+    return usage_key
+
+
+def test_the_lms_registers_a_published_block_nobody_registered_when_it_renders(host):
+    usage_key = published_without_an_event(host, SPRING)
+    assert not BadgeRequirement.objects.exists()
+    assert "Capstone" in host.lms_block(usage_key, "learner_1").student_view().content
+    registered = requirement(usage_key)
+    assert registered.rubric.content_hash == api.snapshot_rubric(PROJECT_VALUES["rubric"])
+
+
+def test_the_check_costs_one_indexed_read_then_nothing(host, django_assert_num_queries):
+    usage_key = published_without_an_event(host, SPRING)
+    description = host.lms_block(usage_key, "learner_1").badge_requirement()
+    keys = {"course_key": SPRING, "usage_key": usage_key}
+    assert api.ensure_badge_requirement(**keys, **description) is True
+    with django_assert_num_queries(0):
+        assert api.ensure_badge_requirement(**keys, **description) is False
+    cache.clear()
+    with django_assert_num_queries(1):
+        assert api.ensure_badge_requirement(**keys, **description) is False
+
+
+def test_studio_previews_register_nothing(host, settings):
+    usage_key = published_without_an_event(host, SPRING)
+    host.studio_block(usage_key, user=None).student_view()  # Studio's preview has no user id
+    assert not BadgeRequirement.objects.exists()
+    settings.ROOT_URLCONF = "cms.urls"
+    description = host.lms_block(usage_key, "learner_1").badge_requirement()
+    assert not api.ensure_badge_requirement(course_key=SPRING, usage_key=usage_key, **description)
+    assert not BadgeRequirement.objects.exists()

@@ -259,14 +259,14 @@ def import_olx(course_key, block_id, olx, *, unit="unit"):
     COURSE_IMPORT_COMPLETED. A block the class refuses raises its message, as Studio shows it."""
     course_key = CourseKey.from_string(str(course_key))
     node = etree.fromstring(olx)  # noqa: S320  (the test's own OLX)
-    usage_key = create(course_key, block_id, unit=unit, block_type=node.tag)
-    row = _row(usage_key)
+    usage_key = course_key.make_usage_key(node.tag, block_id)
     scratch = {}
     runtime = _runtime(None, _ScratchFieldData(scratch))
     keys = ScopeIds(None, node.tag, usage_key, usage_key)
     block = runtime.load_block_type(node.tag).parse_xml(node, runtime, keys)
     block.save()
-    ContentBlock.objects.filter(pk=row.pk).update(draft=scratch, published=scratch)
+    create(course_key, block_id, unit=unit, block_type=node.tag, values=scratch)
+    ContentBlock.objects.filter(usage_key=str(usage_key)).update(published=scratch)
     _send_course_event("COURSE_IMPORT_COMPLETED", course_key)
     return usage_key
 
