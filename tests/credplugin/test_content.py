@@ -11,9 +11,9 @@ import logging
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from opaque_keys.edx.keys import CourseKey
 from openedx_events.content_authoring.data import XBlockData
 from openedx_events.content_authoring.signals import XBLOCK_PUBLISHED
-from opaque_keys.edx.keys import CourseKey
 
 from credplugin import api
 from credplugin.models import BadgeClass, BadgeRequirement, IssuedBadge
