@@ -20,6 +20,7 @@ from credplugin import (
     requirements,
     status_lists,
 )
+from credplugin.content import BLOCK_TYPE as ASSESSMENT_BLOCK_TYPE  # noqa: F401  (re-exported)
 from credplugin.exceptions import (  # noqa: F401  (re-exported for callers)
     CredPluginError,
     InvalidInput,
@@ -103,6 +104,11 @@ def content_published(usage_key, block_type):
 def content_duplicated(usage_key, source_usage_key):
     """A block was duplicated; the copy registers under its own usage key once published."""
     return content.block_duplicated(usage_key, source_usage_key)
+
+
+def library_block_published(library_usage_key):
+    """A content-library block was published; its course copies are checked again."""
+    return content.library_block_published(library_usage_key)
 
 
 def content_deleted(usage_key):

@@ -34,6 +34,7 @@ _CONTENT_RECEIVERS = [
         ("xblock_published", "XBLOCK_PUBLISHED"),
         ("xblock_duplicated", "XBLOCK_DUPLICATED"),
         ("xblock_deleted", "XBLOCK_DELETED"),
+        ("library_block_published", "LIBRARY_BLOCK_PUBLISHED"),
         ("course_copied", "COURSE_RERUN_COMPLETED"),
         ("course_copied", "COURSE_IMPORT_COMPLETED"),
     )

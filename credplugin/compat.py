@@ -137,6 +137,22 @@ def published_block(usage_key):
     return content.published_block(usage_key) if content else None
 
 
+def library_copies(library_usage_key):
+    """Usage keys of the course blocks copied from a content-library block (Studio's upstream
+    links: ``ComponentLink``, ``PublishableEntityLink`` before Teak)."""
+    try:
+        from cms.djangoapps.contentstore import models as contentstore  # noqa: PLC0415
+    except ImportError:
+        content = _content_store()
+        return list(content.library_copies(library_usage_key)) if content else []
+    link = getattr(contentstore, "ComponentLink", None) or contentstore.PublishableEntityLink
+    return list(
+        link.objects.filter(upstream_usage_key=library_usage_key).values_list(
+            "downstream_usage_key", flat=True
+        )
+    )
+
+
 def serves_learners():
     """Whether this process is the LMS (where learners see published content), not Studio.
 

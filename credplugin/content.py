@@ -57,6 +57,19 @@ def block_duplicated(usage_key, source_usage_key):
     return block is not None and sync_block(usage_key, block)
 
 
+def library_block_published(library_usage_key):
+    """LIBRARY_BLOCK_PUBLISHED: a library block has no learners, so nothing registers for it.
+
+    Its copies in courses count once their courses publish them (XBLOCK_PUBLISHED). A library
+    publish re-checks those copies' published versions, which registers a copy whose course
+    took the new version without an event credplugin heard, and changes nothing otherwise.
+    """
+    changed = []
+    for usage_key in compat.library_copies(library_usage_key):
+        changed += block_published(usage_key, BLOCK_TYPE)
+    return changed
+
+
 def block_deleted(usage_key):
     """XBLOCK_DELETED: retire what the deletion took out of the published course.
 

@@ -85,6 +85,17 @@ def xblock_duplicated(sender, xblock_info, **kwargs):
     )
 
 
+def library_block_published(sender, library_block, **kwargs):
+    """LIBRARY_BLOCK_PUBLISHED: re-check the course copies of an assessment library block."""
+    if library_block.usage_key.block_type != api.ASSESSMENT_BLOCK_TYPE:
+        return
+    _content_changed(
+        "library publication",
+        library_block.usage_key,
+        lambda: api.library_block_published(library_block.usage_key),
+    )
+
+
 def xblock_deleted(sender, xblock_info, **kwargs):
     """XBLOCK_DELETED: retire only what the deletion took out of the published course."""
     _content_changed(

@@ -340,3 +340,27 @@ def test_studio_previews_register_nothing(host, settings):
     description = host.lms_block(usage_key, "learner_1").badge_requirement()
     assert not api.ensure_badge_requirement(course_key=SPRING, usage_key=usage_key, **description)
     assert not BadgeRequirement.objects.exists()
+
+
+def test_a_library_publish_rechecks_the_course_copies_of_the_block(host):
+    from opaque_keys.edx.locator import LibraryUsageLocatorV2  # noqa: PLC0415
+
+    from tests.host.models import ContentBlock  # noqa: PLC0415
+
+    course_copy = authored(host, SPRING)
+    host.publish(course_copy)
+    before = requirement(course_copy).rubric
+    library_block = LibraryUsageLocatorV2.from_string(
+        "lb:credplugin:ml:credplugin_assessment:capstone"
+    )
+    synced = copy.deepcopy(ContentBlock.objects.get(usage_key=str(course_copy)).published)
+    synced["rubric"]["criteria"][0]["name"] = "Data preparation (library 2027)"
+    host.sync_from_library(course_copy, library_block, synced)
+    assert requirement(course_copy).rubric == before
+
+    host.publish_library_block(library_block)
+    assert requirement(course_copy).rubric.definition["criteria"][0]["name"] == (
+        "Data preparation (library 2027)"
+    )
+    other = LibraryUsageLocatorV2.from_string("lb:credplugin:ml:problem:quiz")
+    assert [response for _receiver, response in host.publish_library_block(other)] == [None]

@@ -13,6 +13,7 @@ from edx_django_utils.plugins import connect_plugin_receivers, get_plugin_apps
 from openedx_events.content_authoring.signals import (
     COURSE_IMPORT_COMPLETED,
     COURSE_RERUN_COMPLETED,
+    LIBRARY_BLOCK_PUBLISHED,
     XBLOCK_DELETED,
     XBLOCK_DUPLICATED,
     XBLOCK_PUBLISHED,
@@ -91,6 +92,7 @@ def _connections(signal, receiver):
         (XBLOCK_DUPLICATED, handlers.xblock_duplicated),
         (COURSE_RERUN_COMPLETED, handlers.course_copied),
         (COURSE_IMPORT_COMPLETED, handlers.course_copied),
+        (LIBRARY_BLOCK_PUBLISHED, handlers.library_block_published),
     ],
 )
 def test_each_receiver_is_connected_exactly_once(signal, receiver):

@@ -123,6 +123,13 @@ class PublishedContent:
             return None
         return _block(row, PUBLISHED)
 
+    def library_copies(self, library_usage_key):
+        rows = ContentBlock.objects.filter(upstream=str(library_usage_key)).order_by("id")
+        return [
+            UsageKey.from_string(usage_key)
+            for usage_key in rows.values_list("usage_key", flat=True)
+        ]
+
 
 store = PublishedContent()
 
@@ -224,6 +231,23 @@ def duplicate(usage_key, block_id, *, published=False):
         )
     )
     return copy_key
+
+
+def sync_from_library(usage_key, library_usage_key, values):
+    """A course block takes a library block's settings and publishes them, as a course that
+    follows its library does; no course event is sent (credplugin hears the library's)."""
+    ContentBlock.objects.filter(usage_key=str(usage_key)).update(
+        upstream=str(library_usage_key), draft=values, published=values
+    )
+
+
+def publish_library_block(library_usage_key):
+    """LIBRARY_BLOCK_PUBLISHED for a block of a v2 content library."""
+    from openedx_events.content_authoring.data import LibraryBlockData  # noqa: PLC0415
+    from openedx_events.content_authoring.signals import LIBRARY_BLOCK_PUBLISHED  # noqa: PLC0415
+
+    data = LibraryBlockData(library_key=library_usage_key.lib_key, usage_key=library_usage_key)
+    return _raise_failures(LIBRARY_BLOCK_PUBLISHED.send_event(library_block=data))
 
 
 def rerun(source_course, new_course):

@@ -14,6 +14,9 @@ class ContentBlock(models.Model):
     course_key = models.CharField(max_length=255, db_index=True)
     block_type = models.CharField(max_length=64)
     unit = models.CharField(max_length=255, help_text="The unit (vertical) the block sits in.")
+    upstream = models.CharField(
+        max_length=255, blank=True, help_text="The library block this block was copied from."
+    )
     draft = models.JSONField(null=True)
     published = models.JSONField(null=True)
 

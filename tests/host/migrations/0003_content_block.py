@@ -23,6 +23,14 @@ class Migration(migrations.Migration):
                         help_text="The unit (vertical) the block sits in.", max_length=255
                     ),
                 ),
+                (
+                    "upstream",
+                    models.CharField(
+                        blank=True,
+                        help_text="The library block this block was copied from.",
+                        max_length=255,
+                    ),
+                ),
                 ("draft", models.JSONField(null=True)),
                 ("published", models.JSONField(null=True)),
             ],
