@@ -99,8 +99,8 @@ def register_badge_requirement(**description):
             return done.args[0]
         except (IntegrityError, OperationalError):
             # A concurrent registration inserted the badge class or the block's row first, or
-            # MariaDB chose ours as a deadlock victim; it was rolled back, and the next attempt
-            # sees the other's rows.
+            # MariaDB chose ours as a deadlock victim; ours was rolled back, and the next
+            # attempt sees the other's rows (or raises what was not a race).
             if attempt == retries:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
@@ -162,13 +162,12 @@ def _register(cleaned, source, content_hash):
 
 def _achievement_of(course_key, slug):
     """The achievement this badge is in the course's other runs (None in its first run)."""
-    sibling = (
+    return (
         BadgeClass.objects.filter(catalog_course=catalog_course(course_key), slug=slug)
         .order_by("created", "id")
         .values_list("achievement_uuid", flat=True)
         .first()
     )
-    return sibling
 
 
 def _described(badge_class, content_hash, registered):

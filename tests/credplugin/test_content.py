@@ -14,6 +14,7 @@ from django.core.management import call_command
 from opaque_keys.edx.keys import CourseKey
 from openedx_events.content_authoring.data import XBlockData
 from openedx_events.content_authoring.signals import XBLOCK_PUBLISHED
+from openedx_events.learning.signals import COURSE_PASSING_STATUS_UPDATED
 
 from credplugin import api
 from credplugin.models import BadgeClass, BadgeRequirement, IssuedBadge
@@ -37,6 +38,7 @@ LEVELS = {"data-preparation": "proficient", "evaluation": "advanced"}
 def host(db):
     cache.clear()  # the LMS remembers registered blocks; each test starts from nothing
     content.reset()
+    COURSE_PASSING_STATUS_UPDATED.enable()
     yield content
     content.reset()
 

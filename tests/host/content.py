@@ -29,10 +29,25 @@ _learner_state = {}
 _learner_state_lock = threading.Lock()
 
 
+_EVENTS = (
+    "XBLOCK_PUBLISHED",
+    "XBLOCK_DELETED",
+    "XBLOCK_DUPLICATED",
+    "COURSE_RERUN_COMPLETED",
+    "COURSE_IMPORT_COMPLETED",
+    "LIBRARY_BLOCK_PUBLISHED",
+)
+
+
 def reset():
-    """Forget learners' in-memory state (the tables roll back with each test)."""
+    """Forget learners' in-memory state (the tables roll back with each test) and switch
+    Studio's events on: openedx-events' test isolation mixin leaves every event disabled."""
+    from openedx_events.content_authoring import signals  # noqa: PLC0415
+
     with _learner_state_lock:
         _learner_state.clear()
+    for name in _EVENTS:
+        getattr(signals, name).enable()
 
 
 class _VersionFieldData(FieldData):
