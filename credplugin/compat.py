@@ -109,7 +109,8 @@ def published_blocks(course_key, block_type):
     """``[(usage key, block)]`` of every ``block_type`` block learners of ``course_key`` see.
 
     In edx-platform: the modulestore's published branch (Studio and the LMS read the same
-    store). Standalone: the host's content store. Without either, nothing is published.
+    store). Standalone: the host's content store. None when there is neither: nobody can say
+    what is published, which is not the same as nothing being published.
     """
     platform = _modulestore()
     if platform is not None:
@@ -118,7 +119,7 @@ def published_blocks(course_key, block_type):
             blocks = store.get_items(course_key, qualifiers={"category": block_type})
         return [(block.location.for_branch(None), block) for block in blocks]
     content = _content_store()
-    return list(content.published_blocks(course_key, block_type)) if content else []
+    return list(content.published_blocks(course_key, block_type)) if content else None
 
 
 def published_block(usage_key):

@@ -88,11 +88,14 @@ def course_copied(course_key):
 def reconcile_course(course_key):
     """Make the course's active requirements exactly its published assessment blocks.
 
-    Returns the usage keys registered, updated or retired (empty when nothing changed).
+    Returns the usage keys registered, updated or retired (empty when nothing changed). Where
+    the platform cannot say what is published, nothing is touched.
     """
-    published = {}
-    for usage_key, block in compat.published_blocks(course_key, BLOCK_TYPE):
-        published[validation.master_usage_key(usage_key)] = block
+    blocks = compat.published_blocks(course_key, BLOCK_TYPE)
+    if blocks is None:
+        log.warning("credplugin cannot read the published content of %s", course_key)
+        return []
+    published = {validation.master_usage_key(usage_key): block for usage_key, block in blocks}
     changed = [key for key, block in published.items() if sync_block(key, block)]
     stale = (
         BadgeRequirement.objects.filter(badge_class__course_key=course_key, active=True)

@@ -300,6 +300,22 @@ def test_a_draft_deletion_retires_nothing_until_it_is_published(
     verified(grace)
 
 
+def test_a_deletion_learners_see_at_once_retires_at_once(host):
+    usage_key = authored(host, SPRING)
+    host.publish(usage_key)
+    host.delete(usage_key, published_too=True)
+    assert not requirement(usage_key).active
+    assert requirement(usage_key).retired_at is not None
+
+
+def test_without_a_content_source_nothing_is_retired(host, settings):
+    usage_key = authored(host, SPRING)
+    host.publish(usage_key)
+    settings.CREDPLUGIN_CONTENT_STORE = ""
+    host.delete(usage_key, published_too=True)
+    assert requirement(usage_key).active
+
+
 # --- the LMS's safety net ----------------------------------------------------------------
 
 

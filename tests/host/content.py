@@ -211,10 +211,11 @@ def publish_unit(course_key, unit="unit"):
     return _send_xblock_event("XBLOCK_PUBLISHED", unit_key)
 
 
-def delete(usage_key):
+def delete(usage_key, *, published_too=False):
     """Studio's delete of a component: gone from the draft, still published until the unit
-    is published."""
-    ContentBlock.objects.filter(usage_key=str(usage_key)).update(draft=None)
+    is published. ``published_too``: gone from both, as when its section is deleted."""
+    gone = {"draft": None, "published": None} if published_too else {"draft": None}
+    ContentBlock.objects.filter(usage_key=str(usage_key)).update(**gone)
     return _send_xblock_event("XBLOCK_DELETED", UsageKey.from_string(str(usage_key)))
 
 
