@@ -66,8 +66,8 @@ def _with_attribute(olx, name, value):
         (
             "rubric",
             '{"criteria": [',
-            'The credplugin_assessment block "Capstone: a text classifier, and the ethics of an '
-            'AI hiring screen" cannot be imported: the attribute rubric is not valid JSON',
+            "The credplugin_assessment block “Capstone: a text classifier, and the ethics of an "
+            "AI hiring screen” cannot be imported: the attribute rubric is not valid JSON",
         ),
         ("max_links", "many", "the attribute max_links is not valid JSON"),
         ("scenarios", '{"a": 1}', "the attribute scenarios has the wrong type"),

@@ -16,7 +16,7 @@ from xblock.core import XML_NAMESPACES
 from xblock.fields import Scope, String
 
 from . import authoring
-from .errors import InvalidInput
+from .errors import InvalidInput, Text, _
 from .studio import AUTHORED_FIELDS
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,15 @@ IGNORED = ("xblock-family",)
 
 
 class InvalidOLX(ValueError):
-    """An imported block's OLX cannot be turned into settings; the message says why."""
+    """An imported block's OLX cannot be turned into settings; the message says why.
+
+    Its argument is a :class:`~.errors.Text`: ``str()`` gives the English message (what
+    Studio's import shows), ``.text.render(gettext)`` the message in another language.
+    """
+
+    def __init__(self, message, **params):
+        self.text = Text(message, **params)
+        super().__init__(self.text)
 
 
 def parse_attributes(block_class, node):
@@ -39,9 +47,11 @@ def parse_attributes(block_class, node):
         qname = etree.QName(child)
         if qname.namespace != XML_NAMESPACES["option"]:
             raise InvalidOLX(
-                f"{label} cannot be imported: it holds a <{qname.localname}> element, "
-                "and this block has no children."
-            )
+                _("{block} cannot be imported: it holds a <{tag}> element, and this block has "
+                  "no children."),
+                block=label,
+                tag=qname.localname,
+            )  # fmt: skip
         if child.get("none") == "true":
             nones.add(qname.localname)
         else:
@@ -58,7 +68,9 @@ def parse_attributes(block_class, node):
 
 def _label(node):
     name = node.get("url_name") or node.get("display_name") or ""
-    return f'The {node.tag} block "{name}"' if name else f"A {node.tag} block"
+    if name:
+        return Text(_("The {tag} block “{name}”"), tag=node.tag, name=name)
+    return Text(_("A {tag} block"), tag=node.tag)
 
 
 def _value(field, name, text, label):
@@ -68,13 +80,19 @@ def _value(field, name, text, label):
         value = json.loads(text)
     except ValueError as error:
         raise InvalidOLX(
-            f"{label} cannot be imported: the attribute {name} is not valid JSON ({error})."
+            _("{block} cannot be imported: the attribute {name} is not valid JSON ({reason})."),
+            block=label,
+            name=name,
+            reason=str(error),
         ) from error
     try:
         return field.enforce_type(value)
     except (TypeError, ValueError) as error:
         raise InvalidOLX(
-            f"{label} cannot be imported: the attribute {name} has the wrong type ({error})."
+            _("{block} cannot be imported: the attribute {name} has the wrong type ({reason})."),
+            block=label,
+            name=name,
+            reason=str(error),
         ) from error
 
 
@@ -89,6 +107,8 @@ def _checked(block_class, values, label):
     try:
         cleaned = authoring.clean_authoring(authored)
     except InvalidInput as error:
-        reason = error.render(str)
-        raise InvalidOLX(f"{label} cannot be imported: {reason}") from error
+        reason = Text(error.message, **error.params)
+        raise InvalidOLX(
+            _("{block} cannot be imported: {reason}"), block=label, reason=reason
+        ) from (error)
     return {**values, **{name: cleaned[name] for name in values if name in cleaned}}
