@@ -82,7 +82,10 @@ class BadgeClassAdmin(admin.ModelAdmin):
     list_display = ("name", "course_key", "slug", "achievement_type", "active", "modified")
     list_filter = ("active", "achievement_type")
     search_fields = ("name", "slug", "course_key")
-    readonly_fields = ("uuid", "course_key", "slug", "created", "modified", "preview_link")
+    readonly_fields = (
+        "uuid", "achievement_uuid", "course_key", "catalog_course", "slug", "created", "modified",
+        "preview_link",
+    )  # fmt: skip
     inlines = [BadgeRequirementInline]
     # Django 5 asks which scheme a URL typed without one gets; Django 4.2 has no such option.
     if django.VERSION >= (5, 0):
