@@ -127,7 +127,9 @@ class BadgeClassAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug", "course_key")
     readonly_fields = (
         "uuid",
+        "achievement_uuid",
         "course_key",
+        "catalog_course",
         "slug",
         "created",
         "modified",

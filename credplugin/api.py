@@ -13,6 +13,7 @@ from credplugin import (
     awards,
     badges,
     composition,
+    content,
     evaluation,
     identity,
     issuance,
@@ -20,6 +21,7 @@ from credplugin import (
     status_lists,
     validation,
 )
+from credplugin.content import BLOCK_TYPE as ASSESSMENT_BLOCK_TYPE  # noqa: F401  (re-exported)
 from credplugin.exceptions import (  # noqa: F401  (re-exported for callers)
     CredPluginError,
     InvalidInput,
@@ -47,13 +49,14 @@ def register_badge_requirement(
 ):
     """Declare that the badge described by ``badge`` needs the block ``usage_key``.
 
-    Called when an author saves an assessment block. Blocks of one course sharing
-    ``badge["slug"]`` feed one badge; the last saved description wins. ``badge``: slug, name,
-    description, image_url, colour and accent_colour (``#rrggbb`` or empty, the generated
-    artwork's disc and ring), criteria_narrative, achievement_type, hours, validity_months,
-    alignments [{name, framework, code, url}], tags, language. ``pass_rule``: optional
-    ``min_percent`` (0-100) and ``all_criteria_met`` (bool), applied on top of the result's own
-    ``passed``. Returns ``{"badge_uuid": str, "rubric_hash": str | None}``.
+    Called with a block's published settings (see :mod:`credplugin.content`). Blocks of one
+    course run sharing ``badge["slug"]`` feed one badge; the last registered description wins.
+    ``badge``: slug, name, description, image_url, colour and accent_colour (``#rrggbb`` or
+    empty, the generated artwork's disc and ring), criteria_narrative, achievement_type, hours,
+    validity_months, alignments [{name, framework, code, url}], tags, language. ``pass_rule``:
+    optional ``min_percent`` (0-100) and ``all_criteria_met`` (bool), applied on top of the
+    result's own ``passed``. Returns ``{"badge_uuid": str, "rubric_hash": str | None,
+    "registered": bool}`` (False: these exact settings were registered already).
     """
     return requirements.register_badge_requirement(
         course_key=course_key,
@@ -66,9 +69,58 @@ def register_badge_requirement(
     )
 
 
+def check_badge_requirement(**description):
+    """Raise ``InvalidInput`` if these settings (the keyword arguments of
+    :func:`register_badge_requirement`) could not be registered; writes nothing.
+
+    Studio's save checks a draft with this; the draft is registered once published.
+    """
+    requirements.clean_requirement(**description)
+
+
+def ensure_badge_requirement(**description):
+    """The LMS's safety net when it renders a block: register the published settings it shows
+    (the keyword arguments of :func:`register_badge_requirement`) unless they are registered
+    already. Cached; returns True when this call registered them. Does nothing in Studio,
+    whose previews show drafts."""
+    return content.ensure_registered(**description)
+
+
 def retire_requirement(usage_key):
-    """The block was deleted: it no longer counts towards its badge. True if one was retired."""
-    return requirements.retire_requirement(usage_key)
+    """The block left the published course: it no longer counts towards its badge.
+
+    Learners who earned the badge keep it; those still waiting are evaluated again. True if a
+    requirement was retired.
+    """
+    return content.retire(usage_key)
+
+
+# --- course content lifecycle (called by the Studio event receivers) -----------------------
+
+
+def content_published(usage_key, block_type):
+    """A block (or a container with everything in it) was published."""
+    return content.block_published(usage_key, block_type)
+
+
+def content_duplicated(usage_key, source_usage_key):
+    """A block was duplicated; the copy registers under its own usage key once published."""
+    return content.block_duplicated(usage_key, source_usage_key)
+
+
+def library_block_published(library_usage_key):
+    """A content-library block was published; its course copies are checked again."""
+    return content.library_block_published(library_usage_key)
+
+
+def content_deleted(usage_key):
+    """A block was deleted, from the draft or the published course."""
+    return content.block_deleted(usage_key)
+
+
+def course_content_copied(course_key):
+    """A course was re-run or imported: register its published assessment blocks."""
+    return content.course_copied(course_key)
 
 
 def record_assessment_result(

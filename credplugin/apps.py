@@ -7,7 +7,7 @@ LMS = "lms.djangoapp"
 CMS = "cms.djangoapp"
 
 # Receivers are wired by edx-django-utils from this table alone (never with @receiver as well,
-# which would connect them twice). Studio only needs to hear block deletions.
+# which would connect them twice). Studio only needs to hear its content's lifecycle.
 _PASSING_RECEIVERS = [
     {
         PluginSignals.RECEIVER_FUNC_NAME: "course_passing_status_updated",
@@ -24,11 +24,20 @@ _PASSING_RECEIVERS = [
         PluginSignals.SIGNAL_PATH: "openedx_events.learning.signals.CERTIFICATE_CREATED",
     },
 ]
-_DELETION_RECEIVERS = [
+_AUTHORING = "openedx_events.content_authoring.signals."
+_CONTENT_RECEIVERS = [
     {
-        PluginSignals.RECEIVER_FUNC_NAME: "xblock_deleted",
-        PluginSignals.SIGNAL_PATH: "openedx_events.content_authoring.signals.XBLOCK_DELETED",
-    },
+        PluginSignals.RECEIVER_FUNC_NAME: receiver,
+        PluginSignals.SIGNAL_PATH: _AUTHORING + signal,
+    }
+    for receiver, signal in (
+        ("xblock_published", "XBLOCK_PUBLISHED"),
+        ("xblock_duplicated", "XBLOCK_DUPLICATED"),
+        ("xblock_deleted", "XBLOCK_DELETED"),
+        ("library_block_published", "LIBRARY_BLOCK_PUBLISHED"),
+        ("course_copied", "COURSE_RERUN_COMPLETED"),
+        ("course_copied", "COURSE_IMPORT_COMPLETED"),
+    )
 ]
 
 
@@ -65,11 +74,11 @@ class CredPluginConfig(AppConfig):
         PluginSignals.CONFIG: {
             LMS: {
                 PluginSignals.RELATIVE_PATH: "signals.handlers",
-                PluginSignals.RECEIVERS: _PASSING_RECEIVERS + _DELETION_RECEIVERS,
+                PluginSignals.RECEIVERS: _PASSING_RECEIVERS + _CONTENT_RECEIVERS,
             },
             CMS: {
                 PluginSignals.RELATIVE_PATH: "signals.handlers",
-                PluginSignals.RECEIVERS: _DELETION_RECEIVERS,
+                PluginSignals.RECEIVERS: _CONTENT_RECEIVERS,
             },
         },
     }

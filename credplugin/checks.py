@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
+from django.utils.module_loading import import_string
 
 from credplugin.conf import DEFAULTS, credplugin_settings
 
@@ -49,6 +50,25 @@ def check_settings(app_configs, **kwargs):
             )
         )
     return problems
+
+
+@register()
+def check_content_store(app_configs, **kwargs):
+    """A mistyped content store would leave requirements unregistered on every publish."""
+    path = credplugin_settings.CONTENT_STORE
+    if not path:
+        return []
+    try:
+        import_string(path)
+    except ImportError as error:
+        return [
+            Error(
+                f"CREDPLUGIN_CONTENT_STORE {path!r} cannot be imported: {error}",
+                hint="Name an object with published_blocks, published_block and library_copies.",
+                id="credplugin.E022",
+            )
+        ]
+    return []
 
 
 @register(Tags.security, deploy=True)

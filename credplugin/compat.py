@@ -80,3 +80,87 @@ def get_course_passing_users(course_key):
     return PersistentCourseGrade.objects.filter(
         course_id=course_key, passed_timestamp__isnull=False
     ).values_list("user_id", flat=True)
+
+
+# --- course content, as learners see it (the published version) ----------------------------
+
+
+def _content_store():
+    """The standalone host's published-content reader (``CREDPLUGIN_CONTENT_STORE``)."""
+    from django.utils.module_loading import import_string  # noqa: PLC0415
+
+    from credplugin.conf import credplugin_settings  # noqa: PLC0415
+
+    path = credplugin_settings.CONTENT_STORE
+    return import_string(path) if path else None
+
+
+def _modulestore():
+    """edx-platform's modulestore and its branch names, or None outside edx-platform."""
+    try:
+        from xmodule.modulestore import ModuleStoreEnum  # noqa: PLC0415
+        from xmodule.modulestore.django import modulestore  # noqa: PLC0415
+    except ImportError:
+        return None
+    return modulestore(), ModuleStoreEnum
+
+
+def published_blocks(course_key, block_type):
+    """``[(usage key, block)]`` of every ``block_type`` block learners of ``course_key`` see.
+
+    In edx-platform: the modulestore's published branch (Studio and the LMS read the same
+    store). Standalone: the host's content store. None when there is neither: nobody can say
+    what is published, which is not the same as nothing being published.
+    """
+    platform = _modulestore()
+    if platform is not None:
+        store, enum = platform
+        with store.branch_setting(enum.Branch.published_only, course_key):
+            blocks = store.get_items(course_key, qualifiers={"category": block_type})
+        return [(block.location.for_branch(None), block) for block in blocks]
+    content = _content_store()
+    return list(content.published_blocks(course_key, block_type)) if content else None
+
+
+def published_block(usage_key):
+    """The published version of one block, or None when learners do not see it."""
+    platform = _modulestore()
+    if platform is not None:
+        store, enum = platform
+        from xmodule.modulestore.exceptions import ItemNotFoundError  # noqa: PLC0415
+
+        with store.branch_setting(enum.Branch.published_only, usage_key.course_key):
+            try:
+                return store.get_item(usage_key)
+            except ItemNotFoundError:
+                return None
+    content = _content_store()
+    return content.published_block(usage_key) if content else None
+
+
+def library_copies(library_usage_key):
+    """Usage keys of the course blocks copied from a content-library block (Studio's upstream
+    links: ``ComponentLink``, ``PublishableEntityLink`` before Teak)."""
+    try:
+        from cms.djangoapps.contentstore import models as contentstore  # noqa: PLC0415
+    except ImportError:
+        content = _content_store()
+        return list(content.library_copies(library_usage_key)) if content else []
+    link = getattr(contentstore, "ComponentLink", None) or contentstore.PublishableEntityLink
+    return list(
+        link.objects.filter(upstream_usage_key=library_usage_key).values_list(
+            "downstream_usage_key", flat=True
+        )
+    )
+
+
+def serves_learners():
+    """Whether this process is the LMS (where learners see published content), not Studio.
+
+    Studio's previews render drafts; only what the LMS renders is the published version.
+    """
+    from django.conf import settings  # noqa: PLC0415
+
+    if str(getattr(settings, "ROOT_URLCONF", "")).startswith("cms."):
+        return False
+    return getattr(settings, "PROJECT_TYPE", "lms.djangoapp") != "cms.djangoapp"

@@ -214,7 +214,7 @@ def _compose(request, badge_class, pairs, *, badge_uuid, sequence, index, now):
     hours = float(badge_class.hours) if badge_class.hours is not None else None
     image = Image(badge_class.image_url) if badge_class.image_url else None
     achievement = Achievement(
-        id=f"urn:uuid:{badge_class.uuid}",
+        id=f"urn:uuid:{badge_class.achievement_uuid}",
         name=badge_class.name,
         description=badge_class.description or badge_class.name,
         criteria=Criteria(narrative=badge_class.criteria_narrative or badge_class.description),

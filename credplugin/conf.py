@@ -116,6 +116,13 @@ DEFAULTS = {
     # .. setting_default: ""  (Django's default storage)
     # .. setting_description: Dotted path of the storage class for learners' project files.
     "CREDPLUGIN_UPLOAD_STORAGE": "",
+    # .. setting_name: CREDPLUGIN_CONTENT_STORE
+    # .. setting_default: ""  (edx-platform's modulestore)
+    # .. setting_description: Outside edx-platform only: dotted path of an object with
+    #    ``published_blocks(course_key, block_type)``, ``published_block(usage_key)`` and
+    #    ``library_copies(library_usage_key)`` that reads the course content learners see.
+    #    Unused where the modulestore exists.
+    "CREDPLUGIN_CONTENT_STORE": "",
 }
 
 _CHOICES = {

@@ -15,17 +15,33 @@ from django.utils.translation import gettext_lazy as _
 from opaque_keys.edx.django.models import CourseKeyField, UsageKeyField
 
 HEX_COLOUR = RegexValidator(r"^#[0-9a-f]{6}$", _("Write the colour as #rrggbb, e.g. #0b4f8a."))
+_new_uuid = uuid.uuid4  # BadgeClass's own ``uuid`` field hides the module in its class body
 
 
 class BadgeClass(models.Model):
     """One badge a course offers: the OB 3.0 ``Achievement`` learners earn.
 
-    Blocks in one course that share a slug form one badge. ``generation`` of an award is kept
-    on the request and the issued badge, not here.
+    Blocks in one course run that share a slug form one badge class: its requirements, its
+    learners and its awards are the run's. Every run of a course offers the same achievement
+    (``achievement_uuid``, the credential's ``Achievement.id``), so employers see one badge
+    whichever run a learner took (docs/decisions/0022). ``generation`` of an award is kept on
+    the request and the issued badge, not here.
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     course_key = CourseKeyField(max_length=255, db_index=True)
+    catalog_course = models.CharField(
+        _("course"),
+        max_length=255,
+        db_index=True,
+        help_text=_("The course across its runs (organization and course number)."),
+    )
+    achievement_uuid = models.UUIDField(
+        default=_new_uuid,
+        db_index=True,
+        editable=False,
+        help_text=_("Shared by this badge's classes in every run of the course."),
+    )
     slug = models.SlugField(max_length=100)
     name = models.CharField(_("name"), max_length=255)
     description = models.TextField(_("description"), blank=True)
@@ -95,7 +111,11 @@ class RubricSnapshot(models.Model):
 
 
 class BadgeRequirement(models.Model):
-    """One assessment block a badge needs, registered by the block when its author saves it."""
+    """One assessment block a badge needs, registered when the block is published.
+
+    ``source_hash`` fingerprints the published settings the row was registered from, so the
+    LMS can tell in one indexed read whether a block it renders is registered as published.
+    """
 
     badge_class = models.ForeignKey(
         BadgeClass, related_name="requirements", on_delete=models.CASCADE
@@ -107,6 +127,7 @@ class BadgeRequirement(models.Model):
     )
     pass_rule = models.JSONField(_("pass rule"), default=dict, blank=True)
     assessment_methods = models.JSONField(default=list, blank=True)
+    source_hash = models.CharField(max_length=64, blank=True, default="")
     active = models.BooleanField(default=True)
     retired_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)

@@ -7,11 +7,11 @@ exact rubric and result behind it.
 
 import hashlib
 import json
+import uuid
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import IntegrityError, OperationalError, transaction
 
 from credplugin import validation
 from credplugin.exceptions import InvalidInput, NotFound
@@ -39,48 +39,149 @@ def snapshot_rubric(rubric):
     return content_hash
 
 
-def register_badge_requirement(
+# Attempts after the first when a concurrent registration won a race (see register_...).
+REGISTRATION_RETRIES = 2
+
+
+class _AlreadyRegistered(Exception):
+    """Raised inside a registration's transaction to undo it: another process registered the
+    same published settings first."""
+
+
+def source_hash(description):
+    """SHA-256 of a requirement's description exactly as the block gave it."""
+    canonical = json.dumps(
+        description, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def catalog_course(course_key):
+    """The course across its runs: ``org+number``."""
+    return f"{course_key.org}+{course_key.course}"
+
+
+def clean_requirement(
     *, course_key, usage_key, title, badge, rubric, pass_rule, assessment_methods
 ):
-    """Create or update the badge class a block feeds and the block's requirement row."""
-    course_key = validation.course_key(course_key)
-    usage_key = validation.usage_key(usage_key)
-    badge_fields = validation.badge(badge)
-    cleaned_rule = validation.pass_rule(pass_rule)
-    methods = validation.assessment_methods(assessment_methods)
-    title = validation.text(title, "title", max_length=255)
-    if rubric is not None:
-        validation.rubric(rubric)
-    with transaction.atomic():
-        content_hash = snapshot_rubric(rubric) if rubric is not None else None
-        slug = badge_fields.pop("slug")
-        badge_class, _ = BadgeClass.objects.update_or_create(
-            course_key=course_key, slug=slug, defaults={**badge_fields, "active": True}
-        )
-        BadgeRequirement.objects.update_or_create(
-            usage_key=usage_key,
-            defaults={
-                "badge_class": badge_class,
-                "title": title,
-                "rubric": (
-                    RubricSnapshot.objects.get(content_hash=content_hash) if content_hash else None
-                ),
-                "pass_rule": cleaned_rule,
-                "assessment_methods": methods,
-                "active": True,
-                "retired_at": None,
-            },
-        )
-    return {"badge_uuid": str(badge_class.uuid), "rubric_hash": content_hash}
+    """Every argument of a registration checked; raises ``InvalidInput``, writes nothing."""
+    cleaned = {
+        "course_key": validation.course_key(course_key),
+        "usage_key": validation.master_usage_key(validation.usage_key(usage_key)),
+        "badge": validation.badge(badge),
+        "pass_rule": validation.pass_rule(pass_rule),
+        "assessment_methods": validation.assessment_methods(assessment_methods),
+        "title": validation.text(title, "title", max_length=255),
+        "rubric": validation.rubric(rubric) if rubric is not None else None,
+    }
+    cleaned["course_key"] = validation.master_course_key(cleaned["course_key"])
+    return cleaned
 
 
-def retire_requirement(usage_key):
-    """Stop a deleted block from standing between learners and its badge. True if it did."""
-    usage_key = validation.usage_key(usage_key)
-    retired = BadgeRequirement.objects.filter(usage_key=usage_key, active=True).update(
-        active=False, retired_at=timezone.now(), modified=timezone.now()
+def register_badge_requirement(**description):
+    """Create or update the badge class a block feeds and the block's requirement row.
+
+    Returns ``{"badge_uuid", "rubric_hash", "registered"}``; ``registered`` is False when the
+    row already held these exact settings (the same :func:`description_source`) and nothing
+    was written.
+    """
+    cleaned = clean_requirement(**description)
+    source = description_source(description)
+    # Snapshots are immutable and shared: stored before the registration's transaction, which
+    # then locks nothing but the badge class and the block's row.
+    content_hash = snapshot_rubric(cleaned["rubric"]) if cleaned["rubric"] is not None else None
+    retries = 0 if transaction.get_connection().in_atomic_block else REGISTRATION_RETRIES
+    for attempt in range(retries + 1):
+        try:
+            with transaction.atomic():
+                return _register(cleaned, source, content_hash)
+        except _AlreadyRegistered as done:
+            return done.args[0]
+        except (IntegrityError, OperationalError):
+            # A concurrent registration inserted the badge class or the block's row first, or
+            # MariaDB chose ours as a deadlock victim; ours was rolled back, and the next
+            # attempt sees the other's rows (or raises what was not a race).
+            if attempt == retries:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def description_source(description):
+    """The :func:`source_hash` of a registration's arguments, keys in their master form."""
+    course_key = validation.master_course_key(validation.course_key(description["course_key"]))
+    usage_key = validation.master_usage_key(validation.usage_key(description["usage_key"]))
+    return source_hash({**description, "course_key": str(course_key), "usage_key": str(usage_key)})
+
+
+def _register(cleaned, source, content_hash):
+    """One registration, inside the caller's transaction (see register_badge_requirement)."""
+    usage_key = cleaned["usage_key"]
+    # Only the block's row is locked (MariaDB cannot lock just one table of a join).
+    current = BadgeRequirement.objects.select_for_update().filter(usage_key=usage_key).first()
+    if current is not None and current.active and current.source_hash == source:
+        raise _AlreadyRegistered(_described(current.badge_class, content_hash, False))
+    badge_fields = dict(cleaned["badge"])
+    slug = badge_fields.pop("slug")
+    course_key = cleaned["course_key"]
+    badge_class = (
+        BadgeClass.objects.select_for_update().filter(course_key=course_key, slug=slug).first()
     )
-    return bool(retired)
+    if badge_class is None:
+        own = uuid.uuid4()
+        badge_class = BadgeClass.objects.create(
+            uuid=own,
+            course_key=course_key,
+            slug=slug,
+            catalog_course=catalog_course(course_key),
+            achievement_uuid=_achievement_of(course_key, slug) or own,
+            **badge_fields,
+        )
+    else:
+        for name, value in {**badge_fields, "active": True}.items():
+            setattr(badge_class, name, value)
+        badge_class.save()
+    snapshot = RubricSnapshot.objects.get(content_hash=content_hash) if content_hash else None
+    fields = {
+        "badge_class": badge_class,
+        "title": cleaned["title"],
+        "rubric": snapshot,
+        "pass_rule": cleaned["pass_rule"],
+        "assessment_methods": cleaned["assessment_methods"],
+        "source_hash": source,
+        "active": True,
+        "retired_at": None,
+    }
+    if current is None:
+        BadgeRequirement.objects.create(usage_key=usage_key, **fields)
+    else:
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current.save()
+    return _described(badge_class, content_hash, True)
+
+
+def _achievement_of(course_key, slug):
+    """The achievement this badge is in the course's other runs (None in its first run)."""
+    return (
+        BadgeClass.objects.filter(catalog_course=catalog_course(course_key), slug=slug)
+        .order_by("created", "id")
+        .values_list("achievement_uuid", flat=True)
+        .first()
+    )
+
+
+def _described(badge_class, content_hash, registered):
+    return {"badge_uuid": str(badge_class.uuid), "rubric_hash": content_hash,
+            "registered": registered}  # fmt: skip
+
+
+def registered_source(usage_key):
+    """``(source_hash, active)`` of a block's requirement row, or None: one indexed read."""
+    return (
+        BadgeRequirement.objects.filter(usage_key=usage_key)
+        .values_list("source_hash", "active")
+        .first()
+    )
 
 
 def record_assessment_result(

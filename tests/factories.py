@@ -3,12 +3,14 @@
 Other test modules reuse these; keep defaults valid so a bare ``Factory()`` is always usable.
 """
 
+import uuid
+
 import factory
 from django.contrib.auth import get_user_model
 from opaque_keys.edx.keys import CourseKey
 
 from credplugin import models
-from credplugin.requirements import rubric_hash
+from credplugin.requirements import catalog_course, rubric_hash
 
 COURSE_KEY = CourseKey.from_string("course-v1:credplugin+ethics+2026")
 
@@ -110,6 +112,9 @@ class BadgeClassFactory(factory.django.DjangoModelFactory):
         model = models.BadgeClass
 
     course_key = COURSE_KEY
+    catalog_course = factory.LazyAttribute(lambda badge: catalog_course(badge.course_key))
+    uuid = factory.LazyFunction(uuid.uuid4)
+    achievement_uuid = factory.SelfAttribute("uuid")
     slug = factory.Sequence(lambda n: f"badge-{n}")
     name = "Ethical AI Practitioner"
     description = "Designs and reviews AI systems with their impact in mind."

@@ -59,9 +59,52 @@ def certificate_created(sender, certificate, from_event_bus=False, **kwargs):
         )
 
 
-def xblock_deleted(sender, xblock_info, **kwargs):
-    """XBLOCK_DELETED: a deleted assessment block no longer stands between learners and a badge."""
+def _content_changed(action, subject, call):
+    """Run one content-lifecycle call; a failure is logged, never raised into Studio."""
     try:
-        api.retire_requirement(xblock_info.usage_key)
+        call()
     except Exception:
-        log.exception("credplugin could not retire the requirement of %s", xblock_info.usage_key)
+        log.exception("credplugin could not follow the %s of %s", action, subject)
+
+
+def xblock_published(sender, xblock_info, **kwargs):
+    """XBLOCK_PUBLISHED: requirements follow what learners now see."""
+    _content_changed(
+        "publication",
+        xblock_info.usage_key,
+        lambda: api.content_published(xblock_info.usage_key, xblock_info.block_type),
+    )
+
+
+def xblock_duplicated(sender, xblock_info, **kwargs):
+    """XBLOCK_DUPLICATED: the copy counts under its own usage key once published."""
+    _content_changed(
+        "duplication",
+        xblock_info.usage_key,
+        lambda: api.content_duplicated(xblock_info.usage_key, xblock_info.source_usage_key),
+    )
+
+
+def library_block_published(sender, library_block, **kwargs):
+    """LIBRARY_BLOCK_PUBLISHED: re-check the course copies of an assessment library block."""
+    if library_block.usage_key.block_type != api.ASSESSMENT_BLOCK_TYPE:
+        return
+    _content_changed(
+        "library publication",
+        library_block.usage_key,
+        lambda: api.library_block_published(library_block.usage_key),
+    )
+
+
+def xblock_deleted(sender, xblock_info, **kwargs):
+    """XBLOCK_DELETED: retire only what the deletion took out of the published course."""
+    _content_changed(
+        "deletion", xblock_info.usage_key, lambda: api.content_deleted(xblock_info.usage_key)
+    )
+
+
+def course_copied(sender, course, **kwargs):
+    """COURSE_RERUN_COMPLETED, COURSE_IMPORT_COMPLETED: register the new course's blocks."""
+    _content_changed(
+        "re-run or import", course.course_key, lambda: api.course_content_copied(course.course_key)
+    )

@@ -10,7 +10,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 from django.urls import get_resolver
 from edx_django_utils.plugins import connect_plugin_receivers, get_plugin_apps
-from openedx_events.content_authoring.signals import XBLOCK_DELETED
+from openedx_events.content_authoring.signals import (
+    COURSE_IMPORT_COMPLETED,
+    COURSE_RERUN_COMPLETED,
+    LIBRARY_BLOCK_PUBLISHED,
+    XBLOCK_DELETED,
+    XBLOCK_DUPLICATED,
+    XBLOCK_PUBLISHED,
+)
 from openedx_events.learning.signals import (
     CCX_COURSE_PASSING_STATUS_UPDATED,
     CERTIFICATE_CREATED,
@@ -81,6 +88,11 @@ def _connections(signal, receiver):
         (CCX_COURSE_PASSING_STATUS_UPDATED, handlers.ccx_course_passing_status_updated),
         (CERTIFICATE_CREATED, handlers.certificate_created),
         (XBLOCK_DELETED, handlers.xblock_deleted),
+        (XBLOCK_PUBLISHED, handlers.xblock_published),
+        (XBLOCK_DUPLICATED, handlers.xblock_duplicated),
+        (COURSE_RERUN_COMPLETED, handlers.course_copied),
+        (COURSE_IMPORT_COMPLETED, handlers.course_copied),
+        (LIBRARY_BLOCK_PUBLISHED, handlers.library_block_published),
     ],
 )
 def test_each_receiver_is_connected_exactly_once(signal, receiver):

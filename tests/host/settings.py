@@ -156,6 +156,9 @@ LOGGING = {
 # The XBlock SDK workbench (served under /workbench/). It has no authentication: a workbench
 # user id whose name starts with "staff" acts as course staff (xblocks/assessment/identity.py).
 WORKBENCH = {"reset_state_on_restart": False, "services": {}}
+# Course content with a draft and a published version, which credplugin reads as it reads the
+# modulestore's published branch in edx-platform.
+CREDPLUGIN_CONTENT_STORE = "tests.host.content.store"
 EXCLUDED_XBLOCKS = []
 
 _SETTINGS_TYPE = os.environ.get("CREDPLUGIN_HOST_SETTINGS_TYPE", "common")

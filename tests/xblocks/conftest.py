@@ -34,10 +34,12 @@ def workbench(db, tmp_path):
 
 @pytest.fixture
 def project(workbench):
-    """The sample project block, authored through its own Studio handler."""
+    """The sample project block, authored through its own Studio handler and shown to a
+    learner (the workbench has no drafts: the LMS view registers the badge requirement)."""
     driver = WorkbenchDriver(WorkbenchDriver.usage_id_for(PROJECT_SCENARIO))
     status, body = driver.author(PROJECT_VALUES)
     assert status == 200, body
+    driver.render("learner_1")
     return driver
 
 
@@ -46,6 +48,7 @@ def ethics_block(workbench):
     driver = WorkbenchDriver(WorkbenchDriver.usage_id_for(ETHICS_SCENARIO))
     status, body = driver.author(ethics_values())
     assert status == 200, body
+    driver.render("learner_1")
     return driver
 
 

@@ -4,11 +4,14 @@ import copy
 
 import pytest
 
+from credplugin.api import snapshot_rubric
 from credplugin.models import BadgeClass, BadgeRequirement
 from xblocks.assessment.authoring import clean_authoring
-from xblocks.assessment.demo import PROJECT_VALUES
+from xblocks.assessment.demo import PROJECT_VALUES, WorkbenchDriver
 from xblocks.assessment.errors import InvalidInput
 from xblocks.assessment.views import load_template_data
+
+from .conftest import PROJECT_SCENARIO
 
 
 def values(**changes):
@@ -17,12 +20,18 @@ def values(**changes):
     return edited
 
 
-def test_save_registers_badge_class_and_requirement(project):
+def test_save_checks_the_badge_and_the_learner_view_registers_it(workbench):
+    driver = WorkbenchDriver(WorkbenchDriver.usage_id_for(PROJECT_SCENARIO))
+    status, body = driver.author(PROJECT_VALUES)
+    assert (status, body) == (200, {"message": "Saved. Learners see the changes once you publish."})
+    assert not BadgeRequirement.objects.exists()
+    driver.render("learner_1")
     requirement = BadgeRequirement.objects.get()
-    assert str(requirement.usage_key) == str(project.block("staff_author").usage_key())
+    block = driver.block("staff_author")
+    assert str(requirement.usage_key) == str(block.usage_key())
     assert requirement.badge_class.slug == "applied-ml-practitioner"
     assert requirement.assessment_methods == ["project_rubric", "mentor_review", "self_assessment"]
-    assert requirement.rubric.content_hash == project.block("staff_author").rubric_hash
+    assert requirement.rubric.content_hash == snapshot_rubric(block.current_rubric())
     assert BadgeClass.objects.get().hours == 12
 
 
@@ -85,12 +94,12 @@ def test_rich_text_is_sanitized_on_save(project):
 def test_rubric_edit_after_submissions_creates_a_new_snapshot(project):
     from .conftest import submit_project  # noqa: PLC0415
 
-    first_hash = project.block("staff_author").rubric_hash
+    first_hash = snapshot_rubric(project.block("staff_author").current_rubric())
     submit_project(project, with_file=False)
     rubric = copy.deepcopy(PROJECT_VALUES["rubric"])
     rubric["criteria"][0]["description"] = "Now also documents the data sheet."
     assert project.author(values(rubric=rubric))[0] == 200
-    assert project.block("staff_author").rubric_hash != first_hash
+    assert snapshot_rubric(project.block("staff_author").current_rubric()) != first_hash
     [uuid] = project.submission_uuids("staff_mentor")
     from xblocks.assessment import review  # noqa: PLC0415
 

@@ -15,10 +15,12 @@ def learner_html(driver, user="learner_1"):
     return body["html"]
 
 
-def test_author_save_registers_the_badge_requirement(project):
+def test_the_learner_view_registers_the_settings_learners_see(project):
+    from credplugin.models import BadgeRequirement  # noqa: PLC0415  (assert on what was stored)
+
     block = project.block("staff_author")
-    assert block.rubric_hash == api.snapshot_rubric(block.current_rubric())
-    assert block.badge_uuid
+    requirement = BadgeRequirement.objects.get()
+    assert requirement.rubric.content_hash == api.snapshot_rubric(block.current_rubric())
     assert block.max_score() == 6
     assert block.assessment_methods() == ["project_rubric", "mentor_review", "self_assessment"]
 
@@ -52,7 +54,7 @@ def test_grading_records_the_result_against_the_submitted_rubric(project):
     from credplugin.models import AssessmentResult  # noqa: PLC0415  (assert on what was stored)
 
     submit_project(project)
-    submitted_hash = project.block("learner_1").rubric_hash
+    submitted_hash = api.snapshot_rubric(project.block("learner_1").current_rubric())
     edited = dict(PROJECT_VALUES)
     edited["rubric"] = {
         "criteria": [
@@ -60,7 +62,7 @@ def test_grading_records_the_result_against_the_submitted_rubric(project):
         ]
     }
     assert project.author(edited)[0] == 200
-    assert project.block("learner_1").rubric_hash != submitted_hash
+    assert api.snapshot_rubric(project.block("learner_1").current_rubric()) != submitted_hash
 
     [uuid] = project.submission_uuids("staff_mentor")
     assert project.grade("staff_mentor", uuid, LEVELS, "Good.")[0] == 200

@@ -18,6 +18,7 @@ MAX_WORD_LIMIT = 20_000
 MAX_GUIDING_QUESTIONS = 12
 ACHIEVEMENT_TYPES = ("Badge", "MicroCredential", "Competency", "Certificate", "Assessment")
 _SLUG = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
 def _text(data, key, label, *, required=False, max_length=255):
@@ -86,6 +87,9 @@ def clean_badge(data):
         clean_competency(item, Text(_("Badge alignment {number}"), number=number))
         for number, item in enumerate(alignments, start=1)
     ]
+    language = _text(data, "language", _("Badge language"), max_length=16) or "en"
+    if not _LANGUAGE.match(language):
+        raise InvalidInput(_("Badge language must be a language code such as en or pt-BR."))
     return {
         "slug": slug,
         "name": _text(data, "name", _("Badge name"), required=True),
@@ -100,6 +104,7 @@ def clean_badge(data):
             data, "criteria_narrative", _("Criteria narrative"), max_length=MAX_DESCRIPTION
         ),
         "alignments": [item for item in cleaned_alignments if item],
+        "language": language,
     }
 
 
@@ -250,9 +255,9 @@ def combined_rubric(fields):
     """The one rubric credplugin snapshots: project criteria, then reflection criteria."""
     criteria = []
     if fields["project_enabled"]:
-        criteria += fields["rubric"]["criteria"]
+        criteria += (fields["rubric"] or {}).get("criteria", [])
     if fields["ethics_enabled"]:
-        criteria += fields["reflection_rubric"]["criteria"]
+        criteria += (fields["reflection_rubric"] or {}).get("criteria", [])
     return {"criteria": criteria}
 
 
@@ -267,12 +272,23 @@ def assessment_methods(fields):
     return methods
 
 
-def badge_for_api(fields, language):
+def badge_for_api(fields):
     """The badge description ``credplugin.api.register_badge_requirement`` expects."""
     badge = dict(fields["badge"])
-    alignments = list(badge.pop("alignments"))
+    alignments = list(badge.pop("alignments", None) or [])
     ethics_alignment = fields.get("ethics_alignment") if fields["ethics_enabled"] else None
     if ethics_alignment and ethics_alignment not in alignments:
         alignments.append(fields["ethics_alignment"])
-    badge.update(alignments=alignments, tags=[], language=language or "en")
+    badge.update(alignments=alignments, tags=[], language=badge.get("language") or "en")
     return badge
+
+
+def requirement_for_api(fields):
+    """Everything ``credplugin.api.register_badge_requirement`` needs besides the keys."""
+    return {
+        "title": fields["display_name"],
+        "badge": badge_for_api(fields),
+        "rubric": combined_rubric(fields),
+        "pass_rule": {"all_criteria_met": fields["pass_rule"]["all_criteria_met"]},
+        "assessment_methods": assessment_methods(fields),
+    }

@@ -5,16 +5,21 @@ Behaviour lives in mixins by audience — :mod:`.learner` (draft, evidence, scen
 rubric maths, ethics scoring, evidence checks and the review workflow.
 """
 
+import logging
+
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 
-from . import ethics, evidence, identity, rubric
+from . import ethics, evidence, identity, olx, rubric
 from .learner import LearnerHandlersMixin
 from .passrule import DEFAULT_PASS_RULE
+from .plugin import api as credplugin_api
 from .staff import ReviewHandlersMixin
 from .studio import StudioMixin
 from .views import Views
+
+log = logging.getLogger(__name__)
 
 
 def _(text):
@@ -66,13 +71,6 @@ class AssessmentBlock(StudioMixin, LearnerHandlersMixin, ReviewHandlersMixin, XB
     reflection_max_words = Integer(default=1500, scope=Scope.settings)
     ethics_alignment = Dict(default={}, scope=Scope.settings)
 
-    rubric_hash = String(
-        default="",
-        scope=Scope.settings,
-        help=_("Content hash of the rubric snapshot learners are judged against now."),
-    )
-    badge_uuid = String(default="", scope=Scope.settings)
-
     draft = Dict(default={}, scope=Scope.user_state)
     draft_files = List(default=[], scope=Scope.user_state)
     scenario_progress = Dict(default={}, scope=Scope.user_state)
@@ -109,9 +107,39 @@ class AssessmentBlock(StudioMixin, LearnerHandlersMixin, ReviewHandlersMixin, XB
             self.active_scenarios()
         )
 
+    # --- the content lifecycle ---------------------------------------------------------------
+
+    def _ensure_requirement(self):
+        """The LMS's safety net: the settings this learner sees are registered for the badge.
+
+        Publishing registers them; this catches a course nobody published since the plugin
+        was installed. Studio's preview (no user id, as in edx-ora2) shows a draft and is
+        skipped, and a failure is logged: rendering never depends on it.
+        """
+        if self.scope_ids.user_id is None:
+            return
+        description = self.badge_requirement()
+        if description is None:
+            return
+        try:
+            credplugin_api().ensure_badge_requirement(
+                course_key=self.course_key(), usage_key=self.usage_key(), **description
+            )
+        except Exception:  # the learner's page must render whatever the badge's state
+            log.exception("credplugin could not check the requirement of %s", self.usage_key())
+
+    @classmethod
+    def parse_xml(cls, node, runtime, keys):
+        """OLX import: every setting exactly as exported, or one clear validation message."""
+        block = runtime.construct_xblock_from_class(cls, keys)
+        for name, value in olx.parse_attributes(cls, node).items():
+            setattr(block, name, value)
+        return block
+
     # --- views -------------------------------------------------------------------------------
 
     def student_view(self, context=None):
+        self._ensure_requirement()
         views = Views(self)
         fragment = Fragment(views.student_html(self.actor()))
         fragment.add_css(views.resource("public/css/assessment.css"))

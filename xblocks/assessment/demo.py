@@ -7,6 +7,7 @@ so authoring, learner and staff actions take the same path as clicks in a browse
 
     driver = WorkbenchDriver(WorkbenchDriver.usage_id_for("credplugin_assessment.0"))
     driver.author(PROJECT_VALUES, user="staff_author")              # studio_submit
+    driver.render("learner_1")                                       # student_view
     driver.call("learner_1", "save_draft", {"text": "..."})          # learner handlers
     driver.upload("learner_1", "report.pdf", b"%PDF-1.4 ...")
     driver.call("learner_1", "submit_work", {"text": "...", "links": [...]})
@@ -174,6 +175,12 @@ class WorkbenchDriver:
 
     def author(self, values, user="staff_author"):
         return self.call(user, "studio_submit", {"values": values})
+
+    def render(self, user):
+        """The learner's view, as the LMS renders it (which registers the badge requirement
+        of settings nobody published, credplugin's safety net)."""
+        block = self.block(user)
+        return block.runtime.render(block, "student_view").content
 
     def upload(self, user, filename, content):
         boundary = "credplugin-demo-boundary"

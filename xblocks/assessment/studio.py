@@ -1,10 +1,11 @@
-"""Authoring in Studio: the editor view and the handler that checks, saves and registers.
+"""Authoring in Studio: the editor view and the handler that checks and saves a draft.
 
-``studio_submit`` cleans the whole form first (:func:`authoring.clean_authoring`), registers the
-badge and this block's requirement through ``credplugin.api`` (Studio and the LMS share one
-database), and only then writes the fields — an author who gets an error has changed nothing.
-The rubric is snapshotted by content hash: once learners have submitted, an edit is a new
-snapshot, and every submission keeps the rubric and hash it was made against.
+``studio_submit`` cleans the whole form first (:func:`authoring.clean_authoring`), asks
+``credplugin.api`` whether the badge could be registered, and only then writes the fields — an
+author who gets an error has changed nothing. What it writes is Studio's draft: learners keep
+seeing, and being judged on, the published version. Publishing registers the requirement
+(credplugin hears the platform's publish event and reads :meth:`badge_requirement` from the
+published block). Every submission keeps the rubric and hash it was made against.
 """
 
 from django.utils.translation import get_language
@@ -65,21 +66,28 @@ class StudioMixin:
             raise InvalidInput(_("Unknown template."))
         return {"values": load_template_data("ethics_hiring_bias_template.json")}
 
+    def badge_requirement(self):
+        """What credplugin registers for this block's current settings, or None without a badge.
+
+        The keyword arguments of ``credplugin.api.register_badge_requirement`` besides the
+        keys, computed from the settings alone (never from anything a copy carried along).
+        """
+        values = self.authored_values()
+        if not (values["badge"] or {}).get("slug"):
+            return None
+        return authoring.requirement_for_api(values)
+
     @json_endpoint(max_bytes=MAX_EDITOR_BYTES)
     def studio_submit(self, data):
         self._require_author()
         values = data.get("values")
         cleaned = authoring.clean_authoring(values)
-        language = (get_language() or "en").split("-")[0]
+        cleaned["badge"]["language"] = (get_language() or "en").split("-")[0]
         try:
-            registered = credplugin_api().register_badge_requirement(
+            credplugin_api().check_badge_requirement(
                 course_key=self.course_key(),
                 usage_key=self.usage_key(),
-                title=cleaned["display_name"],
-                badge=authoring.badge_for_api(cleaned, language),
-                rubric=authoring.combined_rubric(cleaned),
-                pass_rule={"all_criteria_met": cleaned["pass_rule"]["all_criteria_met"]},
-                assessment_methods=authoring.assessment_methods(cleaned),
+                **authoring.requirement_for_api(cleaned),
             )
         except credplugin_api().InvalidInput as error:
             raise InvalidInput(
@@ -87,10 +95,4 @@ class StudioMixin:
             ) from error
         for name, value in cleaned.items():
             setattr(self, name, value)
-        self.rubric_hash = registered.get("rubric_hash") or ""
-        self.badge_uuid = registered.get("badge_uuid") or ""
-        return {
-            "message": self.gettext("Saved. The badge requirement is registered."),
-            "rubric_hash": self.rubric_hash,
-            "badge_uuid": self.badge_uuid,
-        }
+        return {"message": self.gettext("Saved. Learners see the changes once you publish.")}
