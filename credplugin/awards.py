@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 
-from credplugin import validation
+from credplugin import claims, validation
 from credplugin.conf import (
     AWARD_ON_CERTIFICATE,
     EVENTS_FROM_EVENT_BUS,
@@ -80,6 +80,32 @@ def follow_up_evaluation(user_id, course_key, window):
     """The second look ``request_evaluation`` promises, ``window`` seconds from now; the
     follow-up itself asks for none."""
     enqueue("evaluate_learner_task", user_id, course_key, countdown=window)
+
+
+# When the look this process last queued runs (time.monotonic()).
+_look_due_at = 0.0
+
+
+def look_again_after_leases(user_id, course_key, attempt):
+    """Queue an evaluation for when the first lease another attempt holds runs out, unless
+    this process already queued one that has not run yet.
+
+    A live attempt finishes its awards before then, and the look finds nothing; a dead one's
+    awards are taken over by that look (``credplugin.claims``), even when no event follows.
+    Each look that still sees a lease queues the next, so one chain per process watches.
+    """
+    global _look_due_at  # noqa: PLW0603  (this process's memory, like the debounce)
+
+    now = time.monotonic()
+    if now < _look_due_at or _tasks_run_eagerly():
+        return  # eager tasks run in their caller: no worker of theirs can be lost
+    expiry = claims.next_expiry(attempt)
+    if expiry is None:
+        return
+    countdown = max(1.0, (expiry - timezone.now()).total_seconds() + 1)
+    _look_due_at = now + countdown
+    if not enqueue("evaluate_learner_task", user_id, str(course_key), countdown=countdown):
+        _look_due_at = 0.0
 
 
 def _debounce_seconds():

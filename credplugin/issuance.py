@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from credplugin import (
+    claims,
     composition,
     events,
     identity,
@@ -76,6 +77,7 @@ class _Signer(NamedTuple):
     key_row: object
     signing_key: object
     resolve: object
+    lease: claims.Renewal
 
 
 class _BatchResolver:
@@ -109,12 +111,14 @@ def issue_request(request_id):
     return issue_requests([request_id]).get(request_id, SKIPPED)
 
 
-def issue_requests(request_ids):
+def issue_requests(request_ids, *, attempt=""):
     """Issue a batch of requests; returns ``{request id: outcome}`` for the open ones.
 
     A request that cannot succeed by retrying (results no longer meet the badge, a credential
     that does not verify, a composition error) is marked failed with its reason; the others
-    in the batch are still issued.
+    in the batch are still issued. ``attempt`` (a task id) claims the batch while it works
+    and renews its lease as it signs (``credplugin.claims``), so that if it dies, the batch is
+    taken over in seconds.
 
     Raises:
         django.db.OperationalError and other transient errors: the caller retries the batch.
@@ -134,10 +138,12 @@ def issue_requests(request_ids):
         log.warning("credplugin issuance waits (%d request(s)): %s", len(requests), unavailable)
         return dict.fromkeys((r.pk for r in requests), WAITING)
     pks = [r.pk for r in requests]
+    claims.claim(pks, attempt)
     slots = status_lists.reserve_slots(pks)
     for sequence in {sequence for sequence, _index in slots.values()}:
         status_lists.ensure_signed(sequence, signing_key)
-    prepared, outcomes = _prepare(requests, slots, _Signer(key_row, signing_key, _BatchResolver()))
+    signer = _Signer(key_row, signing_key, _BatchResolver(), claims.Renewal(pks, attempt))
+    prepared, outcomes = _prepare(requests, slots, signer)
     issued = _store(prepared)
     outcomes.update(dict.fromkeys((badge.request_id for badge in issued), ISSUED))
     for request in requests:
@@ -157,6 +163,7 @@ def _prepare(requests, slots, signer):
             [r.user_id for r in batch], [n.usage_key for n in needed]
         )
         for request in batch:
+            signer.lease.tick()
             try:
                 prepared.append(_signed_badge(request, needed, results, slots[request.pk], signer))
             except PermanentIssuanceError as error:
