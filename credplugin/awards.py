@@ -86,9 +86,9 @@ def follow_up_evaluation(user_id, course_key, window):
 _look_due_at = 0.0
 
 
-def look_again_after_leases(user_id, course_key, attempt):
-    """Queue an evaluation for when the first lease another attempt holds runs out, unless
-    this process already queued one that has not run yet.
+def look_again_after_leases(attempt):
+    """Queue a recovery for when the first lease another attempt holds runs out, unless this
+    process already queued one that has not run yet.
 
     A live attempt finishes its awards before then, and the look finds nothing; a dead one's
     awards are taken over by that look (``credplugin.claims``), even when no event follows.
@@ -102,10 +102,30 @@ def look_again_after_leases(user_id, course_key, attempt):
     expiry = claims.next_expiry(attempt)
     if expiry is None:
         return
-    countdown = max(1.0, (expiry - timezone.now()).total_seconds() + 1)
+    countdown = _seconds_until(expiry)
     _look_due_at = now + countdown
-    if not enqueue("evaluate_learner_task", user_id, str(course_key), countdown=countdown):
+    if not enqueue("recover_lost_work_task", countdown=countdown):
         _look_due_at = 0.0
+
+
+def recover_after_worker_start(**_signal):
+    """``worker_ready`` receiver: queue a recovery for when every lease now held has run out.
+
+    The starting worker may replace one that died holding awards and evaluations, whose
+    messages Redis hands out again only after its visibility timeout (an hour by default).
+    """
+    try:
+        countdown = _seconds_until(claims.last_expiry())
+    finally:
+        connection.close()  # the worker's main process does no other database work
+    enqueue("recover_lost_work_task", countdown=countdown)
+
+
+def _seconds_until(moment):
+    """Seconds from now until just after ``moment`` (at least 1; 1 when it is None)."""
+    if moment is None:
+        return 1.0
+    return max(1.0, (moment - timezone.now()).total_seconds() + 1)
 
 
 def _debounce_seconds():

@@ -18,7 +18,7 @@ import time
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from credplugin.conf import credplugin_settings
@@ -117,3 +117,9 @@ def next_expiry(attempt):
     if attempt:
         held = held.exclude(claimed_by=attempt)
     return held.aggregate(first=Min("lease_until"))["first"]
+
+
+def last_expiry():
+    """When the last lease on a pending row runs out (a datetime), or None when none runs."""
+    held = IssuanceRequest.objects.filter(_retryable(), lease_until__gt=timezone.now())
+    return held.aggregate(last=Max("lease_until"))["last"]

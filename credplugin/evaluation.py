@@ -70,6 +70,16 @@ def drain_pending(user_id, course_key, *, batch=EVALUATION_BATCH, on_full_batch=
         yield new_requests
 
 
+def any_pending_learner():
+    """``(user_id, course_key)`` of the longest-waiting pending record, or None."""
+    return (
+        CoursePassingRecord.objects.filter(evaluation_pending=True)
+        .order_by("updated")
+        .values_list("user_id", "course_key")
+        .first()
+    )
+
+
 def _evaluate_batch(user_id, course_key, batch, *, attempt=""):
     """``(records taken, new request ids)`` of one batch (see evaluate_pending)."""
     pending = CoursePassingRecord.objects.filter(evaluation_pending=True)

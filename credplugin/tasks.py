@@ -76,6 +76,26 @@ def issue_badges_task(self, request_ids):
     return dict(Counter(outcomes.values()))
 
 
+def _finish_orphans(task, attempt):
+    """Issue the awards attempts that died left behind (``credplugin.claims``)."""
+    for orphans in claims.orphaned_batches(attempt, batch=evaluation.EVALUATION_BATCH):
+        _issue(task, orphans, retry_here=False)
+
+
+def _drain(task, user_id, course_key, attempt):
+    """Evaluate pending learners batch by batch, issuing each batch's awards; returns how
+    many requests it created."""
+    ask_for_help = partial(awards.request_evaluation, user_id, course_key, helper=True)
+    created = 0
+    for new_requests in evaluation.drain_pending(
+        user_id, course_key, on_full_batch=ask_for_help, attempt=attempt
+    ):
+        if new_requests:
+            _issue(task, new_requests, retry_here=False)
+        created += len(new_requests)
+    return created
+
+
 @shared_task(**_TASK_OPTIONS)
 @set_code_owner_attribute
 def evaluate_learner_task(self, user_id, course_key, follow_up_seconds=0):
@@ -93,24 +113,38 @@ def evaluate_learner_task(self, user_id, course_key, follow_up_seconds=0):
     broker.
     """
     attempt = self.request.id or ""
-    ask_for_help = partial(awards.request_evaluation, user_id, course_key, helper=True)
-    created = 0
     try:
-        for orphans in claims.orphaned_batches(attempt, batch=evaluation.EVALUATION_BATCH):
-            _issue(self, orphans, retry_here=False)
-        for new_requests in evaluation.drain_pending(
-            user_id, course_key, on_full_batch=ask_for_help, attempt=attempt
-        ):
-            if new_requests:
-                _issue(self, new_requests, retry_here=False)
-            created += len(new_requests)
+        _finish_orphans(self, attempt)
+        created = _drain(self, user_id, course_key, attempt)
     except TRANSIENT_ERRORS as error:
         _retry_or_leave(self, error, f"the evaluation of user {user_id} in {course_key}")
         return None
     if follow_up_seconds:
         awards.follow_up_evaluation(user_id, course_key, follow_up_seconds)
     else:
-        awards.look_again_after_leases(user_id, course_key, attempt)
+        awards.look_again_after_leases(attempt)
+    return created
+
+
+@shared_task(**_TASK_OPTIONS)
+@set_code_owner_attribute
+def recover_lost_work_task(self):
+    """Take over what dead attempts left: orphaned awards and pending evaluations; returns how
+    many requests it created.
+
+    Queued when a worker starts (it may replace one that died holding work, whose messages
+    Redis keeps for its visibility timeout), and by evaluations that end while another attempt
+    holds a lease, for when it runs out. While leases are held, it queues the next look.
+    """
+    attempt = self.request.id or ""
+    try:
+        _finish_orphans(self, attempt)
+        pending = evaluation.any_pending_learner()
+        created = _drain(self, *pending, attempt) if pending else 0
+    except TRANSIENT_ERRORS as error:
+        _retry_or_leave(self, error, "the recovery of lost work")
+        return None
+    awards.look_again_after_leases(attempt)
     return created
 
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from celery.signals import worker_ready
 from django.test import override_settings
 from django.utils import timezone
 
@@ -160,10 +161,11 @@ def test_two_attempts_on_the_same_rows_store_one_badge_each(requirement):
 
 @pytest.fixture
 def on_a_broker():
-    """Tasks queued on a broker, not run eagerly; yields the mocked ``apply_async``."""
+    """Tasks queued on a broker, not run eagerly; yields the mocked ``apply_async`` of the
+    recovery task."""
     with (
         mock.patch.object(awards, "_look_due_at", 0.0),
-        mock.patch("credplugin.tasks.evaluate_learner_task.apply_async") as apply_async,
+        mock.patch("credplugin.tasks.recover_lost_work_task.apply_async") as apply_async,
         mock.patch.object(awards, "_tasks_run_eagerly", return_value=False),
     ):
         yield apply_async
@@ -183,6 +185,37 @@ def test_an_evaluation_ending_under_another_lease_looks_again_when_it_runs_out(
 
 
 def test_no_look_is_queued_when_no_other_attempt_holds_a_lease(requirement, on_a_broker):
-    [row] = committed_but_not_issued(requirement, 1, attempt="mine")
-    awards.look_again_after_leases(row.user_id, COURSE_KEY, "mine")
+    committed_but_not_issued(requirement, 1, attempt="mine")
+    awards.look_again_after_leases("mine")
     on_a_broker.assert_not_called()
+
+
+def test_the_recovery_issues_orphans_and_evaluates_learners_whose_message_was_lost(requirement):
+    [orphan] = committed_but_not_issued(requirement, 1, attempt="dead-task")
+    held_elsewhere(orphan, seconds=-1, attempt="dead-task")
+    forgotten = learner_meeting(requirement)
+    CoursePassingRecordFactory(user=forgotten, evaluation_pending=True)
+    assert tasks.recover_lost_work_task.apply(task_id="recovery").get() == 1
+    assert set(IssuedBadge.objects.values_list("user_id", flat=True)) == {
+        orphan.user_id,
+        forgotten.id,
+    }
+    assert not CoursePassingRecord.objects.filter(evaluation_pending=True).exists()
+
+
+def test_a_starting_worker_queues_a_recovery_for_when_the_last_lease_runs_out(
+    requirement, on_a_broker
+):
+    first, last = committed_but_not_issued(requirement, 2, attempt="maybe-dead")
+    held_elsewhere(first, seconds=3)
+    held_elsewhere(last, seconds=9)
+    awards.recover_after_worker_start(sender=None)
+    assert 9 <= on_a_broker.call_args.kwargs["countdown"] <= 10
+    IssuanceRequest.objects.update(status=IssuanceRequest.Status.ISSUED)
+    awards.recover_after_worker_start(sender=None)
+    assert on_a_broker.call_args.kwargs["countdown"] == 1
+
+
+def test_the_plugin_listens_for_workers_starting():
+    receivers = [receiver for _key, receiver in worker_ready.receivers]
+    assert awards.recover_after_worker_start in receivers

@@ -113,6 +113,26 @@ def test_a_whole_worker_killed_mid_batch_and_restarted_costs_no_badge_and_no_swe
     assert_one_verifying_badge_each(badge_class, learners)
 
 
+def test_the_only_worker_killed_after_the_last_event_recovers_its_work_when_it_starts_again(
+    shared_broker_url, start_worker, start_passing_events
+):
+    course_key, badge_class, learners = passing_course(AFTER, "quiet-restart")
+    call_command("credplugin_keys", "generate")
+    doomed = start_worker(shared_broker_url, name="doomed", concurrency=2)
+
+    with held_back(IssuerKey) as held:
+        start_passing_events(shared_broker_url, learners, course_key).wait()
+        last_event = time.monotonic()
+        committed_and_waiting(held, 1)
+        doomed.kill()
+    # No event follows: the restarted worker looks for lost work by itself.
+    restarted = start_worker(shared_broker_url, name="restarted", concurrency=2)
+
+    assert_within_budget(badge_class, learners, [restarted], last_event)
+    wait_until_settled(badge_class, shared_broker_url, [restarted])
+    assert_one_verifying_badge_each(badge_class, learners)
+
+
 # Redis hands out again what a consumer has not acknowledged within the visibility timeout,
 # and looks for such messages every restore interval.
 SHORT_VISIBILITY = json.dumps(
