@@ -8,7 +8,8 @@ when the attempt asking is the one that claimed it: a task that finds rows under
 the redelivery of an attempt that died (or froze) holding them.
 
 Evaluation tasks take orphaned rows first (``orphaned_batches``), and one that ends while
-another attempt's lease runs asks for another look when it expires (``next_expiry``). Leases
+another attempt's lease runs queues a recovery for when it expires (``next_expiry``); so does
+a worker that starts, for when the last lease runs out (``last_expiry``). Leases
 only decide who works on a row. Whether a badge is stored is decided under the row lock in
 ``issuance._store``, so a lease that runs out under a slow but live attempt costs a second
 signature, never a second badge.

@@ -78,9 +78,10 @@ DEFAULTS = {
     # .. setting_default: 15
     # .. setting_description: How long a task's claim on the awards it is issuing lasts without
     #    being renewed (it renews every third of this while it signs). When a worker dies, its
-    #    awards are taken over at once by the task's redelivered message, otherwise by the next
-    #    evaluation once the claim has run out, so this bounds the delay a killed worker costs.
-    #    Too short only makes a slow but live task's work be signed twice, never stored twice.
+    #    awards are taken over at once by the task's redelivered message, otherwise, once the
+    #    claim has run out, by the next evaluation or the recovery a live or restarting worker
+    #    queues for that moment: this bounds the delay a killed worker costs. Too short only
+    #    makes a slow but live task's work be signed twice, never stored twice.
     "CREDPLUGIN_ISSUANCE_LEASE_SECONDS": 15,
     # .. setting_name: CREDPLUGIN_EVALUATION_DEBOUNCE_SECONDS
     # .. setting_default: 2
