@@ -11,7 +11,7 @@ import logging
 import time
 from functools import partial
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 
@@ -116,6 +116,8 @@ def recover_after_worker_start(**_signal):
     """
     try:
         countdown = _seconds_until(claims.last_expiry())
+    except DatabaseError:  # not reachable yet: every lease held now runs out within one
+        countdown = claims.lease_seconds() + 1
     finally:
         connection.close()  # the worker's main process does no other database work
     enqueue("recover_lost_work_task", countdown=countdown)

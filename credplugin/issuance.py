@@ -4,10 +4,11 @@
 for the same rows: the status-list slots are reserved (and committed) first, because each
 credential names its slot before it is signed; then every credential is composed, signed and
 verified outside any transaction; finally the rows are locked, rows no longer pending are
-left alone, and the badges are stored in one
-transaction. ``IssuedBadge.request`` is one-to-one, so two workers can never store two badges
-for one request. A batch costs a handful of queries whatever its size; each badge is still
-individually signed and verified.
+left alone, and the badges are stored in one transaction. ``IssuedBadge.request`` is
+one-to-one, so two workers can never store two badges for one request. While it works, the
+batch is claimed by its attempt (``credplugin.claims``), so that if the attempt dies, another
+takes the batch over within seconds. A batch costs a handful of queries whatever its size;
+each badge is still individually signed and verified.
 """
 
 import logging

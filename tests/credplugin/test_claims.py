@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 from celery.signals import worker_ready
+from django.db import OperationalError
 from django.test import override_settings
 from django.utils import timezone
 
@@ -214,6 +215,12 @@ def test_a_starting_worker_queues_a_recovery_for_when_the_last_lease_runs_out(
     IssuanceRequest.objects.update(status=IssuanceRequest.Status.ISSUED)
     awards.recover_after_worker_start(sender=None)
     assert on_a_broker.call_args.kwargs["countdown"] == 1
+
+
+def test_a_worker_starting_while_the_database_is_away_waits_one_lease(on_a_broker):
+    with mock.patch.object(claims, "last_expiry", side_effect=OperationalError("gone away")):
+        awards.recover_after_worker_start(sender=None)
+    assert on_a_broker.call_args.kwargs["countdown"] == 16
 
 
 def test_the_plugin_listens_for_workers_starting():
