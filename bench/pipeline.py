@@ -49,6 +49,7 @@ RESULTS = REPO_ROOT / "bench" / "results" / "pipeline.json"
 # The database server's process names, for its CPU time when it runs on this machine.
 DATABASE_COMMANDS = frozenset({"mariadbd", "mysqld"})
 STALL_SECONDS = 60
+KILL_AFTER_SHARE, KILL_INTERVAL_SECONDS = 0.1, 2.0
 
 
 def _parse_args(argv):
@@ -79,6 +80,14 @@ def _parse_args(argv):
         "--overlap",
         action="store_true",
         help="send the events while the workers already run (receiver timed under their load)",
+    )
+    parser.add_argument(
+        "--kill-pool",
+        type=int,
+        default=0,
+        metavar="N",
+        help=f"SIGKILL N pool processes mid-run, {KILL_INTERVAL_SECONDS:g} s apart, the first once "
+        f"{KILL_AFTER_SHARE:.0%} of the badges are stored (as the OOM killer would)",
     )
     parser.add_argument(
         "--keep", action="store_true", help="keep the database and the process logs afterwards"
@@ -206,11 +215,36 @@ def _read_timings(path):
     return list(values)
 
 
-def _wait_for_badges(badge_class, expected, workers, senders):
+class _PoolKiller:
+    """SIGKILLs ``kills`` pool processes of the workers while badges are still being stored:
+    the first once ``KILL_AFTER_SHARE`` of them are, then one every ``KILL_INTERVAL_SECONDS``.
+    ``done`` and ``last`` (``time.monotonic()``) say how many it killed and when the last."""
+
+    def __init__(self, kills, expected, workers):
+        self.kills, self.expected, self.workers = kills, expected, workers
+        self.done, self.last = 0, None
+
+    def __call__(self, count, now):
+        if self.done >= self.kills or count >= self.expected:
+            return
+        if self.last is None and count < KILL_AFTER_SHARE * self.expected:
+            return
+        if self.last is not None and now - self.last < KILL_INTERVAL_SECONDS:
+            return
+        worker = random.choice(self.workers)
+        pids = worker.child_pids()
+        if pids:
+            victim = random.choice(pids)
+            worker.kill_pool_process(victim)
+            self.done, self.last = self.done + 1, time.monotonic()
+            _progress(f"killed pool process {victim} of {worker.name} at {count} badges")
+
+
+def _wait_for_badges(badge_class, expected, workers, senders, kill=None):
     """Poll until ``expected`` badges are stored; returns ``(count, None)``.
 
     When the count stops moving for ``STALL_SECONDS`` it returns ``(count, why)`` instead, so
-    the run still reports what it measured.
+    the run still reports what it measured. ``kill(count, now)`` is called on every poll.
     """
     from credplugin.models import IssuedBadge  # noqa: PLC0415
 
@@ -218,6 +252,8 @@ def _wait_for_badges(badge_class, expected, workers, senders):
     while True:
         count = IssuedBadge.objects.filter(badge_class=badge_class).count()
         now = time.monotonic()
+        if kill is not None:
+            kill(count, now)
         if count != issued:
             issued, last_change = count, now
         if count >= expected and all(sender.poll() is not None for sender in senders):
@@ -253,7 +289,7 @@ def _verify(badge_class, sample_size):
 
 def _figures(args, workdir, *, badges_issued, seconds, events_seconds, cpu, verification, **plain):
     """The run's figures, in the order the README explains them; ``plain`` go in as they are
-    (``learners``, ``duplicates``, ``stalled``)."""
+    (``learners``, ``duplicates``, ``stalled``, ``pool_kills``, ``seconds_after_last_kill``)."""
     timings, baseline = [], []
     for number in range(args.senders):
         timings += _read_timings(workdir / f"timings-{number}.bin")
@@ -277,6 +313,8 @@ def _figures(args, workdir, *, badges_issued, seconds, events_seconds, cpu, veri
         "baseline_send_event_ms_p50": round(statistics.median(baseline), 3),
         "baseline_send_event_ms_p99": round(_percentile(baseline, 0.99), 3),
         "stalled": plain["stalled"],
+        "pool_kills": plain["pool_kills"],
+        "seconds_after_last_kill": plain["seconds_after_last_kill"],
         "verified": verified,
         "verify_failures": verify_failures,
         "workers": args.workers,
@@ -330,8 +368,11 @@ def run(args):
             sender_cpu = _finish_senders(senders, workdir)
             events_seconds = time.monotonic() - started
             start_workers()
-        badges_issued, stalled = _wait_for_badges(badge_class, len(learners), workers, senders)
-        seconds = time.monotonic() - started - (STALL_SECONDS if stalled else 0)
+        killer = _PoolKiller(args.kill_pool, len(learners), workers)
+        badges_issued, stalled = _wait_for_badges(
+            badge_class, len(learners), workers, senders, killer
+        )
+        finished = time.monotonic() - (STALL_SECONDS if stalled else 0)
         worker_cpu = _cpu_seconds(process_groups={worker.process.pid for worker in workers})
         database_cpu = _cpu_seconds(commands=DATABASE_COMMANDS) - database_cpu_at_start
         if args.overlap:
@@ -360,11 +401,13 @@ def run(args):
             learners=len(learners),
             badges_issued=badges_issued,
             duplicates=duplicates,
-            seconds=seconds,
+            seconds=finished - started,
             events_seconds=events_seconds,
             cpu=(worker_cpu, database_cpu, sender_cpu),
             stalled=stalled and f"{stalled}; requests by status: {request_statuses(badge_class)}",
             verification=(verified, verify_failures),
+            pool_kills=killer.done,
+            seconds_after_last_kill=killer.last and round(finished - killer.last, 2),
         )
     finally:
         for worker in workers:

@@ -84,5 +84,12 @@ class CredPluginConfig(AppConfig):
     }
 
     def ready(self):
+        from celery.signals import worker_ready  # noqa: PLC0415
+
         # System checks register on import; the module has no other side effect.
-        from credplugin import checks  # noqa: F401, PLC0415
+        from credplugin import awards, checks  # noqa: F401, PLC0415
+
+        # A starting worker may replace one that died holding work (credplugin.claims).
+        worker_ready.connect(
+            awards.recover_after_worker_start, weak=False, dispatch_uid="credplugin.recover"
+        )

@@ -11,11 +11,11 @@ import logging
 import time
 from functools import partial
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 
-from credplugin import validation
+from credplugin import claims, validation
 from credplugin.conf import (
     AWARD_ON_CERTIFICATE,
     EVENTS_FROM_EVENT_BUS,
@@ -80,6 +80,54 @@ def follow_up_evaluation(user_id, course_key, window):
     """The second look ``request_evaluation`` promises, ``window`` seconds from now; the
     follow-up itself asks for none."""
     enqueue("evaluate_learner_task", user_id, course_key, countdown=window)
+
+
+# When the look this process last queued runs (time.monotonic()).
+_look_due_at = 0.0
+
+
+def look_again_after_leases(attempt):
+    """Queue a recovery for when the first lease another attempt holds runs out, unless this
+    process already queued one that has not run yet.
+
+    A live attempt finishes its awards before then, and the look finds nothing; a dead one's
+    awards are taken over by that look (``credplugin.claims``), even when no event follows.
+    Each look that still sees a lease queues the next, so one chain per process watches.
+    """
+    global _look_due_at  # noqa: PLW0603  (this process's memory, like the debounce)
+
+    now = time.monotonic()
+    if now < _look_due_at or _tasks_run_eagerly():
+        return  # eager tasks run in their caller: no worker of theirs can be lost
+    expiry = claims.next_expiry(attempt)
+    if expiry is None:
+        return
+    countdown = _seconds_until(expiry)
+    _look_due_at = now + countdown
+    if not enqueue("recover_lost_work_task", countdown=countdown):
+        _look_due_at = 0.0
+
+
+def recover_after_worker_start(**_signal):
+    """``worker_ready`` receiver: queue a recovery for when every lease now held has run out.
+
+    The starting worker may replace one that died holding awards and evaluations, whose
+    messages Redis hands out again only after its visibility timeout (an hour by default).
+    """
+    try:
+        countdown = _seconds_until(claims.last_expiry())
+    except DatabaseError:  # not reachable yet: every lease held now runs out within one
+        countdown = claims.lease_seconds() + 1
+    finally:
+        connection.close()  # the worker's main process does no other database work
+    enqueue("recover_lost_work_task", countdown=countdown)
+
+
+def _seconds_until(moment):
+    """Seconds from now until just after ``moment`` (at least 1; 1 when it is None)."""
+    if moment is None:
+        return 1.0
+    return max(1.0, (moment - timezone.now()).total_seconds() + 1)
 
 
 def _debounce_seconds():

@@ -79,6 +79,15 @@ DEFAULTS = {
     # .. setting_description: A pending issuance request older than this is re-queued by the
     #    sweeper.
     "CREDPLUGIN_SWEEP_AFTER_SECONDS": 300,
+    # .. setting_name: CREDPLUGIN_ISSUANCE_LEASE_SECONDS
+    # .. setting_default: 15
+    # .. setting_description: How long a task's claim on the awards it is issuing lasts without
+    #    being renewed (it renews every third of this while it signs). When a worker dies, its
+    #    awards are taken over at once by the task's redelivered message, otherwise, once the
+    #    claim has run out, by the next evaluation or the recovery a live or restarting worker
+    #    queues for that moment: this bounds the delay a killed worker costs. Too short only
+    #    makes a slow but live task's work be signed twice, never stored twice.
+    "CREDPLUGIN_ISSUANCE_LEASE_SECONDS": 15,
     # .. setting_name: CREDPLUGIN_EVALUATION_DEBOUNCE_SECONDS
     # .. setting_default: 2
     # .. setting_description: After queueing an evaluation for a course, a process queues no

@@ -10,11 +10,13 @@ and written for the whole batch at once.
 import functools
 import operator
 from collections import defaultdict
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
-from credplugin import awards, badges, requirements, status_lists, validation
+from credplugin import awards, badges, claims, requirements, status_lists, validation
 from credplugin.conf import ON_FAILING_KEEP, ON_FAILING_REVOKE, credplugin_settings
 from credplugin.models import BadgeClass, CoursePassingRecord, IssuanceRequest, IssuedBadge
 
@@ -49,9 +51,10 @@ def evaluate_pending(user_id, course_key, *, batch=EVALUATION_BATCH):
     return _evaluate_batch(user_id, validation.course_key(course_key), batch)[1]
 
 
-def drain_pending(user_id, course_key, *, batch=EVALUATION_BATCH, on_full_batch=None):
+def drain_pending(user_id, course_key, *, batch=EVALUATION_BATCH, on_full_batch=None, attempt=""):
     """Evaluate pending records batch by batch until none is left; yield each batch's new
-    outbox rows' ids (committed), for the caller to issue before the next batch.
+    outbox rows' ids (committed, claimed by ``attempt``: ``credplugin.claims``), for the
+    caller to issue before the next batch.
 
     Since events are debounced per course (``awards.request_evaluation``),
     one task drains what many events marked. ``on_full_batch`` is called when more may be
@@ -59,7 +62,7 @@ def drain_pending(user_id, course_key, *, batch=EVALUATION_BATCH, on_full_batch=
     """
     course_key = validation.course_key(course_key)
     while True:
-        taken, new_requests = _evaluate_batch(user_id, course_key, batch)
+        taken, new_requests = _evaluate_batch(user_id, course_key, batch, attempt=attempt)
         if not taken:
             return
         if taken == batch and on_full_batch is not None:
@@ -67,7 +70,17 @@ def drain_pending(user_id, course_key, *, batch=EVALUATION_BATCH, on_full_batch=
         yield new_requests
 
 
-def _evaluate_batch(user_id, course_key, batch):
+def any_pending_learner():
+    """``(user_id, course_key)`` of the longest-waiting pending record, or None."""
+    return (
+        CoursePassingRecord.objects.filter(evaluation_pending=True)
+        .order_by("updated")
+        .values_list("user_id", "course_key")
+        .first()
+    )
+
+
+def _evaluate_batch(user_id, course_key, batch, *, attempt=""):
     """``(records taken, new request ids)`` of one batch (see evaluate_pending)."""
     pending = CoursePassingRecord.objects.filter(evaluation_pending=True)
     if not pending.exists():
@@ -84,15 +97,16 @@ def _evaluate_batch(user_id, course_key, batch):
             .order_by("updated")
         )
         records += list(others[: batch - len(records)])
-        evaluate_records(records, new_requests=new_requests, locked=True)
+        evaluate_records(records, new_requests=new_requests, locked=True, attempt=attempt)
     return len(records), new_requests
 
 
-def evaluate_records(records, *, new_requests=None, locked):
+def evaluate_records(records, *, new_requests=None, locked, attempt=""):
     """Evaluate passing records; returns ``{record pk: [(badge slug, outcome)]}``.
 
     ``locked``: the caller holds the records' row locks, so their pending flags are cleared
-    outright; otherwise only where no newer status change arrived meanwhile.
+    outright; otherwise only where no newer status change arrived meanwhile. New outbox rows
+    are claimed by ``attempt`` (``credplugin.claims``) from the moment they exist.
     """
     outcomes = {record.pk: [] for record in records}
     by_course = defaultdict(list)
@@ -105,7 +119,7 @@ def evaluate_records(records, *, new_requests=None, locked):
                 outcomes[record.pk].append((badge_class.slug, outcome))
     # The outbox rows come last: their status-list slots lock the list, so every badge
     # reinstated, suspended or revoked above was locked before it, the order revoking uses.
-    for record, request in _create(creations):
+    for record, request in _create(creations, attempt):
         if new_requests is None:
             awards.schedule_issuance(request.pk)
         else:
@@ -191,14 +205,17 @@ def _next_generation(latest):
     return latest.generation + 1, None
 
 
-def _create(creations):
-    """Insert the new outbox rows, each with its status-list slot; a row another delivery
-    inserted first is left out (those rows get their slots when issued).
+def _create(creations, attempt):
+    """Insert the new outbox rows, each with its status-list slot and ``attempt``'s lease; a
+    row another delivery inserted first is left out (those rows get their slots when issued).
 
     Returns the ``(record, request)`` pairs actually created, with primary keys.
     """
     if not creations:
         return []
+    lease_until = timezone.now() + timedelta(seconds=claims.lease_seconds())
+    for _record, request in creations:
+        request.claimed_by, request.lease_until = attempt, lease_until
     try:
         with transaction.atomic():
             # Taken last, so the list's lock is held only until the decision commits.
@@ -207,7 +224,7 @@ def _create(creations):
                 request.status_list_sequence, request.status_list_index = sequence, index
             IssuanceRequest.objects.bulk_create([request for _record, request in creations])
     except IntegrityError:
-        return list(_create_one_by_one(creations))
+        return list(_create_one_by_one(creations, attempt))
     # Not every database returns the keys of a bulk insert; the uuids were set here.
     keys = dict(
         IssuanceRequest.objects.filter(
@@ -219,7 +236,7 @@ def _create(creations):
     return creations
 
 
-def _create_one_by_one(creations):
+def _create_one_by_one(creations, attempt):
     for record, planned in creations:
         try:
             with transaction.atomic():
@@ -227,6 +244,8 @@ def _create_one_by_one(creations):
                     user_id=planned.user_id,
                     badge_class=planned.badge_class,
                     generation=planned.generation,
+                    claimed_by=attempt,
+                    lease_until=planned.lease_until,
                 )
         except IntegrityError:
             continue  # another delivery decided the same award first

@@ -4,10 +4,11 @@
 for the same rows: the status-list slots are reserved (and committed) first, because each
 credential names its slot before it is signed; then every credential is composed, signed and
 verified outside any transaction; finally the rows are locked, rows no longer pending are
-left alone, and the badges are stored in one
-transaction. ``IssuedBadge.request`` is one-to-one, so two workers can never store two badges
-for one request. A batch costs a handful of queries whatever its size; each badge is still
-individually signed and verified.
+left alone, and the badges are stored in one transaction. ``IssuedBadge.request`` is
+one-to-one, so two workers can never store two badges for one request. While it works, the
+batch is claimed by its attempt (``credplugin.claims``), so that if the attempt dies, another
+takes the batch over within seconds. A batch costs a handful of queries whatever its size;
+each badge is still individually signed and verified.
 """
 
 import logging
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from credplugin import (
+    claims,
     composition,
     events,
     identity,
@@ -76,6 +78,7 @@ class _Signer(NamedTuple):
     key_row: object
     signing_key: object
     resolve: object
+    lease: claims.Renewal
 
 
 class _BatchResolver:
@@ -109,12 +112,14 @@ def issue_request(request_id):
     return issue_requests([request_id]).get(request_id, SKIPPED)
 
 
-def issue_requests(request_ids):
+def issue_requests(request_ids, *, attempt=""):
     """Issue a batch of requests; returns ``{request id: outcome}`` for the open ones.
 
     A request that cannot succeed by retrying (results no longer meet the badge, a credential
     that does not verify, a composition error) is marked failed with its reason; the others
-    in the batch are still issued.
+    in the batch are still issued. ``attempt`` (a task id) claims the batch while it works
+    and renews its lease as it signs (``credplugin.claims``), so that if it dies, the batch is
+    taken over in seconds.
 
     Raises:
         django.db.OperationalError and other transient errors: the caller retries the batch.
@@ -134,10 +139,12 @@ def issue_requests(request_ids):
         log.warning("credplugin issuance waits (%d request(s)): %s", len(requests), unavailable)
         return dict.fromkeys((r.pk for r in requests), WAITING)
     pks = [r.pk for r in requests]
+    claims.claim(pks, attempt)
     slots = status_lists.reserve_slots(pks)
     for sequence in {sequence for sequence, _index in slots.values()}:
         status_lists.ensure_signed(sequence, signing_key)
-    prepared, outcomes = _prepare(requests, slots, _Signer(key_row, signing_key, _BatchResolver()))
+    signer = _Signer(key_row, signing_key, _BatchResolver(), claims.Renewal(pks, attempt))
+    prepared, outcomes = _prepare(requests, slots, signer)
     issued = _store(prepared)
     outcomes.update(dict.fromkeys((badge.request_id for badge in issued), ISSUED))
     for request in requests:
@@ -157,6 +164,7 @@ def _prepare(requests, slots, signer):
             [r.user_id for r in batch], [n.usage_key for n in needed]
         )
         for request in batch:
+            signer.lease.tick()
             try:
                 prepared.append(_signed_badge(request, needed, results, slots[request.pk], signer))
             except PermanentIssuanceError as error:

@@ -229,6 +229,11 @@ class IssuanceRequest(models.Model):
     # names it; a retry reuses it instead of leaking another.
     status_list_sequence = models.PositiveIntegerField(null=True, blank=True)
     status_list_index = models.PositiveIntegerField(null=True, blank=True)
+    # The attempt (a Celery task id) working on a pending request, and until when it counts as
+    # alive; a redelivered task takes its own rows back at once, anyone takes expired ones
+    # (credplugin.claims). Only liveness: exactly once comes from the row lock when storing.
+    claimed_by = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -243,7 +248,10 @@ class IssuanceRequest(models.Model):
                 name="credplugin_one_reserved_slot",
             ),
         ]
-        indexes = [models.Index(fields=["status", "updated"])]
+        indexes = [
+            models.Index(fields=["status", "updated"]),
+            models.Index(fields=["status", "lease_until"]),
+        ]
 
     def __str__(self):
         return f"{self.uuid} {self.status}"

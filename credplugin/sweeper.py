@@ -1,8 +1,11 @@
 """Find work the queue lost, from database state alone.
 
 Three kinds: passing records whose evaluation never ran (broker down when the grade changed),
-pending issuance requests older than ``CREDPLUGIN_SWEEP_AFTER_SECONDS`` (task lost, worker
-killed, retries exhausted) and requests waiting for a signing key once one exists. Run from
+pending issuance requests idle for longer than ``CREDPLUGIN_SWEEP_AFTER_SECONDS`` (a lost task
+no other task took over, retries exhausted, an award attempted too often) and requests waiting
+for a signing key once one exists. A killed worker's awards are taken over by the tasks
+themselves within seconds (``credplugin.claims``), and claims keep work in progress from
+looking idle: the sweeper is the backstop for what no message brings back. Run from
 Celery beat (``sweep_issuance_requests_task``) or cron (``manage.py credplugin_sweep``), since
 Tutor runs no beat. Everything it triggers is idempotent, so sweeping too often is harmless.
 """

@@ -2,9 +2,11 @@
 
 Task paths are stable and no queue is named here: the host routes them (``EXPLICIT_QUEUES``).
 Tasks are ``acks_late`` with ``reject_on_worker_lost``, so a killed worker's message is
-delivered again; every task is idempotent, so a second run does nothing. Only transient errors
-(database connection trouble, a race lost to another worker, broker outages) are retried, with
-exponential backoff and jitter; anything else marks the request failed with a readable reason.
+delivered again, and the evaluation task then finishes what its lost run committed
+(``credplugin.claims``); every task is idempotent, so a second run does nothing twice. Only
+transient errors (database connection trouble, a race lost to another worker, broker outages)
+are retried, with exponential backoff and jitter; anything else marks the request failed with a
+readable reason.
 """
 
 import logging
@@ -17,7 +19,7 @@ from django.db import IntegrityError, InterfaceError, OperationalError
 from edx_django_utils.monitoring import set_code_owner_attribute
 from kombu.exceptions import OperationalError as BrokerError
 
-from credplugin import awards, evaluation, issuance, sweeper
+from credplugin import awards, claims, evaluation, issuance, sweeper
 from credplugin.conf import credplugin_settings
 
 log = logging.getLogger(__name__)
@@ -44,7 +46,7 @@ def _issue(task, request_ids, *, retry_here=True):
     """Issue, retrying transient errors in ``task`` or, without ``retry_here``, in a new
     ``issue_badges_task`` (an evaluation task retried would find nobody pending any more)."""
     try:
-        return issuance.issue_requests(request_ids)
+        return issuance.issue_requests(request_ids, attempt=task.request.id or "")
     except TRANSIENT_ERRORS as error:
         if retry_here:
             _retry_or_leave(task, error, f"issuance request(s) {request_ids}")
@@ -74,32 +76,75 @@ def issue_badges_task(self, request_ids):
     return dict(Counter(outcomes.values()))
 
 
+def _finish_orphans(task, attempt):
+    """Issue the awards attempts that died left behind (``credplugin.claims``)."""
+    for orphans in claims.orphaned_batches(attempt, batch=evaluation.EVALUATION_BATCH):
+        _issue(task, orphans, retry_here=False)
+
+
+def _drain(task, user_id, course_key, attempt):
+    """Evaluate pending learners batch by batch, issuing each batch's awards; returns how
+    many requests it created."""
+    ask_for_help = partial(awards.request_evaluation, user_id, course_key, helper=True)
+    created = 0
+    for new_requests in evaluation.drain_pending(
+        user_id, course_key, on_full_batch=ask_for_help, attempt=attempt
+    ):
+        if new_requests:
+            _issue(task, new_requests, retry_here=False)
+        created += len(new_requests)
+    return created
+
+
 @shared_task(**_TASK_OPTIONS)
 @set_code_owner_attribute
 def evaluate_learner_task(self, user_id, course_key, follow_up_seconds=0):
-    """Evaluate a learner whose status changed and every other pending learner, batch by
-    batch, issuing what each batch awarded here; returns how many requests it created.
+    """Finish orphaned awards, then evaluate a learner whose status changed and every other
+    pending learner, batch by batch, issuing what each batch awarded here; returns how many
+    requests it created.
 
-    With ``follow_up_seconds`` (a debounced request, ``awards.request_evaluation``), it queues
-    one more evaluation that many seconds after it finished, for the learners whose events were
-    debounced meanwhile. Issuing in the same task saves a trip through the broker; the outbox
-    rows are committed before issuing starts, so a worker lost in between leaves them for the
-    sweeper.
+    Orphaned awards (``credplugin.claims``) are those of an attempt that died: this task's own
+    earlier delivery (its message comes back under the same id when its worker is lost), or
+    any attempt whose lease ran out. With ``follow_up_seconds`` (a debounced request,
+    ``awards.request_evaluation``), it queues one more evaluation that many seconds after it
+    finished, for the learners whose events were debounced meanwhile; otherwise, while
+    another attempt holds a lease, it asks for a look when that lease runs out
+    (``awards.look_again_after_leases``). Issuing in the same task saves a trip through the
+    broker.
     """
-    ask_for_help = partial(awards.request_evaluation, user_id, course_key, helper=True)
-    created = 0
+    attempt = self.request.id or ""
     try:
-        for new_requests in evaluation.drain_pending(
-            user_id, course_key, on_full_batch=ask_for_help
-        ):
-            if new_requests:
-                _issue(self, new_requests, retry_here=False)
-            created += len(new_requests)
+        _finish_orphans(self, attempt)
+        created = _drain(self, user_id, course_key, attempt)
     except TRANSIENT_ERRORS as error:
         _retry_or_leave(self, error, f"the evaluation of user {user_id} in {course_key}")
         return None
     if follow_up_seconds:
         awards.follow_up_evaluation(user_id, course_key, follow_up_seconds)
+    else:
+        awards.look_again_after_leases(attempt)
+    return created
+
+
+@shared_task(**_TASK_OPTIONS)
+@set_code_owner_attribute
+def recover_lost_work_task(self):
+    """Take over what dead attempts left: orphaned awards and pending evaluations; returns how
+    many requests it created.
+
+    Queued when a worker starts (it may replace one that died holding work, whose messages
+    Redis keeps for its visibility timeout), and by evaluations that end while another attempt
+    holds a lease, for when it runs out. While leases are held, it queues the next look.
+    """
+    attempt = self.request.id or ""
+    try:
+        _finish_orphans(self, attempt)
+        pending = evaluation.any_pending_learner()
+        created = _drain(self, *pending, attempt) if pending else 0
+    except TRANSIENT_ERRORS as error:
+        _retry_or_leave(self, error, "the recovery of lost work")
+        return None
+    awards.look_again_after_leases(attempt)
     return created
 
 

@@ -4,9 +4,11 @@ Other test modules reuse these; keep defaults valid so a bare ``Factory()`` is a
 """
 
 import uuid
+from datetime import timedelta
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
 from credplugin import models
@@ -192,3 +194,13 @@ def learner_meeting(requirement, user=None, **result_fields):
     user = user or UserFactory()
     AssessmentResultFactory(user=user, usage_key=requirement.usage_key, **result_fields)
     return user
+
+
+def held_elsewhere(request, *, seconds=60, attempt="another-attempt"):
+    """Give ``request`` a lease that ``attempt``, alive, holds for ``seconds`` more."""
+    lease_until = timezone.now() + timedelta(seconds=seconds)
+    models.IssuanceRequest.objects.filter(pk=request.pk).update(
+        claimed_by=attempt, lease_until=lease_until
+    )
+    request.refresh_from_db()
+    return request

@@ -113,11 +113,20 @@ class _ProcessGroup:
         self._signal_group(signal.SIGKILL)
         self.process.wait(timeout=30)
 
+    def freeze(self):
+        """SIGSTOP the whole group, as a host that stops scheduling it (a paused VM or
+        container, a long GC or swap storm): alive, connected, and doing nothing."""
+        self._signal_group(signal.SIGSTOP)
+
+    def resume(self):
+        self._signal_group(signal.SIGCONT)
+
     def stop(self, timeout=20):
         """SIGTERM (a warm shutdown), then SIGKILL whatever is left after ``timeout``."""
         if self.process is None:
             return
         if self.process.poll() is None:
+            self._signal_group(signal.SIGCONT)  # a frozen group cannot shut down
             self._signal_group(signal.SIGTERM)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=timeout)

@@ -50,6 +50,7 @@ TASK_NAMES = (
     "credplugin.tasks.evaluate_learner_task",
     "credplugin.tasks.issue_badge_task",
     "credplugin.tasks.issue_badges_task",
+    "credplugin.tasks.recover_lost_work_task",
     "credplugin.tasks.sweep_issuance_requests_task",
 )
 

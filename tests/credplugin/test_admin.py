@@ -323,10 +323,11 @@ def test_credential_json_needs_the_admin(client, earn):
 
 
 def test_changelists_count_issued_pending_and_failed(admin_client, earn):
-    badge = earn("ada")
+    badge, grace = earn("ada"), earn("grace")
+    # Created after both awards: an evaluation takes over any pending row no task holds.
     IssuanceRequest.objects.create(user=badge.user, badge_class=badge.badge_class, generation=2)
     IssuanceRequest.objects.create(
-        user=earn("grace").user, badge_class=badge.badge_class, generation=2, status="failed"
+        user=grace.user, badge_class=badge.badge_class, generation=2, status="failed"
     )
     for model in (IssuedBadge, IssuanceRequest):
         counts = {

@@ -13,6 +13,7 @@ from tests.factories import (
     COURSE_KEY,
     BadgeRequirementFactory,
     IssuerKeyFactory,
+    held_elsewhere,
     learner_meeting,
 )
 
@@ -93,16 +94,17 @@ def test_one_evaluation_task_takes_other_pending_learners_along(request_row):
 
 
 def test_a_transient_issuance_error_after_evaluation_moves_to_its_own_task(request_row):
+    held_elsewhere(request_row)
     user = learner_meeting(request_row.badge_class.requirements.get())
     CoursePassingRecord.objects.create(
         user=user, course_key=COURSE_KEY, is_passing=True, evaluation_pending=True
     )
     real = issuance.issue_requests
 
-    def deadlock_once(request_ids):
+    def deadlock_once(request_ids, **options):
         if issue.call_count == 1:
             raise OperationalError("deadlock")
-        return real(request_ids)
+        return real(request_ids, **options)
 
     with mock.patch.object(issuance, "issue_requests", side_effect=deadlock_once) as issue:
         tasks.evaluate_learner_task.run(user.id, str(COURSE_KEY))

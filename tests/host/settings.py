@@ -9,9 +9,12 @@ Environment:
 - ``CREDPLUGIN_DATABASE_URL``: ``mysql://user:password@host:port/name``; SQLite otherwise.
 - ``CREDPLUGIN_CELERY_BROKER``: a broker URL for a real worker; tasks run eagerly otherwise.
   ``sqla+sqlite:////abs/path/broker.sqlite3`` (kombu's SQLAlchemy transport) needs no server.
+- ``CREDPLUGIN_CELERY_TRANSPORT_OPTIONS``: broker transport options as JSON, e.g.
+  ``{"visibility_timeout": 5}``.
 - ``CREDPLUGIN_HOST_DIR``: where SQLite, uploads and mail go (default ``var/host``).
 """
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -131,6 +134,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Broker transport options as JSON: the fault tests shorten Redis's visibility timeout.
+CELERY_BROKER_TRANSPORT_OPTIONS = json.loads(
+    os.environ.get("CREDPLUGIN_CELERY_TRANSPORT_OPTIONS") or "{}"
+)
 
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = str(HOST_DIR / "mail")

@@ -68,15 +68,16 @@ def host_env(integration_database_url):
 
 @pytest.fixture
 def start_worker(host_env, tmp_path):
-    """``start_worker(broker_url, name=…, pool=…, concurrency=…)`` starts a worker process.
+    """``start_worker(broker_url, name=…, pool=…, concurrency=…, **extra_env)`` starts a
+    worker process.
 
     Every worker started is stopped at teardown (SIGTERM, then SIGKILL for the whole group).
     """
     workers = []
 
-    def start(broker_url, *, name="worker", pool="prefork", concurrency=2):
+    def start(broker_url, *, name="worker", pool="prefork", concurrency=2, **extra_env):
         worker = CeleryWorker(
-            env=host_env(broker_url),
+            env=host_env(broker_url, **extra_env),
             log_path=tmp_path / f"{name}.log",
             name=name,
             pool=pool,
@@ -100,19 +101,39 @@ def manage(host_env):
     return run
 
 
+class _Senders:
+    """Event sender processes under way; ``wait()`` returns their summaries."""
+
+    def __init__(self, processes, logs, timeout):
+        self.processes, self.logs, self.timeout = processes, logs, timeout
+
+    def wait(self):
+        summaries = []
+        for sender, log_path in zip(self.processes, self.logs, strict=True):
+            stdout, _ = sender.communicate(timeout=self.timeout)
+            log = log_path.read_text(errors="replace")
+            assert sender.returncode == 0, (
+                f"{log_path.stem} exited {sender.returncode}:\n{log[-4000:]}"
+            )
+            summaries.append(json.loads(stdout.strip().splitlines()[-1]))
+        return summaries
+
+
 @pytest.fixture
-def send_passing_events(host_env, tmp_path):
-    """``send_passing_events(broker_url, users, course_key, repeat=…, processes=2)``.
+def start_passing_events(host_env, tmp_path):
+    """``start_passing_events(broker_url, users, course_key, repeat=…, processes=2)``.
 
     Starts ``processes`` event senders at once, each sending every learner's passing event
-    ``repeat`` times in its own random order, and waits for all of them. Returns their
-    summaries (``sent``, ``receiver_errors``).
+    ``repeat`` times in its own random order; returns them under way (``.wait()``).
     """
+    runs = []
 
-    def send(broker_url, users, course_key, *, repeat=1, processes=2, timeout=600):
-        users_file = tmp_path / "passing-users.txt"
+    def start(broker_url, users, course_key, *, repeat=1, processes=2, timeout=600):
+        run = len(runs)
+        users_file = tmp_path / f"passing-users-{run}.txt"
         users_file.write_text("".join(f"{user.id}\n" for user in users))
         env = host_env(broker_url)
+        logs = [tmp_path / f"sender-{run}-{seed}.log" for seed in range(processes)]
         senders = [
             subprocess.Popen(
                 sender_command(
@@ -121,19 +142,30 @@ def send_passing_events(host_env, tmp_path):
                 cwd=REPO_ROOT,
                 env=env,
                 stdout=subprocess.PIPE,
-                stderr=(tmp_path / f"sender-{seed}.log").open("wb"),
+                stderr=log.open("wb"),
                 text=True,
             )
-            for seed in range(processes)
+            for seed, log in enumerate(logs)
         ]
-        summaries = []
-        for seed, sender in enumerate(senders):
-            stdout, _ = sender.communicate(timeout=timeout)
-            log = (tmp_path / f"sender-{seed}.log").read_text(errors="replace")
-            assert sender.returncode == 0, (
-                f"sender {seed} exited {sender.returncode}:\n{log[-4000:]}"
-            )
-            summaries.append(json.loads(stdout.strip().splitlines()[-1]))
-        return summaries
+        runs.append(_Senders(senders, logs, timeout))
+        return runs[-1]
+
+    yield start
+    for run in runs:
+        for sender in run.processes:
+            if sender.poll() is None:
+                sender.kill()
+                sender.wait()
+
+
+@pytest.fixture
+def send_passing_events(start_passing_events):
+    """``send_passing_events(broker_url, users, course_key, repeat=…, processes=2)``: the
+    senders of ``start_passing_events``, waited for. Returns their summaries (``sent``,
+    ``receiver_errors``).
+    """
+
+    def send(broker_url, users, course_key, **options):
+        return start_passing_events(broker_url, users, course_key, **options).wait()
 
     return send

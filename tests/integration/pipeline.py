@@ -128,6 +128,21 @@ def task_results(workers, task_name):
     return results
 
 
+def _task_ids(worker, task_name, event):
+    marker = re.compile(rf"Task credplugin\.tasks\.{task_name}\[([0-9a-f-]+)\] {event}")
+    return set(marker.findall(worker.log()))
+
+
+def received_task_ids(worker, task_name):
+    """Ids of the ``task_name`` messages a worker was handed, read from its log."""
+    return _task_ids(worker, task_name, "received")
+
+
+def succeeded_task_ids(worker, task_name):
+    """Ids of the ``task_name`` runs a worker finished, read from its log."""
+    return _task_ids(worker, task_name, "succeeded")
+
+
 def unverified_badges(badge_class):
     """Stored badges whose credential does not verify, with the checks that failed."""
     failures = {}
@@ -155,22 +170,23 @@ def assert_one_verifying_badge_each(badge_class, learners):
     assert unverified_badges(badge_class) == {}
 
 
-class _HeldBadges:
-    """What a test can ask while ``badges_held_back`` holds the inserts (through the locking
-    session: the lock blocks every other)."""
+class _HeldTable:
+    """What a test can ask while ``held_back`` holds a table (through the locking session:
+    the lock blocks every other)."""
 
     def __init__(self, session, table):
         self._session, self._table = session, table
 
-    def count(self, badge_class):
+    def count(self, **equal):
+        """Rows of the held table whose columns (test code's names) equal the values."""
+        where = " AND ".join(f"`{column}` = %s" for column in equal) or "1"
         with self._session.cursor() as cursor:
-            sql = f"SELECT COUNT(*) FROM {self._table} WHERE badge_class_id = %s"  # noqa: S608
-            cursor.execute(sql, [badge_class.pk])
+            sql = f"SELECT COUNT(*) FROM {self._table} WHERE {where}"  # noqa: S608
+            cursor.execute(sql, list(equal.values()))
             return cursor.fetchone()[0]
 
     def sessions_waiting(self):
-        """How many other sessions wait on the table (reading earlier badges, or inserting):
-        workers held mid-run."""
+        """How many other sessions wait on the table: workers held mid-run."""
         with self._session.cursor() as cursor:
             cursor.execute(
                 "SELECT COUNT(*) FROM information_schema.PROCESSLIST"
@@ -181,12 +197,14 @@ class _HeldBadges:
 
 
 @contextmanager
-def badges_held_back():
-    """Hold every worker's badge inserts while the block runs; yields a ``_HeldBadges``.
+def held_back(model):
+    """Hold every worker's use of ``model``'s table while the block runs; yields a
+    ``_HeldTable``.
 
-    A second MariaDB session takes ``LOCK TABLES … WRITE`` on the issued-badge table, so a
-    worker that reaches it (its evaluation reads earlier badges; issuing inserts new ones)
-    waits there — mid-run, with its message unacknowledged — however fast it is.
+    A second MariaDB session takes ``LOCK TABLES … WRITE`` on the table, so a worker that
+    reaches it waits there — mid-run, with its message unacknowledged — however fast it is.
+    Issued badges are read by an evaluation and written when issuing; issuer keys are read
+    only when issuing starts, after the evaluation committed its outbox rows.
     """
     import pymysql  # noqa: PLC0415
 
@@ -199,11 +217,11 @@ def badges_held_back():
         database=settings_dict["NAME"],
         ssl_disabled=True,
     )
-    table = IssuedBadge._meta.db_table
+    table = model._meta.db_table
     try:
         with session.cursor() as cursor:
             cursor.execute(f"LOCK TABLES {table} WRITE")  # noqa: S608 - a model's table name
-        yield _HeldBadges(session, table)
+        yield _HeldTable(session, table)
     finally:
         with session.cursor() as cursor:
             cursor.execute("UNLOCK TABLES")

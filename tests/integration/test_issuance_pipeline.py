@@ -14,7 +14,7 @@ from django.core.management import call_command
 from credplugin.models import CoursePassingRecord, IssuanceRequest, IssuedBadge
 from tests.integration.pipeline import (
     assert_one_verifying_badge_each,
-    badges_held_back,
+    held_back,
     redeliver_unacked,
     send_tasks,
     task_results,
@@ -58,11 +58,11 @@ def test_a_worker_killed_mid_run_and_restarted_issues_every_badge_exactly_once(
     send_passing_events(shared_broker_url, first, course_key, processes=2)
     wait_for_badges(badge_class, len(first), [worker])
 
-    with badges_held_back() as held:
+    with held_back(IssuedBadge) as held:
         # However fast the worker is, it now waits at the badge table, mid-run.
         send_passing_events(shared_broker_url, rest, course_key, processes=2)
         wait_until(held.sessions_waiting, timeout=60, what="the worker waiting at the badges")
-        issued_before_kill = held.count(badge_class)
+        issued_before_kill = held.count(badge_class_id=badge_class.pk)
         assert issued_before_kill == len(first)
         # A pool process dies mid-task: reject_on_worker_lost puts its message back at once.
         worker.kill_pool_process(random.choice(worker.child_pids()))

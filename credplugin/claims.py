@@ -1,0 +1,126 @@
+"""Which attempt works on which pending award, until when: a killed worker costs seconds.
+
+An *attempt* is one run of a Celery task, named by the task id. A message delivered again
+after its worker died, or a task retried, runs under the same id. A pending ``IssuanceRequest``
+carries the attempt that claimed it (``claimed_by``) and a lease (``lease_until``) that the
+attempt renews while it signs. A row is *orphaned* when its lease ran out, when it has none, or
+when the attempt asking is the one that claimed it: a task that finds rows under its own id is
+the redelivery of an attempt that died (or froze) holding them.
+
+Evaluation tasks take orphaned rows first (``orphaned_batches``), and one that ends while
+another attempt's lease runs queues a recovery for when it expires (``next_expiry``); so does
+a worker that starts, for when the last lease runs out (``last_expiry``). Leases
+only decide who works on a row. Whether a badge is stored is decided under the row lock in
+``issuance._store``, so a lease that runs out under a slow but live attempt costs a second
+signature, never a second badge.
+"""
+
+import time
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Max, Min, Q
+from django.utils import timezone
+
+from credplugin.conf import credplugin_settings
+from credplugin.models import IssuanceRequest
+
+PENDING = IssuanceRequest.Status.PENDING
+
+
+def lease_seconds():
+    return credplugin_settings.ISSUANCE_LEASE_SECONDS
+
+
+def _lease_from(now):
+    return now + timedelta(seconds=lease_seconds())
+
+
+def claim(request_ids, attempt):
+    """Record ``attempt`` as working on the pending rows among ``request_ids``, with a fresh
+    lease (also marking them busy for the sweeper, which re-queues only idle rows)."""
+    now = timezone.now()
+    IssuanceRequest.objects.filter(pk__in=list(request_ids), status=PENDING).update(
+        claimed_by=attempt, lease_until=_lease_from(now), updated=now
+    )
+
+
+class Renewal:
+    """Keeps ``attempt``'s lease on ``request_ids`` alive: ``tick()`` as work proceeds renews
+    it once a third of the lease has passed, so a lease never runs out under a live attempt
+    that ticks at least that often."""
+
+    def __init__(self, request_ids, attempt):
+        self.request_ids, self.attempt = list(request_ids), attempt
+        self._due = time.monotonic() + lease_seconds() / 3
+
+    def tick(self):
+        if time.monotonic() < self._due:
+            return
+        now = timezone.now()
+        IssuanceRequest.objects.filter(
+            pk__in=self.request_ids, status=PENDING, claimed_by=self.attempt
+        ).update(lease_until=_lease_from(now), updated=now)
+        self._due = time.monotonic() + lease_seconds() / 3
+
+
+def _retryable():
+    """Pending rows issued fewer times than the task retry limit: a row that keeps failing
+    (or keeps killing its worker) is left to the sweeper and an operator."""
+    return Q(status=PENDING, attempts__lt=credplugin_settings.TASK_MAX_RETRIES)
+
+
+def orphaned(attempt, now=None):
+    """The pending rows nobody alive works on, as seen by ``attempt``: see the module."""
+    now = now or timezone.now()
+    unheld = Q(lease_until__isnull=True) | Q(lease_until__lte=now)
+    if attempt:
+        unheld |= Q(claimed_by=attempt)
+    return IssuanceRequest.objects.filter(_retryable() & unheld)
+
+
+def claim_orphaned(attempt, *, batch, exclude=()):
+    """Claim up to ``batch`` orphaned rows (not in ``exclude``) for ``attempt``; returns their
+    ids, committed. Rows another attempt is claiming right now are skipped, not waited for."""
+    now = timezone.now()
+    candidates = orphaned(attempt, now).exclude(pk__in=list(exclude))
+    if not candidates.exists():
+        return []  # the common case: one indexed read, no transaction
+    with transaction.atomic():
+        pks = list(
+            candidates.select_for_update(skip_locked=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch]
+        )
+        if pks:
+            IssuanceRequest.objects.filter(pk__in=pks).update(
+                claimed_by=attempt, lease_until=_lease_from(now), updated=now
+            )
+    return pks
+
+
+def orphaned_batches(attempt, *, batch):
+    """Claim orphaned rows batch by batch until none is left; yield each batch's ids for the
+    caller to issue before the next. A row comes at most once, whatever its issuing did."""
+    seen = set()
+    while True:
+        pks = claim_orphaned(attempt, batch=batch, exclude=seen)
+        if not pks:
+            return
+        seen.update(pks)
+        yield pks
+
+
+def next_expiry(attempt):
+    """When the first lease another attempt holds on a pending row runs out (a datetime), or
+    None when no other attempt holds one."""
+    held = IssuanceRequest.objects.filter(_retryable(), lease_until__gt=timezone.now())
+    if attempt:
+        held = held.exclude(claimed_by=attempt)
+    return held.aggregate(first=Min("lease_until"))["first"]
+
+
+def last_expiry():
+    """When the last lease on a pending row runs out (a datetime), or None when none runs."""
+    held = IssuanceRequest.objects.filter(_retryable(), lease_until__gt=timezone.now())
+    return held.aggregate(last=Max("lease_until"))["last"]
