@@ -1,12 +1,14 @@
 """Real processes for the integration tests and the pipeline benchmark.
 
-A Celery worker, a throwaway ``redis-server`` and the host's ``manage.py`` each run as their own
+A Celery worker, a throwaway ``redis-server`` or ``mariadbd``, the event-bus consumer and the
+host's ``manage.py`` each run as their own
 process, as they would in production, so a test can kill, stop and restart them. Every process
 starts in its own process group; stopping one signals the whole group, so a prefork worker's
 children never outlive the test.
 """
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -226,6 +228,32 @@ class CeleryWorker(_ProcessGroup):
         """The pool processes of a prefork worker (its direct children)."""
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
+class EventBusConsumer(_ProcessGroup):
+    """``manage.py consume_events``: the platform's event-bus consumer, as its own process.
+
+    It reads ``topic`` from the Redis stream as the consumer group ``group`` from the stream's
+    first entry on, and sends each event to the receivers with ``from_event_bus=True``.
+    """
+
+    def __init__(self, *, env, log_path, topic, group):
+        self.stream = f"credplugin-host-{topic}"  # EVENT_BUS_TOPIC_PREFIX in the host settings
+        self.group = group
+        extra = json.dumps({"consumer_name": f"{group}-1", "last_read_msg_id": "0"})
+        args = [sys.executable, "manage.py", "consume_events", "-t", topic, "-g", group]
+        super().__init__([*args, "--extra", extra], env=env, log_path=log_path)
+
+    def consumed_everything(self, client):
+        """Whether the group has read the stream's last entry and acknowledged every entry."""
+        if not self.running:
+            raise RuntimeError(f"consume_events exited early:\n{self.log()[-4000:]}")
+        if not client.exists(self.stream):
+            return False
+        last = client.xinfo_stream(self.stream)["last-generated-id"]
+        groups = {group["name"]: group for group in client.xinfo_groups(self.stream)}
+        mine = groups.get(self.group.encode()) or groups.get(self.group)
+        return bool(mine) and mine["last-delivered-id"] == last and mine["pending"] == 0
 
 
 def run_manage(env, *args, timeout=300):

@@ -102,17 +102,17 @@ def manage(host_env):
 
 @pytest.fixture
 def send_passing_events(host_env, tmp_path):
-    """``send_passing_events(broker_url, users, course_key, repeat=…, processes=2)``.
+    """``send_passing_events(broker_url, users, course_key, repeat=…, processes=2, **extra_env)``.
 
     Starts ``processes`` event senders at once, each sending every learner's passing event
     ``repeat`` times in its own random order, and waits for all of them. Returns their
     summaries (``sent``, ``receiver_errors``).
     """
 
-    def send(broker_url, users, course_key, *, repeat=1, processes=2, timeout=600):
+    def send(broker_url, users, course_key, *, repeat=1, processes=2, timeout=600, **extra_env):
         users_file = tmp_path / "passing-users.txt"
         users_file.write_text("".join(f"{user.id}\n" for user in users))
-        env = host_env(broker_url)
+        env = host_env(broker_url, **extra_env)
         senders = [
             subprocess.Popen(
                 sender_command(

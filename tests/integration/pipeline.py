@@ -188,17 +188,8 @@ def badges_held_back():
     worker that reaches it (its evaluation reads earlier badges; issuing inserts new ones)
     waits there — mid-run, with its message unacknowledged — however fast it is.
     """
-    import pymysql  # noqa: PLC0415
-
-    settings_dict = connection.settings_dict
-    session = pymysql.connect(
-        host=settings_dict["HOST"],
-        port=int(settings_dict["PORT"]),
-        user=settings_dict["USER"],
-        password=settings_dict["PASSWORD"],
-        database=settings_dict["NAME"],
-        ssl_disabled=True,
-    )
+    # A raw connection of the driver Django uses, outside Django's per-thread connection.
+    session = connection.Database.connect(**connection.get_connection_params())
     table = IssuedBadge._meta.db_table
     try:
         with session.cursor() as cursor:
