@@ -10,6 +10,7 @@ children never outlive the test.
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -129,7 +130,34 @@ class _ProcessGroup:
             self.process.wait(timeout=30)
 
 
-class RedisServer(_ProcessGroup):
+class _Server(_ProcessGroup):
+    """A server process on a loopback ``port``: ``start()`` returns once the port accepts
+    connections, ``stop()`` once it no longer does."""
+
+    port = None
+
+    def start(self):
+        super().start()
+        wait_until(
+            lambda: port_open(self.port) or self._died(),
+            timeout=READY_TIMEOUT_SECONDS,
+            what=f"{self.args[0]} on port {self.port} opening",
+        )
+        return self
+
+    def stop(self, timeout=30):
+        super().stop(timeout)
+        wait_until(
+            lambda: not port_open(self.port), timeout=timeout, what=f"{self.args[0]} closing"
+        )
+
+    def _died(self):
+        if self.process.poll() is not None:
+            raise RuntimeError(f"{self.args[0]} exited early:\n{self.log()[-4000:]}")
+        return False
+
+
+class RedisServer(_Server):
     """A throwaway ``redis-server`` on a loopback port, persisting nothing, for fault injection.
 
     ``stop()`` then ``start()`` brings it back on the same port, empty, as after a crash of a
@@ -157,23 +185,54 @@ class RedisServer(_ProcessGroup):
     def url(self, db=0):
         return f"redis://127.0.0.1:{self.port}/{db}"
 
-    def start(self):
-        super().start()
-        wait_until(
-            lambda: port_open(self.port) or self._died(),
+
+class MariaDBServer(_Server):
+    """A throwaway ``mariadbd`` with its own data directory, on a free loopback port.
+
+    ``stop()`` shuts it down as an outage would (every open connection is cut); ``start()``
+    brings it back on the same port with the same data.
+    """
+
+    def __init__(self, *, log_path, port=None):
+        self.port = port or free_port()
+        self.datadir = Path(tempfile.mkdtemp(prefix="credplugin-mariadb-"))
+        subprocess.run(
+            [
+                "mariadb-install-db",
+                "--no-defaults",
+                f"--datadir={self.datadir}",
+                "--user=root",
+                "--auth-root-authentication-method=normal",
+                "--skip-test-db",
+            ],
+            capture_output=True,
+            check=True,
             timeout=READY_TIMEOUT_SECONDS,
-            what=f"redis-server on port {self.port} opening",
         )
-        return self
+        args = [
+            "mariadbd",
+            "--no-defaults",
+            f"--datadir={self.datadir}",
+            f"--socket={self.datadir / 'mariadbd.sock'}",
+            f"--pid-file={self.datadir / 'mariadbd.pid'}",
+            "--bind-address=127.0.0.1",
+            f"--port={self.port}",
+            "--user=root",
+            "--skip-log-bin",
+            "--innodb-buffer-pool-size=64M",
+            "--innodb-log-file-size=16M",
+            "--character-set-server=utf8mb4",
+            "--collation-server=utf8mb4_unicode_ci",
+        ]
+        super().__init__(args, env=dict(os.environ), log_path=log_path)
 
-    def stop(self, timeout=20):
-        super().stop(timeout)
-        wait_until(lambda: not port_open(self.port), timeout=timeout, what="redis-server closing")
+    def url(self, name):
+        return f"mysql://root@127.0.0.1:{self.port}/{name}"
 
-    def _died(self):
-        if self.process.poll() is not None:
-            raise RuntimeError(f"redis-server exited early:\n{self.log()}")
-        return False
+    def remove(self):
+        """Stop the server and delete its data directory."""
+        self.stop()
+        shutil.rmtree(self.datadir, ignore_errors=True)
 
 
 class CeleryWorker(_ProcessGroup):
