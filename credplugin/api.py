@@ -22,6 +22,7 @@ from credplugin import (
     requirements,
     status_lists,
 )
+from credplugin.authoring_limits import AUTHORING_LIMITS  # noqa: F401  (re-exported)
 from credplugin.exceptions import (  # noqa: F401  (re-exported for callers)
     CredPluginError,
     InvalidInput,
