@@ -77,3 +77,8 @@ class CredPluginConfig(AppConfig):
     def ready(self):
         # System checks register on import; the module has no other side effect.
         from credplugin import checks  # noqa: F401, PLC0415
+        from credplugin.conf import credplugin_settings  # noqa: PLC0415
+        from credplugin.openbadges import canonical  # noqa: PLC0415
+
+        # openbadges reads no settings: the setting is handed in, and read on every call.
+        canonical.use_fast_path(lambda: bool(credplugin_settings.FAST_CANONICALIZATION))
