@@ -100,14 +100,14 @@ def _database_from_url(url):
     try:
         import MySQLdb  # noqa: F401, PLC0415  (mysqlclient, edx-platform's driver)
 
-        # Both drivers build a TLS context on every connect unless told not to; Celery opens a
-        # connection per task, so on loopback that was ~10 % of a worker's CPU.
         tls = {"ssl_mode": "DISABLED"} if loopback else {}
     except ImportError:
         # The demo and the unit envs install PyMySQL, which needs no C library to build.
         import pymysql  # noqa: PLC0415
 
         pymysql.install_as_MySQLdb()
+        # PyMySQL builds a TLS context on every connect unless told not to; Celery opens a
+        # connection per task, so on loopback that was ~10 % of a worker's CPU.
         tls = {"ssl_disabled": loopback}
     return {
         "ENGINE": "django.db.backends.mysql",
