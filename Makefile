@@ -21,18 +21,22 @@ endif
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-$(BIN)/.installed: requirements/dev.txt setup.py requirements/base.in
+$(BIN)/.installed: requirements/dev.txt setup.py requirements/base.in | system-deps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements/dev.txt
 	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $@
 
-system-deps: ## install Chromium for the browser tests when it is missing (Debian, as root)
-	@if ! command -v chromium >/dev/null 2>&1; then \
+SYSTEM_PACKAGES := chromium fonts-dejavu-core default-libmysqlclient-dev pkg-config
+
+system-deps: ## install what the integration env builds and drives (Debian, as root): Chromium, the MySQL client library
+	@missing=$$(for package in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q 'ok installed' || echo $$package; done); \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; \
-	  else echo "Chromium is missing: install Debian's chromium package for the browser tests"; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "Missing Debian packages for the integration env: $$missing"; fi; \
 	fi
 
 node-deps: ## install the JavaScript verifier stack the interop tests use
@@ -51,7 +55,7 @@ bench: $(BIN)/.installed node-deps ## benchmarks; figures land in bench/results/
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 requirements: $(BIN)/.installed ## recompile the pinned requirements/*.txt from the .in files
-	for name in base test test-django42 quality dev; do \
+	for name in base test test-django42 integration quality dev; do \
 	  $(BIN)/pip-compile -q --strip-extras --no-emit-index-url --upgrade \
 	    --output-file requirements/$$name.txt requirements/$$name.in; \
 	done

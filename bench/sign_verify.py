@@ -4,7 +4,7 @@
 
 One Python process, one thread; node likewise. Figures are given per wall-clock second and per
 second of the process's own CPU time: the second is what one core does even when the machine is
-busy with other work (the load average is recorded). The credential is the typical badge of issue 4
+busy with other work (the load average is recorded). The credential is the typical badge
 (``tests/openbadges/typical_badge.py``: 5 competencies, 5 rubric criteria × 4 levels, an ethics
 score, evidence, a status entry, a did:web issuer), one per learner: the learners differ (id,
 hashed e-mail, status index), the badge class is shared, as in a real issuance wave.

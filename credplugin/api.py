@@ -1,6 +1,9 @@
-"""The public Python API of credplugin. XBlocks, views and receivers call only this module.
+"""The public Python API of credplugin: every change of state goes through this module.
 
-Functions take and return plain values (ids, keys, dicts, strings) so callers never import
+XBlocks import nothing else of the plugin; receivers, the admin and views make every change
+here. Views and serializers may read models to display them, but import no pipeline module
+(``docs/decisions/0015-boundaries-checked-by-import-linter.md``; ``.importlinter`` checks it).
+Functions take and return plain values (ids, keys, dicts, strings) so XBlocks never import
 credplugin models. Bad input raises ``InvalidInput`` (a ``ValueError``) or ``NotFound`` (a
 ``LookupError``) with a readable sentence, and nothing is changed.
 """
@@ -21,6 +24,7 @@ from credplugin import (
     status_lists,
     validation,
 )
+from credplugin.authoring_limits import AUTHORING_LIMITS  # noqa: F401  (re-exported)
 from credplugin.content import BLOCK_TYPE as ASSESSMENT_BLOCK_TYPE  # noqa: F401  (re-exported)
 from credplugin.exceptions import (  # noqa: F401  (re-exported for callers)
     CredPluginError,

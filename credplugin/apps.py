@@ -88,7 +88,11 @@ class CredPluginConfig(AppConfig):
 
         # System checks register on import; the module has no other side effect.
         from credplugin import awards, checks  # noqa: F401, PLC0415
+        from credplugin.conf import credplugin_settings  # noqa: PLC0415
+        from credplugin.openbadges import canonical  # noqa: PLC0415
 
+        # openbadges reads no settings: the setting is handed in, and read on every call.
+        canonical.use_fast_path(lambda: bool(credplugin_settings.FAST_CANONICALIZATION))
         # A starting worker may replace one that died holding work (credplugin.claims).
         worker_ready.connect(
             awards.recover_after_worker_start, weak=False, dispatch_uid="credplugin.recover"

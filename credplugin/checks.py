@@ -65,7 +65,7 @@ def check_content_store(app_configs, **kwargs):
             Error(
                 f"CREDPLUGIN_CONTENT_STORE {path!r} cannot be imported: {error}",
                 hint="Name an object with published_blocks, published_block and library_copies.",
-                id="credplugin.E022",
+                id="credplugin.E006",
             )
         ]
     return []

@@ -121,6 +121,13 @@ DEFAULTS = {
     # .. setting_description: How long caches may keep public badge pages, DID documents and
     #    status lists; bounds how long a revoked badge can still look valid in a cache.
     "CREDPLUGIN_PUBLIC_CACHE_SECONDS": 300,
+    # .. setting_name: CREDPLUGIN_FAST_CANONICALIZATION
+    # .. setting_default: True
+    # .. setting_description: Canonicalize credentials for signing and verifying with the fast
+    #    canonicalizer first, falling back to pyld for shapes it does not cover. False forces
+    #    the pyld reference for every credential (some 80 times the CPU time), for example to
+    #    rule the fast path out while investigating a proof that does not verify.
+    "CREDPLUGIN_FAST_CANONICALIZATION": True,
     # .. setting_name: CREDPLUGIN_UPLOAD_STORAGE
     # .. setting_default: ""  (Django's default storage)
     # .. setting_description: Dotted path of the storage class for learners' project files.

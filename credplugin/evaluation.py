@@ -20,7 +20,7 @@ from credplugin import awards, badges, claims, requirements, status_lists, valid
 from credplugin.conf import ON_FAILING_KEEP, ON_FAILING_REVOKE, credplugin_settings
 from credplugin.models import BadgeClass, CoursePassingRecord, IssuanceRequest, IssuedBadge
 
-# Pending records one evaluation task takes on (see evaluate_pending).
+# Pending records one evaluation task takes on at a time (see drain_pending).
 EVALUATION_BATCH = 200
 
 
@@ -37,18 +37,6 @@ def evaluate(user_id, course_key, *, new_requests=None):
     if record is None:
         return []
     return evaluate_records([record], new_requests=new_requests, locked=False)[record.pk]
-
-
-def evaluate_pending(user_id, course_key, *, batch=EVALUATION_BATCH):
-    """Evaluate this learner's pending record and up to ``batch - 1`` others; return the new
-    outbox rows' ids, committed, for the caller to issue.
-
-    Under load many evaluation tasks are queued at once; each one taking a batch of pending
-    records (skipping those locked by other tasks, so concurrent tasks take disjoint batches)
-    lets the issuance that follows share its database work. A task whose learner another task
-    already evaluated finds nothing pending for it and simply helps with the rest.
-    """
-    return _evaluate_batch(user_id, validation.course_key(course_key), batch)[1]
 
 
 def drain_pending(user_id, course_key, *, batch=EVALUATION_BATCH, on_full_batch=None, attempt=""):
@@ -81,7 +69,14 @@ def any_pending_learner():
 
 
 def _evaluate_batch(user_id, course_key, batch, *, attempt=""):
-    """``(records taken, new request ids)`` of one batch (see evaluate_pending)."""
+    """``(records taken, new request ids)`` of one batch: this learner's pending record and up
+    to ``batch - 1`` others.
+
+    Under load many evaluation tasks are queued at once; each one taking a batch of pending
+    records (skipping those locked by other tasks, so concurrent tasks take disjoint batches)
+    lets the issuance that follows share its database work. A task whose learner another task
+    already evaluated finds nothing pending for it and simply helps with the rest.
+    """
     pending = CoursePassingRecord.objects.filter(evaluation_pending=True)
     if not pending.exists():
         return 0, []  # the common case once other tasks took everything: no transaction

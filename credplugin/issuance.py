@@ -107,11 +107,6 @@ def mark_failed(request_ids, reason):
     _mark(request_ids, IssuanceRequest.Status.FAILED, reason)
 
 
-def issue_request(request_id):
-    """Issue one request; returns ``issued``, ``waiting``, ``failed`` or ``skipped``."""
-    return issue_requests([request_id]).get(request_id, SKIPPED)
-
-
 def issue_requests(request_ids, *, attempt=""):
     """Issue a batch of requests; returns ``{request id: outcome}`` for the open ones.
 

@@ -54,10 +54,6 @@ def reserve_slots(request_ids):
     return slots
 
 
-def reserve_slot(request_id):
-    return reserve_slots([request_id])[request_id]
-
-
 def _reserve(request_ids):
     requests = list(
         IssuanceRequest.objects.select_for_update()
@@ -129,10 +125,6 @@ def _with_bit(bitstring, index, value):
     else:
         bits[index // 8] &= ~mask & 0xFF
     return bytes(bits)
-
-
-def bit_is_set(bitstring, index):
-    return bool(bytes(bitstring)[index // 8] & (0x80 >> (index % 8)))
 
 
 def set_status(purpose, sequence, index, value):

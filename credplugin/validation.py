@@ -13,6 +13,7 @@ from django.core.validators import URLValidator, validate_slug
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
+from credplugin.authoring_limits import AUTHORING_LIMITS as LIMITS
 from credplugin.exceptions import InvalidInput
 
 ASSESSMENT_METHODS = (
@@ -24,43 +25,6 @@ ASSESSMENT_METHODS = (
 )
 
 COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
-
-# Open Badges 3.0 AchievementType vocabulary; "ext:" names are the spec's extension point.
-ACHIEVEMENT_TYPES = frozenset(
-    {
-        "Achievement",
-        "ApprenticeshipCertificate",
-        "Assessment",
-        "Assignment",
-        "AssociateDegree",
-        "Award",
-        "Badge",
-        "BachelorDegree",
-        "Certificate",
-        "CertificateOfCompletion",
-        "Certification",
-        "CommunityService",
-        "Competency",
-        "Course",
-        "CoCurricular",
-        "Degree",
-        "Diploma",
-        "DoctoralDegree",
-        "Fieldwork",
-        "GeneralEducationDevelopment",
-        "JourneymanCertificate",
-        "LearningProgram",
-        "License",
-        "Membership",
-        "ProfessionalDoctorate",
-        "QualityAssuranceCredential",
-        "MasterCertificate",
-        "MasterDegree",
-        "MicroCredential",
-        "ResearchDoctorate",
-        "SecondarySchoolDiploma",
-    }
-)
 
 PASS_RULE_KEYS = {"min_percent", "all_criteria_met"}
 EVIDENCE_KEYS = ("name", "description", "url", "genre")
@@ -176,14 +140,20 @@ def badge(value):
             error
         )
     achievement_type = text(value.get("achievement_type") or "Badge", "badge.achievement_type")
-    if achievement_type not in ACHIEVEMENT_TYPES and not achievement_type.startswith("ext:"):
+    if not LIMITS.accepts_achievement_type(achievement_type):
         raise InvalidInput(f"badge.achievement_type {achievement_type!r} is not an OB 3.0 type.")
     hours = value.get("hours")
     if hours is not None:
-        hours = _number(hours, "badge.hours", minimum=0, maximum=99999)
+        hours = _number(hours, "badge.hours", minimum=0, maximum=LIMITS.hours_max)
     validity = value.get("validity_months")
     if validity is not None:
-        validity = _number(validity, "badge.validity_months", minimum=1, maximum=1200, integer=True)
+        validity = _number(
+            validity,
+            "badge.validity_months",
+            minimum=1,
+            maximum=LIMITS.validity_months_max,
+            integer=True,
+        )
     alignments = value.get("alignments") or []
     tags = value.get("tags") or []
     if not isinstance(alignments, list):
@@ -215,6 +185,8 @@ def rubric(value):
         raise InvalidInput("rubric must be an object with a list of criteria.")
     if not value["criteria"]:
         raise InvalidInput("rubric has no criteria.")
+    if len(value["criteria"]) > LIMITS.criteria_max:
+        raise InvalidInput(f"rubric has more than {LIMITS.criteria_max} criteria.")
     criteria, seen = [], set()
     for n, criterion in enumerate(value["criteria"]):
         field = f"rubric.criteria[{n}]"
@@ -246,8 +218,10 @@ def rubric(value):
 
 def _rubric_levels(levels, field, criterion_id):
     """The cleaned levels of the criterion at ``field``, each id unique within it."""
-    if not isinstance(levels, list) or not levels:
-        raise InvalidInput(f"{field}.levels must be a non-empty list.")
+    if not isinstance(levels, list) or not LIMITS.levels_min <= len(levels) <= LIMITS.levels_max:
+        raise InvalidInput(
+            f"{field}.levels must be a list of {LIMITS.levels_min} to {LIMITS.levels_max} levels."
+        )
     cleaned, level_ids = [], set()
     for m, level in enumerate(levels):
         level_field = f"{field}.levels[{m}]"
@@ -262,7 +236,12 @@ def _rubric_levels(levels, field, criterion_id):
                 "id": level_id,
                 "name": text(level.get("name"), f"{level_field}.name", required=True),
                 "description": text(level.get("description"), f"{level_field}.description"),
-                "points": _number(level.get("points", 0), f"{level_field}.points", minimum=0),
+                "points": _number(
+                    level.get("points", 0),
+                    f"{level_field}.points",
+                    minimum=0,
+                    maximum=LIMITS.points_max,
+                ),
             }
         )
     return cleaned

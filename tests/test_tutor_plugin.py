@@ -1,191 +1,218 @@
-"""The Tutor plugin file (tutor/credplugin.py) against the code it configures.
+"""The Tutor plugin file (tutor/credplugin.py) run by the real ``tutor``, in a throwaway root.
 
-Tutor is not installed here, so a recording stand-in for ``tutor.hooks`` captures what the
-plugin registers; the settings patch is rendered with Jinja as Tutor would and executed as
-the Python it becomes in the LMS settings.
+``tutor plugins enable`` and ``tutor config save`` render the LMS and Studio settings as an
+operator's would; the tests execute the credplugin part of those settings files as the Python
+it is and load the plugin with it. ``tutor local do init`` and ``tutor local do
+credplugin-sweep`` run for real too; only Docker is replaced (``tests/tutor_docker.py`` runs the
+job's script in a directory whose ``manage.py`` is the test host's), so the init task's shell
+really creates the signing key on the test host's database, once.
 """
 
-import importlib.util
-import shlex
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
 import sys
-import types
 from pathlib import Path
 
-import jinja2
 import pytest
-from django.core.management import get_commands, load_command_class
-from django.urls import reverse
 
-from credplugin.conf import DEFAULTS, credplugin_settings
+from credplugin.conf import DEFAULTS
+from tests.tutor_docker import write_manage_wrapper
+from tests.workers import REPO_ROOT
 
-PLUGIN_PATH = Path(__file__).resolve().parents[1] / "tutor" / "credplugin.py"
+pytestmark = [pytest.mark.integration]
 
-
-class _Hook:
-    """Records what a plugin adds to one Tutor filter or action."""
-
-    def __init__(self):
-        self.items = []
-
-    def add_item(self, item):
-        self.items.append(item)
-
-    def add_items(self, items):
-        self.items.extend(items)
-
-    def add(self):
-        def register(function):
-            self.items.append(function)
-            return function
-
-        return register
+PLUGIN_PATH = REPO_ROOT / "tutor" / "credplugin.py"
+TUTOR = Path(sys.executable).with_name("tutor")
+PATCH_FIRST_LINE = "# credplugin: issuer identity and behaviour"
+SETTINGS_FILES = [
+    f"{service}/{kind}.py" for service in ("lms", "cms") for kind in ("production", "development")
+]
+OPERATOR_CONFIG = {
+    "PLATFORM_NAME": 'Académie «Test» "quoted"',
+    "CREDPLUGIN_ISSUER_EMAIL": "badges@example.org",
+    "CREDPLUGIN_CELERY_QUEUE": "badges",
+    "CREDPLUGIN_SEND_EMAIL": "false",
+}
 
 
-def _load_plugin(monkeypatch, *, with_mfe):
-    """tutor/credplugin.py loaded against a recording ``tutor`` package (and ``tutormfe``)."""
-    alerts = []
-    filters = types.SimpleNamespace(
-        CONFIG_DEFAULTS=_Hook(),
-        CONFIG_UNIQUE=_Hook(),
-        ENV_PATCHES=_Hook(),
-        CLI_DO_INIT_TASKS=_Hook(),
-        CLI_DO_COMMANDS=_Hook(),
-    )
-    hooks = types.SimpleNamespace(
-        Filters=filters, Actions=types.SimpleNamespace(CONFIG_LOADED=_Hook())
-    )
-    tutor = types.ModuleType("tutor")
-    tutor.hooks = hooks
-    tutor.fmt = types.SimpleNamespace(echo_alert=alerts.append)
-    monkeypatch.setitem(sys.modules, "tutor", tutor)
-    slots = _Hook()
-    if with_mfe:
-        tutormfe = types.ModuleType("tutormfe")
-        tutormfe.hooks = types.SimpleNamespace(PLUGIN_SLOTS=slots)
-        monkeypatch.setitem(sys.modules, "tutormfe", tutormfe)
-        monkeypatch.setitem(sys.modules, "tutormfe.hooks", tutormfe.hooks)
-    else:
-        monkeypatch.setitem(sys.modules, "tutormfe", None)  # import fails as if not installed
-    spec = importlib.util.spec_from_file_location("tutor_credplugin_under_test", PLUGIN_PATH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return types.SimpleNamespace(module=module, hooks=hooks, alerts=alerts, slots=slots)
+class TutorSite:
+    """A Tutor root of its own: ``run("config", "save", …)`` runs the real ``tutor`` in it."""
+
+    def __init__(self, base):
+        self.root = base / "root"
+        self.plugins = base / "plugins"
+        self.jobs = base / "jobs"
+        self.bin = base / "bin"
+        self.docker_log = base / "docker.log"
+        for directory in (self.plugins, self.jobs, self.bin):
+            directory.mkdir(parents=True)
+        shutil.copy(PLUGIN_PATH, self.plugins / "credplugin.py")
+        docker = self.bin / "docker"
+        docker.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m tests.tutor_docker "$@"\n')
+        docker.chmod(0o755)
+        write_manage_wrapper(self.jobs, REPO_ROOT)
+
+    def environment(self):
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("CREDPLUGIN_", "DJANGO_"))
+        }
+        env.update(
+            TUTOR_ROOT=str(self.root),
+            TUTOR_PLUGINS_ROOT=str(self.plugins),
+            TUTOR_DOCKER_LOG=str(self.docker_log),
+            TUTOR_DOCKER_WORKDIR=str(self.jobs),
+            PATH=os.pathsep.join([str(self.bin), env.get("PATH", "")]),
+            PYTHONPATH=os.pathsep.join([str(self.jobs), str(REPO_ROOT)]),
+            # The job's LMS: the test host on SQLite, with the settings Tutor rendered.
+            DJANGO_SETTINGS_MODULE="tutor_lms_settings",
+            CREDPLUGIN_HOST_DIR=str(self.jobs / "host"),
+            CREDPLUGIN_HOST_SETTINGS_TYPE="test",
+        )
+        return env
+
+    def run(self, *args):
+        completed = subprocess.run(
+            [str(TUTOR), *args],
+            env=self.environment(),
+            cwd=self.jobs,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert completed.returncode == 0, (
+            f"tutor {' '.join(args)} exited {completed.returncode}:\n"
+            f"{completed.stdout}\n{completed.stderr}"
+        )
+        return completed
+
+    def settings_file(self, name):
+        return (self.root / "env" / "apps" / "openedx" / "settings" / name).read_text()
+
+    def docker_calls(self):
+        if not self.docker_log.exists():
+            return []
+        return [json.loads(line) for line in self.docker_log.read_text().splitlines()]
+
+    def signing_keys(self):
+        with sqlite3.connect(self.jobs / "host" / "host.sqlite3") as database:
+            return database.execute("SELECT COUNT(*) FROM credplugin_issuerkey").fetchone()[0]
 
 
-@pytest.fixture
-def plugin(monkeypatch):
-    return _load_plugin(monkeypatch, with_mfe=False)
+def credplugin_patch(settings_text):
+    """The lines credplugin's patch put into a rendered settings file."""
+    lines = settings_text.splitlines()
+    start = lines.index(PATCH_FIRST_LINE + " (tutor config save --set CREDPLUGIN_…=…)")
+    end = max(n for n, line in enumerate(lines) if line.startswith('EXPLICIT_QUEUES["credplugin.'))
+    return "\n".join(lines[start : end + 1]) + "\n"
 
 
-@pytest.fixture
-def plugin_with_mfe(monkeypatch):
-    return _load_plugin(monkeypatch, with_mfe=True)
-
-
-def _rendered_settings(plugin, **config):
-    values = dict(plugin.hooks.Filters.CONFIG_DEFAULTS.items)
-    values.update(dict(plugin.hooks.Filters.CONFIG_UNIQUE.items))
-    values.update(
-        PLATFORM_NAME="Académie «Test»",
-        CONTACT_EMAIL="contact@example.org",
-        CREDPLUGIN_KEY_ENCRYPTION_KEY='a"secret\\with quotes',
-    )
-    values["CREDPLUGIN_ISSUER_NAME"] = values["PLATFORM_NAME"]
-    values["CREDPLUGIN_ISSUER_EMAIL"] = values["CONTACT_EMAIL"]
-    values.update(config)
-    (patch,) = [
-        text
-        for name, text in plugin.hooks.Filters.ENV_PATCHES.items
-        if name == "openedx-common-settings"
-    ]
+def executed(patch):
     namespace = {"EXPLICIT_QUEUES": {}}
-    exec(jinja2.Environment().from_string(patch).render(**values), namespace)  # noqa: S102
+    exec(patch, namespace)  # noqa: S102 - the settings Tutor rendered from our own plugin file
     return namespace
 
 
-def test_settings_patch_is_python_that_sets_real_settings(plugin):
-    namespace = _rendered_settings(plugin, CREDPLUGIN_SEND_EMAIL=False)
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A Tutor root with credplugin enabled and configured as the plugin's docstring says."""
+    site = TutorSite(tmp_path_factory.mktemp("tutor"))
+    site.run("plugins", "enable", "credplugin")
+    settings = [
+        arg for name, value in OPERATOR_CONFIG.items() for arg in ("--set", f"{name}={value}")
+    ]
+    site.run("config", "save", *settings, "--append", "OPENEDX_EXTRA_PIP_REQUIREMENTS=credplugin")
+    patch = credplugin_patch(site.settings_file("lms/production.py"))
+    (site.jobs / "tutor_lms_settings.py").write_text(
+        "from tests.host.settings import *  # noqa: F403\n\nEXPLICIT_QUEUES = {}\n" + patch
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "lms", "migrate", "-v0"],
+        cwd=site.jobs,
+        env=site.environment(),
+        check=True,
+        timeout=300,
+    )
+    return site
+
+
+def test_lms_and_studio_settings_carry_one_identical_credplugin_patch(site):
+    patches = {name: credplugin_patch(site.settings_file(name)) for name in SETTINGS_FILES}
+    assert len(set(patches.values())) == 1, f"LMS and Studio disagree: {patches}"
+
+
+def test_rendered_settings_are_the_operators_values_and_real_settings(site):
+    namespace = executed(credplugin_patch(site.settings_file("lms/production.py")))
 
     written = {name for name in namespace if name.startswith("CREDPLUGIN_")}
     assert written <= set(DEFAULTS), written - set(DEFAULTS)
-    assert namespace["CREDPLUGIN_ISSUER_NAME"] == "Académie «Test»"
-    assert namespace["CREDPLUGIN_KEY_ENCRYPTION_KEY"] == 'a"secret\\with quotes'
+    assert namespace["CREDPLUGIN_ISSUER_NAME"] == OPERATOR_CONFIG["PLATFORM_NAME"]
+    assert namespace["CREDPLUGIN_ISSUER_EMAIL"] == "badges@example.org"
     assert namespace["CREDPLUGIN_SEND_EMAIL"] is False
+    config = (site.root / "config.yml").read_text()
+    secret = namespace["CREDPLUGIN_KEY_ENCRYPTION_KEY"]
+    assert len(secret) == 48
+    assert f"CREDPLUGIN_KEY_ENCRYPTION_KEY: {secret}" in config, "the secret is not kept"
 
 
-def test_settings_patch_values_pass_the_plugins_own_validation(plugin, settings):
-    namespace = _rendered_settings(plugin)
-    for name, value in namespace.items():
-        if name.startswith("CREDPLUGIN_"):
-            setattr(settings, name, value)
-    for name in namespace:
-        if name.startswith("CREDPLUGIN_"):
-            getattr(credplugin_settings, name.removeprefix("CREDPLUGIN_"))
-
-
-def test_every_credplugin_task_is_routed_to_the_configured_queue(plugin):
-    import credplugin.tasks  # noqa: F401  (registers the tasks)
-    from tests.host.celery import app
+def test_every_credplugin_task_is_routed_to_the_configured_queue(site):
+    import credplugin.tasks  # noqa: F401, PLC0415  (registers the tasks)
+    from tests.host.celery import app  # noqa: PLC0415
 
     declared = {name for name in app.tasks if name.startswith("credplugin.")}
-    namespace = _rendered_settings(plugin, CREDPLUGIN_CELERY_QUEUE="badges")
+    namespace = executed(credplugin_patch(site.settings_file("cms/production.py")))
 
     assert declared, "credplugin declares no Celery task; the routing test would prove nothing"
     assert set(namespace["EXPLICIT_QUEUES"]) == declared
     assert all(route == {"queue": "badges"} for route in namespace["EXPLICIT_QUEUES"].values())
 
 
-def test_init_task_and_sweep_job_name_real_management_commands(plugin):
-    (init_task,) = plugin.hooks.Filters.CLI_DO_INIT_TASKS.items
-    (sweep_job,) = plugin.hooks.Filters.CLI_DO_COMMANDS.items
-    commands = [init_task, *sweep_job.callback()]
+def test_init_creates_the_signing_key_once_and_leaves_the_lms_checks_clean(site):
+    site.run("local", "do", "init", "--limit", "credplugin")
+    assert site.signing_keys() == 1
+    site.run("local", "do", "init", "--limit", "credplugin")
+    assert site.signing_keys() == 1
 
-    for service, shell in commands:
-        assert service == "lms"
-        for invocation in shell.split("||"):
-            words = [word for word in shlex.split(invocation) if ">" not in word]
-            words = [word for word in words if word != "/dev/null"]
-            program, project, name, *arguments = words
-            assert (program, project) == ("./manage.py", "lms")
-            command = load_command_class(get_commands()[name], name)
-            command.create_parser("manage.py", name).parse_args(arguments)
+    jobs = [call for call in site.docker_calls() if "run" in call]
+    assert len(jobs) == 2
+    assert all(call[call.index("-c") - 3] == "lms-job" for call in jobs)
+    # With the rendered settings and the key, the plugin's system checks find nothing amiss.
+    checked = subprocess.run(
+        [sys.executable, "manage.py", "lms", "check", "--fail-level", "WARNING"],
+        cwd=site.jobs,
+        env=site.environment(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_the_sweep_job_runs_the_sweeper_in_the_lms(site):
+    listed = site.run("local", "do", "--help").stdout
+    assert "credplugin-sweep" in listed
+
+    ran = site.run("local", "do", "credplugin-sweep")
+
+    (job,) = [call for call in site.docker_calls() if "run" in call][-1:]
+    assert job[job.index("-c") - 3] == "lms-job"
+    assert job[-1] == "./manage.py lms credplugin_sweep"
+    assert "job in lms-job exited 0" in ran.stdout
 
 
 @pytest.mark.parametrize(
-    ("requirements", "alerted"),
-    [([], True), (["some-other-package"], True), (["credplugin==1.0"], False)],
+    ("appended", "alerted"),
+    [(None, True), ("some-other-package", True), ("credplugin==1.0", False)],
 )
-def test_operator_is_told_when_the_package_is_not_installed(plugin, requirements, alerted):
-    (check,) = plugin.hooks.Actions.CONFIG_LOADED.items
-    check({"OPENEDX_EXTRA_PIP_REQUIREMENTS": requirements})
-    assert bool(plugin.alerts) is alerted
-    if alerted:
-        assert "OPENEDX_EXTRA_PIP_REQUIREMENTS=credplugin" in plugin.alerts[0]
-
-
-def test_with_tutor_mfe_my_badges_joins_every_header_and_the_learner_dashboard(plugin_with_mfe):
-    slots = {(mfe, slot): config for mfe, slot, config in plugin_with_mfe.slots.items}
-    assert set(slots) == {
-        ("all", "org.openedx.frontend.layout.header_desktop_user_menu.v1"),
-        ("all", "org.openedx.frontend.layout.header_mobile_user_menu.v1"),
-        ("learner-dashboard", "org.openedx.frontend.learner_dashboard.widget_sidebar.v1"),
-    }
-    for config in slots.values():
-        assert "credpluginMyBadgesUrl" in config and "My badges" in config
-        assert config.count("{") == config.count("}") and config.count("(") == config.count(")")
-    patches = dict(plugin_with_mfe.hooks.Filters.ENV_PATCHES.items)
-    rendered = (
-        jinja2.Environment()
-        .from_string(patches["mfe-env-config-runtime-definitions"])
-        .render(ENABLE_HTTPS=True, LMS_HOST="lms.example.org")
-    )
-    assert rendered == (
-        "const credpluginMyBadgesUrl = 'https://lms.example.org/credplugin/my-badges/';"
-    )
-    assert reverse("credplugin:my-badges") == "/credplugin/my-badges/"
-
-
-def test_without_tutor_mfe_no_slot_is_configured(plugin):
-    patches = dict(plugin.hooks.Filters.ENV_PATCHES.items)
-    assert "mfe-env-config-runtime-definitions" not in patches
-    assert plugin.slots.items == []
+def test_operator_is_told_when_the_package_is_not_installed(tmp_path, appended, alerted):
+    site = TutorSite(tmp_path)
+    site.run("plugins", "enable", "credplugin")
+    extra = ["--append", f"OPENEDX_EXTRA_PIP_REQUIREMENTS={appended}"] if appended else []
+    saved = site.run("config", "save", *extra)
+    assert ("OPENEDX_EXTRA_PIP_REQUIREMENTS=credplugin" in saved.stderr + saved.stdout) is alerted

@@ -1,13 +1,16 @@
 """Real processes for the integration tests and the pipeline benchmark.
 
-A Celery worker, a throwaway ``redis-server`` and the host's ``manage.py`` each run as their own
+A Celery worker, a throwaway ``redis-server`` or ``mariadbd``, the event-bus consumer and the
+host's ``manage.py`` each run as their own
 process, as they would in production, so a test can kill, stop and restart them. Every process
 starts in its own process group; stopping one signals the whole group, so a prefork worker's
 children never outlive the test.
 """
 
 import contextlib
+import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -136,7 +139,34 @@ class _ProcessGroup:
             self.process.wait(timeout=30)
 
 
-class RedisServer(_ProcessGroup):
+class _Server(_ProcessGroup):
+    """A server process on a loopback ``port``: ``start()`` returns once the port accepts
+    connections, ``stop()`` once it no longer does."""
+
+    port = None
+
+    def start(self):
+        super().start()
+        wait_until(
+            lambda: port_open(self.port) or self._died(),
+            timeout=READY_TIMEOUT_SECONDS,
+            what=f"{self.args[0]} on port {self.port} opening",
+        )
+        return self
+
+    def stop(self, timeout=30):
+        super().stop(timeout)
+        wait_until(
+            lambda: not port_open(self.port), timeout=timeout, what=f"{self.args[0]} closing"
+        )
+
+    def _died(self):
+        if self.process.poll() is not None:
+            raise RuntimeError(f"{self.args[0]} exited early:\n{self.log()[-4000:]}")
+        return False
+
+
+class RedisServer(_Server):
     """A throwaway ``redis-server`` on a loopback port, persisting nothing, for fault injection.
 
     ``stop()`` then ``start()`` brings it back on the same port, empty, as after a crash of a
@@ -164,23 +194,54 @@ class RedisServer(_ProcessGroup):
     def url(self, db=0):
         return f"redis://127.0.0.1:{self.port}/{db}"
 
-    def start(self):
-        super().start()
-        wait_until(
-            lambda: port_open(self.port) or self._died(),
+
+class MariaDBServer(_Server):
+    """A throwaway ``mariadbd`` with its own data directory, on a free loopback port.
+
+    ``stop()`` shuts it down as an outage would (every open connection is cut); ``start()``
+    brings it back on the same port with the same data.
+    """
+
+    def __init__(self, *, log_path, port=None):
+        self.port = port or free_port()
+        self.datadir = Path(tempfile.mkdtemp(prefix="credplugin-mariadb-"))
+        subprocess.run(
+            [
+                "mariadb-install-db",
+                "--no-defaults",
+                f"--datadir={self.datadir}",
+                "--user=root",
+                "--auth-root-authentication-method=normal",
+                "--skip-test-db",
+            ],
+            capture_output=True,
+            check=True,
             timeout=READY_TIMEOUT_SECONDS,
-            what=f"redis-server on port {self.port} opening",
         )
-        return self
+        args = [
+            "mariadbd",
+            "--no-defaults",
+            f"--datadir={self.datadir}",
+            f"--socket={self.datadir / 'mariadbd.sock'}",
+            f"--pid-file={self.datadir / 'mariadbd.pid'}",
+            "--bind-address=127.0.0.1",
+            f"--port={self.port}",
+            "--user=root",
+            "--skip-log-bin",
+            "--innodb-buffer-pool-size=64M",
+            "--innodb-log-file-size=16M",
+            "--character-set-server=utf8mb4",
+            "--collation-server=utf8mb4_unicode_ci",
+        ]
+        super().__init__(args, env=dict(os.environ), log_path=log_path)
 
-    def stop(self, timeout=20):
-        super().stop(timeout)
-        wait_until(lambda: not port_open(self.port), timeout=timeout, what="redis-server closing")
+    def url(self, name):
+        return f"mysql://root@127.0.0.1:{self.port}/{name}"
 
-    def _died(self):
-        if self.process.poll() is not None:
-            raise RuntimeError(f"redis-server exited early:\n{self.log()}")
-        return False
+    def remove(self):
+        """Stop the server and delete its data directory."""
+        self.stop()
+        shutil.rmtree(self.datadir, ignore_errors=True)
 
 
 class CeleryWorker(_ProcessGroup):
@@ -235,6 +296,32 @@ class CeleryWorker(_ProcessGroup):
         """The pool processes of a prefork worker (its direct children)."""
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
+class EventBusConsumer(_ProcessGroup):
+    """``manage.py consume_events``: the platform's event-bus consumer, as its own process.
+
+    It reads ``topic`` from the Redis stream as the consumer group ``group`` from the stream's
+    first entry on, and sends each event to the receivers with ``from_event_bus=True``.
+    """
+
+    def __init__(self, *, env, log_path, topic, group):
+        self.stream = f"credplugin-host-{topic}"  # EVENT_BUS_TOPIC_PREFIX in the host settings
+        self.group = group
+        extra = json.dumps({"consumer_name": f"{group}-1", "last_read_msg_id": "0"})
+        args = [sys.executable, "manage.py", "consume_events", "-t", topic, "-g", group]
+        super().__init__([*args, "--extra", extra], env=env, log_path=log_path)
+
+    def consumed_everything(self, client):
+        """Whether the group has read the stream's last entry and acknowledged every entry."""
+        if not self.running:
+            raise RuntimeError(f"consume_events exited early:\n{self.log()[-4000:]}")
+        if not client.exists(self.stream):
+            return False
+        last = client.xinfo_stream(self.stream)["last-generated-id"]
+        groups = {group["name"]: group for group in client.xinfo_groups(self.stream)}
+        mine = groups.get(self.group.encode()) or groups.get(self.group)
+        return bool(mine) and mine["last-delivered-id"] == last and mine["pending"] == 0
 
 
 def run_manage(env, *args, timeout=300):

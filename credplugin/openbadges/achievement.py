@@ -23,8 +23,13 @@ ACHIEVEMENT_TYPES = frozenset(
 )  # fmt: skip
 
 
+def is_achievement_type(value):
+    """Whether ``value`` is an OB 3.0 ``achievementType``: the vocabulary, or an ``ext:`` name."""
+    return value in ACHIEVEMENT_TYPES or value.startswith("ext:")
+
+
 def _achievement_type(instance, attribute, value):
-    if value not in ACHIEVEMENT_TYPES and not value.startswith("ext:"):
+    if not is_achievement_type(value):
         raise ValueError(f"achievementType {value!r} is not an OB 3.0 type (or ext:…)")
 
 

@@ -15,6 +15,7 @@ care it needs:
   numbers are refused rather than signed into a proof other verifiers cannot reproduce.
 """
 
+import logging
 import math
 import re
 
@@ -37,6 +38,17 @@ UNSAFE_IRI_CHARACTERS = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
 IRI_KEYWORDS = {"@id", "@type"}
 LITERAL_KEYWORDS = {"@value", "@language", "@direction", "@index"}
 
+log = logging.getLogger(__name__)
+_fast_path = {"enabled": lambda: True}
+
+
+def use_fast_path(enabled) -> None:
+    """Whether :func:`canonicalize` tries the fast path before pyld: a callable read on each
+    call. This package reads no settings; credplugin's app passes
+    ``CREDPLUGIN_FAST_CANONICALIZATION`` in (``docs/decisions/0016-fast-canonicalizer.md``).
+    """
+    _fast_path["enabled"] = enabled
+
 
 class CanonicalizationError(ValueError):
     """The document cannot be canonicalized into something every verifier would reproduce."""
@@ -53,8 +65,8 @@ def canonicalize(document: dict) -> str:
             escapes, or numbers outside the range verifiers agree on.
     """
     # The fast path answers only for shapes it reproduces byte for byte (refusals included);
-    # for anything else it answers None and the reference below decides.
-    if isinstance(document, dict):
+    # for anything else it answers None (and logs why) and the reference below decides.
+    if isinstance(document, dict) and _fast_path["enabled"]():
         canonical = fast_canonicalize(document)
         if canonical is not None:
             return canonical

@@ -118,13 +118,13 @@ def test_a_batch_evaluation_creates_every_due_request_in_one_go(requirement, sig
     for user in learners:
         CoursePassingRecordFactory(user=user, evaluation_pending=True)
     CoursePassingRecordFactory(user=UserFactory(), evaluation_pending=True)  # no results
-    new_requests = evaluation.evaluate_pending(learners[0].id, COURSE_KEY)
+    (new_requests,) = evaluation.drain_pending(learners[0].id, COURSE_KEY)
     assert sorted(new_requests) == sorted(IssuanceRequest.objects.values_list("pk", flat=True))
     assert set(IssuanceRequest.objects.values_list("user_id", flat=True)) == {
         user.id for user in learners
     }
     assert not CoursePassingRecord.objects.filter(evaluation_pending=True).exists()
-    assert evaluation.evaluate_pending(learners[1].id, COURSE_KEY) == []
+    assert list(evaluation.drain_pending(learners[1].id, COURSE_KEY)) == []
 
 
 def test_the_unique_key_makes_a_second_request_of_a_generation_impossible(requirement):

@@ -56,5 +56,5 @@ def test_a_content_store_that_cannot_be_imported_is_an_error():
     assert checks.check_content_store(None) == []  # the host's own store imports
     with override_settings(CREDPLUGIN_CONTENT_STORE="tests.host.content.no_such_store"):
         messages = checks.check_content_store(None)
-    assert ids(messages) == ["credplugin.E022"]
+    assert ids(messages) == ["credplugin.E006"]
     assert "no_such_store" in messages[0].msg

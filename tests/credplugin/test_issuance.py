@@ -46,7 +46,7 @@ def second_award(award):
 
 def issue(request, capture):
     with capture(execute=True):
-        return issuance.issue_request(request.pk)
+        return issuance.issue_requests([request.pk]).get(request.pk, issuance.SKIPPED)
 
 
 def test_the_stored_credential_says_what_was_achieved_and_verifies(
@@ -225,7 +225,7 @@ class BadgeAwardedEventTest(OpenEdxEventsTestMixin, TestCase):
         BADGE_AWARDED.connect(received)
         self.addCleanup(BADGE_AWARDED.disconnect, received)
         with self.captureOnCommitCallbacks(execute=False) as callbacks:
-            issuance.issue_request(request.pk)
+            issuance.issue_requests([request.pk])
         received.assert_not_called()
         for callback in callbacks:
             callback()

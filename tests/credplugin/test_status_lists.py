@@ -24,11 +24,15 @@ def new_request():
     return IssuanceRequest.objects.create(user=UserFactory(), badge_class=BadgeClassFactory())
 
 
+def reserve(request_id):
+    return status_lists.reserve_slots([request_id])[request_id]
+
+
 def test_slots_are_reserved_once_per_request_and_lists_grow_in_lockstep():
     first, second = new_request(), new_request()
-    assert status_lists.reserve_slot(first.pk) == (1, 0)
-    assert status_lists.reserve_slot(first.pk) == (1, 0)
-    assert status_lists.reserve_slot(second.pk) == (1, 1)
+    assert reserve(first.pk) == (1, 0)
+    assert reserve(first.pk) == (1, 0)
+    assert reserve(second.pk) == (1, 1)
     assert set(StatusList.objects.values_list("purpose", "next_index")) == {
         ("revocation", 2),
         ("suspension", 2),
@@ -36,15 +40,15 @@ def test_slots_are_reserved_once_per_request_and_lists_grow_in_lockstep():
 
 
 def test_a_full_list_opens_the_next_sequence():
-    status_lists.reserve_slot(new_request().pk)
+    reserve(new_request().pk)
     StatusList.objects.update(next_index=131072)
-    assert status_lists.reserve_slot(new_request().pk) == (2, 0)
+    assert reserve(new_request().pk) == (2, 0)
     assert StatusList.objects.filter(sequence=2).count() == 2
 
 
 def test_set_status_flips_the_bit_and_re_signs_the_list():
     IssuerKeyFactory()
-    status_lists.reserve_slot(new_request().pk)
+    reserve(new_request().pk)
     status_lists.set_status("suspension", 1, 0, True)
     credential = api.status_list_credential("suspension", 1)
     assert credential["proof"]
@@ -59,7 +63,7 @@ def test_set_status_flips_the_bit_and_re_signs_the_list():
 def test_an_unknown_or_unsigned_list_is_not_found():
     with pytest.raises(api.NotFound):
         api.status_list_credential("revocation", 7)
-    status_lists.reserve_slot(new_request().pk)
+    reserve(new_request().pk)
     with pytest.raises(api.NotFound, match="not signed yet"):
         api.status_list_credential("revocation", 1)
     IssuerKeyFactory()
@@ -69,7 +73,7 @@ def test_an_unknown_or_unsigned_list_is_not_found():
 
 
 def test_slots_taken_across_a_full_list_continue_in_the_next_sequence():
-    status_lists.reserve_slot(new_request().pk)
+    reserve(new_request().pk)
     StatusList.objects.update(next_index=131070)
     with transaction.atomic():
         assert status_lists.take_slots(4) == [(1, 131070), (1, 131071), (2, 0), (2, 1)]

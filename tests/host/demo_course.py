@@ -1,7 +1,7 @@
 """The demo course of ``make demo`` and one learner's journey through it, handler by handler.
 
 Everything goes through the ``credplugin_assessment`` block's own handlers in the XBlock SDK
-workbench runtime (``xblocks.assessment.demo.WorkbenchDriver``): the author's Studio save, the
+workbench runtime (``tests.workbench_driver.WorkbenchDriver``): the author's Studio save, the
 learner's scenario answers, upload and submission, the mentor's grading from the review queue.
 Then the platform's ``COURSE_PASSING_STATUS_UPDATED`` is sent, as the LMS does after a regrade.
 Needs Django set up with the host settings (``tests/host/demo.py`` does that).
@@ -96,7 +96,7 @@ def demo_scenario():
 
 def author_course():
     """Save the demo block through its Studio handler, as an author's Save click does."""
-    from xblocks.assessment.demo import WorkbenchDriver  # noqa: PLC0415
+    from tests.workbench_driver import WorkbenchDriver  # noqa: PLC0415
 
     scenario_id, scenario = DEMO_SCENARIO, demo_scenario()
     driver = WorkbenchDriver(scenario.usage_id)

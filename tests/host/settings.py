@@ -6,12 +6,16 @@ INSTALLED_APPS: ``get_plugin_apps`` finds it through its ``lms.djangoapp`` entry
 
 Environment:
 - ``CREDPLUGIN_HOST_PROJECT``: ``lms.djangoapp`` (default) or ``cms.djangoapp``.
-- ``CREDPLUGIN_DATABASE_URL``: ``mysql://user:password@host:port/name``; SQLite otherwise.
+- ``CREDPLUGIN_DATABASE_URL``: ``mysql://user:password@host:port/name``; SQLite otherwise. The
+  driver is mysqlclient, as on edx-platform, where it is installed (the integration env), else
+  PyMySQL.
 - ``CREDPLUGIN_CELERY_BROKER``: a broker URL for a real worker; tasks run eagerly otherwise.
   ``sqla+sqlite:////abs/path/broker.sqlite3`` (kombu's SQLAlchemy transport) needs no server.
 - ``CREDPLUGIN_CELERY_TRANSPORT_OPTIONS``: broker transport options as JSON, e.g.
   ``{"visibility_timeout": 5}``.
 - ``CREDPLUGIN_HOST_DIR``: where SQLite, uploads and mail go (default ``var/host``).
+- ``CREDPLUGIN_EVENT_BUS_URL``: a Redis URL for the platform's event bus (edx-event-bus-redis).
+- ``CREDPLUGIN_EVENTS_FROM``: the plugin's setting of that name (``local`` or ``event_bus``).
 """
 
 import json
@@ -93,11 +97,21 @@ def _database_from_url(url):
     parsed = urlparse(url)
     if parsed.scheme not in ("mysql", "mariadb"):
         raise ValueError(f"CREDPLUGIN_DATABASE_URL must be mysql://…, not {parsed.scheme}://")
-    import pymysql  # noqa: PLC0415  (only hosts on MariaDB need the driver)
-
-    pymysql.install_as_MySQLdb()
     name = parsed.path.lstrip("/") or "credplugin"
     host = parsed.hostname or "127.0.0.1"
+    loopback = host in LOOPBACK_HOSTS
+    try:
+        import MySQLdb  # noqa: F401, PLC0415  (mysqlclient, edx-platform's driver)
+
+        tls = {"ssl_mode": "DISABLED"} if loopback else {}
+    except ImportError:
+        # The demo and the unit envs install PyMySQL, which needs no C library to build.
+        import pymysql  # noqa: PLC0415
+
+        pymysql.install_as_MySQLdb()
+        # PyMySQL builds a TLS context on every connect unless told not to; Celery opens a
+        # connection per task, so on loopback that was ~10 % of a worker's CPU.
+        tls = {"ssl_disabled": loopback}
     return {
         "ENGINE": "django.db.backends.mysql",
         "NAME": name,
@@ -108,9 +122,7 @@ def _database_from_url(url):
         "OPTIONS": {
             "charset": "utf8mb4",
             "isolation_level": "read committed",
-            # PyMySQL builds a TLS context on every connect unless told not to; Celery opens a
-            # connection per task, so on loopback that was ~10 % of a worker's CPU.
-            "ssl_disabled": host in LOOPBACK_HOSTS,
+            **tls,
         },
         "TEST": {"NAME": f"test_{name}", "CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"},
     }
@@ -159,6 +171,27 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"credplugin": {"handlers": ["console"], "level": "INFO"}},
 }
+
+# The platform's Redis event bus (edx-event-bus-redis), as an LMS configures it: every process
+# produces COURSE_PASSING_STATUS_UPDATED to the bus, and ``manage.py consume_events -t
+# learning-course-passing-status -g <group>`` replays it with ``from_event_bus=True``.
+EVENT_BUS_URL = os.environ.get("CREDPLUGIN_EVENT_BUS_URL")
+if EVENT_BUS_URL:
+    INSTALLED_APPS += ["openedx_events", "edx_event_bus_redis"]
+    EVENT_BUS_PRODUCER = "edx_event_bus_redis.create_producer"
+    EVENT_BUS_CONSUMER = "edx_event_bus_redis.RedisEventConsumer"
+    EVENT_BUS_REDIS_CONNECTION_URL = EVENT_BUS_URL
+    EVENT_BUS_TOPIC_PREFIX = "credplugin-host"
+    EVENT_BUS_PRODUCER_CONFIG = {
+        "org.openedx.learning.course.passing.status.updated.v1": {
+            "learning-course-passing-status": {
+                "event_key_field": "course_passing_status.course.course_key",
+                "enabled": True,
+            }
+        }
+    }
+if os.environ.get("CREDPLUGIN_EVENTS_FROM"):
+    CREDPLUGIN_EVENTS_FROM = os.environ["CREDPLUGIN_EVENTS_FROM"]
 
 # The XBlock SDK workbench (served under /workbench/). It has no authentication: a workbench
 # user id whose name starts with "staff" acts as course staff (xblocks/assessment/identity.py).

@@ -121,18 +121,18 @@ class _Senders:
 
 @pytest.fixture
 def start_passing_events(host_env, tmp_path):
-    """``start_passing_events(broker_url, users, course_key, repeat=…, processes=2)``.
+    """``start_passing_events(broker_url, users, course_key, repeat=…, processes=2, **extra_env)``.
 
     Starts ``processes`` event senders at once, each sending every learner's passing event
     ``repeat`` times in its own random order; returns them under way (``.wait()``).
     """
     runs = []
 
-    def start(broker_url, users, course_key, *, repeat=1, processes=2, timeout=600):
+    def start(broker_url, users, course_key, *, repeat=1, processes=2, timeout=600, **extra_env):
         run = len(runs)
         users_file = tmp_path / f"passing-users-{run}.txt"
         users_file.write_text("".join(f"{user.id}\n" for user in users))
-        env = host_env(broker_url)
+        env = host_env(broker_url, **extra_env)
         logs = [tmp_path / f"sender-{run}-{seed}.log" for seed in range(processes)]
         senders = [
             subprocess.Popen(
@@ -160,8 +160,8 @@ def start_passing_events(host_env, tmp_path):
 
 @pytest.fixture
 def send_passing_events(start_passing_events):
-    """``send_passing_events(broker_url, users, course_key, repeat=…, processes=2)``: the
-    senders of ``start_passing_events``, waited for. Returns their summaries (``sent``,
+    """``send_passing_events(broker_url, users, course_key, repeat=…, processes=2, **extra_env)``:
+    the senders of ``start_passing_events``, waited for. Returns their summaries (``sent``,
     ``receiver_errors``).
     """
 

@@ -206,17 +206,8 @@ def held_back(model):
     Issued badges are read by an evaluation and written when issuing; issuer keys are read
     only when issuing starts, after the evaluation committed its outbox rows.
     """
-    import pymysql  # noqa: PLC0415
-
-    settings_dict = connection.settings_dict
-    session = pymysql.connect(
-        host=settings_dict["HOST"],
-        port=int(settings_dict["PORT"]),
-        user=settings_dict["USER"],
-        password=settings_dict["PASSWORD"],
-        database=settings_dict["NAME"],
-        ssl_disabled=True,
-    )
+    # A raw connection of the driver Django uses, outside Django's per-thread connection.
+    session = connection.Database.connect(**connection.get_connection_params())
     table = model._meta.db_table
     try:
         with session.cursor() as cursor:

@@ -1,4 +1,5 @@
-"""The migrations run on MariaDB and its tables keep four-byte unicode (emoji) intact."""
+"""The integration env runs on MariaDB through mysqlclient, edx-platform's driver; the migrations
+run there and its tables keep four-byte unicode (emoji) intact."""
 
 import pytest
 from django.db import connection
@@ -15,3 +16,10 @@ def test_runs_on_mariadb_with_utf8mb4():
     )
     badge.refresh_from_db()
     assert badge.name == "Ethical AI 🤖 أخلاقيات"
+
+
+def test_the_driver_is_mysqlclient_as_on_edx_platform():
+    import MySQLdb  # noqa: PLC0415
+
+    assert connection.Database is MySQLdb
+    assert MySQLdb.__file__ and "pymysql" not in MySQLdb.__file__, MySQLdb.__file__

@@ -1,4 +1,4 @@
-"""The typical badge the speed targets are set for (issue 4), built with the real composer.
+"""The typical badge the signing speed goals are set for, built with the real composer.
 
 Five competencies, five rubric criteria of four levels each (every criterion aligned to its
 competency), an ethics score, two pieces of evidence, a status list entry and a did:web issuer.

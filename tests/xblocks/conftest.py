@@ -8,7 +8,8 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
-from xblocks.assessment.demo import PROJECT_VALUES, WorkbenchDriver, ethics_values
+from tests.workbench_driver import WorkbenchDriver
+from xblocks.assessment.demo import PROJECT_VALUES, ethics_values
 
 PROJECT_SCENARIO = "credplugin_assessment.0"
 ETHICS_SCENARIO = "credplugin_assessment.1"

@@ -146,7 +146,7 @@ def test_author_learner_and_mentor_in_the_browser(live_server, workbench, browse
 
 
 def test_author_starts_from_the_hiring_bias_template(live_server, workbench, browser):
-    from xblocks.assessment.demo import WorkbenchDriver  # noqa: PLC0415
+    from tests.workbench_driver import WorkbenchDriver  # noqa: PLC0415
 
     page = browser
     open_scenario(page, live_server, EMPTY_SCENARIO, "staff_author", "studio_view")

@@ -27,7 +27,7 @@ def test_judge_marks_criteria_met_at_or_above_the_required_level():
     [
         (
             {"criteria": [{"name": "A", "levels": [{"name": "x", "points": 1}]}]},
-            "needs at least two",
+            "needs at least 2 levels",
         ),
         (
             {

@@ -6,8 +6,9 @@ import pytest
 
 from credplugin.api import snapshot_rubric
 from credplugin.models import BadgeClass, BadgeRequirement
+from tests.workbench_driver import WorkbenchDriver
 from xblocks.assessment.authoring import clean_authoring
-from xblocks.assessment.demo import PROJECT_VALUES, WorkbenchDriver
+from xblocks.assessment.demo import PROJECT_VALUES
 from xblocks.assessment.errors import InvalidInput
 from xblocks.assessment.views import load_template_data
 

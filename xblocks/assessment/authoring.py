@@ -10,13 +10,12 @@ import re
 from . import ethics, evidence
 from .errors import InvalidInput, Text, _
 from .passrule import clean_pass_rule
-from .rubric import HTTP_URL, MAX_DESCRIPTION, clean_competency, clean_rubric, clean_text
+from .rubric import HTTP_URL, MAX_DESCRIPTION, clean_competency, clean_rubric, clean_text, limits
 from .sanitize import sanitize_html
 
 MAX_RICH_TEXT = 50_000
 MAX_WORD_LIMIT = 20_000
 MAX_GUIDING_QUESTIONS = 12
-ACHIEVEMENT_TYPES = ("Badge", "MicroCredential", "Competency", "Certificate", "Assessment")
 _SLUG = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
@@ -64,21 +63,30 @@ def clean_badge(data):
     if image_url and not HTTP_URL.match(image_url):
         raise InvalidInput(_("Badge image URL must start with http:// or https://."))
     achievement_type = _text(data, "achievement_type", _("Achievement type")) or "Badge"
-    if achievement_type not in ACHIEVEMENT_TYPES:
+    if not limits().accepts_achievement_type(achievement_type):
         raise InvalidInput(
-            _("Achievement type must be one of {types}."), types=", ".join(ACHIEVEMENT_TYPES)
+            _("Achievement type must be one of {types}."),
+            types=", ".join(limits().achievement_types),
         )
     hours = data.get("hours")
+    hours_max = limits().hours_max
     if hours in ("", None):
         hours = None
-    elif isinstance(hours, bool) or not isinstance(hours, (int, float)) or not 0 < hours <= 10000:
-        raise InvalidInput(_("Hours must be a number between 0 and 10000."))
+    elif (
+        isinstance(hours, bool) or not isinstance(hours, (int, float)) or not 0 < hours <= hours_max
+    ):
+        raise InvalidInput(_("Hours must be a number between 0 and {maximum}."), maximum=hours_max)
     validity = data.get("validity_months")
     if validity in ("", None, 0):
         validity = None
     else:
         validity = _whole(
-            data, "validity_months", _("Validity in months"), minimum=1, maximum=600, default=None
+            data,
+            "validity_months",
+            _("Validity in months"),
+            minimum=1,
+            maximum=limits().validity_months_max,
+            default=None,
         )
     alignments = data.get("alignments") or []
     if not isinstance(alignments, list):

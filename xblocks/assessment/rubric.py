@@ -10,14 +10,17 @@ level.
 import re
 
 from .errors import InvalidInput, Text, _, sub
+from .plugin import api as credplugin_api
 
-MAX_CRITERIA = 20
-MAX_LEVELS = 8
-MAX_POINTS = 1000
 MAX_NAME = 200
 MAX_DESCRIPTION = 2000
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 HTTP_URL = re.compile(r"^https?://[^\s<>\"]+$")
+
+
+def limits():
+    """The authoring limits the API applies too (``credplugin.api.AUTHORING_LIMITS``)."""
+    return credplugin_api().AUTHORING_LIMITS
 
 
 def clean_text(value, label, *, required=False, max_length=MAX_NAME):
@@ -79,9 +82,11 @@ def clean_points(value, label):
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput(_("{label}: points must be a whole number."), label=label)
-    if not 0 <= value <= MAX_POINTS:
+    if not 0 <= value <= limits().points_max:
         raise InvalidInput(
-            _("{label}: points must be between 0 and {limit}."), label=label, limit=MAX_POINTS
+            _("{label}: points must be between 0 and {limit}."),
+            label=label,
+            limit=limits().points_max,
         )
     return value
 
@@ -96,9 +101,11 @@ def clean_rubric(value, *, title):
     criteria = value["criteria"]
     if not criteria:
         raise InvalidInput(_("{title} needs at least one criterion."), title=title)
-    if len(criteria) > MAX_CRITERIA:
+    if len(criteria) > limits().criteria_max:
         raise InvalidInput(
-            _("{title} has too many criteria: at most {limit}."), title=title, limit=MAX_CRITERIA
+            _("{title} has too many criteria: at most {limit}."),
+            title=title,
+            limit=limits().criteria_max,
         )
     cleaned, seen_ids = [], set()
     for number, criterion in enumerate(criteria, start=1):
@@ -137,11 +144,15 @@ def clean_rubric(value, *, title):
 
 
 def _clean_levels(levels, label):
-    if not isinstance(levels, list) or len(levels) < 2:
-        raise InvalidInput(_("{label} needs at least two levels."), label=label)
-    if len(levels) > MAX_LEVELS:
+    if not isinstance(levels, list) or len(levels) < limits().levels_min:
         raise InvalidInput(
-            _("{label} has too many levels: at most {limit}."), label=label, limit=MAX_LEVELS
+            _("{label} needs at least {limit} levels."), label=label, limit=limits().levels_min
+        )
+    if len(levels) > limits().levels_max:
+        raise InvalidInput(
+            _("{label} has too many levels: at most {limit}."),
+            label=label,
+            limit=limits().levels_max,
         )
     cleaned, seen_ids, previous_points = [], set(), None
     for number, level in enumerate(levels, start=1):

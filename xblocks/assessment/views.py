@@ -13,7 +13,7 @@ from . import ethics, review
 from .errors import _
 from .evidence import word_count
 from .passrule import describe
-from .rubric import required_level_name
+from .rubric import limits, required_level_name
 
 loader = ResourceLoader(__name__)
 
@@ -247,5 +247,6 @@ class Views:
                 "submit_url": self._handler("studio_submit"),
                 "template_url": self._handler("authoring_template"),
                 "labels_json": json.dumps(self.editor_labels()),
+                "achievement_types": limits().achievement_types,
             },
         )

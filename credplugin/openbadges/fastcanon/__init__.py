@@ -8,9 +8,13 @@ algorithms over a compact layout (:mod:`.rdfc`). Every shape it does not reprodu
 including every input the reference refuses — makes it answer ``None``.
 """
 
+import logging
+
 from credplugin.openbadges.fastcanon.emit import document_quads
 from credplugin.openbadges.fastcanon.literals import NotCovered
 from credplugin.openbadges.fastcanon.rdfc import canonical_nquads
+
+log = logging.getLogger(__name__)
 
 
 def fast_canonicalize(document: dict) -> str | None:
@@ -19,8 +23,10 @@ def fast_canonicalize(document: dict) -> str | None:
         ground, fresh, replays, known_hashes = document_quads(document)
         return canonical_nquads(ground, fresh, replays, known_hashes)
     except NotCovered:
+        log.debug("fastcanon does not cover this document's shape; pyld canonicalizes it")
         return None
-    except Exception:  # odd input (deep nesting, non-string keys): the reference decides
+    except Exception:  # odd input (deep nesting, non-string keys) or a fastcanon bug
+        log.warning("fastcanon failed on a document; pyld canonicalizes it", exc_info=True)
         return None
 
 
