@@ -5,6 +5,7 @@ credplugin models. Bad input raises ``InvalidInput`` (a ``ValueError``) or ``Not
 ``LookupError``) with a readable sentence, and nothing is changed.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +20,7 @@ from credplugin import (
     requirements,
     status_lists,
 )
+from credplugin.compat import learner_display_name
 from credplugin.exceptions import (  # noqa: F401  (re-exported for callers)
     CredPluginError,
     InvalidInput,
@@ -88,9 +90,9 @@ def record_assessment_result(
     """Store one judged attempt (append-only) and return its uuid as a string.
 
     ``criterion_levels``: ``[{criterion_id, criterion, level_id, level, points,
-    required_level_id, met}]``, checked against the rubric snapshot ``rubric_hash``.
-    ``scores``: named numbers, e.g. ``{"ethics_scenarios": 0.8}``. ``evidence``: ``[{name,
-    description, url, genre}]``. A passing result for a learner who already passes the course
+    required_level_id, met, comment (optional)}]``, checked against the rubric snapshot
+    ``rubric_hash``. ``scores``: named numbers, e.g. ``{"ethics_scenarios": 0.8}``.
+    ``evidence``: ``[{name, description, url, genre}]``. A passing result for a learner who already passes the course
     queues an evaluation, so a late grade still completes the badge.
     """
     result = requirements.record_assessment_result(
@@ -216,6 +218,26 @@ def retry_issuance(request_uuid):
 def list_badges(user_id, *, course_key=None, include_revoked=True):
     """A learner's badges, newest first, as dicts (uuid, name, status, credential…)."""
     return badges.list_for_user(user_id, course_key=course_key, include_revoked=include_revoked)
+
+
+def badge_for_block(*, user_id, usage_key):
+    """What a learner of assessment block ``usage_key`` should see about its badge.
+
+    ``{"name", "badge_url": the learner's badge page or None before it is issued,
+    "my_badges_url"}``, or None when the block counts towards no badge.
+    """
+    return badges.for_block(user_id, usage_key)
+
+
+def learner_names(user_ids):
+    """``{user_id: "Full name (username)"}`` for course staff reviewing these learners' work."""
+    users = get_user_model().objects.filter(pk__in=list(user_ids))
+    names = {}
+    for user in users:
+        name = learner_display_name(user)
+        username = user.get_username()
+        names[user.pk] = name if name == username else f"{name} ({username})"
+    return names
 
 
 def get_public_badge(badge_uuid):
