@@ -92,8 +92,8 @@ def record_assessment_result(
     ``criterion_levels``: ``[{criterion_id, criterion, level_id, level, points,
     required_level_id, met, comment (optional)}]``, checked against the rubric snapshot
     ``rubric_hash``. ``scores``: named numbers, e.g. ``{"ethics_scenarios": 0.8}``.
-    ``evidence``: ``[{name, description, url, genre}]``. A passing result for a learner who already passes the course
-    queues an evaluation, so a late grade still completes the badge.
+    ``evidence``: ``[{name, description, url, genre}]``. A passing result for a learner who
+    already passes the course queues an evaluation, so a late grade still completes the badge.
     """
     result = requirements.record_assessment_result(
         user_id=user_id,

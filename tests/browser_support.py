@@ -62,3 +62,29 @@ def save_screenshot(page, name, *, for_docs=False, element=None):
         DOC_IMAGES.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, DOC_IMAGES / path.name)
     return path
+
+
+AXE_SCRIPT = REPO_ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_accessibility_violations(page, context="body"):
+    """axe-core's serious and critical violations inside ``context`` (a selector), as
+    ``["rule-id: target, …"]``; axe-core comes from npm (``npm ci --prefix tests/js``)."""
+    if not AXE_SCRIPT.exists():
+        message = f"{AXE_SCRIPT} is missing: run `npm ci --prefix tests/js`"
+        if os.environ.get("CI") or os.environ.get("CREDPLUGIN_REQUIRE_SERVICES"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(f"SKIPPED LOUDLY: {message}")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=AXE_SCRIPT.read_text(encoding="utf-8"))
+    violations = page.evaluate(
+        """async (context) => {
+            const found = await axe.run(context, {resultTypes: ['violations']});
+            return found.violations
+                .filter(rule => rule.impact === 'serious' || rule.impact === 'critical')
+                .map(rule => rule.id + ': '
+                    + rule.nodes.map(node => node.target.join(' ')).join(', '));
+        }""",
+        context,
+    )
+    return violations

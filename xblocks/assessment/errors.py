@@ -105,7 +105,7 @@ class Problems:
     def add(self, field, message, **params):
         self.found.append((field, Text(message, **params)))
 
-    def check(self, field, func, *args, default=None, **kwargs):
+    def check(self, field, func, /, *args, default=None, **kwargs):
         """``func(*args, **kwargs)``, or ``default`` after recording its error under ``field``."""
         try:
             return func(*args, **kwargs)

@@ -25,8 +25,8 @@ def clean_pass_rule(value):
             raise InvalidInput(_("“Every criterion at its required level” must be yes or no."))
         cleaned["all_criteria_met"] = value["all_criteria_met"]
     for key, label in (
-        ("min_rubric_percent", _("Minimum rubric score")),
-        ("min_scenario_percent", _("Minimum scenario score")),
+        ("min_rubric_percent", _("Minimum share of rubric points")),
+        ("min_scenario_percent", _("Minimum share of scenario points")),
     ):
         if key in value:
             number = value[key]

@@ -265,6 +265,10 @@ class Views:
             "add_option": gettext("Add option"),
             "remove_option": gettext("Remove option {number}"),
             "remove_scenario": gettext("Remove scenario {number}"),
+            "move_up_criterion": gettext("Move criterion {number} up"),
+            "move_down_criterion": gettext("Move criterion {number} down"),
+            "move_up_scenario": gettext("Move scenario {number} up"),
+            "move_down_scenario": gettext("Move scenario {number} down"),
         }
 
     def studio_html(self):

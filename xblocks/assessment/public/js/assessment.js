@@ -118,92 +118,10 @@ function CredpluginAssessmentBlock(runtime, element) {
         }
     }
 
-    // --- problems shown where the eye is: beside each field, and listed together -------------
-
-    function fieldElement(scope, field) {
+    // Problems sit beside the field the server names (its data-field).
+    var problems = CredpluginProblems(function (scope, field) {
         return scope.querySelector('[data-field="' + field.replace(/(["\\])/g, '\\$1') + '"]');
-    }
-
-    function focusable(element) {
-        if (element.matches('input, textarea, select')) { return element; }
-        return element.querySelector('input:not([disabled]), textarea, select, button') || element;
-    }
-
-    function clearProblem(element) {
-        var note = element && element.querySelector(':scope > .cpa-field-error');
-        if (!note && element && element.nextElementSibling && element.nextElementSibling.matches('.cpa-field-error')) {
-            note = element.nextElementSibling;
-        }
-        if (!note) { return; }
-        var control = focusable(element);
-        var described = (control.getAttribute('aria-describedby') || '').split(' ').filter(function (id) { return id && id !== note.id; });
-        if (described.length) { control.setAttribute('aria-describedby', described.join(' ')); }
-        else { control.removeAttribute('aria-describedby'); }
-        control.removeAttribute('aria-invalid');
-        element.classList.remove('cpa-invalid');
-        note.remove();
-    }
-
-    // Only the fields whose name starts with `prefix`; without one, every field and the list.
-    function clearProblems(scope, prefix) {
-        scope.querySelectorAll('[data-field^="' + (prefix || '') + '"]').forEach(clearProblem);
-        if (prefix) { return; }
-        var summary = scope.querySelector('.cpa-error-summary');
-        if (summary) { summary.hidden = true; summary.textContent = ''; }
-    }
-
-    function markProblem(element, message, index) {
-        var note = document.createElement('p');
-        note.className = 'cpa-field-error';
-        note.id = (element.id || 'cpa-problem') + '-problem-' + index;
-        note.textContent = message;
-        if (element.matches('fieldset')) { element.querySelector('legend').insertAdjacentElement('afterend', note); }
-        else { element.insertAdjacentElement('afterend', note); }
-        var control = focusable(element);
-        control.setAttribute('aria-describedby', ((control.getAttribute('aria-describedby') || '') + ' ' + note.id).trim());
-        if (control.matches('input, textarea, select')) { control.setAttribute('aria-invalid', 'true'); }
-        element.classList.add('cpa-invalid');
-        return control;
-    }
-
-    // Mark every problem beside its field in `scope`; with a `summary` heading, also list them
-    // (each linked to its field) above the buttons and move focus to the list.
-    function showProblems(scope, problems, summary, fallback, prefix) {
-        clearProblems(scope, prefix);
-        var items = [];
-        (problems || []).forEach(function (problem, index) {
-            var element = fieldElement(scope, problem.field);
-            var control = element ? markProblem(element, problem.message, index) : null;
-            items.push({message: problem.message, control: control});
-        });
-        if (!items.length && fallback) { items.push({message: fallback, control: null}); }
-        var box = scope.querySelector('.cpa-error-summary');
-        if (!summary || !box || !items.length) { return; }
-        var heading = document.createElement('h4');
-        heading.textContent = summary;
-        var list = document.createElement('ul');
-        items.forEach(function (item) {
-            var entry = document.createElement('li');
-            if (item.control) {
-                if (!item.control.id) { item.control.id = 'cpa-problem-target-' + Math.random().toString(36).slice(2); }
-                var link = document.createElement('a');
-                link.href = '#' + item.control.id;
-                link.textContent = item.message;
-                link.addEventListener('click', function (event) {
-                    event.preventDefault();
-                    item.control.focus();
-                });
-                entry.appendChild(link);
-            } else {
-                entry.textContent = item.message;
-            }
-            list.appendChild(entry);
-        });
-        box.appendChild(heading);
-        box.appendChild(list);
-        box.hidden = false;
-        box.focus();
-    }
+    });
 
     // --- saving: a draft always keeps what was typed, a refusal never erases it ---------------
 
@@ -214,7 +132,7 @@ function CredpluginAssessmentBlock(runtime, element) {
                 saveState(root.dataset.msgNotSaved + ' ' + answer.data.error, true);
                 return;
             }
-            showProblems(learner, answer.data.errors, null, null, 'links.');
+            problems.show(learner, answer.data.errors, null, null, 'links.');
             saveState(answer.data.message, false);
         });
     }
@@ -242,7 +160,7 @@ function CredpluginAssessmentBlock(runtime, element) {
     });
     learner.addEventListener('change', function (event) {
         if (event.target.matches('.cpa-self-level')) {
-            clearProblem(event.target);
+            problems.clearField(learner, event.target.dataset.field);
             saveDraftSoon();
         }
     });
@@ -254,7 +172,7 @@ function CredpluginAssessmentBlock(runtime, element) {
         draftTimer = null;
         post('submit_work', collectWork()).then(function (answer) {
             if (!answer.ok) {
-                showProblems(learner, answer.data.errors, root.dataset.msgProblems, answer.data.error);
+                problems.show(learner, answer.data.errors, root.dataset.msgProblems, answer.data.error);
                 return;
             }
             showLearner(answer.data, '.cpa-status');
@@ -267,7 +185,7 @@ function CredpluginAssessmentBlock(runtime, element) {
             var form = workForm();
             if (form) {
                 event.preventDefault();
-                focusable(form.querySelector('[data-field]') || form).focus();
+                problems.focusable(form.querySelector('[data-field]') || form).focus();
             }
             return;
         }
@@ -282,8 +200,8 @@ function CredpluginAssessmentBlock(runtime, element) {
                 return post('answer_scenario', {scenario_id: scenarioId, selected: selected});
             }).then(function (answer) {
                 if (!answer.ok) {
-                    showProblems(learner, [{field: 'scenario.' + scenarioId, message: answer.data.error}], null, null, 'scenario.');
-                    focusable(fieldset).focus();
+                    problems.show(learner, [{field: 'scenario.' + scenarioId, message: answer.data.error}], null, null, 'scenario.');
+                    problems.focusable(fieldset).focus();
                     return;
                 }
                 showLearner(answer.data, '.cpa-scenario[data-scenario-id="' + scenarioId + '"]');
@@ -291,7 +209,7 @@ function CredpluginAssessmentBlock(runtime, element) {
         } else if (button.matches('.cpa-upload')) {
             var input = workForm().querySelector('.cpa-file');
             if (!input.files.length) {
-                showProblems(learner, [{field: 'files', message: root.dataset.msgFile}], null, null, 'files');
+                problems.show(learner, [{field: 'files', message: root.dataset.msgFile}], null, null, 'files');
                 input.focus();
                 return;
             }
@@ -299,7 +217,7 @@ function CredpluginAssessmentBlock(runtime, element) {
             body.append('file', input.files[0]);
             flushDraft().then(function () { return post('upload_file', body, true); }).then(function (answer) {
                 if (!answer.ok) {
-                    showProblems(learner, [{field: 'files', message: answer.data.error}], null, null, 'files');
+                    problems.show(learner, [{field: 'files', message: answer.data.error}], null, null, 'files');
                     input.focus();
                     return;
                 }
@@ -376,7 +294,7 @@ function CredpluginAssessmentBlock(runtime, element) {
         if (event.target === filter) { refreshQueue(); return; }
         var form = event.target.closest('.cpa-review-form');
         if (form && event.target.type === 'radio') {
-            clearProblem(event.target.closest('.cpa-judge'));
+            problems.clearField(form, event.target.closest('.cpa-judge').dataset.field);
             preview(form);
         }
     });
@@ -394,7 +312,7 @@ function CredpluginAssessmentBlock(runtime, element) {
             body.decision = button.dataset.decision;
             post('review_submit', body).then(function (answer) {
                 if (!answer.ok) {
-                    showProblems(form, answer.data.errors, root.dataset.msgJudgeProblems, answer.data.error);
+                    problems.show(form, answer.data.errors, root.dataset.msgJudgeProblems, answer.data.error);
                     return;
                 }
                 reviewPane.innerHTML = answer.data.html;
