@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from credplugin import (
+    assessment_emails,
     awards,
     badges,
     composition,
@@ -227,6 +228,44 @@ def badge_for_block(*, user_id, usage_key):
     "my_badges_url"}``, or None when the block counts towards no badge.
     """
     return badges.for_block(user_id, usage_key)
+
+
+def assessment_submitted(*, course_key, usage_key, title, learner_id):
+    """A learner submitted work to review: e-mail the course staff (after commit, opt-out)."""
+    assessment_emails.schedule(
+        assessment_emails.SUBMITTED,
+        course_key=course_key,
+        usage_key=usage_key,
+        title=title,
+        learner_id=learner_id,
+    )
+
+
+def assessment_reviewed(*, course_key, usage_key, title, learner_id, status, passed=None):
+    """A mentor graded the work (``status`` "graded", with ``passed``) or asked for a revision
+    ("revision_requested"): e-mail the learner after commit, unless they opted out."""
+    if status not in (assessment_emails.GRADED, assessment_emails.REVISION_REQUESTED):
+        raise InvalidInput(f"Unknown review status {status!r}.")
+    assessment_emails.schedule(
+        status,
+        course_key=course_key,
+        usage_key=usage_key,
+        title=title,
+        learner_id=learner_id,
+        passed=passed,
+    )
+
+
+def notification_preferences(user_id):
+    """``{"email_on_review": bool, "email_on_submission": bool}`` for this person."""
+    return assessment_emails.preferences(user_id)
+
+
+def set_notification_preferences(user_id, *, email_on_review=None, email_on_submission=None):
+    """Opt in or out of review e-mails (as a learner) and submission e-mails (as staff)."""
+    return assessment_emails.set_preferences(
+        user_id, email_on_review=email_on_review, email_on_submission=email_on_submission
+    )
 
 
 def learner_names(user_ids):

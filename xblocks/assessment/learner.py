@@ -96,6 +96,21 @@ class LearnerHandlersMixin:
             "errors": FieldErrors(problems.found).render_fields(self.gettext),
         }
 
+    @json_endpoint()
+    def email_preferences(self, data):
+        """The person's own e-mail choices: reviews of their work, new work to review (staff)."""
+        actor = self.actor()
+        if not actor.user_id:
+            raise NotAllowed(_("Sign in to change your e-mail choices."))
+        choices = {}
+        for name in ("email_on_review", "email_on_submission"):
+            if name in data:
+                if not isinstance(data[name], bool):
+                    raise InvalidInput(_("An e-mail choice must be yes or no."))
+                choices[name] = data[name]
+        saved = credplugin_api().set_notification_preferences(actor.user_id, **choices)
+        return {**saved, "message": self.gettext("Your e-mail choice is saved.")}
+
     @XBlock.handler
     def upload_file(self, request, suffix=""):
         """Accept one file (multipart field ``file``), checked by type, content, size and count."""
@@ -244,6 +259,12 @@ class LearnerHandlersMixin:
             assessment_methods=self.assessment_methods(),
         )
         review.submit(self.course_key(), self.usage_key(), actor.student_id, answer)
+        credplugin_api().assessment_submitted(
+            course_key=self.course_key(),
+            usage_key=self.usage_key(),
+            title=self.display_name,
+            learner_id=actor.user_id,
+        )
         self.draft = {
             "text": answer["text"],
             "links": answer["links"],

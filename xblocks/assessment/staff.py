@@ -136,6 +136,14 @@ class ReviewHandlersMixin:
                     reviewer_id=actor.user_id,
                 )
             review.record_event(self.course_key(), self.usage_key(), student_id, new_event)
+            credplugin_api().assessment_reviewed(
+                course_key=self.course_key(),
+                usage_key=self.usage_key(),
+                title=self.display_name,
+                learner_id=answer["learner_user_id"],
+                status=new_event["status"],
+                passed=new_event.get("passed"),
+            )
         message = _("Graded.") if decision == "grade" else _("Revision requested.")
         next_rows = [
             row

@@ -85,6 +85,7 @@ class Views:
                 "review_queue",
                 "review_open",
                 "review_submit",
+                "email_preferences",
             )
         }
         return self.render(
@@ -95,6 +96,7 @@ class Views:
                 "learner_html": self.learner_html(actor),
                 "is_staff": actor.is_staff,
                 "queue_filters": self.queue_filters() if actor.is_staff else [],
+                "email": self._email_choices(actor),
                 "slug": slugify(str(self.block.scope_ids.usage_id)),
             },
         )
@@ -170,11 +172,18 @@ class Views:
                 "result": result,
                 "badge": badge,
                 "slug": slug,
+                "email": self._email_choices(actor),
                 "text_words": word_count(draft.get("text")),
                 "reflection_words": word_count(draft.get("reflection")),
                 "submitted_at": submission["submitted_at"] if submission else None,
             },
         )
+
+    @staticmethod
+    def _email_choices(actor):
+        if not actor.user_id:
+            return {}
+        return credplugin_api().notification_preferences(actor.user_id)
 
     def queue_html(self, rows, status):
         gettext = self.block.gettext

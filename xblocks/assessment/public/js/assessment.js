@@ -158,6 +158,17 @@ function CredpluginAssessmentBlock(runtime, element) {
         if (target.matches('.cpa-text, .cpa-reflection')) { countWords(target); }
         if (target.matches('.cpa-text, .cpa-reflection, .cpa-link')) { saveDraftSoon(); }
     });
+    // E-mail choices (the learner's and the mentor's) save as soon as they change.
+    root.addEventListener('change', function (event) {
+        var choice = event.target;
+        if (!choice.matches('.cpa-email')) { return; }
+        var body = {};
+        body[choice.dataset.choice] = choice.checked;
+        send('email_preferences', body).then(function (data) {
+            if (data) { announce(data.message, false); }
+        });
+    });
+
     learner.addEventListener('change', function (event) {
         if (event.target.matches('.cpa-self-level')) {
             problems.clearField(learner, event.target.dataset.field);
