@@ -170,7 +170,7 @@ def test_mentor_grades_the_reflection_and_the_result_feeds_the_badge(ethics_bloc
 
     status, body = ethics_block.call("learner_1", "learner_state", {})
     assert "Concrete monitoring plan." in body["html"]
-    assert "Not passed." in body["html"]
+    assert "Not passed yet" in body["html"]
     assert "Exemplary" in body["html"]
 
 
