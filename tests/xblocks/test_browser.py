@@ -481,7 +481,10 @@ def test_author_sees_sections_and_every_problem_linked_to_its_field(
     assert len(links) == studio.locator(".cpa-field-error").count() >= 6
     assert studio.locator("[aria-invalid=true]").count() == len(links)
     assert badge_section.get_attribute("open") is not None
+    # A picture of the whole editor shows the Save bar where it ends, not stuck mid-page.
+    unstick = page.add_style_tag(content=".cpa-sticky-actions { position: static; }")
     screenshot(page, "assessment-studio-problems", publish=True, element=".cpa-studio")
+    unstick.evaluate("style => style.remove()")
     assert_accessible(page, ".cpa-studio")
 
     press(page, summary.get_by_role("link", name="Badge slug is required."))
