@@ -35,7 +35,7 @@ system-deps: ## install Chromium for the browser tests when it is missing (Debia
 	  else echo "Chromium is missing: install Debian's chromium package for the browser tests"; fi; \
 	fi
 
-node-deps: ## install the JavaScript verifier stack the interop tests use
+node-deps: ## install the JavaScript verifier stack (interop tests) and axe-core (browser audits)
 	@if [ -f tests/js/package-lock.json ]; then npm ci --prefix tests/js --no-audit --no-fund --loglevel=error; fi
 
 test: $(BIN)/.installed system-deps node-deps ## run every test: unit (Django 4.2, 5.2, Python 3.12), integration, quality
