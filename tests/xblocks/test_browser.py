@@ -364,6 +364,10 @@ def test_ethics_case_in_the_browser(live_server, workbench, browser):
     summary = page.locator(".cpa-error-summary")
     summary.get_by_text("Scenario 2 is not answered yet").wait_for()
     assert summary.get_by_role("link").count() == 3
+    reflection_problem = page.locator(".cpa-field-error", has_text="ethical-impact assessment has")
+    assert reflection_problem.count() == 1
+    type_into(page, page.get_by_label("Your ethical-impact assessment"), REFLECTION)
+    assert reflection_problem.count() == 0
     assert (
         "Answer every scenario judgment (required to submit)."
         in page.locator(".cpa-pass-rule").inner_text()
@@ -387,7 +391,7 @@ def test_ethics_case_in_the_browser(live_server, workbench, browser):
     screenshot(page, "ethics-scenarios-answered", publish=True, element=".cpa-ethics")
     assert_accessible(page, ".cpa")
 
-    type_into(page, page.get_by_label("Your ethical-impact assessment"), REFLECTION)
+    assert page.get_by_label("Your ethical-impact assessment").input_value() == REFLECTION
     press(page, page.get_by_role("button", name="Submit for review"))
     page.locator(".cpa-status-label").get_by_text("Submitted").wait_for()
 

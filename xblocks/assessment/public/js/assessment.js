@@ -155,7 +155,10 @@ function CredpluginAssessmentBlock(runtime, element) {
 
     learner.addEventListener('input', function (event) {
         var target = event.target;
-        if (target.matches('.cpa-text, .cpa-reflection')) { countWords(target); }
+        if (target.matches('.cpa-text, .cpa-reflection')) {
+            countWords(target);
+            problems.clearField(learner, target.dataset.field);
+        }
         if (target.matches('.cpa-text, .cpa-reflection, .cpa-link')) { saveDraftSoon(); }
     });
     // E-mail choices (the learner's and the mentor's) save as soon as they change.
