@@ -39,7 +39,7 @@ system-deps: ## install what the integration env builds and drives (Debian, as r
 	  else echo "Missing Debian packages for the integration env: $$missing"; fi; \
 	fi
 
-node-deps: ## install the JavaScript verifier stack the interop tests use
+node-deps: ## install the JavaScript verifier stack (interop tests) and axe-core (browser audits)
 	@if [ -f tests/js/package-lock.json ]; then npm ci --prefix tests/js --no-audit --no-fund --loglevel=error; fi
 
 test: $(BIN)/.installed system-deps node-deps ## run every test: unit (Django 4.2, 5.2, Python 3.12), integration, quality

@@ -8,11 +8,13 @@ credplugin models. Bad input raises ``InvalidInput`` (a ``ValueError``) or ``Not
 ``LookupError``) with a readable sentence, and nothing is changed.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from credplugin import (
+    assessment_emails,
     awards,
     badges,
     composition,
@@ -25,6 +27,7 @@ from credplugin import (
     validation,
 )
 from credplugin.authoring_limits import AUTHORING_LIMITS  # noqa: F401  (re-exported)
+from credplugin.compat import learner_display_name
 from credplugin.content import BLOCK_TYPE as ASSESSMENT_BLOCK_TYPE  # noqa: F401  (re-exported)
 from credplugin.exceptions import (  # noqa: F401  (re-exported for callers)
     CredPluginError,
@@ -146,10 +149,10 @@ def record_assessment_result(
     """Store one judged attempt (append-only) and return its uuid as a string.
 
     ``criterion_levels``: ``[{criterion_id, criterion, level_id, level, points,
-    required_level_id, met}]``, checked against the rubric snapshot ``rubric_hash``.
-    ``scores``: named numbers, e.g. ``{"ethics_scenarios": 0.8}``. ``evidence``: ``[{name,
-    description, url, genre}]``. A passing result for a learner who already passes the course
-    queues an evaluation, so a late grade still completes the badge.
+    required_level_id, met, comment (optional)}]``, checked against the rubric snapshot
+    ``rubric_hash``. ``scores``: named numbers, e.g. ``{"ethics_scenarios": 0.8}``.
+    ``evidence``: ``[{name, description, url, genre}]``. A passing result for a learner who
+    already passes the course queues an evaluation, so a late grade still completes the badge.
     """
     result = requirements.record_assessment_result(
         user_id=user_id,
@@ -292,6 +295,64 @@ def course_offers_badges(course_key):
 def list_badges(user_id, *, course_key=None, include_revoked=True):
     """A learner's badges, newest first, as dicts (uuid, name, status, credential…)."""
     return badges.list_for_user(user_id, course_key=course_key, include_revoked=include_revoked)
+
+
+def badge_for_block(*, user_id, usage_key):
+    """What a learner of assessment block ``usage_key`` should see about its badge.
+
+    ``{"name", "badge_url": the learner's badge page or None before it is issued,
+    "my_badges_url"}``, or None when the block counts towards no badge.
+    """
+    return badges.for_block(user_id, usage_key)
+
+
+def assessment_submitted(*, course_key, usage_key, title, learner_id):
+    """A learner submitted work to review: e-mail the course staff (after commit, opt-out)."""
+    assessment_emails.schedule(
+        assessment_emails.SUBMITTED,
+        course_key=course_key,
+        usage_key=usage_key,
+        title=title,
+        learner_id=learner_id,
+    )
+
+
+def assessment_reviewed(*, course_key, usage_key, title, learner_id, status, passed=None):
+    """A mentor graded the work (``status`` "graded", with ``passed``) or asked for a revision
+    ("revision_requested"): e-mail the learner after commit, unless they opted out."""
+    if status not in (assessment_emails.GRADED, assessment_emails.REVISION_REQUESTED):
+        raise InvalidInput(f"Unknown review status {status!r}.")
+    assessment_emails.schedule(
+        status,
+        course_key=course_key,
+        usage_key=usage_key,
+        title=title,
+        learner_id=learner_id,
+        passed=passed,
+    )
+
+
+def notification_preferences(user_id):
+    """``{"email_on_review": bool, "email_on_submission": bool}`` for this person."""
+    return assessment_emails.preferences(user_id)
+
+
+def set_notification_preferences(user_id, *, email_on_review=None, email_on_submission=None):
+    """Opt in or out of review e-mails (as a learner) and submission e-mails (as staff)."""
+    return assessment_emails.set_preferences(
+        user_id, email_on_review=email_on_review, email_on_submission=email_on_submission
+    )
+
+
+def learner_names(user_ids):
+    """``{user_id: "Full name (username)"}`` for course staff reviewing these learners' work."""
+    users = get_user_model().objects.filter(pk__in=list(user_ids))
+    names = {}
+    for user in users:
+        name = learner_display_name(user)
+        username = user.get_username()
+        names[user.pk] = name if name == username else f"{name} ({username})"
+    return names
 
 
 def get_public_badge(badge_uuid):

@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from credplugin import events, status_lists
+from credplugin import events, identity, status_lists
 from credplugin.exceptions import InvalidInput, InvalidTransition, NotFound
-from credplugin.models import IssuedBadge, StatusChange, StatusList
+from credplugin.models import BadgeRequirement, IssuedBadge, StatusChange, StatusList
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +166,28 @@ def list_for_user(user_id, *, course_key=None, include_revoked=True):
     if not include_revoked:
         badges = badges.exclude(status=IssuedBadge.Status.REVOKED)
     return [describe(issued) for issued in badges.order_by("-issued_at", "-id")]
+
+
+def for_block(user_id, usage_key):
+    """The badge an assessment block counts towards, and the learner's copy if they have one."""
+    requirement = (
+        BadgeRequirement.objects.filter(usage_key=usage_key, active=True)
+        .select_related("badge_class")
+        .first()
+    )
+    if requirement is None:
+        return None
+    issued = (
+        IssuedBadge.objects.filter(user_id=user_id, badge_class=requirement.badge_class)
+        .exclude(status=IssuedBadge.Status.REVOKED)
+        .order_by("-issued_at", "-id")
+        .first()
+    )
+    return {
+        "name": requirement.badge_class.name,
+        "badge_url": identity.badge_page_url(issued.uuid) if issued else None,
+        "my_badges_url": identity.public_url("my-badges"),
+    }
 
 
 def set_visibility(badge_uuid, *, user_id, hidden=None, show_name=None):

@@ -57,6 +57,35 @@ def is_course_staff(user, course_key):
     return bool(has_access(user, "staff", course_key))
 
 
+def course_staff_users(course_key):
+    """Who reviews work in ``course_key``: its staff and instructors in the LMS (edx-platform's
+    course roles); standalone, Django's staff users."""
+    from django.contrib.auth import get_user_model  # noqa: PLC0415
+
+    try:
+        from common.djangoapps.student.roles import (  # noqa: PLC0415
+            CourseInstructorRole,
+            CourseStaffRole,
+        )
+    except ImportError:
+        return list(get_user_model().objects.filter(is_staff=True, is_active=True))
+    users = {}
+    for role in (CourseStaffRole(course_key), CourseInstructorRole(course_key)):
+        users.update({user.pk: user for user in role.users_with_role()})
+    return list(users.values())
+
+
+def user_language(user):
+    """The language the learner chose in the LMS (``pref-lang``), or None."""
+    try:
+        from openedx.core.djangoapps.user_api.preferences.api import (  # noqa: PLC0415
+            get_user_preference,
+        )
+    except ImportError:
+        return None
+    return get_user_preference(user, "pref-lang")
+
+
 def learner_display_name(user):
     """The learner's full name as the platform knows it (``UserProfile.name`` in the LMS)."""
     profile_name = getattr(getattr(user, "profile", None), "name", "")

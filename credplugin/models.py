@@ -395,12 +395,19 @@ class StatusList(models.Model):
 
 
 class LearnerPreference(models.Model):
-    """A learner's standing choices about badges (today: whether to be e-mailed on award)."""
+    """A person's standing choices about credplugin e-mail: awards and assessment reviews as a
+    learner, new submissions to review as course staff. Every e-mail is sent unless opted out."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE
     )
     email_on_award = models.BooleanField(default=True)
+    email_on_review = models.BooleanField(
+        default=True, help_text=_("E-mail the learner when a mentor grades or returns their work.")
+    )
+    email_on_submission = models.BooleanField(
+        default=True, help_text=_("E-mail course staff when a learner submits work to review.")
+    )
 
     class Meta:
         verbose_name = _("learner preference")

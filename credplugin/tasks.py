@@ -19,7 +19,7 @@ from django.db import IntegrityError, InterfaceError, OperationalError
 from edx_django_utils.monitoring import set_code_owner_attribute
 from kombu.exceptions import OperationalError as BrokerError
 
-from credplugin import awards, claims, evaluation, issuance, sweeper
+from credplugin import assessment_emails, awards, claims, evaluation, issuance, sweeper
 from credplugin.conf import credplugin_settings
 
 log = logging.getLogger(__name__)
@@ -153,3 +153,17 @@ def recover_lost_work_task(self):
 def sweep_issuance_requests_task(self):
     """Beat task: queue again whatever the outbox and the passing records left behind."""
     return sweeper.sweep()
+
+
+@shared_task(**_TASK_OPTIONS)
+@set_code_owner_attribute
+def send_assessment_email_task(self, context):
+    """E-mail about a submission or a review (``credplugin.assessment_emails``); a transient
+    database error is retried, mail trouble is logged there and never retried."""
+    try:
+        return assessment_emails.send(context)
+    except TRANSIENT_ERRORS as error:
+        if self.request.retries >= credplugin_settings.TASK_MAX_RETRIES:
+            log.error("credplugin gave up e-mailing about %s: %s", context.get("kind"), error)
+            return 0
+        raise self.retry(exc=error, countdown=backoff_seconds(self.request.retries)) from error

@@ -270,8 +270,12 @@ def pass_rule(value):
     return cleaned
 
 
+MAX_COMMENT = 2000
+
+
 def criterion_levels(values, rubric_definition):
-    """Achieved levels, each naming a criterion and level that exist in the judged rubric."""
+    """Achieved levels, each naming a criterion and level that exist in the judged rubric, with
+    the mentor's optional comment on it."""
     if not isinstance(values, list):
         raise InvalidInput("criterion_levels must be a list.")
     criteria = {c["id"]: c for c in rubric_definition["criteria"]} if rubric_definition else None
@@ -289,8 +293,10 @@ def criterion_levels(values, rubric_definition):
                 raise InvalidInput(f"{field}: {criterion_id!r} has no level {level_id!r}.")
         if not isinstance(item.get("met"), bool):
             raise InvalidInput(f"{field}.met must be true or false.")
+        comment = text(item.get("comment"), f"{field}.comment", max_length=MAX_COMMENT)
         cleaned.append(
             {
+                **({"comment": comment} if comment else {}),
                 "criterion_id": criterion_id,
                 "criterion": text(item.get("criterion"), f"{field}.criterion"),
                 "level_id": level_id,

@@ -68,8 +68,9 @@ AXE_SCRIPT = REPO_ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min
 BLOCKING_IMPACTS = ("serious", "critical")
 
 
-def axe_violations(page):
-    """axe-core's serious and critical WCAG 2.1 A/AA violations on ``page``, as readable lines.
+def axe_violations(page, context="body"):
+    """axe-core's serious and critical WCAG 2.1 A/AA violations inside ``context`` (a
+    selector), as ``["rule-id (impact): help — target; …"]``.
 
     axe-core comes from npm (``npm ci --prefix tests/js``); without it the test skips loudly,
     except in CI where an audit that did not run is a failure.
@@ -79,16 +80,18 @@ def axe_violations(page):
         if os.environ.get("CI") or os.environ.get("CREDPLUGIN_REQUIRE_SERVICES"):
             pytest.fail(message, pytrace=False)
         pytest.skip(f"SKIPPED LOUDLY: {message}")
-    page.add_script_tag(path=str(AXE_SCRIPT))
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=AXE_SCRIPT.read_text(encoding="utf-8"))
     results = page.evaluate(
-        """() => axe.run(document, {
+        """(context) => axe.run(context, {
             runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
             resultTypes: ['violations'],
-        })"""
+        })""",
+        context,
     )
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} — "
-        + "; ".join(node["target"][0] for node in violation["nodes"][:3])
+        + "; ".join(" ".join(node["target"]) for node in violation["nodes"][:3])
         for violation in results["violations"]
         if violation["impact"] in BLOCKING_IMPACTS
     ]

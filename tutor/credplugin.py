@@ -52,6 +52,7 @@ TASK_NAMES = (
     "credplugin.tasks.issue_badges_task",
     "credplugin.tasks.recover_lost_work_task",
     "credplugin.tasks.sweep_issuance_requests_task",
+    "credplugin.tasks.send_assessment_email_task",
 )
 
 hooks.Filters.CONFIG_DEFAULTS.add_items(

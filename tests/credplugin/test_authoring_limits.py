@@ -14,6 +14,7 @@ from credplugin.exceptions import InvalidInput
 from tests.factories import badge_description, rubric_definition
 from xblocks.assessment import authoring, rubric
 from xblocks.assessment.errors import InvalidInput as EditorRefusal
+from xblocks.assessment.errors import Problems
 
 LIMITS = api.AUTHORING_LIMITS
 
@@ -68,8 +69,14 @@ def _accepts(check, value, refusal):
     return True
 
 
+def _clean_badge_in_editor(badge):
+    problems = Problems()
+    authoring.clean_badge(badge, problems)
+    problems.raise_any()
+
+
 def _editor_accepts_badge(badge):
-    return _accepts(authoring.clean_badge, badge, EditorRefusal)
+    return _accepts(_clean_badge_in_editor, badge, EditorRefusal)
 
 
 def _api_accepts_badge(badge):

@@ -41,14 +41,17 @@ def test_huge_text_is_rejected_before_parsing(project):
 def test_text_over_the_word_limit_is_rejected(project):
     status, body = project.call("learner_1", "submit_work", {"text": "word " * 2001})
     assert status == 400
-    assert body["error"] == "Your answer has 2001 words; keep it to 2000 at most."
+    assert {
+        "field": "text",
+        "message": "Your answer has 2001 words; keep it to 2000 at most.",
+    } in body["errors"]
     assert project.submission_uuids("staff_mentor") == []
 
 
 def test_text_under_the_word_limit_is_rejected(project):
     status, body = project.call("learner_1", "submit_work", {"text": "too short"})
     assert status == 400
-    assert "write at least 20" in body["error"]
+    assert "write at least 20" in body["errors"][0]["message"]
 
 
 def test_bad_links_are_rejected(project):
@@ -56,7 +59,8 @@ def test_bad_links_are_rejected(project):
         "learner_1", "submit_work", {"text": ANSWER, "links": ["javascript:alert(1)"]}
     )
     assert status == 400
-    assert "is not a web address" in body["error"]
+    assert body["errors"][0]["field"] == "links.0"
+    assert "is not a web address" in body["errors"][0]["message"]
     status, body = project.call(
         "learner_1", "save_draft", {"links": [f"https://x.org/{n}" for n in range(4)]}
     )
@@ -100,7 +104,8 @@ def test_empty_submission_is_rejected(project):
     assert project.author(block_values)[0] == 200
     status, body = project.call("learner_1", "submit_work", {})
     assert status == 400
-    assert body["error"].startswith("Add your work")
+    assert body["errors"][0]["field"] == "text"
+    assert body["errors"][0]["message"].startswith("Add your work")
 
 
 def test_bad_review_input_is_rejected_and_nothing_is_graded(project):
@@ -127,7 +132,8 @@ def test_bad_review_input_is_rejected_and_nothing_is_graded(project):
             "staff_mentor", "review_submit", {"submission_uuid": uuid, **payload}
         )
         assert status == 400, payload
-        assert body["error"].startswith(message), body
+        messages = [body["error"]] + [problem["message"] for problem in body.get("errors", [])]
+        assert any(text.startswith(message) for text in messages), body
     assert project.submission_uuids("staff_mentor", review.GRADED) == []
 
 

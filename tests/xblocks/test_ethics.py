@@ -102,8 +102,23 @@ def test_bad_scenario_input_changes_nothing(ethics_block):
 
 
 def test_reflection_needs_every_scenario_and_the_word_limits(ethics_block):
-    status, body = ethics_block.call("learner_1", "submit_work", {"reflection": REFLECTION})
-    assert status == 400 and body["error"] == "Answer every scenario before you submit."
+    status, body = ethics_block.call("learner_1", "submit_work", {"reflection": "too short"})
+    assert status == 400
+    assert body["errors"] == [
+        {
+            "field": f"scenario.{scenario_id}",
+            "message": f"Scenario {number} is not answered yet: choose and check an answer.",
+        }
+        for number, scenario_id in enumerate(
+            ("proxy-features", "adverse-impact", "mitigation"), start=1
+        )
+    ] + [
+        {
+            "field": "reflection",
+            "message": "Your ethical-impact assessment has 2 words; write at least 300.",
+        }
+    ]
+    assert ethics_block.block("learner_1").draft["reflection"] == "too short"
     answer_all_correctly(ethics_block)
     status, body = ethics_block.call("learner_1", "submit_work", {"reflection": "too short"})
     assert status == 400
@@ -155,7 +170,7 @@ def test_mentor_grades_the_reflection_and_the_result_feeds_the_badge(ethics_bloc
 
     status, body = ethics_block.call("learner_1", "learner_state", {})
     assert "Concrete monitoring plan." in body["html"]
-    assert "Not passed." in body["html"]
+    assert "Not passed yet" in body["html"]
     assert "Exemplary" in body["html"]
 
 

@@ -86,9 +86,12 @@ def test_handler_errors_are_translated(project, pseudo_locale):
     assert status == 403
     assert body["error"] == "⟦Only course staff can review submissions.⟧"
     status, body = project.call("learner_1", "submit_work", {"text": "short"})
-    assert body["error"] == "⟦{label} has {count} words; write at least {limit}.⟧".format(
-        label="⟦Your answer⟧", count=1, limit=20
+    assert body["errors"][0]["message"] == (
+        "⟦{label} has {count} words; write at least {limit}.⟧".format(
+            label="⟦Your answer⟧", count=1, limit=20
+        )
     )
+    assert body["error"] == f"⟦Fix the problems listed ({3}).⟧"
 
 
 def test_rendered_views_are_translated(project, pseudo_locale):

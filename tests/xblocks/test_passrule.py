@@ -27,7 +27,10 @@ def test_pass_rule_combines_criteria_rubric_share_and_scenarios():
 
 def test_pass_rule_is_described_to_the_learner():
     rule = clean_pass_rule({"min_rubric_percent": 50, "min_scenario_percent": 80})
-    assert describe(rule, str, has_rubric=True, has_scenarios=True) == [
+    described = describe(rule, str, has_rubric=True, has_scenarios=True, has_self_assessment=True)
+    assert described == [
+        "Answer every scenario judgment (required to submit).",
+        "Complete the self-assessment (required to submit).",
         "Every rubric criterion reaches its required level.",
         "At least 50 % of the rubric points.",
         "At least 80 % of the scenario points.",

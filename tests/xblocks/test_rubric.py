@@ -47,7 +47,42 @@ def test_judge_marks_criteria_met_at_or_above_the_required_level():
 def test_invalid_rubrics_are_explained(rubric, message):
     with pytest.raises(InvalidInput) as raised:
         clean_rubric(rubric, title="Project rubric")
-    assert message in raised.value.render(str)
+    problems = getattr(raised.value, "problems", [])
+    messages = [raised.value.render(str)] + [text.render(str) for _field, text in problems]
+    assert any(message in found for found in messages)
+
+
+def test_every_problem_of_a_rubric_is_named_with_its_field_at_once():
+    rubric = {
+        "criteria": [
+            {"name": "", "levels": [{"name": "x", "points": 1}, {"name": "", "points": 2}]},
+            {
+                "name": "B",
+                "levels": [{"name": "x", "points": 3}, {"name": "y", "points": 1}],
+                "required_level": "level-1",
+                "competency": {"name": "Ethics", "url": "ftp://x"},
+            },
+        ]
+    }
+    with pytest.raises(InvalidInput) as raised:
+        clean_rubric(rubric, title="Project rubric")
+    assert [(field, text.render(str)) for field, text in raised.value.problems] == [
+        ("rubric.criteria.0.name", "Project rubric › criterion 1 › name is required."),
+        (
+            "rubric.criteria.0.levels.1.name",
+            "Project rubric › criterion 1 › level 2 › name is required.",
+        ),
+        (
+            "rubric.criteria.1.levels.1.points",
+            "Project rubric › criterion 2 (B) › level 2 (y): levels go from lowest to highest, "
+            "so points may not go down.",
+        ),
+        (
+            "rubric.criteria.1.competency.url",
+            "Project rubric › criterion 2 (B): the competency URL must start with http:// or "
+            "https://.",
+        ),
+    ]
 
 
 def test_missing_ids_are_generated_from_positions():

@@ -44,7 +44,7 @@ def test_save_checks_the_badge_and_the_learner_view_registers_it(workbench):
         ({"rubric": {"criteria": []}}, "Project rubric needs at least one criterion."),
         (
             {"pass_rule": {"min_scenario_percent": 120}},
-            "Minimum scenario score must be between 0 and 100 %.",
+            "Minimum share of scenario points must be between 0 and 100 %.",
         ),
         ({"allowed_file_types": ["exe"]}, "File type(s) exe cannot be checked"),
         ({"text_min_words": 50, "text_max_words": 10}, "Minimum words is larger than maximum"),
@@ -141,3 +141,26 @@ def test_studio_view_renders_the_editor(project):
     html = project.block("staff_author").render("studio_view").body_html()
     assert 'data-field="rubric"' in html
     assert "Start from the template" in html
+
+
+def test_every_problem_is_reported_at_once_under_its_field(project):
+    before = project.block("staff_author").authored_values()
+    rubric = copy.deepcopy(PROJECT_VALUES["rubric"])
+    rubric["criteria"][1]["levels"][2]["points"] = 0
+    rubric["criteria"][0]["name"] = ""
+    edited = values(display_name=" ", weight="heavy", rubric=rubric, text_min_words="many")
+    edited["badge"] = {**edited["badge"], "slug": "no spaces", "image_url": "logo.png"}
+    status, body = project.author(edited)
+    assert status == 400
+    assert [problem["field"] for problem in body["errors"]] == [
+        "display_name",
+        "weight",
+        "badge.slug",
+        "badge.image_url",
+        "text_min_words",
+        "rubric.criteria.0.name",
+        "rubric.criteria.1.levels.2.points",
+    ]
+    assert body["errors"][0]["message"] == "Display name is required."
+    assert body["error"] == "Fix the problems listed (7)."
+    assert project.block("staff_author").authored_values() == before

@@ -44,7 +44,10 @@ def test_learner_text_and_links_are_escaped_for_the_mentor(project):
     submit_project(project, with_file=False)
     status, body = project.call("learner_2", "submit_work", {"text": XSS + " word" * 30})
     assert status == 400
-    assert body["error"] == "Complete the self-assessment: choose a level for every criterion."
+    assert [problem["field"] for problem in body["errors"]] == [
+        "self.data-preparation",
+        "self.evaluation",
+    ]
     self_assessment = {"data-preparation": "advanced", "evaluation": "advanced"}
     work = {"text": XSS + " word" * 30, "self_assessment": self_assessment}
     assert project.call("learner_2", "submit_work", work)[0] == 200

@@ -110,7 +110,67 @@ def test_failing_levels_grade_as_not_passed(project):
     low = {"data-preparation": "developing", "evaluation": "advanced"}
     assert project.grade("staff_mentor", uuid, low, "Leakage in the split.")[0] == 200
     assert AssessmentResult.objects.get().passed is False
-    assert "Not passed." in learner_html(project)
+    html = learner_html(project)
+    assert "Not passed yet" in html and "Next step:" in html
+    assert "Submit a new attempt" in html
+    body = submit_project(project, with_file=False)
+    assert "Submitted" in body["html"]
+    assert [row["attempt_number"] for row in review.queue(*_keys(project))] == [2]
+
+
+def _keys(project):
+    block = project.block("staff_mentor")
+    return block.course_key(), block.usage_key()
+
+
+def test_a_revision_needs_feedback_only_and_comments_stay_with_their_criterion(project):
+    from credplugin.models import AssessmentResult  # noqa: PLC0415
+
+    submit_project(project)
+    [uuid] = project.submission_uuids("staff_mentor")
+    project.call("staff_mentor", "review_open", {"submission_uuid": uuid})
+    status, body = project.call(
+        "staff_mentor",
+        "review_submit",
+        {"submission_uuid": uuid, "decision": "revision", "feedback": "Report recall per queue."},
+    )
+    assert status == 200, body
+    assert "Revision requested" in body["html"] and "Next submission" not in body["html"]
+    assert AssessmentResult.objects.count() == 0
+
+    submit_project(project, with_file=False)
+    [uuid] = project.submission_uuids("staff_mentor")
+    project.call("staff_mentor", "review_open", {"submission_uuid": uuid})
+    status, body = project.call(
+        "staff_mentor",
+        "review_submit",
+        {
+            "submission_uuid": uuid,
+            "decision": "grade",
+            "levels": LEVELS,
+            "comments": {"evaluation": "Macro F1 suits rare queues."},
+            "feedback": "Good.",
+        },
+    )
+    assert status == 200, body
+    assert "Grade saved" in body["html"] and "Passed with 5 of 6 points." in body["html"]
+    levels = AssessmentResult.objects.get().criterion_levels
+    assert [item.get("comment") for item in levels] == [None, "Macro F1 suits rare queues."]
+    assert "Model evaluation:</strong> Macro F1 suits rare queues." in learner_html(project)
+
+
+def test_grading_offers_the_next_submission_that_needs_review(project):
+    for user in ("learner_a", "learner_b", "learner_c"):
+        submit_project(project, user, with_file=False)
+    first, second, third = project.submission_uuids("staff_mentor")
+    assert project.grade("staff_mentor", second, LEVELS, "ok")[0] == 200
+    status, body = project.grade("staff_mentor", first, LEVELS, "ok")
+    assert status == 200
+    assert f'data-submission-uuid="{third}"' in body["html"]
+    status, body = project.call("staff_mentor", "review_queue", {"status": "needs_review"})
+    assert body["count"] == 1 and "learner_c" in body["html"]
+    status, body = project.call("staff_mentor", "review_queue", {})
+    assert body["html"].index("learner_c") < body["html"].index("learner_a")
 
 
 def test_queue_is_oldest_first_and_filters_by_status(project):

@@ -1,14 +1,15 @@
 """What a course author may save in Studio, checked as one unit before any field changes.
 
 :func:`clean_authoring` turns the editor's JSON into field values or raises ``InvalidInput``
-with a message naming the exact spot ("Project rubric › criterion 2 (Data) › level 3 …").
+listing every problem, each with a message naming the exact spot ("Project rubric ›
+criterion 2 (Data) › level 3 …") and the form's name for its field.
 Rich text (prompt, brief, case narrative, reflection prompt) is sanitized here, on save.
 """
 
 import re
 
 from . import ethics, evidence
-from .errors import InvalidInput, Text, _
+from .errors import InvalidInput, Problems, Text, _
 from .passrule import clean_pass_rule
 from .rubric import HTTP_URL, MAX_DESCRIPTION, clean_competency, clean_rubric, clean_text, limits
 from .sanitize import sanitize_html
@@ -28,10 +29,10 @@ def _rich(data, key, label, *, required=False):
     return sanitize_html(_text(data, key, label, required=required, max_length=MAX_RICH_TEXT))
 
 
-def _whole(data, key, label, *, minimum, maximum, default):
-    value = data.get(key, default)
+def _whole(data, key, label, *, minimum, maximum, fallback):
+    value = data.get(key, fallback)
     if value in (None, ""):
-        value = default
+        value = fallback
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
@@ -53,18 +54,29 @@ def _flag(data, key, label, default):
     return value
 
 
-def clean_badge(data):
+def clean_badge(data, problems):
     if not isinstance(data, dict):
-        raise InvalidInput(_("The badge settings must be an object."))
-    slug = _text(data, "slug", _("Badge slug"), required=True, max_length=100)
-    if not _SLUG.match(slug):
-        raise InvalidInput(_("Badge slug may hold only letters, digits, - and _."))
-    image_url = _text(data, "image_url", _("Badge image URL"), max_length=500)
+        problems.add("badge.slug", _("The badge settings must be an object."))
+        return {}
+    slug = problems.check(
+        "badge.slug", _text, data, "slug", _("Badge slug"), required=True, max_length=100
+    )
+    if slug and not _SLUG.match(slug):
+        problems.add("badge.slug", _("Badge slug may hold only letters, digits, - and _."))
+    image_url = problems.check(
+        "badge.image_url", _text, data, "image_url", _("Badge image URL"), max_length=500
+    )
     if image_url and not HTTP_URL.match(image_url):
-        raise InvalidInput(_("Badge image URL must start with http:// or https://."))
-    achievement_type = _text(data, "achievement_type", _("Achievement type")) or "Badge"
+        problems.add("badge.image_url", _("Badge image URL must start with http:// or https://."))
+    achievement_type = (
+        problems.check(
+            "badge.achievement_type", _text, data, "achievement_type", _("Achievement type")
+        )
+        or "Badge"
+    )
     if not limits().accepts_achievement_type(achievement_type):
-        raise InvalidInput(
+        problems.add(
+            "badge.achievement_type",
             _("Achievement type must be one of {types}."),
             types=", ".join(limits().achievement_types),
         )
@@ -75,24 +87,35 @@ def clean_badge(data):
     elif (
         isinstance(hours, bool) or not isinstance(hours, (int, float)) or not 0 < hours <= hours_max
     ):
-        raise InvalidInput(_("Hours must be a number between 0 and {maximum}."), maximum=hours_max)
+        problems.add(
+            "badge.hours", _("Hours must be a number between 0 and {maximum}."), maximum=hours_max
+        )
     validity = data.get("validity_months")
     if validity in ("", None, 0):
         validity = None
     else:
-        validity = _whole(
+        validity = problems.check(
+            "badge.validity_months",
+            _whole,
             data,
             "validity_months",
             _("Validity in months"),
             minimum=1,
             maximum=limits().validity_months_max,
-            default=None,
+            fallback=None,
         )
     alignments = data.get("alignments") or []
     if not isinstance(alignments, list):
-        raise InvalidInput(_("Badge alignments must be a list."))
+        problems.add("badge.alignments", _("Badge alignments must be a list."))
+        alignments = []
     cleaned_alignments = [
-        clean_competency(item, Text(_("Badge alignment {number}"), number=number))
+        problems.check(
+            f"badge.alignments.{number - 1}",
+            clean_competency,
+            item,
+            Text(_("Badge alignment {number}"), number=number),
+            field=f"badge.alignments.{number - 1}",
+        )
         for number, item in enumerate(alignments, start=1)
     ]
     language = _text(data, "language", _("Badge language"), max_length=16) or "en"
@@ -100,16 +123,26 @@ def clean_badge(data):
         raise InvalidInput(_("Badge language must be a language code such as en or pt-BR."))
     return {
         "slug": slug,
-        "name": _text(data, "name", _("Badge name"), required=True),
-        "description": _text(
-            data, "description", _("Badge description"), max_length=MAX_DESCRIPTION
+        "name": problems.check("badge.name", _text, data, "name", _("Badge name"), required=True),
+        "description": problems.check(
+            "badge.description",
+            _text,
+            data,
+            "description",
+            _("Badge description"),
+            max_length=MAX_DESCRIPTION,
         ),
         "image_url": image_url,
         "achievement_type": achievement_type,
         "hours": hours,
         "validity_months": validity,
-        "criteria_narrative": _text(
-            data, "criteria_narrative", _("Criteria narrative"), max_length=MAX_DESCRIPTION
+        "criteria_narrative": problems.check(
+            "badge.criteria_narrative",
+            _text,
+            data,
+            "criteria_narrative",
+            _("Criteria narrative"),
+            max_length=MAX_DESCRIPTION,
         ),
         "alignments": [item for item in cleaned_alignments if item],
         "language": language,
@@ -117,35 +150,55 @@ def clean_badge(data):
 
 
 def clean_authoring(data):
-    """Every authored field, checked together; returns ``{field_name: value}``."""
+    """Every authored field, checked together; returns ``{field_name: value}``.
+
+    Every problem is collected under the form's name for its field (``badge.slug``,
+    ``rubric.criteria.1.levels.2.points``) and raised at once as ``FieldErrors``.
+    """
     if not isinstance(data, dict):
         raise InvalidInput(_("The editor sent something that is not a form."))
-    project_enabled = _flag(data, "project_enabled", _("Project part"), True)
-    ethics_enabled = _flag(data, "ethics_enabled", _("Ethics part"), False)
+    problems = Problems()
+    project_enabled = problems.check(
+        "project_enabled", _flag, data, "project_enabled", _("Project part"), True, default=True
+    )
+    ethics_enabled = problems.check(
+        "ethics_enabled", _flag, data, "ethics_enabled", _("Ethics part"), False, default=False
+    )
     if not project_enabled and not ethics_enabled:
-        raise InvalidInput(_("Enable the project part, the ethics part, or both."))
+        problems.add("project_enabled", _("Enable the project part, the ethics part, or both."))
     cleaned = {
-        "display_name": _text(data, "display_name", _("Display name"), required=True),
-        "weight": _weight(data.get("weight")),
+        "display_name": problems.check(
+            "display_name", _text, data, "display_name", _("Display name"), required=True
+        ),
+        "weight": problems.check("weight", _weight, data.get("weight")),
         "project_enabled": project_enabled,
         "ethics_enabled": ethics_enabled,
-        "self_assessment_enabled": _flag(
-            data, "self_assessment_enabled", _("Self-assessment"), False
+        "self_assessment_enabled": problems.check(
+            "self_assessment_enabled",
+            _flag,
+            data,
+            "self_assessment_enabled",
+            _("Self-assessment"),
+            False,
         ),
-        "pass_rule": clean_pass_rule(data.get("pass_rule") or {}),
-        "badge": clean_badge(data.get("badge")),
+        "pass_rule": problems.check(
+            "pass_rule.min_rubric_percent", clean_pass_rule, data.get("pass_rule") or {}
+        ),
+        "badge": clean_badge(data.get("badge"), problems),
     }
-    cleaned.update(_clean_project(data, required=project_enabled))
-    cleaned.update(_clean_ethics(data, required=ethics_enabled))
-    if project_enabled and ethics_enabled:
+    cleaned.update(_clean_project(data, problems, required=project_enabled))
+    cleaned.update(_clean_ethics(data, problems, required=ethics_enabled))
+    if project_enabled and ethics_enabled and cleaned["rubric"] and cleaned["reflection_rubric"]:
         project_ids = {c["id"] for c in cleaned["rubric"]["criteria"]}
         reflection_ids = {c["id"] for c in cleaned["reflection_rubric"]["criteria"]}
         shared = sorted(project_ids & reflection_ids)
         if shared:
-            raise InvalidInput(
+            problems.add(
+                "reflection_rubric",
                 _("Criterion ids must differ between the two rubrics; both use {ids}."),
                 ids=", ".join(shared),
             )
+    problems.raise_any()
     return cleaned
 
 
@@ -157,51 +210,60 @@ def _weight(value):
     return float(value)
 
 
-def _clean_project(data, *, required):
+def _whole_field(problems, data, key, label, **bounds):
+    return problems.check(key, _whole, data, key, label, **bounds)
+
+
+def _clean_project(data, problems, *, required):
     fields = {
-        "prompt": _rich(data, "prompt", _("Project prompt"), required=required),
-        "brief": _rich(data, "brief", _("Scenario or brief")),
-        "text_enabled": _flag(data, "text_enabled", _("Written answer"), True),
-        "text_min_words": _whole(
-            data, "text_min_words", _("Minimum words"), minimum=0, maximum=MAX_WORD_LIMIT, default=0
+        "prompt": problems.check(
+            "prompt", _rich, data, "prompt", _("Project prompt"), required=required
         ),
-        "text_max_words": _whole(
-            data,
-            "text_max_words",
-            _("Maximum words"),
-            minimum=0,
-            maximum=MAX_WORD_LIMIT,
-            default=2000,
+        "brief": problems.check("brief", _rich, data, "brief", _("Scenario or brief")),
+        "text_enabled": problems.check(
+            "text_enabled", _flag, data, "text_enabled", _("Written answer"), True
         ),
-        "max_links": _whole(
-            data, "max_links", _("Maximum links"), minimum=0, maximum=evidence.MAX_LINKS, default=3
+        "text_min_words": _whole_field(
+            problems, data, "text_min_words", _("Minimum words"), minimum=0,
+            maximum=MAX_WORD_LIMIT, fallback=0,
         ),
-        "allowed_file_types": evidence.clean_file_types(
-            data.get("allowed_file_types", evidence.DEFAULT_FILE_TYPES)
+        "text_max_words": _whole_field(
+            problems, data, "text_max_words", _("Maximum words"), minimum=0,
+            maximum=MAX_WORD_LIMIT, fallback=2000,
         ),
-        "max_file_size_mb": _whole(
-            data,
-            "max_file_size_mb",
-            "Maximum file size (MB)",
-            minimum=1,
-            maximum=evidence.MAX_FILE_SIZE_MB,
-            default=10,
+        "max_links": _whole_field(
+            problems, data, "max_links", _("Maximum links"), minimum=0,
+            maximum=evidence.MAX_LINKS, fallback=3,
         ),
-        "max_files": _whole(
-            data, "max_files", _("Maximum files"), minimum=0, maximum=10, default=3
+        "allowed_file_types": problems.check(
+            "allowed_file_types",
+            evidence.clean_file_types,
+            data.get("allowed_file_types", evidence.DEFAULT_FILE_TYPES),
         ),
-    }
-    if fields["text_max_words"] and fields["text_min_words"] > fields["text_max_words"]:
-        raise InvalidInput(_("Minimum words is larger than maximum words."))
+        "max_file_size_mb": _whole_field(
+            problems, data, "max_file_size_mb", _("Maximum file size (MB)"), minimum=1,
+            maximum=evidence.MAX_FILE_SIZE_MB, fallback=10,
+        ),
+        "max_files": _whole_field(
+            problems, data, "max_files", _("Maximum files"), minimum=0, maximum=10, fallback=3
+        ),
+    }  # fmt: skip
+    low, high = fields["text_min_words"], fields["text_max_words"]
+    if low is not None and high and low > high:
+        problems.add("text_min_words", _("Minimum words is larger than maximum words."))
     if required:
-        fields["rubric"] = clean_rubric(data.get("rubric"), title=_("Project rubric"))
+        fields["rubric"] = problems.check(
+            "rubric", clean_rubric, data.get("rubric"), title=_("Project rubric"), default={}
+        )
     else:
-        fields["rubric"] = _optional_rubric(data.get("rubric"), _("Project rubric"))
+        fields["rubric"] = problems.check(
+            "rubric", _optional_rubric, data.get("rubric"), _("Project rubric"), default={}
+        )
     return fields
 
 
-def _clean_ethics(data, *, required):
-    questions = data.get("guiding_questions") or []
+def _guiding_questions(questions):
+    questions = questions or []
     if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
         raise InvalidInput(_("Guiding questions must be a list of text."))
     questions = [q.strip() for q in questions if q.strip()]
@@ -209,54 +271,73 @@ def _clean_ethics(data, *, required):
         raise InvalidInput(_("At most {limit} guiding questions."), limit=MAX_GUIDING_QUESTIONS)
     if any(len(q) > MAX_DESCRIPTION for q in questions):
         raise InvalidInput(_("A guiding question is too long."))
+    return questions
+
+
+def _clean_ethics(data, problems, *, required):
     fields = {
-        "case_narrative": _rich(data, "case_narrative", _("Case narrative"), required=required),
-        "scenarios": ethics.clean_scenarios(data.get("scenarios")),
-        "reflection_prompt": _rich(
-            data, "reflection_prompt", _("Reflection prompt"), required=required
+        "case_narrative": problems.check(
+            "case_narrative", _rich, data, "case_narrative", _("Case narrative"),
+            required=required,
         ),
-        "guiding_questions": questions,
-        "reflection_min_words": _whole(
-            data,
-            "reflection_min_words",
-            "Reflection minimum words",
-            minimum=0,
-            maximum=MAX_WORD_LIMIT,
-            default=150,
+        "scenarios": problems.check(
+            "scenarios", ethics.clean_scenarios, data.get("scenarios"), default=[]
         ),
-        "reflection_max_words": _whole(
-            data,
-            "reflection_max_words",
-            "Reflection maximum words",
-            minimum=0,
-            maximum=MAX_WORD_LIMIT,
-            default=1500,
+        "reflection_prompt": problems.check(
+            "reflection_prompt", _rich, data, "reflection_prompt", _("Reflection prompt"),
+            required=required,
         ),
-        "ethics_alignment": clean_competency(data.get("ethics_alignment"), "Ethics competency"),
-    }
-    if (
-        fields["reflection_max_words"]
-        and fields["reflection_min_words"] > fields["reflection_max_words"]
-    ):
-        raise InvalidInput(_("Reflection minimum words is larger than its maximum."))
+        "guiding_questions": problems.check(
+            "guiding_questions", _guiding_questions, data.get("guiding_questions"), default=[]
+        ),
+        "reflection_min_words": _whole_field(
+            problems, data, "reflection_min_words", _("Reflection minimum words"), minimum=0,
+            maximum=MAX_WORD_LIMIT, fallback=150,
+        ),
+        "reflection_max_words": _whole_field(
+            problems, data, "reflection_max_words", _("Reflection maximum words"), minimum=0,
+            maximum=MAX_WORD_LIMIT, fallback=1500,
+        ),
+        "ethics_alignment": problems.check(
+            "ethics_alignment", clean_competency, data.get("ethics_alignment"),
+            _("Ethics competency"), field="ethics_alignment",
+        ),
+    }  # fmt: skip
+    low, high = fields["reflection_min_words"], fields["reflection_max_words"]
+    if low is not None and high and low > high:
+        problems.add(
+            "reflection_min_words", _("Reflection minimum words is larger than its maximum.")
+        )
     if required:
-        if not fields["scenarios"]:
-            raise InvalidInput(_("The ethics part needs at least one scenario."))
-        fields["reflection_rubric"] = clean_rubric(
-            data.get("reflection_rubric"), title=_("Reflection rubric")
+        if not fields["scenarios"] and not any(
+            field.startswith("scenarios") for field, _message in problems.found
+        ):
+            problems.add("scenarios", _("The ethics part needs at least one scenario."))
+        fields["reflection_rubric"] = problems.check(
+            "reflection_rubric",
+            clean_rubric,
+            data.get("reflection_rubric"),
+            title=_("Reflection rubric"),
+            field="reflection_rubric",
+            default={},
         )
     else:
-        fields["reflection_rubric"] = _optional_rubric(
-            data.get("reflection_rubric"), _("Reflection rubric")
+        fields["reflection_rubric"] = problems.check(
+            "reflection_rubric",
+            _optional_rubric,
+            data.get("reflection_rubric"),
+            _("Reflection rubric"),
+            field="reflection_rubric",
+            default={},
         )
     return fields
 
 
-def _optional_rubric(value, title):
+def _optional_rubric(value, title, field="rubric"):
     """A disabled part keeps its rubric if it is valid, so switching a part off loses nothing."""
     if not value or not value.get("criteria"):
         return {}
-    return clean_rubric(value, title=title)
+    return clean_rubric(value, title=title, field=field)
 
 
 def combined_rubric(fields):

@@ -143,6 +143,7 @@ class AssessmentBlock(StudioMixin, LearnerHandlersMixin, ReviewHandlersMixin, XB
         views = Views(self)
         fragment = Fragment(views.student_html(self.actor()))
         fragment.add_css(views.resource("public/css/assessment.css"))
+        fragment.add_javascript(views.resource("public/js/problems.js"))
         fragment.add_javascript(views.resource("public/js/assessment.js"))
         fragment.initialize_js("CredpluginAssessmentBlock")
         return fragment

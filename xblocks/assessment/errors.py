@@ -73,3 +73,56 @@ class NotFound(AssessmentError):
     """The submission or file asked for does not exist in this block."""
 
     status = 404
+
+
+class FieldErrors(InvalidInput):
+    """Every problem of a form at once, each tied to the field it is about.
+
+    ``problems`` is a list of ``(field, Text)``; the handler answers with all of them so the
+    page can mark each field and list them together, instead of one message per attempt.
+    """
+
+    def __init__(self, problems):
+        super().__init__(_("Fix the problems listed ({count})."), count=len(problems))
+        self.problems = list(problems)
+
+    def render(self, gettext):
+        """The one problem's own words, or how many there are."""
+        if len(self.problems) == 1:
+            return self.problems[0][1].render(gettext)
+        return super().render(gettext)
+
+    def as_text(self):
+        """Every problem in one Text (``first; second; …``), for a place with no field to mark,
+        such as an OLX import."""
+        joined, *rest = [text for _field, text in self.problems]
+        for text in rest:
+            joined = Text(_("{problems}; {problem}"), problems=joined, problem=text)
+        return joined
+
+    def render_fields(self, gettext):
+        return [{"field": field, "message": text.render(gettext)} for field, text in self.problems]
+
+
+class Problems:
+    """Collects the problems of a form instead of stopping at the first one."""
+
+    def __init__(self):
+        self.found = []
+
+    def add(self, field, message, **params):
+        self.found.append((field, Text(message, **params)))
+
+    def check(self, field, func, /, *args, default=None, **kwargs):
+        """``func(*args, **kwargs)``, or ``default`` after recording its error under ``field``."""
+        try:
+            return func(*args, **kwargs)
+        except FieldErrors as error:
+            self.found.extend(error.problems)
+        except InvalidInput as error:
+            self.found.append((field, Text(error.message, **error.params)))
+        return default
+
+    def raise_any(self):
+        if self.found:
+            raise FieldErrors(self.found)

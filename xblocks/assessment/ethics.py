@@ -7,8 +7,8 @@ explanation stay on the server until the scenario is finished (answered correctl
 attempts); before that an answer reveals only the feedback of the options the learner chose.
 """
 
-from .errors import InvalidInput, Text, _, sub
-from .rubric import MAX_DESCRIPTION, clean_points, clean_text, unique_identifier
+from .errors import InvalidInput, Problems, Text, _, sub
+from .rubric import MAX_DESCRIPTION, clean_points, text_field, unique_identifier
 
 MAX_SCENARIOS = 20
 MAX_OPTIONS = 8
@@ -16,88 +16,137 @@ MAX_ATTEMPTS = 10
 KINDS = ("single", "multiple")
 
 
-def clean_scenarios(value):
-    """A normalised copy of the author's scenarios, or ``InvalidInput`` naming the spot."""
+def clean_scenarios(value, field="scenarios"):
+    """A normalised copy of the author's scenarios, or ``FieldErrors`` naming every spot."""
     if value in (None, ""):
         return []
     if not isinstance(value, list):
         raise InvalidInput(_("Scenarios must be a list."))
     if len(value) > MAX_SCENARIOS:
         raise InvalidInput(_("Too many scenarios: at most {limit}."), limit=MAX_SCENARIOS)
+    problems = Problems()
     cleaned, seen_ids = [], set()
     for number, scenario in enumerate(value, start=1):
+        path = f"{field}.{number - 1}"
         label = Text(_("Scenario {number}"), number=number)
         if not isinstance(scenario, dict):
-            raise InvalidInput(_("{label} must be an object."), label=label)
-        scenario_id = unique_identifier(scenario.get("id"), f"scenario-{number}", label, seen_ids)
+            problems.add(path, _("{label} must be an object."), label=label)
+            continue
+        scenario_id = problems.check(
+            path, unique_identifier, scenario.get("id"), f"scenario-{number}", label, seen_ids
+        )
         kind = scenario.get("kind", "single")
         if kind not in KINDS:
-            raise InvalidInput(_("{label}: the kind must be single or multiple."), label=label)
-        options = _clean_options(scenario.get("options"), label)
+            problems.add(
+                f"{path}.kind", _("{label}: the kind must be single or multiple."), label=label
+            )
+        options = problems.check(
+            f"{path}.options", _clean_options, scenario.get("options"), label, path, default=[]
+        )
         correct = [option for option in options if option["correct"]]
-        if not correct:
-            raise InvalidInput(_("{label}: mark at least one option as correct."), label=label)
-        if kind == "single" and len(correct) != 1:
-            raise InvalidInput(
-                _("{label}: a single-choice scenario has exactly one correct option."), label=label
-            )
-        attempts = scenario.get("max_attempts", 1)
-        if isinstance(attempts, bool) or not isinstance(attempts, int):
-            raise InvalidInput(_("{label}: attempts must be a whole number."), label=label)
-        if not 1 <= attempts <= MAX_ATTEMPTS:
-            raise InvalidInput(
-                _("{label}: attempts must be between 1 and {limit}."),
+        if options and not correct:
+            problems.add(
+                f"{path}.options.0.correct",
+                _("{label}: mark at least one option as correct."),
                 label=label,
-                limit=MAX_ATTEMPTS,
             )
+        if options and kind == "single" and len(correct) > 1:
+            problems.add(
+                f"{path}.kind",
+                _("{label}: a single-choice scenario has exactly one correct option."),
+                label=label,
+            )
+        attempts = problems.check(
+            f"{path}.max_attempts", _clean_attempts, scenario.get("max_attempts", 1), label
+        )
         cleaned.append(
             {
                 "id": scenario_id,
-                "question": clean_text(
-                    scenario.get("question"),
+                "question": text_field(
+                    problems,
+                    path,
+                    scenario,
+                    "question",
                     sub(label, _("question")),
                     required=True,
                     max_length=MAX_DESCRIPTION,
                 ),
                 "kind": kind,
                 "options": options,
-                "explanation": clean_text(
-                    scenario.get("explanation"),
+                "explanation": text_field(
+                    problems,
+                    path,
+                    scenario,
+                    "explanation",
                     sub(label, _("explanation")),
                     max_length=MAX_DESCRIPTION,
                 ),
-                "points": clean_points(scenario.get("points", 1), label),
+                "points": problems.check(
+                    f"{path}.points", clean_points, scenario.get("points", 1), label
+                ),
                 "max_attempts": attempts,
             }
         )
+    problems.raise_any()
     return cleaned
 
 
-def _clean_options(options, label):
+def _clean_attempts(attempts, label):
+    if isinstance(attempts, bool) or not isinstance(attempts, int):
+        raise InvalidInput(_("{label}: attempts must be a whole number."), label=label)
+    if not 1 <= attempts <= MAX_ATTEMPTS:
+        raise InvalidInput(
+            _("{label}: attempts must be between 1 and {limit}."), label=label, limit=MAX_ATTEMPTS
+        )
+    return attempts
+
+
+def _clean_options(options, label, path):
     if not isinstance(options, list) or len(options) < 2:
         raise InvalidInput(_("{label} needs at least two options."), label=label)
     if len(options) > MAX_OPTIONS:
         raise InvalidInput(
             _("{label} has too many options: at most {limit}."), label=label, limit=MAX_OPTIONS
         )
+    problems = Problems()
     cleaned, seen_ids = [], set()
     for number, option in enumerate(options, start=1):
+        option_path = f"{path}.options.{number - 1}"
         option_label = Text(_("{label} › option {number}"), label=label, number=number)
         if not isinstance(option, dict):
-            raise InvalidInput(_("{label} must be an object."), label=option_label)
-        option_id = unique_identifier(option.get("id"), f"option-{number}", option_label, seen_ids)
+            problems.add(option_path, _("{label} must be an object."), label=option_label)
+            continue
+        option_id = problems.check(
+            option_path,
+            unique_identifier,
+            option.get("id"),
+            f"option-{number}",
+            option_label,
+            seen_ids,
+        )
         cleaned.append(
             {
                 "id": option_id,
-                "text": clean_text(option.get("text"), sub(option_label, _("text")), required=True),
-                "feedback": clean_text(
-                    option.get("feedback"),
+                "text": text_field(
+                    problems,
+                    option_path,
+                    option,
+                    "text",
+                    sub(option_label, _("text")),
+                    required=True,
+                ),
+                "feedback": text_field(
+                    problems,
+                    option_path,
+                    option,
+                    "feedback",
                     sub(option_label, _("feedback")),
                     max_length=MAX_DESCRIPTION,
                 ),
                 "correct": bool(option.get("correct")),
             }
         )
+    problems.raise_any()
     return cleaned
 
 

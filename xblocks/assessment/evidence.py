@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.module_loading import import_string
 
-from .errors import InvalidInput, _
+from .errors import InvalidInput, Problems, Text, _
 
 MAX_TEXT_CHARACTERS = 100_000
 MAX_LINKS = 10
@@ -26,6 +26,7 @@ MAX_LINK_LENGTH = 2000
 MAX_FILE_SIZE_MB = 50
 _LINK = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 _WORD = re.compile(r"\S+")
+_SCHEMELESS = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?([/?#]\S*)?$")
 
 
 def _utf8_text(head):
@@ -113,22 +114,64 @@ def clean_text(value, *, label, min_words, max_words, required):
     return value
 
 
-def clean_links(value, *, max_links):
-    """Links the learner gives (repository, notebook, demo): http(s) only, within the limit."""
+def normalize_link(value):
+    """The link with ``https://`` added when it starts with a host name but has no scheme.
+
+    Learners paste ``github.com/me/x`` far more often than the full address; anything else
+    (``javascript:…``, plain words) is left as typed for :func:`link_problem` to name.
+    """
+    link = value.strip()
+    if link and "://" not in link and _SCHEMELESS.match(link):
+        return "https://" + link
+    return link
+
+
+def link_problem(link):
+    """Why ``link`` is not a web address the mentor can open, or None when it is one."""
+    if len(link) > MAX_LINK_LENGTH:
+        return Text(_("This link is too long: at most {limit} characters."), limit=MAX_LINK_LENGTH)
+    if not _LINK.match(link):
+        return Text(
+            _("“{link}” is not a web address such as https://example.org/work."), link=link[:100]
+        )
+    return None
+
+
+def read_links(value, *, max_links):
+    """Every link field as typed, normalized, positions kept (empty fields stay empty).
+
+    Raises ``InvalidInput`` only for input no form can send (not a list of text, too many).
+    """
     if value in (None, ""):
         return []
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise InvalidInput(_("Links must be a list of web addresses."))
-    links = [item.strip() for item in value if item.strip()]
-    if len(links) > min(max_links, MAX_LINKS):
-        raise InvalidInput(_("Too many links: at most {limit}."), limit=min(max_links, MAX_LINKS))
-    for link in links:
-        if len(link) > MAX_LINK_LENGTH or not _LINK.match(link):
-            raise InvalidInput(
-                _("{link} is not a web address starting with http:// or https://."),
-                link=link[:100],
-            )
+    limit = min(max_links, MAX_LINKS)
+    links = [normalize_link(item) for item in value]
+    while links and not links[-1]:
+        links.pop()
+    if len([link for link in links if link]) > limit:
+        raise InvalidInput(_("Too many links: at most {limit}."), limit=limit)
+    if len(links) > limit:
+        links = [link for link in links if link]
     return links
+
+
+def check_links(links, problems):
+    """Record under ``links.<position>`` every link that is not a web address."""
+    for position, link in enumerate(links):
+        problem = link and link_problem(link)
+        if problem:
+            problems.found.append((f"links.{position}", problem))
+
+
+def clean_links(value, *, max_links):
+    """The learner's links for a submission: normalized, every one a web address, no gaps."""
+    links = read_links(value, max_links=max_links)
+    problems = Problems()
+    check_links(links, problems)
+    problems.raise_any()
+    return [link for link in links if link]
 
 
 def clean_file_types(value):

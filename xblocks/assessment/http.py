@@ -10,7 +10,7 @@ import json
 from webob import Response
 from xblock.core import XBlock
 
-from .errors import AssessmentError, _
+from .errors import AssessmentError, FieldErrors, _
 
 DEFAULT_MAX_BYTES = 256 * 1024
 
@@ -25,7 +25,11 @@ def json_response(payload, status=200):
 
 
 def error_response(block, error):
-    return json_response({"error": error.render(block.gettext)}, status=error.status)
+    """``{"error": message}``, plus ``"errors": [{"field", "message"}]`` for field errors."""
+    payload = {"error": error.render(block.gettext)}
+    if isinstance(error, FieldErrors):
+        payload["errors"] = error.render_fields(block.gettext)
+    return json_response(payload, status=error.status)
 
 
 def json_endpoint(max_bytes=DEFAULT_MAX_BYTES):

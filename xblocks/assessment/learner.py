@@ -1,20 +1,22 @@
 """Learner handlers: draft, evidence files, scenario answers, self-assessment and submission.
 
 Each handler checks everything first and changes fields only once all checks pass, so a 400
-leaves the learner's state exactly as it was.
+leaves the learner's state exactly as it was — with one exception on purpose: what the learner
+typed is always kept. ``save_draft`` stores the text even when a link is not a web address (it
+answers with the problem beside the field), and a refused ``submit_work`` still saves the draft
+before it lists every problem at once.
 """
 
 from webob import Response
 from xblock.core import XBlock
 
 from . import ethics, evidence, review
-from .errors import InvalidInput, NotAllowed, NotFound, _
+from .errors import FieldErrors, InvalidInput, NotAllowed, NotFound, Problems, _
 from .http import error_response, json_endpoint, json_response
 from .plugin import api as credplugin_api
 from .rubric import judge
 from .views import Views
 
-EDITABLE = (review.DRAFT, review.REVISION_REQUESTED)
 UPLOAD_OVERHEAD_BYTES = 64 * 1024
 MAX_DRAFT_BYTES = 512 * 1024
 
@@ -37,8 +39,8 @@ class LearnerHandlersMixin:
         actor = self.actor()
         if not actor.student_id:
             raise NotAllowed(_("Sign in to work on this assessment."))
-        _submission, _event, status = self.learner_status(actor)
-        if status not in EDITABLE:
+        _submission, event, status = self.learner_status(actor)
+        if not review.can_edit(status, event):
             raise InvalidInput(
                 _("Your work is submitted; you can change it again if a revision is requested.")
             )
@@ -52,15 +54,13 @@ class LearnerHandlersMixin:
     def learner_state(self, data):
         return self._learner_answer(_("Up to date."))
 
-    @json_endpoint(max_bytes=MAX_DRAFT_BYTES)
-    def save_draft(self, data):
-        """Keep what the learner typed (no word limits yet: those apply on submit)."""
-        self._editable_actor()
+    def _read_draft(self, data):
+        """What the learner typed, as typed: only input no form can send is refused here."""
         draft = {
             "text": evidence.clean_text(
                 data.get("text"), label=_("Answer"), min_words=0, max_words=0, required=False
             ),
-            "links": evidence.clean_links(data.get("links"), max_links=self.max_links),
+            "links": evidence.read_links(data.get("links"), max_links=self.max_links),
             "reflection": evidence.clean_text(
                 data.get("reflection"),
                 label=_("Reflection"),
@@ -78,8 +78,38 @@ class LearnerHandlersMixin:
         if len(self_assessment) > len(self.current_rubric()["criteria"]):
             raise InvalidInput(_("The self-assessment names more criteria than the rubric has."))
         draft["self_assessment"] = self_assessment
-        self.draft = draft
-        return {"message": self.gettext("Draft saved.")}
+        return draft
+
+    @json_endpoint(max_bytes=MAX_DRAFT_BYTES)
+    def save_draft(self, data):
+        """Keep what the learner typed; a link that is not a web address is named, not refused.
+
+        Word limits and link checks block a submission, never a draft: ``errors`` lists the
+        links to fix, and everything (those links included, as typed) is saved.
+        """
+        self._editable_actor()
+        self.draft = self._read_draft(data)
+        problems = Problems()
+        evidence.check_links(self.draft["links"], problems)
+        return {
+            "message": self.gettext("Draft saved."),
+            "errors": FieldErrors(problems.found).render_fields(self.gettext),
+        }
+
+    @json_endpoint()
+    def email_preferences(self, data):
+        """The person's own e-mail choices: reviews of their work, new work to review (staff)."""
+        actor = self.actor()
+        if not actor.user_id:
+            raise NotAllowed(_("Sign in to change your e-mail choices."))
+        choices = {}
+        for name in ("email_on_review", "email_on_submission"):
+            if name in data:
+                if not isinstance(data[name], bool):
+                    raise InvalidInput(_("An e-mail choice must be yes or no."))
+                choices[name] = data[name]
+        saved = credplugin_api().set_notification_preferences(actor.user_id, **choices)
+        return {**saved, "message": self.gettext("Your e-mail choice is saved.")}
 
     @XBlock.handler
     def upload_file(self, request, suffix=""):
@@ -204,21 +234,23 @@ class LearnerHandlersMixin:
 
     @json_endpoint(max_bytes=MAX_DRAFT_BYTES)
     def submit_work(self, data):
-        """File the learner's work in edx-submissions for a mentor to review."""
+        """File the learner's work in edx-submissions for a mentor to review.
+
+        Every problem (word counts, links, unanswered scenarios, self-assessment) is reported
+        at once under its field; the draft is saved either way, so nothing typed is lost.
+        """
         actor = self._editable_actor()
+        draft = self._read_draft(data)
+        self.draft = draft
+        problems = Problems()
         answer = {"learner_user_id": actor.user_id, "files": [], "links": [], "text": ""}
         if self.project_enabled:
-            answer.update(self._clean_project_evidence(data))
+            answer.update(self._project_evidence(draft, problems))
         if self.ethics_enabled:
-            answer.update(self._clean_ethics_evidence(data))
+            answer.update(self._ethics_evidence(draft, problems))
         if self.self_assessment_enabled and self.project_enabled:
-            try:
-                levels = judge(self.rubric, data.get("self_assessment"))
-            except InvalidInput as error:
-                raise InvalidInput(
-                    _("Complete the self-assessment: choose a level for every criterion.")
-                ) from error
-            answer["self_assessment"] = {item["criterion_id"]: item["level_id"] for item in levels}
+            answer["self_assessment"] = self._self_assessment(draft, problems)
+        problems.raise_any()
         current = self.current_rubric()
         answer.update(
             rubric=current,
@@ -227,6 +259,12 @@ class LearnerHandlersMixin:
             assessment_methods=self.assessment_methods(),
         )
         review.submit(self.course_key(), self.usage_key(), actor.student_id, answer)
+        credplugin_api().assessment_submitted(
+            course_key=self.course_key(),
+            usage_key=self.usage_key(),
+            title=self.display_name,
+            learner_id=actor.user_id,
+        )
         self.draft = {
             "text": answer["text"],
             "links": answer["links"],
@@ -235,38 +273,45 @@ class LearnerHandlersMixin:
         }
         return self._learner_answer(_("Submitted. A mentor will review your work."))
 
-    def _clean_project_evidence(self, data):
+    def _project_evidence(self, draft, problems):
         text = ""
         if self.text_enabled:
-            text = evidence.clean_text(
-                data.get("text"),
+            text = problems.check(
+                "text",
+                evidence.clean_text,
+                draft["text"],
                 label=_("Your answer"),
                 min_words=self.text_min_words,
                 max_words=self.text_max_words,
                 required=True,
+                default=draft["text"],
             )
-        links = evidence.clean_links(data.get("links"), max_links=self.max_links)
+        evidence.check_links(draft["links"], problems)
+        links = [link for link in draft["links"] if link]
         if not (text.strip() or links or self.draft_files):
-            raise InvalidInput(_("Add your work: write an answer, give a link or attach a file."))
+            problems.add("text", _("Add your work: write an answer, give a link or attach a file."))
         return {"text": text, "links": links, "files": list(self.draft_files)}
 
-    def _clean_ethics_evidence(self, data):
-        unanswered = [
-            s["question"]
-            for s in self.active_scenarios()
-            if not (self.scenario_progress.get(s["id"]) or {}).get("attempts")
-        ]
-        if unanswered:
-            raise InvalidInput(_("Answer every scenario before you submit."))
-        reflection = evidence.clean_text(
-            data.get("reflection"),
+    def _ethics_evidence(self, draft, problems):
+        for number, scenario in enumerate(self.active_scenarios(), start=1):
+            if not (self.scenario_progress.get(scenario["id"]) or {}).get("attempts"):
+                problems.add(
+                    f"scenario.{scenario['id']}",
+                    _("Scenario {number} is not answered yet: choose and check an answer."),
+                    number=number,
+                )
+        reflection = problems.check(
+            "reflection",
+            evidence.clean_text,
+            draft["reflection"],
             label=_("Your ethical-impact assessment"),
             min_words=self.reflection_min_words,
             max_words=self.reflection_max_words,
             required=True,
+            default=draft["reflection"],
         )
-        if not reflection.strip():
-            raise InvalidInput(_("Write your ethical-impact assessment before you submit."))
+        if not reflection.strip() and not self.reflection_min_words:
+            problems.add("reflection", _("Write your ethical-impact assessment before you submit."))
         earned, possible = ethics.score(self.active_scenarios(), self.scenario_progress)
         return {
             "reflection": reflection,
@@ -277,3 +322,22 @@ class LearnerHandlersMixin:
                 "progress": dict(self.scenario_progress),
             },
         }
+
+    def _self_assessment(self, draft, problems):
+        """``{criterion_id: level_id}`` with a level for every project criterion, else problems."""
+        chosen = draft["self_assessment"]
+        complete = {}
+        for criterion in self.rubric["criteria"]:
+            level_ids = [level["id"] for level in criterion["levels"]]
+            if chosen.get(criterion["id"]) in level_ids:
+                complete[criterion["id"]] = chosen[criterion["id"]]
+            else:
+                problems.add(
+                    f"self.{criterion['id']}",
+                    _("Self-assessment: choose where your work stands on “{criterion}”."),
+                    criterion=criterion["name"],
+                )
+        levels = (
+            judge(self.rubric, complete) if len(complete) == len(self.rubric["criteria"]) else []
+        )
+        return {item["criterion_id"]: item["level_id"] for item in levels}

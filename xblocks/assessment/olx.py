@@ -16,7 +16,7 @@ from xblock.core import XML_NAMESPACES
 from xblock.fields import Scope, String
 
 from . import authoring
-from .errors import InvalidInput, Text, _
+from .errors import FieldErrors, InvalidInput, Text, _
 from .studio import AUTHORED_FIELDS
 
 log = logging.getLogger(__name__)
@@ -107,7 +107,10 @@ def _checked(block_class, values, label):
     try:
         cleaned = authoring.clean_authoring(authored)
     except InvalidInput as error:
-        reason = Text(error.message, **error.params)
+        if isinstance(error, FieldErrors):
+            reason = error.as_text()
+        else:
+            reason = Text(error.message, **error.params)
         raise InvalidOLX(
             _("{block} cannot be imported: {reason}"), block=label, reason=reason
         ) from (error)

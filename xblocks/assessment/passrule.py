@@ -25,8 +25,8 @@ def clean_pass_rule(value):
             raise InvalidInput(_("“Every criterion at its required level” must be yes or no."))
         cleaned["all_criteria_met"] = value["all_criteria_met"]
     for key, label in (
-        ("min_rubric_percent", _("Minimum rubric score")),
-        ("min_scenario_percent", _("Minimum scenario score")),
+        ("min_rubric_percent", _("Minimum share of rubric points")),
+        ("min_scenario_percent", _("Minimum share of scenario points")),
     ):
         if key in value:
             number = value[key]
@@ -50,9 +50,17 @@ def passes(pass_rule, *, criterion_levels, rubric_earned, rubric_possible, scena
     return scenario_percent is None or scenario_percent >= pass_rule["min_scenario_percent"]
 
 
-def describe(pass_rule, gettext, *, has_rubric, has_scenarios):
-    """Sentences that tell the learner, before they start, what passing takes."""
+def describe(pass_rule, gettext, *, has_rubric, has_scenarios, has_self_assessment=False):
+    """Sentences that tell the learner, before they start, everything passing takes.
+
+    What must be handed in comes first (every scenario answered, the self-assessment), as a
+    submission missing either is refused; then what the mentor's judgement must reach.
+    """
     lines = []
+    if has_scenarios:
+        lines.append(gettext("Answer every scenario judgment (required to submit)."))
+    if has_self_assessment:
+        lines.append(gettext("Complete the self-assessment (required to submit)."))
     if has_rubric and pass_rule["all_criteria_met"]:
         lines.append(gettext("Every rubric criterion reaches its required level."))
     if has_rubric and pass_rule["min_rubric_percent"]:

@@ -33,6 +33,9 @@ IN_REVIEW = "in_review"
 GRADED = "graded"
 REVISION_REQUESTED = "revision_requested"
 QUEUE_STATUSES = (SUBMITTED, IN_REVIEW, GRADED, REVISION_REQUESTED)
+NEEDS_REVIEW = "needs_review"
+NEEDS_REVIEW_STATUSES = (SUBMITTED, IN_REVIEW)
+QUEUE_FILTERS = (NEEDS_REVIEW, *QUEUE_STATUSES)
 
 
 def review_item_id(usage_key):
@@ -99,11 +102,20 @@ def status_of(submission, event):
     return event["status"]
 
 
-def queue(course_key, usage_key, status=None):
-    """The newest submission of every learner, oldest first, with its status.
+def can_edit(status, event):
+    """A draft, a revision asked for, or work graded as not passed: the learner may work on."""
+    if status in (DRAFT, REVISION_REQUESTED):
+        return True
+    return status == GRADED and not event.get("passed")
 
-    ``status`` (one of ``QUEUE_STATUSES``) filters; None lists everything.
+
+def queue(course_key, usage_key, status=None):
+    """The newest submission of every learner with its status: work needing review first,
+    oldest first within each group.
+
+    ``status`` (one of ``QUEUE_FILTERS``) filters; None lists everything.
     """
+    wanted = NEEDS_REVIEW_STATUSES if status == NEEDS_REVIEW else (status,) if status else None
     latest_events = {
         found["student_id"]: found["answer"]
         for found in _submissions().get_all_submissions(
@@ -118,7 +130,7 @@ def queue(course_key, usage_key, status=None):
         if event and event.get("submission_uuid") != found["uuid"]:
             event = None
         row_status = status_of(found, event)
-        if status and row_status != status:
+        if wanted and row_status not in wanted:
             continue
         rows.append(
             {
@@ -126,9 +138,11 @@ def queue(course_key, usage_key, status=None):
                 "attempt_number": found["attempt_number"],
                 "submitted_at": found["submitted_at"],
                 "status": row_status,
+                "student_id": found["student_id"],
+                "learner_user_id": found["answer"].get("learner_user_id"),
             }
         )
-    rows.sort(key=lambda row: row["submitted_at"])
+    rows.sort(key=lambda row: (row["status"] not in NEEDS_REVIEW_STATUSES, row["submitted_at"]))
     return rows
 
 

@@ -9,7 +9,7 @@ level.
 
 import re
 
-from .errors import InvalidInput, Text, _, sub
+from .errors import InvalidInput, Problems, Text, _, sub
 from .plugin import api as credplugin_api
 
 MAX_NAME = 200
@@ -39,6 +39,11 @@ def clean_text(value, label, *, required=False, max_length=MAX_NAME):
     return value
 
 
+def text_field(problems, path, item, key, label, **limits):
+    """``item[key]`` as clean text, or None with its problem recorded under ``path.key``."""
+    return problems.check(f"{path}.{key}", clean_text, item.get(key), label, **limits)
+
+
 def unique_identifier(value, fallback, label, seen_ids):
     """The item's id (``fallback`` when left empty), refused if malformed or already in
     ``seen_ids``; recorded there so the next sibling cannot reuse it."""
@@ -53,26 +58,36 @@ def unique_identifier(value, fallback, label, seen_ids):
     return value
 
 
-def clean_competency(value, label):
+def clean_competency(value, label, *, field="competency"):
     """A competency alignment (name, framework, code, url), or None when left empty."""
     if not value:
         return None
     if not isinstance(value, dict):
         raise InvalidInput(_("{label}: the competency must be an object."), label=label)
+    problems = Problems()
     cleaned = {
-        "name": clean_text(value.get("name"), sub(label, _("competency name"))),
-        "framework": clean_text(value.get("framework"), sub(label, _("framework"))),
-        "code": clean_text(value.get("code"), sub(label, _("code")), max_length=100),
-        "url": clean_text(value.get("url"), sub(label, _("URL")), max_length=500),
+        key: problems.check(
+            f"{field}.{key}", clean_text, value.get(key), sub(label, piece), max_length=length
+        )
+        for key, piece, length in (
+            ("name", _("competency name"), MAX_NAME),
+            ("framework", _("framework"), MAX_NAME),
+            ("code", _("code"), 100),
+            ("url", _("URL"), 500),
+        )
     }
+    problems.raise_any()
     if not any(cleaned.values()):
         return None
     if not cleaned["name"]:
-        raise InvalidInput(_("{label}: a competency needs a name."), label=label)
+        problems.add(f"{field}.name", _("{label}: a competency needs a name."), label=label)
     if cleaned["url"] and not HTTP_URL.match(cleaned["url"]):
-        raise InvalidInput(
-            _("{label}: the competency URL must start with http:// or https://."), label=label
+        problems.add(
+            f"{field}.url",
+            _("{label}: the competency URL must start with http:// or https://."),
+            label=label,
         )
+    problems.raise_any()
     return cleaned
 
 
@@ -91,10 +106,12 @@ def clean_points(value, label):
     return value
 
 
-def clean_rubric(value, *, title):
-    """Return a normalised copy of an author's rubric, or raise ``InvalidInput`` naming the spot.
+def clean_rubric(value, *, title, field="rubric"):
+    """Return a normalised copy of an author's rubric, or raise ``FieldErrors`` naming every spot.
 
-    ``title`` names the rubric in messages ("Project rubric", "Reflection rubric").
+    ``title`` names the rubric in messages ("Project rubric", "Reflection rubric"); ``field``
+    is the form's name for it, so each problem points at its input
+    (``rubric.criteria.1.levels.2.points``).
     """
     if not isinstance(value, dict) or not isinstance(value.get("criteria"), list):
         raise InvalidInput(_("{title} must have a list of criteria."), title=title)
@@ -107,43 +124,60 @@ def clean_rubric(value, *, title):
             title=title,
             limit=limits().criteria_max,
         )
+    problems = Problems()
     cleaned, seen_ids = [], set()
     for number, criterion in enumerate(criteria, start=1):
+        path = f"{field}.criteria.{number - 1}"
         label = Text(_("{title} › criterion {number}"), title=title, number=number)
         if not isinstance(criterion, dict):
-            raise InvalidInput(_("{label} must be an object."), label=label)
-        name = clean_text(criterion.get("name"), sub(label, _("name")), required=True)
-        label = Text(
-            _("{title} › criterion {number} ({name})"), title=title, number=number, name=name
+            problems.add(path, _("{label} must be an object."), label=label)
+            continue
+        name = text_field(problems, path, criterion, "name", sub(label, _("name")), required=True)
+        if name:
+            label = Text(
+                _("{title} › criterion {number} ({name})"), title=title, number=number, name=name
+            )
+        criterion_id = problems.check(
+            path, unique_identifier, criterion.get("id"), f"criterion-{number}", label, seen_ids
         )
-        criterion_id = unique_identifier(
-            criterion.get("id"), f"criterion-{number}", label, seen_ids
+        levels = problems.check(
+            f"{path}.levels", _clean_levels, criterion.get("levels"), label, path, default=[]
         )
-        levels = _clean_levels(criterion.get("levels"), label)
-        level_ids = [level["id"] for level in levels]
         required = criterion.get("required_level")
-        if required not in level_ids:
-            raise InvalidInput(
-                _("{label}: choose which level is required to meet this criterion."), label=label
+        if levels and required not in [level["id"] for level in levels]:
+            problems.add(
+                f"{path}.required_level",
+                _("{label}: choose which level is required to meet this criterion."),
+                label=label,
             )
         cleaned.append(
             {
                 "id": criterion_id,
                 "name": name,
-                "description": clean_text(
-                    criterion.get("description"),
+                "description": text_field(
+                    problems,
+                    path,
+                    criterion,
+                    "description",
                     sub(label, _("description")),
                     max_length=MAX_DESCRIPTION,
                 ),
-                "competency": clean_competency(criterion.get("competency"), label),
+                "competency": problems.check(
+                    f"{path}.competency",
+                    clean_competency,
+                    criterion.get("competency"),
+                    label,
+                    field=f"{path}.competency",
+                ),
                 "levels": levels,
                 "required_level": required,
             }
         )
+    problems.raise_any()
     return {"criteria": cleaned}
 
 
-def _clean_levels(levels, label):
+def _clean_levels(levels, label, path):
     if not isinstance(levels, list) or len(levels) < limits().levels_min:
         raise InvalidInput(
             _("{label} needs at least {limit} levels."), label=label, limit=limits().levels_min
@@ -154,35 +188,51 @@ def _clean_levels(levels, label):
             label=label,
             limit=limits().levels_max,
         )
+    problems = Problems()
     cleaned, seen_ids, previous_points = [], set(), None
     for number, level in enumerate(levels, start=1):
+        level_path = f"{path}.levels.{number - 1}"
         level_label = Text(_("{label} › level {number}"), label=label, number=number)
         if not isinstance(level, dict):
-            raise InvalidInput(_("{label} must be an object."), label=level_label)
-        name = clean_text(level.get("name"), sub(level_label, _("name")), required=True)
-        level_label = Text(
-            _("{label} › level {number} ({name})"), label=label, number=number, name=name
+            problems.add(level_path, _("{label} must be an object."), label=level_label)
+            continue
+        name = text_field(
+            problems, level_path, level, "name", sub(level_label, _("name")), required=True
         )
-        level_id = unique_identifier(level.get("id"), f"level-{number}", level_label, seen_ids)
-        points = clean_points(level.get("points"), level_label)
-        if previous_points is not None and points < previous_points:
-            raise InvalidInput(
+        if name:
+            level_label = Text(
+                _("{label} › level {number} ({name})"), label=label, number=number, name=name
+            )
+        level_id = problems.check(
+            level_path, unique_identifier, level.get("id"), f"level-{number}", level_label, seen_ids
+        )
+        points = problems.check(
+            f"{level_path}.points", clean_points, level.get("points"), level_label
+        )
+        if points is not None and previous_points is not None and points < previous_points:
+            problems.add(
+                f"{level_path}.points",
                 _("{label}: levels go from lowest to highest, so points may not go down."),
                 label=level_label,
             )
-        previous_points = points
+        if points is not None:
+            previous_points = points
         cleaned.append(
             {
                 "id": level_id,
                 "name": name,
-                "description": clean_text(
-                    level.get("description"),
+                "description": text_field(
+                    problems,
+                    level_path,
+                    level,
+                    "description",
                     sub(level_label, _("description")),
                     max_length=MAX_DESCRIPTION,
                 ),
                 "points": points,
             }
         )
+    problems.raise_any()
     return cleaned
 
 

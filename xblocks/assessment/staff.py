@@ -10,11 +10,11 @@ any of them leaves none behind.
 from django.db import transaction
 
 from . import review
-from .errors import InvalidInput, NotAllowed, _
+from .errors import InvalidInput, NotAllowed, Problems, _
 from .http import json_endpoint
 from .passrule import passes
 from .plugin import api as credplugin_api
-from .rubric import earned_points, judge, max_points
+from .rubric import MAX_DESCRIPTION, earned_points, judge, max_points
 from .views import Views
 
 MAX_FEEDBACK = 10_000
@@ -35,9 +35,14 @@ class ReviewHandlersMixin:
         """Every learner's newest submission, oldest first, optionally of one status."""
         self._staff_actor()
         status = data.get("status") or None
-        if status is not None and status not in review.QUEUE_STATUSES:
+        if status is not None and status not in review.QUEUE_FILTERS:
             raise InvalidInput(_("Unknown status filter."))
         rows = review.queue(self.course_key(), self.usage_key(), status)
+        names = credplugin_api().learner_names(
+            {row["learner_user_id"] for row in rows if row["learner_user_id"]}
+        )
+        for row in rows:
+            row["learner"] = names.get(row["learner_user_id"]) or row["student_id"]
         return {"html": Views(self).queue_html(rows, status), "count": len(rows)}
 
     @json_endpoint()
@@ -70,7 +75,11 @@ class ReviewHandlersMixin:
 
     @json_endpoint()
     def review_submit(self, data):
-        """Grade (final) or ask for a revision, judging each criterion at one level."""
+        """Grade (final) or ask for a revision; every problem of the form is named at once.
+
+        A grade needs a level for every criterion; a revision needs feedback and takes only
+        the levels the mentor chose. An optional comment per criterion goes with its level.
+        """
         actor = self._staff_actor()
         found = self.submission_in_block(data.get("submission_uuid"))
         if not self._is_latest(found):
@@ -81,32 +90,34 @@ class ReviewHandlersMixin:
         decision = data.get("decision")
         if decision not in DECISIONS:
             raise InvalidInput(_("Choose whether to grade the work or ask for a revision."))
-        feedback = data.get("feedback") or ""
-        if not isinstance(feedback, str) or len(feedback) > MAX_FEEDBACK:
-            raise InvalidInput(
-                _("Feedback must be text of at most {limit} characters."), limit=MAX_FEEDBACK
-            )
-        if decision == "revision" and not feedback.strip():
-            raise InvalidInput(_("Tell the learner what to revise in the feedback."))
         answer = found["answer"]
-        criterion_levels = judge(answer["rubric"], data.get("levels"))
-        outcome = self._outcome(answer, criterion_levels)
+        problems = Problems()
+        feedback = problems.check("feedback", _clean_feedback, data.get("feedback"), default="")
+        if decision == "revision" and not feedback:
+            problems.add("feedback", _("Tell the learner what to revise in the feedback."))
+        comments = problems.check("comments", _clean_comments, data.get("comments"), default={})
+        criterion_levels = _judge_all(answer["rubric"], data.get("levels"), decision, problems)
+        problems.raise_any()
+        for item in criterion_levels:
+            if comments.get(item["criterion_id"]):
+                item["comment"] = comments[item["criterion_id"]]
         student_id = found["student_item"]["student_id"]
         new_event = {
             "submission_uuid": found["uuid"],
             "status": review.GRADED if decision == "grade" else review.REVISION_REQUESTED,
             "reviewer": actor.username,
             "criterion_levels": criterion_levels,
-            "feedback": feedback.strip(),
+            "feedback": feedback,
             "rubric_hash": answer["rubric_hash"],
-            **outcome,
         }
+        if decision == "grade":
+            new_event.update(self._outcome(answer, criterion_levels))
         with transaction.atomic():
             if decision == "grade":
                 review.set_score(
                     found["uuid"],
-                    outcome["points_earned"],
-                    outcome["points_possible"],
+                    new_event["points_earned"],
+                    new_event["points_possible"],
                     actor.username,
                 )
                 new_event["result_uuid"] = credplugin_api().record_assessment_result(
@@ -115,20 +126,39 @@ class ReviewHandlersMixin:
                     usage_key=self.usage_key(),
                     rubric_hash=answer["rubric_hash"],
                     criterion_levels=criterion_levels,
-                    scores=outcome["scores"],
-                    points_earned=outcome["points_earned"],
-                    points_possible=outcome["points_possible"],
-                    passed=outcome["passed"],
-                    evidence=self._evidence(answer, outcome),
+                    scores=new_event["scores"],
+                    points_earned=new_event["points_earned"],
+                    points_possible=new_event["points_possible"],
+                    passed=new_event["passed"],
+                    evidence=self._evidence(answer, new_event),
                     assessment_methods=answer["assessment_methods"],
-                    feedback=feedback.strip(),
+                    feedback=feedback,
                     reviewer_id=actor.user_id,
                 )
             review.record_event(self.course_key(), self.usage_key(), student_id, new_event)
+            credplugin_api().assessment_reviewed(
+                course_key=self.course_key(),
+                usage_key=self.usage_key(),
+                title=self.display_name,
+                learner_id=answer["learner_user_id"],
+                status=new_event["status"],
+                passed=new_event.get("passed"),
+            )
         message = _("Graded.") if decision == "grade" else _("Revision requested.")
+        next_rows = [
+            row
+            for row in review.queue(self.course_key(), self.usage_key(), review.NEEDS_REVIEW)
+            if row["submission_uuid"] != found["uuid"]
+        ]
         return {
             "message": self.gettext(message),
-            "html": Views(self).review_html(found, new_event, new_event["status"]),
+            "html": Views(self).review_html(
+                found,
+                new_event,
+                new_event["status"],
+                next_uuid=next_rows[0]["submission_uuid"] if next_rows else "",
+                just_decided=True,
+            ),
         }
 
     @staticmethod
@@ -191,3 +221,52 @@ class ReviewHandlersMixin:
                 }
             )
         return entries
+
+
+def _clean_feedback(value):
+    feedback = value or ""
+    if not isinstance(feedback, str) or len(feedback) > MAX_FEEDBACK:
+        raise InvalidInput(
+            _("Feedback must be text of at most {limit} characters."), limit=MAX_FEEDBACK
+        )
+    return feedback.strip()
+
+
+def _clean_comments(value):
+    """``{criterion_id: comment}``, each comment optional text."""
+    comments = value or {}
+    if not isinstance(comments, dict) or not all(
+        isinstance(text, str) and len(text) <= MAX_DESCRIPTION for text in comments.values()
+    ):
+        raise InvalidInput(
+            _("A comment on a criterion must be text of at most {limit} characters."),
+            limit=MAX_DESCRIPTION,
+        )
+    return {key: text.strip() for key, text in comments.items() if text.strip()}
+
+
+def _judge_all(rubric, levels, decision, problems):
+    """The chosen levels judged against ``rubric``; a grade names every criterion left open."""
+    if levels is None:
+        levels = {}
+    if not isinstance(levels, dict):
+        problems.add("levels", _("Choose a level for every criterion."))
+        return []
+    chosen = {key: value for key, value in levels.items() if value}
+    criteria = rubric["criteria"]
+    if decision == "grade":
+        for criterion in criteria:
+            if criterion["id"] not in chosen:
+                problems.add(
+                    f"criterion.{criterion['id']}",
+                    _("Choose a level for “{criterion}”."),
+                    criterion=criterion["name"],
+                )
+    judged = problems.check(
+        "levels",
+        judge,
+        {"criteria": [criterion for criterion in criteria if criterion["id"] in chosen]},
+        chosen,
+        default=[],
+    )
+    return judged if decision == "revision" or len(judged) == len(criteria) else []

@@ -52,6 +52,7 @@ class StudioMixin:
         views = Views(self)
         fragment = Fragment(views.studio_html())
         fragment.add_css(views.resource("public/css/assessment.css"))
+        fragment.add_javascript(views.resource("public/js/problems.js"))
         fragment.add_javascript(views.resource("public/js/editors.js"))
         fragment.add_javascript(views.resource("public/js/studio.js"))
         fragment.initialize_js("CredpluginAssessmentStudio", {"values": self.authored_values()})

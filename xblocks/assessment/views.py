@@ -7,16 +7,19 @@ with re-rendered regions, so the browser never builds markup from learner or aut
 import json
 from importlib import resources
 
+from django.utils.text import slugify
 from xblock.utils.resources import ResourceLoader
 
 from . import ethics, review
 from .errors import _
 from .evidence import word_count
 from .passrule import describe
-from .rubric import limits, required_level_name
+from .plugin import api as credplugin_api
+from .rubric import limits, max_points, required_level_name
 
 loader = ResourceLoader(__name__)
 
+FILTER_LABELS = {review.NEEDS_REVIEW: _("Needs review")}
 STATUS_LABELS = {
     review.DRAFT: _("Draft"),
     review.SUBMITTED: _("Submitted"),
@@ -82,6 +85,7 @@ class Views:
                 "review_queue",
                 "review_open",
                 "review_submit",
+                "email_preferences",
             )
         }
         return self.render(
@@ -91,6 +95,9 @@ class Views:
                 "urls_json": json.dumps(urls),
                 "learner_html": self.learner_html(actor),
                 "is_staff": actor.is_staff,
+                "queue_filters": self.queue_filters() if actor.is_staff else [],
+                "email": self._email_choices(actor),
+                "slug": slugify(str(self.block.scope_ids.usage_id)),
             },
         )
 
@@ -98,7 +105,7 @@ class Views:
         block = self.block
         submission, event, status = block.learner_status(actor)
         draft = dict(block.draft)
-        editable = status in (review.DRAFT, review.REVISION_REQUESTED)
+        editable = bool(actor.student_id) and review.can_edit(status, event)
         achieved, result = {}, None
         shown_event = (
             event
@@ -107,7 +114,8 @@ class Views:
         )
         if shown_event:
             achieved = {item["criterion_id"]: item for item in shown_event["criterion_levels"]}
-            result = shown_event
+            comments = [item for item in shown_event["criterion_levels"] if item.get("comment")]
+            result = {**shown_event, "comments": comments}
         progress = block.scenario_progress
         scenarios = [
             ethics.public_scenario(s, progress.get(s["id"])) for s in block.active_scenarios()
@@ -119,6 +127,12 @@ class Views:
             for item in block.draft_files
         ]
         gettext = block.gettext
+        badge = None
+        if result and result["status"] == review.GRADED and result.get("passed"):
+            badge = credplugin_api().badge_for_block(
+                user_id=actor.user_id, usage_key=block.usage_key()
+            )
+        slug = slugify(str(block.scope_ids.usage_id))
         return self.render(
             "learner.html",
             {
@@ -153,30 +167,36 @@ class Views:
                     gettext,
                     has_rubric=bool(block.current_rubric()["criteria"]),
                     has_scenarios=bool(scenarios),
+                    has_self_assessment=block.self_assessment_enabled and block.project_enabled,
                 ),
                 "result": result,
+                "badge": badge,
+                "slug": slug,
+                "email": self._email_choices(actor),
                 "text_words": word_count(draft.get("text")),
                 "reflection_words": word_count(draft.get("reflection")),
                 "submitted_at": submission["submitted_at"] if submission else None,
             },
         )
 
+    @staticmethod
+    def _email_choices(actor):
+        if not actor.user_id:
+            return {}
+        return credplugin_api().notification_preferences(actor.user_id)
+
     def queue_html(self, rows, status):
         gettext = self.block.gettext
         for row in rows:
             row["status_label"] = gettext(STATUS_LABELS[row["status"]])
-        return self.render(
-            "queue.html",
-            {
-                "rows": rows,
-                "status": status or "",
-                "statuses": [
-                    (value, gettext(STATUS_LABELS[value])) for value in review.QUEUE_STATUSES
-                ],
-            },
-        )
+        return self.render("queue.html", {"rows": rows, "status": status or ""})
 
-    def review_html(self, found, event, status):
+    def queue_filters(self):
+        """``(value, label)`` for the queue's filter; work that needs review comes first."""
+        labels = {**FILTER_LABELS, **STATUS_LABELS}
+        return [(value, self.block.gettext(labels[value])) for value in review.QUEUE_FILTERS]
+
+    def review_html(self, found, event, status, *, next_uuid="", just_decided=False):
         answer = found["answer"]
         download = self._handler("download_file")
         separator = "&" if "?" in download else "?"
@@ -188,6 +208,15 @@ class Views:
         if event and event.get("criterion_levels"):
             achieved = {item["criterion_id"]: item for item in event["criterion_levels"]}
         self_assessment = answer.get("self_assessment") or {}
+        rows = _rubric_rows(answer["rubric"], achieved, self_assessment)
+        for row in rows:
+            levels = row["criterion"]["levels"]
+            required = [level["id"] for level in levels].index(row["criterion"]["required_level"])
+            row["levels"] = [
+                {**level, "meets": index >= required} for index, level in enumerate(levels)
+            ]
+        rule = answer["pass_rule"]
+        scenarios = answer.get("scenarios")
         return self.render(
             "review.html",
             {
@@ -198,9 +227,17 @@ class Views:
                 "status_label": self.block.gettext(STATUS_LABELS[status]),
                 "final": status in (review.GRADED, review.REVISION_REQUESTED),
                 "event": event,
-                "rows": _rubric_rows(answer["rubric"], achieved, self_assessment),
+                "rows": rows,
                 "self_assessment": self_assessment,
-                "scenarios": answer.get("scenarios"),
+                "scenarios": scenarios,
+                "rubric_possible": max_points(answer["rubric"]),
+                "scenario_earned": scenarios["earned"] if scenarios else 0,
+                "scenario_possible": scenarios["possible"] if scenarios else 0,
+                "scenarios_pass": scenarios is None
+                or scenarios["percent"] >= rule["min_scenario_percent"],
+                "rule": rule,
+                "next_uuid": next_uuid,
+                "just_decided": just_decided,
             },
         )
 
@@ -237,6 +274,10 @@ class Views:
             "add_option": gettext("Add option"),
             "remove_option": gettext("Remove option {number}"),
             "remove_scenario": gettext("Remove scenario {number}"),
+            "move_up_criterion": gettext("Move criterion {number} up"),
+            "move_down_criterion": gettext("Move criterion {number} down"),
+            "move_up_scenario": gettext("Move scenario {number} up"),
+            "move_down_scenario": gettext("Move scenario {number} down"),
         }
 
     def studio_html(self):

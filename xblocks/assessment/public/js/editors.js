@@ -45,10 +45,10 @@ function CredpluginAssessmentEditors(labels) {
         row.dataset.levelId = level.id || newId('level');
         var legend = document.createElement('legend');
         row.appendChild(legend);
-        row.appendChild(control('input', labels.name, level.name, {'class': 'cpa-level-name', type: 'text'}));
-        row.appendChild(control('textarea', labels.description, level.description, {'class': 'cpa-level-description', rows: '2'}));
-        row.appendChild(control('input', labels.points, level.points, {'class': 'cpa-level-points', type: 'number', min: '0', step: '1'}));
-        row.appendChild(checkbox(labels.required, 'cpa-level-required', false, 'radio', criterionBox.dataset.radioName));
+        row.appendChild(control('input', labels.name, level.name, {'class': 'cpa-level-name', type: 'text', 'data-key': 'name'}));
+        row.appendChild(control('textarea', labels.description, level.description, {'class': 'cpa-level-description', rows: '2', 'data-key': 'description'}));
+        row.appendChild(control('input', labels.points, level.points, {'class': 'cpa-level-points', type: 'number', min: '0', step: '1', 'data-key': 'points'}));
+        row.appendChild(checkbox(labels.required, 'cpa-level-required', false, 'radio', criterionBox.dataset.radioName, 'required_level'));
         row.appendChild(button('', 'cpa-remove-level'));
         return row;
     }
@@ -65,6 +65,8 @@ function CredpluginAssessmentEditors(labels) {
         editor.querySelectorAll('.cpa-' + names.box + '-editor').forEach(function (box, index) {
             box.querySelector(':scope > legend').textContent = label(labels[names.box], index + 1);
             box.querySelector(':scope > .cpa-remove-' + names.box).textContent = label(labels['remove_' + names.box], index + 1);
+            box.querySelector(':scope > .cpa-move-up').textContent = label(labels['move_up_' + names.box], index + 1);
+            box.querySelector(':scope > .cpa-move-down').textContent = label(labels['move_down_' + names.box], index + 1);
             box.querySelectorAll('.cpa-' + names.row + '-editor').forEach(function (row, rowIndex) {
                 row.querySelector('legend').textContent = label(labels[names.row], rowIndex + 1);
                 row.querySelector('.cpa-remove-' + names.row).textContent = label(labels['remove_' + names.row], rowIndex + 1);
@@ -78,21 +80,23 @@ function CredpluginAssessmentEditors(labels) {
         box.dataset.criterionId = criterion.id || newId('criterion');
         box.dataset.radioName = newId('required');
         box.appendChild(document.createElement('legend'));
-        box.appendChild(control('input', labels.name, criterion.name, {'class': 'cpa-criterion-name', type: 'text'}));
-        box.appendChild(control('textarea', labels.description, criterion.description, {'class': 'cpa-criterion-description', rows: '2'}));
+        box.appendChild(control('input', labels.name, criterion.name, {'class': 'cpa-criterion-name', type: 'text', 'data-key': 'name'}));
+        box.appendChild(control('textarea', labels.description, criterion.description, {'class': 'cpa-criterion-description', rows: '2', 'data-key': 'description'}));
         var competency = criterion.competency || {};
         var group = document.createElement('fieldset');
         group.className = 'cpa-competency-editor';
+        group.dataset.key = 'competency';
         var groupLegend = document.createElement('legend');
         groupLegend.textContent = labels.competency;
         group.appendChild(groupLegend);
-        group.appendChild(control('input', labels.competency_name, competency.name, {'class': 'cpa-competency-name', type: 'text'}));
-        group.appendChild(control('input', labels.framework, competency.framework, {'class': 'cpa-competency-framework', type: 'text'}));
-        group.appendChild(control('input', labels.code, competency.code, {'class': 'cpa-competency-code', type: 'text'}));
-        group.appendChild(control('input', labels.url, competency.url, {'class': 'cpa-competency-url', type: 'url'}));
+        group.appendChild(control('input', labels.competency_name, competency.name, {'class': 'cpa-competency-name', type: 'text', 'data-key': 'name'}));
+        group.appendChild(control('input', labels.framework, competency.framework, {'class': 'cpa-competency-framework', type: 'text', 'data-key': 'framework'}));
+        group.appendChild(control('input', labels.code, competency.code, {'class': 'cpa-competency-code', type: 'text', 'data-key': 'code'}));
+        group.appendChild(control('input', labels.url, competency.url, {'class': 'cpa-competency-url', type: 'url', 'data-key': 'url'}));
         box.appendChild(group);
         var levels = document.createElement('div');
         levels.className = 'cpa-levels-editor';
+        levels.dataset.key = 'levels';
         var levelsCaption = document.createElement('p');
         levelsCaption.className = 'cpa-hint';
         levelsCaption.textContent = labels.levels;
@@ -106,6 +110,8 @@ function CredpluginAssessmentEditors(labels) {
             }
         });
         box.appendChild(button(labels.add_level, 'cpa-add-level'));
+        box.appendChild(button('', 'cpa-move-up'));
+        box.appendChild(button('', 'cpa-move-down'));
         box.appendChild(button('', 'cpa-remove-criterion'));
         return box;
     }
@@ -151,12 +157,13 @@ function CredpluginAssessmentEditors(labels) {
         return criteria.length ? {criteria: criteria} : {};
     }
 
-    function checkbox(text, className, checked, type, name) {
+    function checkbox(text, className, checked, type, name, key) {
         var wrapper = document.createElement('div');
         wrapper.className = 'cpa-check';
         var input = document.createElement('input');
         input.type = type || 'checkbox';
         input.className = className;
+        input.dataset.key = key;
         input.id = newId('cpa-f');
         if (name) { input.name = name; }
         input.checked = !!checked;
@@ -173,9 +180,9 @@ function CredpluginAssessmentEditors(labels) {
         row.className = 'cpa-option-editor';
         row.dataset.optionId = option.id || newId('option');
         row.appendChild(document.createElement('legend'));
-        row.appendChild(control('input', labels.option_text, option.text, {'class': 'cpa-option-text', type: 'text'}));
-        row.appendChild(control('textarea', labels.option_feedback, option.feedback, {'class': 'cpa-edit-option-feedback', rows: '2'}));
-        row.appendChild(checkbox(labels.option_correct, 'cpa-option-correct', option.correct));
+        row.appendChild(control('textarea', labels.option_text, option.text, {'class': 'cpa-option-text', rows: '2', 'data-key': 'text'}));
+        row.appendChild(control('textarea', labels.option_feedback, option.feedback, {'class': 'cpa-edit-option-feedback', rows: '2', 'data-key': 'feedback'}));
+        row.appendChild(checkbox(labels.option_correct, 'cpa-option-correct', option.correct, 'checkbox', '', 'correct'));
         row.appendChild(button('', 'cpa-remove-option'));
         return row;
     }
@@ -185,8 +192,8 @@ function CredpluginAssessmentEditors(labels) {
         box.className = 'cpa-scenario-editor';
         box.dataset.scenarioId = scenario.id || newId('scenario');
         box.appendChild(document.createElement('legend'));
-        box.appendChild(control('textarea', labels.question, scenario.question, {'class': 'cpa-scenario-question', rows: '2'}));
-        var kind = control('select', labels.kind, '', {'class': 'cpa-scenario-kind'});
+        box.appendChild(control('textarea', labels.question, scenario.question, {'class': 'cpa-scenario-question', rows: '2', 'data-key': 'question'}));
+        var kind = control('select', labels.kind, '', {'class': 'cpa-scenario-kind', 'data-key': 'kind'});
         [['single', labels.single], ['multiple', labels.multiple]].forEach(function (pair) {
             var choice = document.createElement('option');
             choice.value = pair[0];
@@ -195,14 +202,17 @@ function CredpluginAssessmentEditors(labels) {
         });
         kind.querySelector('select').value = scenario.kind || 'single';
         box.appendChild(kind);
-        box.appendChild(control('input', labels.points, scenario.points === undefined ? 1 : scenario.points, {'class': 'cpa-scenario-points', type: 'number', min: '0', step: '1'}));
-        box.appendChild(control('input', labels.attempts, scenario.max_attempts === undefined ? 1 : scenario.max_attempts, {'class': 'cpa-scenario-attempts', type: 'number', min: '1', max: '10', step: '1'}));
+        box.appendChild(control('input', labels.points, scenario.points === undefined ? 1 : scenario.points, {'class': 'cpa-scenario-points', type: 'number', min: '0', step: '1', 'data-key': 'points'}));
+        box.appendChild(control('input', labels.attempts, scenario.max_attempts === undefined ? 1 : scenario.max_attempts, {'class': 'cpa-scenario-attempts', type: 'number', min: '1', max: '10', step: '1', 'data-key': 'max_attempts'}));
         var options = document.createElement('div');
         options.className = 'cpa-options-editor';
+        options.dataset.key = 'options';
         (scenario.options || [{}, {}]).forEach(function (option) { options.appendChild(optionRow(option)); });
         box.appendChild(options);
         box.appendChild(button(labels.add_option, 'cpa-add-option'));
-        box.appendChild(control('textarea', labels.explanation, scenario.explanation, {'class': 'cpa-scenario-explanation', rows: '3'}));
+        box.appendChild(control('textarea', labels.explanation, scenario.explanation, {'class': 'cpa-scenario-explanation', rows: '3', 'data-key': 'explanation'}));
+        box.appendChild(button('', 'cpa-move-up'));
+        box.appendChild(button('', 'cpa-move-down'));
         box.appendChild(button('', 'cpa-remove-scenario'));
         return box;
     }
@@ -279,6 +289,14 @@ function CredpluginAssessmentEditors(labels) {
             var scenarioOwner = target.closest('.cpa-scenario-editor');
             target.closest('.cpa-option-editor').remove();
             focus = scenarioOwner.querySelector('.cpa-add-option');
+        } else if (target.matches('.cpa-move-up, .cpa-move-down')) {
+            // Move the criterion or scenario past its neighbour; focus stays on the button pressed.
+            var moved = target.parentElement;
+            var neighbour = target.matches('.cpa-move-up') ? moved.previousElementSibling : moved.nextElementSibling;
+            if (!neighbour) { return; }
+            if (target.matches('.cpa-move-up')) { moved.parentElement.insertBefore(moved, neighbour); }
+            else { moved.parentElement.insertBefore(neighbour, moved); }
+            focus = target;
         } else if (target.matches('.cpa-remove-scenario')) {
             target.closest('.cpa-scenario-editor').remove();
             focus = editor.querySelector('.cpa-add-scenario');
@@ -289,7 +307,49 @@ function CredpluginAssessmentEditors(labels) {
         if (focus) { focus.focus(); }
     }
 
+    // Each numbered part of a field path is the nth box of its kind inside the element so far.
+    var BOXES = {criteria: '.cpa-criterion-editor', levels: '.cpa-level-editor', options: '.cpa-option-editor'};
+
+    function ownParts(element, selector) {
+        return Array.prototype.filter.call(element.querySelectorAll(selector), function (part) {
+            return part.parentElement.closest('.cpa-criterion-editor, .cpa-level-editor, .cpa-scenario-editor, .cpa-option-editor, [data-type]') === element;
+        });
+    }
+
+    // The control a server field path names (``rubric.criteria.1.levels.2.points``), or the
+    // nearest box that holds it.
+    function locate(form, path) {
+        var parts = path.split('.');
+        for (var length = parts.length; length > 0; length -= 1) {
+            var found = form.querySelector('[data-field="' + parts.slice(0, length).join('.') + '"]');
+            if (found) { return descend(found, parts.slice(length)); }
+        }
+        return null;
+    }
+
+    function descend(element, rest) {
+        var list = null;
+        for (var index = 0; index < rest.length; index += 1) {
+            var part = rest[index];
+            var next;
+            if (/^[0-9]+$/.test(part)) {
+                var selector = list ? BOXES[list] : (element.matches('.cpa-scenarios-editor') ? '.cpa-scenario-editor' : null);
+                next = selector ? element.querySelectorAll(selector)[Number(part)] : null;
+                list = null;
+            } else if (BOXES[part] && /^[0-9]+$/.test(rest[index + 1] || '')) {
+                list = part;
+                continue;
+            } else {
+                next = ownParts(element, '[data-key="' + part + '"]')[0] || element.querySelector('[data-key="' + part + '"]');
+            }
+            if (!next) { return element; }
+            element = next;
+        }
+        return element;
+    }
+
     return {
+        locate: locate,
         fillRubric: fillRubric,
         readRubric: readRubric,
         fillScenarios: fillScenarios,

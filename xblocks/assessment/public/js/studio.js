@@ -1,11 +1,11 @@
 /* The author's editor: fill the form from the block's values, send them to studio_submit, and
- * show the server's validation message (it names the exact criterion, level or scenario). */
+ * show every problem the server names beside its field (criterion, level or scenario included),
+ * listed together at the top with a link to each. */
 function CredpluginAssessmentStudio(runtime, element, initArgs) {
     'use strict';
     var host = element.jquery ? element[0] : element;
     var root = host.querySelector('.cpa-studio');
     var form = root.querySelector('.cpa-studio-form');
-    var errors = root.querySelector('.cpa-studio-errors');
     var live = root.querySelector('.cpa-live');
     var values = JSON.parse(JSON.stringify(initArgs.values || {}));
 
@@ -31,6 +31,7 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
     }
 
     var editors = CredpluginAssessmentEditors(JSON.parse(root.dataset.labels || '{}'));
+    var problems = CredpluginProblems(editors.locate);
     form.addEventListener('click', editors.onClick);
 
     function fill() {
@@ -62,9 +63,8 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
         return collected;
     }
 
-    function showError(message) {
-        errors.textContent = message;
-        errors.focus();
+    function showProblems(answer) {
+        problems.show(form, answer.errors, root.dataset.msgProblems, answer.error);
     }
 
     function post(url, body) {
@@ -79,12 +79,13 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
 
     form.addEventListener('submit', function (event) {
         event.preventDefault();
-        errors.textContent = '';
         var collected = collect();
+        problems.clear(form);
+        live.textContent = '';
         if (runtime.notify) { runtime.notify('save', {state: 'start'}); }
         post(root.dataset.submitUrl, {values: collected}).then(function (answer) {
             if (!answer.ok) {
-                showError(answer.data.error);
+                showProblems(answer.data);
                 if (runtime.notify) { runtime.notify('error', {title: 'Error', message: answer.data.error}); }
                 return;
             }
@@ -96,7 +97,7 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
 
     root.querySelector('.cpa-load-template').addEventListener('click', function () {
         post(root.dataset.templateUrl, {name: 'ethics_hiring_bias'}).then(function (answer) {
-            if (!answer.ok) { showError(answer.data.error); return; }
+            if (!answer.ok) { showProblems(answer.data); return; }
             values = answer.data.values;
             fill();
             form.querySelector('[data-field="display_name"]').focus();
