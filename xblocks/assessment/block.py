@@ -75,7 +75,6 @@ class AssessmentBlock(StudioMixin, LearnerHandlersMixin, ReviewHandlersMixin, XB
 
     draft = Dict(default={}, scope=Scope.user_state)
     draft_files = List(default=[], scope=Scope.user_state)
-    scenario_progress = Dict(default={}, scope=Scope.user_state)
 
     # --- facts every audience needs ---------------------------------------------------------
 

@@ -178,19 +178,28 @@ class LearnerHandlersMixin:
             raise NotFound(_("That submission does not exist."))
         return found
 
+    def scenario_progress(self, actor=None):
+        """The learner's ``{scenario id: progress}``, read from the scenario answer log."""
+        actor = actor or self.actor()
+        if not actor.student_id:
+            return {}
+        return review.scenario_progress(self.course_key(), self.usage_key(), actor.student_id)
+
     @json_endpoint()
     def answer_scenario(self, data):
         """Score one attempt; the answer reveals only what the learner has earned to see."""
-        self._editable_actor()
+        actor = self._editable_actor()
         scenario = next(
             (s for s in self.active_scenarios() if s["id"] == data.get("scenario_id")), None
         )
         if scenario is None:
             raise NotFound(_("That scenario does not exist."))
-        progress = ethics.answer(
-            scenario, self.scenario_progress.get(scenario["id"]), data.get("selected")
-        )
-        self.scenario_progress = {**self.scenario_progress, scenario["id"]: progress}
+        keys = (self.course_key(), self.usage_key(), actor.student_id)
+        with review.locked(*keys, review.SCENARIO_ITEM_TYPE):
+            progress = ethics.answer(
+                scenario, self.scenario_progress(actor).get(scenario["id"]), data.get("selected")
+            )
+            review.record_scenario_answer(*keys, scenario["id"], progress)
         if progress["correct"]:
             message = _("Correct.")
         elif ethics.is_finished(scenario, progress):
@@ -226,7 +235,10 @@ class LearnerHandlersMixin:
             pass_rule=dict(self.pass_rule),
             assessment_methods=self.assessment_methods(),
         )
-        review.submit(self.course_key(), self.usage_key(), actor.student_id, answer)
+        keys = (self.course_key(), self.usage_key(), actor.student_id)
+        with review.locked(*keys):
+            self._editable_actor()
+            review.submit(*keys, answer)
         self.draft = {
             "text": answer["text"],
             "links": answer["links"],
@@ -251,10 +263,11 @@ class LearnerHandlersMixin:
         return {"text": text, "links": links, "files": list(self.draft_files)}
 
     def _clean_ethics_evidence(self, data):
+        progress = self.scenario_progress()
         unanswered = [
             s["question"]
             for s in self.active_scenarios()
-            if not (self.scenario_progress.get(s["id"]) or {}).get("attempts")
+            if not (progress.get(s["id"]) or {}).get("attempts")
         ]
         if unanswered:
             raise InvalidInput(_("Answer every scenario before you submit."))
@@ -267,13 +280,13 @@ class LearnerHandlersMixin:
         )
         if not reflection.strip():
             raise InvalidInput(_("Write your ethical-impact assessment before you submit."))
-        earned, possible = ethics.score(self.active_scenarios(), self.scenario_progress)
+        earned, possible = ethics.score(self.active_scenarios(), progress)
         return {
             "reflection": reflection,
             "scenarios": {
                 "earned": earned,
                 "possible": possible,
                 "percent": ethics.percent(earned, possible),
-                "progress": dict(self.scenario_progress),
+                "progress": progress,
             },
         }

@@ -108,7 +108,7 @@ class Views:
         if shown_event:
             achieved = {item["criterion_id"]: item for item in shown_event["criterion_levels"]}
             result = shown_event
-        progress = block.scenario_progress
+        progress = block.scenario_progress(actor)
         scenarios = [
             ethics.public_scenario(s, progress.get(s["id"])) for s in block.active_scenarios()
         ]
