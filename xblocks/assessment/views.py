@@ -1,6 +1,7 @@
 """HTML fragments: contexts built here, markup in ``templates/html``, everything autoescaped.
 
-Only author rich text that :mod:`.sanitize` cleaned on save is marked safe. Handlers answer
+Author rich text reaches a template only through :func:`.sanitize.rich_text`, cleaned at every
+render (whatever wrote the field); templates mark nothing safe themselves. Handlers answer
 with re-rendered regions, so the browser never builds markup from learner or author strings.
 """
 
@@ -14,6 +15,7 @@ from .errors import _
 from .evidence import word_count
 from .passrule import describe
 from .rubric import required_level_name
+from .sanitize import rich_text
 
 loader = ResourceLoader(__name__)
 
@@ -123,6 +125,10 @@ class Views:
             "learner.html",
             {
                 "block": block,
+                "rich": {
+                    name: rich_text(getattr(block, name))
+                    for name in ("prompt", "brief", "case_narrative", "reflection_prompt")
+                },
                 "status": status,
                 "status_label": gettext(STATUS_LABELS[status]),
                 "editable": editable,
