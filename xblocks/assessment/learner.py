@@ -19,6 +19,14 @@ UPLOAD_OVERHEAD_BYTES = 64 * 1024
 MAX_DRAFT_BYTES = 512 * 1024
 
 
+def _query(request, *names):
+    """The query parameters ``names`` as text ("" when absent); bad encoding is a 400."""
+    try:
+        return [request.GET.get(name, "") for name in names]
+    except UnicodeDecodeError as error:
+        raise InvalidInput(_("The address of this request is not valid.")) from error
+
+
 class LearnerHandlersMixin:
     """Handlers a learner calls on their own work; nobody can reach another learner's here."""
 
@@ -143,10 +151,8 @@ class LearnerHandlersMixin:
     def download_file(self, request, suffix=""):
         """Serve a file to its learner or to course staff; everyone else gets a 403."""
         try:
-            found = self._find_file(
-                self.actor(), request.GET.get("submission", ""), request.GET.get("file", "")
-            )
-        except (NotAllowed, NotFound) as error:
+            found = self._find_file(self.actor(), *_query(request, "submission", "file"))
+        except (InvalidInput, NotAllowed, NotFound) as error:
             return error_response(self, error)
         response = Response(body=evidence.read_file(found["path"]), content_type=found["mime_type"])
         response.headers["Content-Disposition"] = evidence.content_disposition(found["name"])
@@ -194,11 +200,17 @@ class LearnerHandlersMixin:
         )
         if scenario is None:
             raise NotFound(_("That scenario does not exist."))
+
+        def judge_answer():
+            earlier = self.scenario_progress(actor).get(scenario["id"])
+            return ethics.answer(scenario, earlier, data.get("selected"))
+
+        # Judged once before the lock, so a refused answer writes nothing (not even the lock
+        # row), and again under it against what racing answers have recorded meanwhile.
+        judge_answer()
         keys = (self.course_key(), self.usage_key(), actor.student_id)
         with review.locked(*keys, review.SCENARIO_ITEM_TYPE):
-            progress = ethics.answer(
-                scenario, self.scenario_progress(actor).get(scenario["id"]), data.get("selected")
-            )
+            progress = judge_answer()
             review.record_scenario_answer(*keys, scenario["id"], progress)
         if progress["correct"]:
             message = _("Correct.")

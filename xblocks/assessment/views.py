@@ -5,9 +5,12 @@ render (whatever wrote the field); templates mark nothing safe themselves. Handl
 with re-rendered regions, so the browser never builds markup from learner or author strings.
 """
 
+import functools
 import json
 from importlib import resources
 
+from django.template import Context, Engine, Template
+from django.template.backends.django import get_installed_libraries
 from xblock.utils.resources import ResourceLoader
 
 from . import ethics, review
@@ -26,6 +29,17 @@ STATUS_LABELS = {
     review.GRADED: _("Graded"),
     review.REVISION_REQUESTED: _("Revision requested"),
 }
+
+
+@functools.cache
+def _template(path):
+    """A template compiled once per process (building its engine scans every app's tags).
+
+    The same engine as ``ResourceLoader.render_django_template``: the installed tag libraries,
+    with XBlock's ``i18n`` library translating through the ``_i18n_service`` in the context.
+    """
+    libraries = {**get_installed_libraries(), "i18n": "xblock.utils.templatetags.i18n"}
+    return Template(loader.load_unicode(path), engine=Engine(libraries=libraries))
 
 
 def load_template_data(name):
@@ -60,9 +74,8 @@ class Views:
         return loader.load_unicode(path)
 
     def render(self, template, context):
-        return loader.render_django_template(
-            f"templates/html/{template}", context, i18n_service=self.i18n
-        )
+        template = _template(f"templates/html/{template}")
+        return template.render(Context({**context, "_i18n_service": self.i18n}))
 
     def rubric_table(self, rubric, achieved):
         """The rubric as a table (with the learner's levels once judged), escaped markup."""
