@@ -6,15 +6,14 @@ without the row lock, every thread would read "not submitted yet" / "no attempts
 any of them writes.
 """
 
-import threading
 import time
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
 from django.test import override_settings
 from submissions import api as submissions_api
 
+from tests.integration.threads import run_at_once
 from tests.xblocks.conftest import ANSWER, ETHICS_SCENARIO, PROJECT_SCENARIO
 from xblocks.assessment import review
 from xblocks.assessment.demo import PROJECT_VALUES, WorkbenchDriver, ethics_values
@@ -56,21 +55,8 @@ def authored(scenario_name, values):
 
 def race(driver, handler, payload):
     """Call ``handler`` from RACERS threads released together; their ``(status, body)``."""
-    start = threading.Barrier(RACERS)
-    results = []
-
-    def racer():
-        try:
-            start.wait(timeout=30)
-            results.append(driver.call("learner_1", handler, payload))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=racer) for _ in range(RACERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results, errors = run_at_once(RACERS, lambda: driver.call("learner_1", handler, payload))
+    assert errors == []
     assert len(results) == RACERS, "a racer did not finish"
     return sorted(results, key=lambda result: result[0])
 
@@ -82,8 +68,8 @@ def test_racing_submissions_leave_exactly_one_submission(committed_workbench, sl
         "links": ["https://git.example.org/learner/tickets"],
         "self_assessment": {"data-preparation": "proficient", "evaluation": "advanced"},
     }
-    # The learner's user-state row exists before the race (the workbench's store, unlike the
-    # LMS's, has no unique key and would create one row per racer).
+    # The learner's user-state row exists before the race: the workbench's store, unlike the
+    # LMS's, has no unique key and would create one row per racer.
     assert driver.call("learner_1", "save_draft", payload)[0] == 200
 
     results = race(driver, "submit_work", payload)
@@ -101,6 +87,8 @@ def test_racing_submissions_leave_exactly_one_submission(committed_workbench, sl
 def test_racing_scenario_answers_use_exactly_the_attempts_allowed(committed_workbench, slow_writes):
     driver = authored(ETHICS_SCENARIO, ethics_values())
     payload = {"scenario_id": "proxy-features", "selected": ["random"]}
+    # The learner's user-state row exists before the race (see above).
+    assert driver.call("learner_1", "learner_state", {})[0] == 200
 
     results = race(driver, "answer_scenario", payload)
 

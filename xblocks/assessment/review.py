@@ -65,6 +65,20 @@ def student_item(course_key, usage_key, student_id, item_type=ITEM_TYPE):
     }
 
 
+def _learner_submissions(item, limit=None):
+    """``get_submissions``, once more if the first read of a new item lost a creation race.
+
+    edx-submissions creates the student item on a read; when two first reads race, one fails
+    (validation sees the other's row, or its insert hits the unique key). The row is committed
+    by then, so the second read finds it.
+    """
+    api = _submissions()
+    try:
+        return api.get_submissions(item, limit)
+    except (api.SubmissionRequestError, api.SubmissionInternalError):
+        return api.get_submissions(item, limit)
+
+
 @contextlib.contextmanager
 def locked(course_key, usage_key, student_id, item_type=ITEM_TYPE):
     """Hold the row lock of one learner's student item until the block ends (or commits).
@@ -88,7 +102,7 @@ def submit(course_key, usage_key, student_id, answer):
 
 
 def latest_submission(course_key, usage_key, student_id):
-    found = _submissions().get_submissions(student_item(course_key, usage_key, student_id), 1)
+    found = _learner_submissions(student_item(course_key, usage_key, student_id), 1)
     return found[0] if found else None
 
 
@@ -108,7 +122,7 @@ def get_submission(submission_uuid):
 def events(course_key, usage_key, student_id):
     """Every mentor decision about this learner's work in this block, newest first."""
     item = student_item(course_key, usage_key, student_id, REVIEW_ITEM_TYPE)
-    return [found["answer"] for found in _submissions().get_submissions(item)]
+    return [found["answer"] for found in _learner_submissions(item)]
 
 
 def record_event(course_key, usage_key, student_id, event):
@@ -120,7 +134,7 @@ def scenario_progress(course_key, usage_key, student_id):
     """``{scenario id: progress}`` from the newest answer to each scenario."""
     item = student_item(course_key, usage_key, student_id, SCENARIO_ITEM_TYPE)
     progress = {}
-    for found in _submissions().get_submissions(item):
+    for found in _learner_submissions(item):
         answer = found["answer"]
         progress.setdefault(answer["scenario_id"], answer["progress"])
     return progress
