@@ -43,7 +43,7 @@ def _check_shape(data):
             stack.extend((item, depth + 1) for item in items)
 
 
-def read_json_object(request, max_bytes):
+def _read_json_object(request, max_bytes):
     """The POSTed JSON object, or ``AssessmentError`` saying what is wrong with the request."""
     if request.method != "POST":
         raise AssessmentError(_("Send this request with POST."))
@@ -84,7 +84,7 @@ def json_endpoint(max_bytes=DEFAULT_MAX_BYTES):
         @functools.wraps(func)
         def wrapper(self, request, suffix=""):
             try:
-                return json_response(func(self, read_json_object(request, max_bytes)))
+                return json_response(func(self, _read_json_object(request, max_bytes)))
             except AssessmentError as error:
                 return error_response(self, error)
 
