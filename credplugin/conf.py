@@ -114,7 +114,8 @@ DEFAULTS = {
     # .. setting_description: Other hosts whose DID documents and status lists the verify API
     #    may fetch. This site's own documents and did:key need no entry. A bare host name means
     #    https://host; give an origin (e.g. "http://10.0.0.5:8080") for another scheme or port.
-    #    Redirects are never followed.
+    #    Redirects are never followed. A host name must resolve to public addresses only (an IP
+    #    address is used as listed); a fetch gets 5 seconds in all.
     "CREDPLUGIN_VERIFY_ALLOWED_HOSTS": [],
     # .. setting_name: CREDPLUGIN_PUBLIC_CACHE_SECONDS
     # .. setting_default: 300

@@ -380,6 +380,11 @@ class StatusList(models.Model):
     sequence = models.PositiveIntegerField()
     size = models.PositiveIntegerField(default=131072)
     next_index = models.PositiveIntegerField(default=0)
+    # Slots are counted in order (next_index) and handed out shuffled by this secret key, so an
+    # index does not tell when its badge was issued; indexes below shuffled_from were handed
+    # out in order before the list had a key.
+    index_key = models.CharField(max_length=32, blank=True, default="", editable=False)
+    shuffled_from = models.PositiveIntegerField(default=0, editable=False)
     bitstring = models.BinaryField()
     signed_credential = models.JSONField(null=True, blank=True)
     updated = models.DateTimeField(auto_now=True)

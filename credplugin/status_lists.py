@@ -1,10 +1,18 @@
 """Bitstring Status Lists in the database: slot reservation, bit flips and signed publication.
 
 Revocation and suspension lists of one sequence number grow in lockstep, so a badge owns the
-same index in both. A slot is reserved, and committed, before the credential that names it is
+same index in both. Indexes are random, as the Bitstring Status List spec recommends (indexes
+in issuance order would tell when each badge was issued): a list counts its slots in order and
+``shuffled_indexes`` maps each count through a keyed pseudorandom permutation of the list's
+free indexes (a Feistel network over BLAKE2b, cycle-walked into range), so slots never collide
+and cost about 10 µs each. A list filled in order before it had a key keeps its old indexes and
+shuffles only the rest. A slot is reserved, and committed, before the credential that names it is
 signed; the signed ``BitstringStatusListCredential`` is stored on the row and re-signed in the
 same transaction as every bit change, so the public list never lags the database.
 """
+
+import hashlib
+import secrets
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -72,17 +80,17 @@ def _reserve(request_ids):
 
 
 def take_slots(wanted):
-    """``wanted`` free slots ``(sequence, index)``, in order; call inside a transaction, which
-    holds the current list's lock until it ends (opening new lists as they fill)."""
+    """``wanted`` free slots ``(sequence, index)``; call inside a transaction, which holds the
+    current list's lock until it ends (opening new lists as they fill)."""
     slots = []
     while len(slots) < wanted:
-        sequence, start, count = _take(wanted - len(slots))
-        slots += [(sequence, index) for index in range(start, start + count)]
+        sequence, indexes = _take(wanted - len(slots))
+        slots += [(sequence, index) for index in indexes]
     return slots
 
 
 def _take(wanted):
-    """Up to ``wanted`` consecutive free indexes: ``(sequence, first index, how many)``."""
+    """Up to ``wanted`` free indexes of the current list: ``(sequence, indexes)``."""
     current = (
         StatusList.objects.select_for_update()
         .filter(purpose=StatusList.Purpose.REVOCATION)
@@ -91,19 +99,53 @@ def _take(wanted):
     )
     if current is None or current.next_index >= current.size:
         sequence = current.sequence + 1 if current else 1
+        key = secrets.token_hex(16)
         for purpose in PURPOSES:
             StatusList.objects.create(
                 purpose=purpose,
                 sequence=sequence,
                 size=MINIMUM_LENGTH,
                 bitstring=bytes(MINIMUM_LENGTH // 8),
+                index_key=key,
             )
-        start, size = 0, MINIMUM_LENGTH
-    else:
-        sequence, start, size = current.sequence, current.next_index, current.size
-    count = min(wanted, size - start)
-    StatusList.objects.filter(sequence=sequence).update(next_index=F("next_index") + count)
-    return sequence, start, count
+        current = StatusList(sequence=sequence, size=MINIMUM_LENGTH, index_key=key)
+    elif not current.index_key:
+        current.index_key, current.shuffled_from = secrets.token_hex(16), current.next_index
+        StatusList.objects.filter(sequence=current.sequence).update(
+            index_key=current.index_key, shuffled_from=current.shuffled_from
+        )
+    count = min(wanted, current.size - current.next_index)
+    StatusList.objects.filter(sequence=current.sequence).update(next_index=F("next_index") + count)
+    counters = range(current.next_index, current.next_index + count)
+    return current.sequence, shuffled_indexes(current, counters)
+
+
+FEISTEL_ROUNDS = 4
+
+
+def shuffled_indexes(row, counters):
+    """The indexes of the list's slots number ``counters``: a permutation of
+    ``[shuffled_from, size)`` keyed by the list's ``index_key``."""
+    offset, size = row.shuffled_from, row.size - row.shuffled_from
+    half_bits = (max(size - 1, 1).bit_length() + 1) // 2
+    mask = (1 << half_bits) - 1
+    rounds = [
+        hashlib.blake2b(bytes([number]), key=bytes.fromhex(row.index_key), digest_size=8)
+        for number in range(FEISTEL_ROUNDS)
+    ]
+
+    def shuffled(value):
+        while True:  # cycle-walking: fewer than four passes on average
+            left, right = value >> half_bits, value & mask
+            for keyed in rounds:
+                digest = keyed.copy()
+                digest.update(right.to_bytes(8, "big"))
+                left, right = right, left ^ (int.from_bytes(digest.digest(), "big") & mask)
+            value = (left << half_bits) | right
+            if value < size:
+                return value
+
+    return [offset + shuffled(counter - offset) for counter in counters]
 
 
 def status_entry(sequence, index):

@@ -13,7 +13,14 @@ from credplugin.openbadges.achievement import (
     ResultDescription,
     RubricCriterionLevel,
 )
-from credplugin.openbadges.baking import BakingError, bake_png, bake_svg, unbake_png, unbake_svg
+from credplugin.openbadges.baking import (
+    BakingError,
+    CredentialTooLarge,
+    bake_png,
+    bake_svg,
+    unbake_png,
+    unbake_svg,
+)
 from credplugin.openbadges.canonical import CanonicalizationError, canonicalize
 from credplugin.openbadges.credential import (
     AchievementCredential,
@@ -48,6 +55,7 @@ __all__ = [
     "AchievementSubject",
     "Alignment",
     "BakingError",
+    "CredentialTooLarge",
     "BitstringStatusListEntry",
     "CanonicalizationError",
     "Check",

@@ -4,6 +4,9 @@ PNG: an uncompressed ``iTXt`` chunk with keyword ``openbadgecredential`` holding
 JSON. SVG: an ``<openbadges:credential>`` element (namespace
 ``https://purl.imsglobal.org/ob/v3p0``) right inside the root, holding the JSON in CDATA.
 Baking again replaces the credential already there, so an image never carries two.
+
+Reading bounds the credential's size after decompression (a compressed ``iTXt`` chunk of a few
+kilobytes can inflate to megabytes): inflation stops one byte past the limit.
 """
 
 import json
@@ -28,6 +31,14 @@ START_TAG = re.compile(r"""<[^\s>/]+(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\
 
 class BakingError(ValueError):
     """The image is malformed, too large, or holds no (or no readable) baked credential."""
+
+
+class CredentialTooLarge(BakingError):
+    """The baked credential is larger than the reader's limit (after decompression)."""
+
+    def __init__(self, limit: int):
+        super().__init__(f"the baked credential is larger than {limit} bytes once decompressed")
+        self.limit = limit
 
 
 def _credential_text(credential: dict) -> str:
@@ -98,10 +109,12 @@ def bake_png(png: bytes, credential: dict) -> bytes:
     return bytes(output)
 
 
-def unbake_png(png: bytes) -> dict:
+def unbake_png(png: bytes, *, max_credential_bytes: int = MAX_IMAGE_BYTES) -> dict:
     """Return the credential baked into ``png``.
 
     Raises:
+        CredentialTooLarge: the credential text (inflated, if compressed) exceeds
+            ``max_credential_bytes``; never more than one byte past it is inflated.
         BakingError: malformed PNG, no baked credential, or one that is not a JSON object.
     """
     for kind, data in _png_chunks(png):
@@ -116,7 +129,9 @@ def unbake_png(png: bytes) -> dict:
             text = parts[2]
             try:
                 if compressed:
-                    text = zlib.decompressobj().decompress(text, MAX_IMAGE_BYTES)
+                    text = zlib.decompressobj().decompress(text, max_credential_bytes + 1)
+                if len(text) > max_credential_bytes:
+                    raise CredentialTooLarge(max_credential_bytes)
                 return _parse_credential(text.decode("utf-8"))
             except (zlib.error, UnicodeDecodeError) as error:
                 raise BakingError(f"unreadable openbadgecredential chunk: {error}") from error
@@ -193,14 +208,18 @@ def bake_svg(svg: bytes | str, credential: dict) -> str:
     return baked
 
 
-def unbake_svg(svg: bytes | str) -> dict:
+def unbake_svg(svg: bytes | str, *, max_credential_bytes: int = MAX_IMAGE_BYTES) -> dict:
     """Return the credential baked into ``svg``.
 
     Raises:
+        CredentialTooLarge: the credential text exceeds ``max_credential_bytes``.
         BakingError: malformed SVG, no baked credential, or one that is not a JSON object.
     """
     root, _ = _parse_svg(_svg_text(svg))
     element = root.find(f".//{{{OPENBADGES_NAMESPACE}}}credential")
     if element is None or not (element.text or "").strip():
         raise BakingError("the SVG has no baked credential (openbadges:credential)")
-    return _parse_credential(element.text.strip())
+    text = element.text.strip()
+    if len(text.encode("utf-8")) > max_credential_bytes:
+        raise CredentialTooLarge(max_credential_bytes)
+    return _parse_credential(text)

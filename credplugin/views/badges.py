@@ -108,8 +108,8 @@ def badge_not_found(request):
     return render(request, "credplugin/badge_not_found.html", context, status=404)
 
 
-@require_safe
 @public_cache
+@require_safe
 def badge_page(request, badge_uuid):
     """The page an employer opens: the live verdict first, then what the badge proves."""
     try:
@@ -131,8 +131,8 @@ def badge_page(request, badge_uuid):
     return render(request, "credplugin/badge_page.html", context)
 
 
-@require_safe
 @public_cache
+@require_safe
 def badge_credential(request, badge_uuid):
     """The signed credential exactly as issued, for any Open Badges 3.0 verifier."""
     badge = public_badge_or_404(request, badge_uuid)
@@ -142,8 +142,8 @@ def badge_credential(request, badge_uuid):
     return response
 
 
-@require_safe
 @public_cache
+@require_safe
 def badge_png(request, badge_uuid):
     """The badge artwork with the credential baked into an ``iTXt`` chunk."""
     badge = public_badge_or_404(request, badge_uuid)
@@ -154,8 +154,8 @@ def badge_png(request, badge_uuid):
     return response
 
 
-@require_safe
 @public_cache
+@require_safe
 def badge_svg(request, badge_uuid):
     """The badge artwork as SVG with the credential baked into ``openbadges:credential``."""
     badge = public_badge_or_404(request, badge_uuid)

@@ -3,11 +3,15 @@
 Public documents (badge pages, credentials, DID document, status lists) may sit in shared caches
 only briefly: a revoked badge must stop looking valid within ``CREDPLUGIN_PUBLIC_CACHE_SECONDS``.
 A verification report answers one upload and is never cached; a learner's own pages are
-private and never stored.
+private and never stored. No error response is stored anywhere (shared caches may keep a 404 or
+a 405 by heuristics): an exception the view raises is turned into its response here, exactly as
+Django's handler would, so that it carries the same ``no-store``. These decorators go outermost,
+above ``require_safe`` and the like, so their refusals are covered too.
 """
 
 from functools import wraps
 
+from django.core.handlers.exception import response_for_exception
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 
 from credplugin.conf import credplugin_settings
@@ -19,6 +23,13 @@ def _personalised(request):
     return user is not None and user.is_authenticated
 
 
+def _response(view, request, *args, **kwargs):
+    try:
+        return view(request, *args, **kwargs)
+    except Exception as error:  # noqa: BLE001  (answered as Django would, 404 page and all)
+        return response_for_exception(request, error)
+
+
 def public_cache(view):
     """Let shared caches keep the response for ``CREDPLUGIN_PUBLIC_CACHE_SECONDS``.
 
@@ -28,7 +39,7 @@ def public_cache(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
+        response = _response(view, request, *args, **kwargs)
         if response.status_code == 200 and not _personalised(request):
             seconds = int(credplugin_settings.PUBLIC_CACHE_SECONDS)
             patch_cache_control(response, public=True, max_age=seconds)
@@ -44,7 +55,7 @@ def never_cache_private(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
+        response = _response(view, request, *args, **kwargs)
         add_never_cache_headers(response)
         patch_vary_headers(response, ("Cookie",))
         return response

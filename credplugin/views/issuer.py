@@ -26,8 +26,8 @@ def _public_json(document, content_type):
     return response
 
 
-@require_safe
 @public_cache
+@require_safe
 def did_document(request):
     """``did:web`` of the site root resolves here: every issuer key, current and retired."""
     try:
@@ -37,15 +37,15 @@ def did_document(request):
     return _public_json(document, DID_JSON)
 
 
-@require_safe
 @public_cache
+@require_safe
 def issuer_profile(request):
     """The issuer's Open Badges 3.0 ``Profile``: name, URL, contact and logo."""
     return _public_json(api.issuer_profile(), JSON_LD)
 
 
-@require_safe
 @public_cache
+@require_safe
 def status_list(request, purpose, sequence):
     """One signed ``BitstringStatusListCredential`` (revocation or suspension)."""
     try:

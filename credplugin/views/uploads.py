@@ -1,7 +1,9 @@
 """Read a badge someone submits for verification: credential JSON, a baked PNG or a baked SVG.
 
 The format is recognised from the bytes, not from a file name or content type a client chose.
-Every failure raises ``UnreadableBadge`` with a sentence the person can act on.
+``CREDPLUGIN_VERIFY_MAX_BYTES`` bounds both the submission and the credential baked inside it
+once decompressed. Every failure raises ``UnreadableBadge`` with a sentence the person can act
+on.
 """
 
 import json
@@ -72,7 +74,15 @@ def read_submitted_badge(data):
 
 def _unbake(unbake, data, kind):
     try:
-        return unbake(data)
+        return unbake(data, max_credential_bytes=max_bytes())
+    except openbadges.CredentialTooLarge as error:
+        raise UnreadableBadge(
+            _(
+                "The credential inside this %(kind)s is larger than %(limit)d bytes once "
+                "unpacked, the most this site accepts."
+            )
+            % {"kind": kind, "limit": max_bytes()}
+        ) from error
     except openbadges.BakingError as error:
         raise UnreadableBadge(
             _("The %(kind)s carries no readable Open Badges credential (%(error)s).")

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from credplugin.views.caching import never_cache_private
@@ -106,7 +106,9 @@ def verify_api(request):
     return _report_response(verify_submitted_credential(credential))
 
 
+@csrf_exempt  # checked by csrf_protect below, so that a CSRF refusal is not cached either
 @never_cache_private
+@csrf_protect
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify_page(request):
     """The form, and after a submission the report in plain language with every check."""

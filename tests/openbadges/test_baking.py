@@ -5,7 +5,14 @@ import zlib
 
 import pytest
 
-from credplugin.openbadges import BakingError, bake_png, bake_svg, unbake_png, unbake_svg
+from credplugin.openbadges import (
+    BakingError,
+    CredentialTooLarge,
+    bake_png,
+    bake_svg,
+    unbake_png,
+    unbake_svg,
+)
 from credplugin.openbadges.baking import MAX_IMAGE_BYTES, PNG_SIGNATURE
 
 CREDENTIAL = {"id": "urn:uuid:1", "name": "Ünïcode ✓ <b> ]]> </openbadges:credential> שלום 🎓"}
@@ -50,6 +57,31 @@ def test_png_reader_accepts_a_compressed_itxt():
     png = tiny_png()
     png = png[:-12] + chunk(b"iTXt", data) + png[-12:]
     assert unbake_png(png) == {"id": "urn:uuid:3"}
+
+
+def inflating_png(inflated_bytes: int) -> bytes:
+    """A small PNG whose compressed credential chunk inflates to ``inflated_bytes``."""
+    text = b'{"id":"' + b" " * (inflated_bytes - 9) + b'"}'
+    data = b"openbadgecredential\x00\x01\x00\x00\x00" + zlib.compress(text, 9)
+    png = tiny_png()
+    return png[:-12] + chunk(b"iTXt", data) + png[-12:]
+
+
+def test_a_compressed_credential_is_inflated_no_further_than_the_limit():
+    bomb = inflating_png(16 * 1024 * 1024)
+    assert len(bomb) < 20 * 1024
+    with pytest.raises(CredentialTooLarge, match="larger than 4096 bytes once decompressed"):
+        unbake_png(bomb, max_credential_bytes=4096)
+    with pytest.raises(CredentialTooLarge):
+        unbake_png(inflating_png(MAX_IMAGE_BYTES + 1))  # by default, the image limit
+    assert unbake_png(inflating_png(4096), max_credential_bytes=4096)["id"].isspace()
+
+
+def test_an_svg_credential_over_the_limit_is_refused():
+    baked = bake_svg(SVG, {"id": "x" * 5000})
+    with pytest.raises(CredentialTooLarge):
+        unbake_svg(baked, max_credential_bytes=4096)
+    assert unbake_svg(baked, max_credential_bytes=8192) == {"id": "x" * 5000}
 
 
 @pytest.mark.parametrize(

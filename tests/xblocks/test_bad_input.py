@@ -20,6 +20,12 @@ def _state(driver, user="learner_1"):
         (b"{not json", "The request is not valid JSON."),
         (b"[1, 2]", "The request must be a JSON object."),
         (b"\xff\xfe", "The request is not valid JSON."),
+        (b"[" * 100_000, "The request is nested too deeply."),
+        (b'{"text": ' + b"[" * 40 + b"]" * 40 + b"}", "The request is nested too deeply."),
+        (b'{"text": NaN}', "The request is not valid JSON."),
+        (b'{"text": -Infinity}', "The request is not valid JSON."),
+        (b'{"text": "\\ud800"}', "The request contains text that is not valid Unicode."),
+        (b'{"\\udfff": "key"}', "The request contains text that is not valid Unicode."),
     ],
 )
 def test_malformed_json_is_rejected(project, body, message):
@@ -154,3 +160,9 @@ def test_file_checks_by_content():
                 name, content, allowed_types=["ipynb", "txt", "docx"], max_size_mb=1
             )
     assert evidence.display_name('../../etc/pass"wd<x>.pdf') == "passwdx.pdf"
+
+
+def test_a_download_address_that_is_not_utf8_is_a_400(project):
+    response = project.request("learner_1", "download_file", query="file=%ab%cd")
+    assert response.status_code == 400
+    assert response.json == {"error": "The address of this request is not valid."}

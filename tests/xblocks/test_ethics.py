@@ -73,7 +73,7 @@ def test_attempts_are_limited_and_the_explanation_follows(ethics_block):
     status, body = answer(ethics_block, "proxy-features", ["proxies"])
     assert status == 400
     assert body["error"] == "You have no attempts left for this scenario."
-    assert ethics_block.block("learner_1").scenario_progress["proxy-features"]["attempts"] == 2
+    assert ethics_block.block("learner_1").scenario_progress()["proxy-features"]["attempts"] == 2
 
 
 def test_multiple_choice_needs_exactly_the_correct_set(ethics_block):
@@ -98,7 +98,7 @@ def test_bad_scenario_input_changes_nothing(ethics_block):
     for payload, status_code, message in cases:
         status, body = ethics_block.call("learner_1", "answer_scenario", payload)
         assert (status, body["error"]) == (status_code, message), payload
-    assert ethics_block.block("learner_1").scenario_progress == {}
+    assert ethics_block.block("learner_1").scenario_progress() == {}
 
 
 def test_reflection_needs_every_scenario_and_the_word_limits(ethics_block):

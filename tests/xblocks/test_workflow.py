@@ -182,3 +182,21 @@ def test_queue_is_oldest_first_and_filters_by_status(project):
     assert project.submission_uuids("staff_mentor", review.SUBMITTED) == [second]
     status, body = project.call("staff_mentor", "review_queue", {"status": "submitted"})
     assert status == 200 and body["count"] == 1
+
+
+def test_a_first_read_that_lost_the_student_item_creation_race_reads_again(project, monkeypatch):
+    """edx-submissions creates the item on a read; the loser of two first reads fails once."""
+    from submissions import api as submissions_api  # noqa: PLC0415
+
+    real = submissions_api.get_submissions
+    failures = [submissions_api.SubmissionRequestError(msg="unique set")]
+
+    def racing(item, limit=None):
+        if failures:
+            raise failures.pop()
+        return real(item, limit)
+
+    monkeypatch.setattr(submissions_api, "get_submissions", racing)
+    status, body = project.call("learner_1", "learner_state", {})
+    assert status == 200, body
+    assert failures == []

@@ -15,6 +15,7 @@ from . import ethics, evidence, identity, olx, rubric
 from .learner import LearnerHandlersMixin
 from .passrule import DEFAULT_PASS_RULE
 from .plugin import api as credplugin_api
+from .sanitize import sanitize_html
 from .staff import ReviewHandlersMixin
 from .studio import StudioMixin
 from .views import Views
@@ -73,7 +74,6 @@ class AssessmentBlock(StudioMixin, LearnerHandlersMixin, ReviewHandlersMixin, XB
 
     draft = Dict(default={}, scope=Scope.user_state)
     draft_files = List(default=[], scope=Scope.user_state)
-    scenario_progress = Dict(default={}, scope=Scope.user_state)
 
     # --- facts every audience needs ---------------------------------------------------------
 
@@ -149,19 +149,24 @@ class AssessmentBlock(StudioMixin, LearnerHandlersMixin, ReviewHandlersMixin, XB
         return fragment
 
     def student_view_data(self, context=None):
-        """What the mobile apps need to show the assessment; never the answer key."""
+        """What the mobile apps need to show the assessment; never the answer key.
+
+        Rich text is cleaned here as on the page: the apps render it as HTML.
+        """
         return {
             "display_name": self.display_name,
             "project_enabled": self.project_enabled,
-            "prompt": self.prompt,
-            "brief": self.brief,
+            "prompt": sanitize_html(self.prompt),
+            "brief": sanitize_html(self.brief),
             "rubric": self.rubric if self.project_enabled else {},
             "ethics_enabled": self.ethics_enabled,
-            "case_narrative": self.case_narrative if self.ethics_enabled else "",
+            "case_narrative": sanitize_html(self.case_narrative) if self.ethics_enabled else "",
             "scenarios": [
                 ethics.public_scenario(scenario, None) for scenario in self.active_scenarios()
             ],
-            "reflection_prompt": self.reflection_prompt if self.ethics_enabled else "",
+            "reflection_prompt": sanitize_html(self.reflection_prompt)
+            if self.ethics_enabled
+            else "",
             "guiding_questions": self.guiding_questions if self.ethics_enabled else [],
             "reflection_rubric": self.reflection_rubric if self.ethics_enabled else {},
             "pass_rule": self.pass_rule,

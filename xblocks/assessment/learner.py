@@ -21,6 +21,14 @@ UPLOAD_OVERHEAD_BYTES = 64 * 1024
 MAX_DRAFT_BYTES = 512 * 1024
 
 
+def _query(request, *names):
+    """The query parameters ``names`` as text ("" when absent); bad encoding is a 400."""
+    try:
+        return [request.GET.get(name, "") for name in names]
+    except UnicodeDecodeError as error:
+        raise InvalidInput(_("The address of this request is not valid.")) from error
+
+
 class LearnerHandlersMixin:
     """Handlers a learner calls on their own work; nobody can reach another learner's here."""
 
@@ -173,10 +181,8 @@ class LearnerHandlersMixin:
     def download_file(self, request, suffix=""):
         """Serve a file to its learner or to course staff; everyone else gets a 403."""
         try:
-            found = self._find_file(
-                self.actor(), request.GET.get("submission", ""), request.GET.get("file", "")
-            )
-        except (NotAllowed, NotFound) as error:
+            found = self._find_file(self.actor(), *_query(request, "submission", "file"))
+        except (InvalidInput, NotAllowed, NotFound) as error:
             return error_response(self, error)
         response = Response(body=evidence.read_file(found["path"]), content_type=found["mime_type"])
         response.headers["Content-Disposition"] = evidence.content_disposition(found["name"])
@@ -208,19 +214,34 @@ class LearnerHandlersMixin:
             raise NotFound(_("That submission does not exist."))
         return found
 
+    def scenario_progress(self, actor=None):
+        """The learner's ``{scenario id: progress}``, read from the scenario answer log."""
+        actor = actor or self.actor()
+        if not actor.student_id:
+            return {}
+        return review.scenario_progress(self.course_key(), self.usage_key(), actor.student_id)
+
     @json_endpoint()
     def answer_scenario(self, data):
         """Score one attempt; the answer reveals only what the learner has earned to see."""
-        self._editable_actor()
+        actor = self._editable_actor()
         scenario = next(
             (s for s in self.active_scenarios() if s["id"] == data.get("scenario_id")), None
         )
         if scenario is None:
             raise NotFound(_("That scenario does not exist."))
-        progress = ethics.answer(
-            scenario, self.scenario_progress.get(scenario["id"]), data.get("selected")
-        )
-        self.scenario_progress = {**self.scenario_progress, scenario["id"]: progress}
+
+        def judge_answer():
+            earlier = self.scenario_progress(actor).get(scenario["id"])
+            return ethics.answer(scenario, earlier, data.get("selected"))
+
+        # Judged once before the lock, so a refused answer writes nothing (not even the lock
+        # row), and again under it against what racing answers have recorded meanwhile.
+        judge_answer()
+        keys = (self.course_key(), self.usage_key(), actor.student_id)
+        with review.locked(*keys, review.SCENARIO_ITEM_TYPE):
+            progress = judge_answer()
+            review.record_scenario_answer(*keys, scenario["id"], progress)
         if progress["correct"]:
             message = _("Correct.")
         elif ethics.is_finished(scenario, progress):
@@ -258,7 +279,10 @@ class LearnerHandlersMixin:
             pass_rule=dict(self.pass_rule),
             assessment_methods=self.assessment_methods(),
         )
-        review.submit(self.course_key(), self.usage_key(), actor.student_id, answer)
+        keys = (self.course_key(), self.usage_key(), actor.student_id)
+        with review.locked(*keys):
+            self._editable_actor()
+            review.submit(*keys, answer)
         credplugin_api().assessment_submitted(
             course_key=self.course_key(),
             usage_key=self.usage_key(),
@@ -293,8 +317,9 @@ class LearnerHandlersMixin:
         return {"text": text, "links": links, "files": list(self.draft_files)}
 
     def _ethics_evidence(self, draft, problems):
+        progress = self.scenario_progress()
         for number, scenario in enumerate(self.active_scenarios(), start=1):
-            if not (self.scenario_progress.get(scenario["id"]) or {}).get("attempts"):
+            if not (progress.get(scenario["id"]) or {}).get("attempts"):
                 problems.add(
                     f"scenario.{scenario['id']}",
                     _("Scenario {number} is not answered yet: choose and check an answer."),
@@ -312,14 +337,14 @@ class LearnerHandlersMixin:
         )
         if not reflection.strip() and not self.reflection_min_words:
             problems.add("reflection", _("Write your ethical-impact assessment before you submit."))
-        earned, possible = ethics.score(self.active_scenarios(), self.scenario_progress)
+        earned, possible = ethics.score(self.active_scenarios(), progress)
         return {
             "reflection": reflection,
             "scenarios": {
                 "earned": earned,
                 "possible": possible,
                 "percent": ethics.percent(earned, possible),
-                "progress": dict(self.scenario_progress),
+                "progress": progress,
             },
         }
 

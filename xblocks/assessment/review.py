@@ -11,8 +11,19 @@ key (edx-submissions allows one student item per course, learner and item id). A
 write another learner's XBlock user state, the plugin may not add tables for its XBlock, and an
 append-only log keeps every judgement (who, when, which rubric) the way ORA keeps its
 assessments. The newest event for the learner's newest submission decides the status.
+
+Scenario answers are a third append-only log (item type ``credplugin_assessment_scenario``):
+each answer stores the scenario's progress after it, so the newest entry per scenario is the
+learner's progress. XBlock user state cannot count attempts: the LMS loads it before the handler
+runs and the last save wins, so two racing answers would both see "no attempts yet".
+
+Writers that check before they append (a submission only while the work is editable, an answer
+only while attempts remain) hold :func:`locked` on the learner's student item: a row lock on
+edx-submissions' ``StudentItem``, so racing requests on any number of processes take turns and
+the second one sees what the first appended (the database runs at READ COMMITTED).
 """
 
+import contextlib
 import hashlib
 import uuid
 
@@ -26,6 +37,8 @@ def _submissions():
 
 ITEM_TYPE = "credplugin_assessment"
 REVIEW_ITEM_TYPE = "credplugin_assessment_review"
+SCENARIO_ITEM_TYPE = "credplugin_assessment_scenario"
+_LOG_PREFIXES = {REVIEW_ITEM_TYPE: "credplugin-review:", SCENARIO_ITEM_TYPE: "credplugin-scenario:"}
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
@@ -38,13 +51,14 @@ NEEDS_REVIEW_STATUSES = (SUBMITTED, IN_REVIEW)
 QUEUE_FILTERS = (NEEDS_REVIEW, *QUEUE_STATUSES)
 
 
-def review_item_id(usage_key):
-    """The review log's own item id: edx-submissions allows one item per (course, learner, id)."""
-    return "credplugin-review:" + hashlib.sha256(str(usage_key).encode()).hexdigest()[:40]
+def log_item_id(usage_key, item_type=REVIEW_ITEM_TYPE):
+    """A log's own item id: edx-submissions allows one item per (course, learner, id)."""
+    digest = hashlib.sha256(str(usage_key).encode()).hexdigest()[:40]
+    return _LOG_PREFIXES[item_type] + digest
 
 
 def student_item(course_key, usage_key, student_id, item_type=ITEM_TYPE):
-    item_id = str(usage_key) if item_type == ITEM_TYPE else review_item_id(usage_key)
+    item_id = str(usage_key) if item_type == ITEM_TYPE else log_item_id(usage_key, item_type)
     return {
         "student_id": student_id,
         "course_id": str(course_key),
@@ -53,13 +67,44 @@ def student_item(course_key, usage_key, student_id, item_type=ITEM_TYPE):
     }
 
 
+def _learner_submissions(item, limit=None):
+    """``get_submissions``, once more if the first read of a new item lost a creation race.
+
+    edx-submissions creates the student item on a read; when two first reads race, one fails
+    (validation sees the other's row, or its insert hits the unique key). The row is committed
+    by then, so the second read finds it.
+    """
+    api = _submissions()
+    try:
+        return api.get_submissions(item, limit)
+    except (api.SubmissionRequestError, api.SubmissionInternalError):
+        return api.get_submissions(item, limit)
+
+
+@contextlib.contextmanager
+def locked(course_key, usage_key, student_id, item_type=ITEM_TYPE):
+    """Hold the row lock of one learner's student item until the block ends (or commits).
+
+    The row is created first if needed (``get_or_create`` settles a creation race on the
+    table's unique key), so there is always a row to lock.
+    """
+    from django.db import transaction  # noqa: PLC0415  (needs Django's settings loaded)
+    from submissions.models import StudentItem  # noqa: PLC0415
+
+    item = student_item(course_key, usage_key, student_id, item_type)
+    StudentItem.objects.get_or_create(**item)
+    with transaction.atomic():
+        StudentItem.objects.select_for_update().get(**item)
+        yield
+
+
 def submit(course_key, usage_key, student_id, answer):
     """File the learner's work; returns the submission dict (with its ``uuid``)."""
     return _submissions().create_submission(student_item(course_key, usage_key, student_id), answer)
 
 
 def latest_submission(course_key, usage_key, student_id):
-    found = _submissions().get_submissions(student_item(course_key, usage_key, student_id), 1)
+    found = _learner_submissions(student_item(course_key, usage_key, student_id), 1)
     return found[0] if found else None
 
 
@@ -79,12 +124,27 @@ def get_submission(submission_uuid):
 def events(course_key, usage_key, student_id):
     """Every mentor decision about this learner's work in this block, newest first."""
     item = student_item(course_key, usage_key, student_id, REVIEW_ITEM_TYPE)
-    return [found["answer"] for found in _submissions().get_submissions(item)]
+    return [found["answer"] for found in _learner_submissions(item)]
 
 
 def record_event(course_key, usage_key, student_id, event):
     item = student_item(course_key, usage_key, student_id, REVIEW_ITEM_TYPE)
     _submissions().create_submission(item, event)
+
+
+def scenario_progress(course_key, usage_key, student_id):
+    """``{scenario id: progress}`` from the newest answer to each scenario."""
+    item = student_item(course_key, usage_key, student_id, SCENARIO_ITEM_TYPE)
+    progress = {}
+    for found in _learner_submissions(item):
+        answer = found["answer"]
+        progress.setdefault(answer["scenario_id"], answer["progress"])
+    return progress
+
+
+def record_scenario_answer(course_key, usage_key, student_id, scenario_id, progress):
+    item = student_item(course_key, usage_key, student_id, SCENARIO_ITEM_TYPE)
+    _submissions().create_submission(item, {"scenario_id": scenario_id, "progress": progress})
 
 
 def latest_event_for(submission_uuid, event_list):
@@ -119,7 +179,7 @@ def queue(course_key, usage_key, status=None):
     latest_events = {
         found["student_id"]: found["answer"]
         for found in _submissions().get_all_submissions(
-            str(course_key), review_item_id(usage_key), REVIEW_ITEM_TYPE, read_replica=False
+            str(course_key), log_item_id(usage_key), REVIEW_ITEM_TYPE, read_replica=False
         )
     }
     rows = []

@@ -1,12 +1,16 @@
 """HTML fragments: contexts built here, markup in ``templates/html``, everything autoescaped.
 
-Only author rich text that :mod:`.sanitize` cleaned on save is marked safe. Handlers answer
+Author rich text reaches a template only through :func:`.sanitize.rich_text`, cleaned at every
+render (whatever wrote the field); templates mark nothing safe themselves. Handlers answer
 with re-rendered regions, so the browser never builds markup from learner or author strings.
 """
 
+import functools
 import json
 from importlib import resources
 
+from django.template import Context, Engine, Template
+from django.template.backends.django import get_installed_libraries
 from django.utils.text import slugify
 from xblock.utils.resources import ResourceLoader
 
@@ -16,6 +20,7 @@ from .evidence import word_count
 from .passrule import describe
 from .plugin import api as credplugin_api
 from .rubric import limits, max_points, required_level_name
+from .sanitize import rich_text
 
 loader = ResourceLoader(__name__)
 
@@ -27,6 +32,17 @@ STATUS_LABELS = {
     review.GRADED: _("Graded"),
     review.REVISION_REQUESTED: _("Revision requested"),
 }
+
+
+@functools.cache
+def _template(path):
+    """A template compiled once per process (building its engine scans every app's tags).
+
+    The same engine as ``ResourceLoader.render_django_template``: the installed tag libraries,
+    with XBlock's ``i18n`` library translating through the ``_i18n_service`` in the context.
+    """
+    libraries = {**get_installed_libraries(), "i18n": "xblock.utils.templatetags.i18n"}
+    return Template(loader.load_unicode(path), engine=Engine(libraries=libraries))
 
 
 def load_template_data(name):
@@ -61,9 +77,8 @@ class Views:
         return loader.load_unicode(path)
 
     def render(self, template, context):
-        return loader.render_django_template(
-            f"templates/html/{template}", context, i18n_service=self.i18n
-        )
+        template = _template(f"templates/html/{template}")
+        return template.render(Context({**context, "_i18n_service": self.i18n}))
 
     def rubric_table(self, rubric, achieved):
         """The rubric as a table (with the learner's levels once judged), escaped markup."""
@@ -116,7 +131,7 @@ class Views:
             achieved = {item["criterion_id"]: item for item in shown_event["criterion_levels"]}
             comments = [item for item in shown_event["criterion_levels"] if item.get("comment")]
             result = {**shown_event, "comments": comments}
-        progress = block.scenario_progress
+        progress = block.scenario_progress(actor)
         scenarios = [
             ethics.public_scenario(s, progress.get(s["id"])) for s in block.active_scenarios()
         ]
@@ -137,6 +152,10 @@ class Views:
             "learner.html",
             {
                 "block": block,
+                "rich": {
+                    name: rich_text(getattr(block, name))
+                    for name in ("prompt", "brief", "case_narrative", "reflection_prompt")
+                },
                 "status": status,
                 "status_label": gettext(STATUS_LABELS[status]),
                 "editable": editable,

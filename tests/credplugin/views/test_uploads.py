@@ -1,13 +1,17 @@
 """Reading submitted badges: JSON, baked PNG and SVG, and every way a submission is refused."""
 
 import json
+import tracemalloc
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.urls import reverse
 
 from credplugin.openbadges import bake_png, bake_svg
 from credplugin.views import artwork
 from credplugin.views.uploads import UnreadableBadge, read_submitted_badge
+from tests.openbadges.test_baking import inflating_png
 
 ART = artwork.design(name="Badge", issuer_name="Issuer", seed="x")
 CREDENTIAL = {"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "urn:uuid:1", "a": "é"}
@@ -69,3 +73,47 @@ def test_oversized_submission_is_refused_with_413():
     with pytest.raises(UnreadableBadge, match="larger than 100 bytes") as raised:
         read_submitted_badge(b"{" + b" " * 200 + b"}")
     assert raised.value.status == 413
+
+
+BOMB_INFLATES_TO = 16 * 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def png_bomb():
+    """A 16 kB PNG whose compressed credential chunk inflates to 16 MiB."""
+    bomb = inflating_png(BOMB_INFLATES_TO)
+    assert len(bomb) < 17 * 1024
+    return bomb
+
+
+def test_a_credential_inflating_past_the_limit_is_refused(png_bomb):
+    with pytest.raises(UnreadableBadge, match="larger than 2097152 bytes once unpacked") as raised:
+        read_submitted_badge(png_bomb)
+    assert raised.value.status == 400
+
+
+@pytest.mark.parametrize(
+    ("url_name", "field"),
+    [("credplugin:verify-api", "badge"), ("credplugin:verify-page", "badge_file")],
+)
+@pytest.mark.usefixtures("db")
+def test_the_verify_api_and_page_refuse_a_png_bomb_with_400_in_bounded_memory(
+    client, png_bomb, url_name, field
+):
+    def post(png):
+        upload = SimpleUploadedFile("badge.png", png, content_type="image/png")
+        return client.post(reverse(url_name), {field: upload})
+
+    post(inflating_png(100))  # first requests import and cache; only the bomb is measured
+    tracemalloc.start()
+    try:
+        response = post(png_bomb)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == 400
+    text = response.json()["error"] if field == "badge" else response.content.decode()
+    assert "once unpacked" in text
+    assert len(response.content) < 64 * 1024
+    # The default limit is 2 MiB: inflation stops there, far below the bomb's 16 MiB.
+    assert peak < 8 * 1024 * 1024, peak
