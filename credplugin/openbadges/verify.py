@@ -4,17 +4,21 @@ A verifier page must say *why* a badge is not genuine, so every check yields a r
 reason instead of raising. Nothing is fetched: ``did:key`` resolves itself, and ``did:web``
 documents and status list credentials come from the ``resolve`` callable the caller passes in
 (the CLI reads them from files, the Django side from its own database).
+
+Only a credential in the plain form (:mod:`.form`) is checked at all: in that form each JSON key
+means what its short name says, so the values judged here — and reported in
+:class:`SignedFacts` for pages to show — are the values the signature covers.
 """
 
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 import attr
 
+from credplugin.openbadges.canonical import CanonicalizationError
 from credplugin.openbadges.did import DID_WEB_PREFIX, assertion_method, did_key_document
+from credplugin.openbadges.form import FormError, check_credential_form, check_status_list_form
 from credplugin.openbadges.keys import DID_KEY_PREFIX, public_key_from_multibase
-from credplugin.openbadges.loader import CREDENTIALS_V2_CONTEXT
 from credplugin.openbadges.proof import (
     PROOF_PURPOSE,
     XSD_DATETIME,
@@ -26,12 +30,9 @@ from credplugin.openbadges.proof import (
 from credplugin.openbadges.status_list import BitstringStatusListEntry, StatusList
 
 Resolver = Callable[[str], dict]
-CREDENTIAL_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
-# Any OB 3.0.x context, as the 1EdTech schema allows; only shipped ones can be canonicalized.
-OPEN_BADGES_CONTEXT = re.compile(
-    r"^https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\.\d\.\d)*\.json$"
-)
 CHECK_NAMES = ("structure", "proof", "issuer", "proof_purpose", "validity", "status")
+# Whose badge it is, as far as the verifier's user knows: see :func:`issuer_standing`.
+THIS_SITE, TRUSTED, UNKNOWN = "this_site", "trusted", "unknown"
 
 
 class CheckFailed(Exception):
@@ -64,15 +65,72 @@ class Check:
 
 
 @attr.s(frozen=True)
+class SignedFacts:
+    """
+    The values the checks judged, read from a credential in the plain form (:mod:`.form`).
+
+    Attributes:
+        credential_id (str): the credential's ``id``.
+        issuer_id (str | None): the issuer's DID (None when the credential names none).
+        issuer_name (str): the issuer's name as the credential states it ("" if none).
+        achievement_name (str): the achievement's name.
+        recipient (str): the subject's ``id``, or its first identifier's ``identityHash``.
+        valid_from (str | None): ``validFrom`` as written.
+        valid_until (str | None): ``validUntil`` as written, None when it never expires.
+        status_entries (tuple[dict]): the ``credentialStatus`` entries, as written.
+    """
+
+    credential_id = attr.ib(type=str)
+    issuer_id = attr.ib(type=str)
+    issuer_name = attr.ib(type=str)
+    achievement_name = attr.ib(type=str)
+    recipient = attr.ib(type=str)
+    valid_from = attr.ib(type=str)
+    valid_until = attr.ib(type=str)
+    status_entries = attr.ib(type=tuple, converter=tuple)
+
+    @classmethod
+    def of(cls, document: dict) -> "SignedFacts":
+        """Read a credential that passed :func:`.form.check_credential_form`."""
+        issuer = document.get("issuer")
+        issuer = issuer if isinstance(issuer, dict) else {"id": issuer}
+        subject = document.get("credentialSubject")
+        subject = subject if isinstance(subject, dict) else {}
+        achievement = subject.get("achievement")
+        achievement = achievement if isinstance(achievement, dict) else {}
+        identifiers = subject.get("identifier")
+        identifiers = identifiers if isinstance(identifiers, list) else [identifiers]
+        first = identifiers[0] if isinstance(identifiers[0], dict) else {}
+        status = document.get("credentialStatus")
+        return cls(
+            credential_id=document.get("id"),
+            issuer_id=issuer.get("id") if isinstance(issuer.get("id"), str) else None,
+            issuer_name=issuer.get("name") if isinstance(issuer.get("name"), str) else "",
+            achievement_name=achievement.get("name", ""),
+            recipient=subject.get("id") or first.get("identityHash", ""),
+            valid_from=document.get("validFrom"),
+            valid_until=document.get("validUntil"),
+            status_entries=[]
+            if status is None
+            else status
+            if isinstance(status, list)
+            else [status],
+        )
+
+
+@attr.s(frozen=True)
 class VerificationReport:
     """
     Every check run on a credential.
 
     Attributes:
         checks (tuple[Check]): the checks, in ``CHECK_NAMES`` order.
+        facts (SignedFacts | None): the values judged; None when the credential was refused
+            before any check could read it (not a JSON object, or not in the plain form).
     """
 
     checks = attr.ib(type=tuple, converter=tuple)
+    facts = attr.ib(default=None)
 
     @property
     def verified(self) -> bool:
@@ -90,7 +148,23 @@ class VerificationReport:
             )
             for check in self.checks
         ]
-        return {"verified": self.verified, "checks": checks}
+        facts = (
+            None if self.facts is None else attr.asdict(self.facts, retain_collection_types=False)
+        )
+        return {"verified": self.verified, "checks": checks, "facts": facts}
+
+    @property
+    def first_failure(self) -> Check | None:
+        """The first failed check: the reason a verdict leads with."""
+        return next((check for check in self.checks if not check.passed), None)
+
+
+def _refused(reason: str) -> VerificationReport:
+    """A report for a document no check could read: the structure check says why."""
+    not_checked = f"not checked: {reason}"
+    return VerificationReport(
+        Check(name, False, reason if name == "structure" else not_checked) for name in CHECK_NAMES
+    )
 
 
 def _run(name: str, check: Callable[[], str]) -> Check:
@@ -147,8 +221,12 @@ def verify_credential(
     if now.tzinfo is None:
         raise ValueError("now must be a timezone-aware datetime")
     if not isinstance(document, dict):
-        reason = "the credential is not a JSON object"
-        return VerificationReport(Check(name, False, reason) for name in CHECK_NAMES)
+        return _refused("the credential is not a JSON object")
+    try:
+        check_credential_form(document)
+    except FormError as error:
+        return _refused(f"not in the plain Open Badges 3.0 form: {error}")
+    facts = SignedFacts.of(document)
     key = _KeyLookup.of(document, resolve)
     return VerificationReport(
         [
@@ -156,26 +234,16 @@ def verify_credential(
             _run("proof", lambda: _check_proof(document, key)),
             _run("issuer", lambda: _check_issuer(document)),
             _run("proof_purpose", lambda: _check_purpose(document, key)),
-            _run("validity", lambda: _check_validity(document, now)),
-            _run("status", lambda: _check_status(document, resolve, now, verified_status_lists)),
-        ]
+            _run("validity", lambda: _judge_validity(facts.valid_from, facts.valid_until, now)),
+            _run("status", lambda: _check_status(facts, resolve, now, verified_status_lists)),
+        ],
+        facts,
     )
 
 
 def _check_structure(document: dict) -> str:
-    context = document.get("@context")
-    if not isinstance(context, list) or not context or context[0] != CREDENTIALS_V2_CONTEXT:
-        raise CheckFailed(f"@context must be a list starting with {CREDENTIALS_V2_CONTEXT}")
-    if not any(isinstance(url, str) and OPEN_BADGES_CONTEXT.match(url) for url in context):
-        raise CheckFailed("@context must include an Open Badges 3.0 context")
-    types = document.get("type")
-    if not isinstance(types, list) or "VerifiableCredential" not in types:
-        raise CheckFailed("type must be a list including VerifiableCredential")
-    if not CREDENTIAL_TYPES & set(types):
-        raise CheckFailed("type must include OpenBadgeCredential or AchievementCredential")
-    subject = document.get("credentialSubject")
-    if not isinstance(subject, dict) or not isinstance(subject.get("achievement"), dict):
-        raise CheckFailed("credentialSubject must be an object with an achievement")
+    """What the form check leaves to judge: the fields an OB 3.0 credential cannot lack."""
+    subject = document["credentialSubject"]
     achievement = subject["achievement"]
     for field in ("id", "name", "description", "criteria"):
         if field not in achievement:
@@ -222,7 +290,7 @@ def _check_proof(document: dict, key: _KeyLookup) -> str:
     public_key = public_key_from_multibase(key.usable())
     try:
         verify_signature(document, public_key)
-    except ProofError as error:
+    except (ProofError, CanonicalizationError) as error:
         raise CheckFailed(str(error)) from error
     return "the eddsa-rdfc-2022 signature matches the document"
 
@@ -252,31 +320,36 @@ def parse_datetime(value, field: str) -> datetime:
 
 
 def _check_validity(document: dict, now: datetime) -> str:
-    valid_from = parse_datetime(document.get("validFrom"), "validFrom")
+    return _judge_validity(document.get("validFrom"), document.get("validUntil"), now)
+
+
+def _judge_validity(valid_from_text, valid_until_text, now: datetime) -> str:
+    valid_from = parse_datetime(valid_from_text, "validFrom")
     if now < valid_from:
-        raise CheckFailed(f"not valid before {document['validFrom']}")
-    if "validUntil" in document:
-        valid_until = parse_datetime(document["validUntil"], "validUntil")
+        raise CheckFailed(f"not valid before {valid_from_text}")
+    if valid_until_text is not None:
+        valid_until = parse_datetime(valid_until_text, "validUntil")
         if now >= valid_until:
-            raise CheckFailed(f"expired on {document['validUntil']}")
-        return f"valid from {document['validFrom']} until {document['validUntil']}"
-    return f"valid from {document['validFrom']}, with no expiry"
+            raise CheckFailed(f"expired on {valid_until_text}")
+        return f"valid from {valid_from_text} until {valid_until_text}"
+    return f"valid from {valid_from_text}, with no expiry"
 
 
 def _check_status(
-    document: dict, resolve: Resolver | None, now: datetime, verified_status_lists: dict | None
+    facts: SignedFacts, resolve: Resolver | None, now: datetime, verified_status_lists: dict | None
 ) -> str:
-    entries = document.get("credentialStatus")
-    if entries is None:
+    if not facts.status_entries:
         return "the credential has no status entry"
+    if facts.issuer_id is None:
+        raise CheckFailed("the credential has no issuer id")
     findings = []
-    for data in entries if isinstance(entries, list) else [entries]:
+    for data in facts.status_entries:
         entry = BitstringStatusListEntry.from_json(data)
         if resolve is None:
             raise CheckFailed(f"{entry.status_list_credential} needs a resolver to be checked")
         try:
             status_list = _verified_status_list(
-                entry, _issuer_id(document), resolve, now, verified_status_lists
+                entry, facts.issuer_id, resolve, now, verified_status_lists
             )
         except CheckFailed as failure:
             raise CheckFailed(f"status list {entry.status_list_credential}: {failure}") from None
@@ -319,6 +392,10 @@ def _genuine_status_list(
     """The decoded list of a status list credential that is well formed and the issuer's."""
     if not isinstance(credential, dict):
         raise CheckFailed("the status list credential is not a JSON object")
+    try:
+        check_status_list_form(credential)
+    except FormError as error:
+        raise CheckFailed(f"not in the plain form: {error}") from error
     if credential.get("id") != entry.status_list_credential:
         raise CheckFailed("the status list credential's id is not the URL it was fetched from")
     if "BitstringStatusListCredential" not in (credential.get("type") or []):
@@ -335,3 +412,21 @@ def _genuine_status_list(
     if subject.get("statusPurpose") != entry.purpose:
         raise CheckFailed(f"the status list is not for {entry.purpose}")
     return StatusList.decode(subject.get("encodedList"))
+
+
+def issuer_standing(report: VerificationReport, *, own=(), trusted=()) -> str | None:
+    """Whose badge this is: ``this_site`` (an issuer DID in ``own``), ``trusted`` (one in
+    ``trusted``) or ``unknown``; None when the signature does not show who issued it.
+
+    A signature only proves that whoever controls the issuer's key wrote the badge; the name a
+    credential gives its issuer proves nothing. So standing goes by the issuer DID, and only
+    once the proof, the issuer's control of the key and the key's purpose have all passed.
+    """
+    authentic = all(report.check(name).passed for name in ("structure", "proof", "issuer"))
+    if not authentic or not report.check("proof_purpose").passed or report.facts is None:
+        return None
+    if report.facts.issuer_id in own:
+        return THIS_SITE
+    if report.facts.issuer_id in trusted:
+        return TRUSTED
+    return UNKNOWN

@@ -10,18 +10,25 @@ including every input the reference refuses — makes it answer ``None``.
 
 from credplugin.openbadges.fastcanon.emit import document_quads
 from credplugin.openbadges.fastcanon.literals import NotCovered
-from credplugin.openbadges.fastcanon.rdfc import canonical_nquads
+from credplugin.openbadges.fastcanon.rdfc import WorkLimitExceeded, canonical_nquads
 
 
 def fast_canonicalize(document: dict) -> str | None:
-    """The canonical N-Quads of ``document``, or ``None`` when the reference must decide."""
+    """The canonical N-Quads of ``document``, or ``None`` when the reference must decide.
+
+    Raises:
+        WorkLimitExceeded: the document's blank nodes need more work than allowed; the
+            reference would refuse it too, only later.
+    """
     try:
         ground, fresh, replays, known_hashes = document_quads(document)
         return canonical_nquads(ground, fresh, replays, known_hashes)
     except NotCovered:
         return None
+    except WorkLimitExceeded:
+        raise
     except Exception:  # odd input (deep nesting, non-string keys): the reference decides
         return None
 
 
-__all__ = ["fast_canonicalize"]
+__all__ = ["WorkLimitExceeded", "fast_canonicalize"]
