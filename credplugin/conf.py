@@ -102,6 +102,19 @@ DEFAULTS = {
     #    https://host; give an origin (e.g. "http://10.0.0.5:8080") for another scheme or port.
     #    Redirects are never followed.
     "CREDPLUGIN_VERIFY_ALLOWED_HOSTS": [],
+    # .. setting_name: CREDPLUGIN_VERIFY_RATE_LIMIT
+    # .. setting_default: "30/min"
+    # .. setting_description: How many badges one client (by IP address, as Django REST
+    #    framework's throttles identify it) may submit to the verify page and API, in
+    #    "N/sec", "N/min", "N/hour" or "N/day"; further submissions get 429 until the window
+    #    moves on. An empty value turns the limit off.
+    "CREDPLUGIN_VERIFY_RATE_LIMIT": "30/min",
+    # .. setting_name: CREDPLUGIN_TRUSTED_ISSUERS
+    # .. setting_default: []
+    # .. setting_description: Issuer DIDs (did:web or did:key) whose badges the verify page and
+    #    API present as from an issuer this site's operator trusts. Any other issuer but this
+    #    site is "unknown": its "Verified" means only that the signature is intact.
+    "CREDPLUGIN_TRUSTED_ISSUERS": [],
     # .. setting_name: CREDPLUGIN_PUBLIC_CACHE_SECONDS
     # .. setting_default: 300
     # .. setting_description: How long caches may keep public badge pages, DID documents and

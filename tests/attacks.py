@@ -41,27 +41,32 @@ def fake_name_in_index(credential: dict, fake: str = FAKE_NAME) -> dict:
     return rewritten
 
 
-def _bomb_credential(key, subject_or_subjects) -> dict:
-    document = {
+def unsigned_badge(key, subject=None) -> dict:
+    """A minimal plain-form badge issued by ``key``'s did:key, to sign or to spoil."""
+    return {
         "@context": [
             "https://www.w3.org/ns/credentials/v2",
             "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
         ],
         "id": "urn:uuid:00000000-0000-4000-8000-000000000000",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": key.controller, "type": ["Profile"], "name": "Bomb"},
+        "issuer": {"id": key.controller, "type": ["Profile"], "name": "Self"},
         "validFrom": "2025-01-01T00:00:00Z",
-        "credentialSubject": subject_or_subjects,
-        "proof": [
-            {
-                "type": "DataIntegrityProof",
-                "cryptosuite": "eddsa-rdfc-2022",
-                "verificationMethod": key.verification_method,
-                "proofPurpose": "assertionMethod",
-                "proofValue": encode_base58btc(bytes(range(64))),
-            }
-        ],
+        "credentialSubject": _subject(0) if subject is None else subject,
     }
+
+
+def _bomb_credential(key, subject_or_subjects) -> dict:
+    document = unsigned_badge(key, subject_or_subjects)
+    document["proof"] = [
+        {
+            "type": "DataIntegrityProof",
+            "cryptosuite": "eddsa-rdfc-2022",
+            "verificationMethod": key.verification_method,
+            "proofPurpose": "assertionMethod",
+            "proofValue": encode_base58btc(bytes(range(64))),
+        }
+    ]
     return document
 
 
@@ -70,11 +75,11 @@ def _subject(k: int) -> dict:
         "type": ["AchievementSubject"],
         "identifier": [{"type": "IdentityObject", "identityHash": "x", "hashed": False}],
         "achievement": {
-            "id": "urn:example:bomb",
+            "id": "urn:example:badge",
             "type": ["Achievement"],
-            "name": "Bomb",
-            "description": "Bomb",
-            "criteria": {"narrative": "Bomb"},
+            "name": "Badge",
+            "description": "Badge",
+            "criteria": {"narrative": "Badge"},
         },
         "result": [{"type": ["Result"], "value": "1"} for _ in range(k)],
     }

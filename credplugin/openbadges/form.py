@@ -24,6 +24,8 @@ OPEN_BADGES_CONTEXT = re.compile(
     r"^https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\.\d\.\d)?\.json$"
 )
 PLAIN_TERM = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+# Halves of a UTF-16 pair on their own: JSON can escape them, UTF-8 cannot carry them.
+LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 MAX_DEPTH = 24
 CREDENTIAL_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
 # Keys whose values pages and the verifier show or judge as text, wherever they appear.
@@ -153,6 +155,8 @@ def _check_value(key: str, value, path: tuple, depth: int, required_types: dict)
             raise FormError(f"{_where(path)}: lists inside lists have no place in a badge")
         elif key in TEXT_KEYS and not isinstance(item, str):
             raise FormError(f"{_where(path)} must be text")
+        elif isinstance(item, str) and LONE_SURROGATE.search(item):
+            raise FormError(f"{_where(path)} holds a lone UTF-16 surrogate, which is not text")
         elif key in ("id", "type") and str(item).startswith(("@", "_:")):
             raise FormError(f"{_where(path)}: {item[:60]!r} is a JSON-LD keyword or blank node")
         elif (path in required_types or path in SINGLE_OBJECTS) and (

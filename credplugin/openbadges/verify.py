@@ -36,11 +36,13 @@ THIS_SITE, TRUSTED, UNKNOWN = "this_site", "trusted", "unknown"
 
 
 class CheckFailed(Exception):
-    """Raised inside a check to fail it with a reason (and, for a set status bit, its purpose)."""
+    """Raised inside a check to fail it with a reason (and, for a set status bit, its purpose;
+    for a date outside the validity period, which side)."""
 
-    def __init__(self, reason, *, status_set=None):
+    def __init__(self, reason, *, status_set=None, outside=None):
         super().__init__(reason)
         self.status_set = status_set
+        self.outside = outside
 
 
 @attr.s(frozen=True)
@@ -56,12 +58,15 @@ class Check:
         status_set (str | None): on a failed ``status`` check, the purpose (``revocation`` or
             ``suspension``) whose bit is set for this credential; None when the status could
             not be read, so callers need not interpret the reason's wording.
+        outside (str | None): on a failed ``validity`` check, ``before`` (not valid yet) or
+            ``after`` (expired); None when the dates could not be read.
     """
 
     name = attr.ib(type=str)
     passed = attr.ib(type=bool)
     reason = attr.ib(type=str)
     status_set = attr.ib(type=str, default=None)
+    outside = attr.ib(type=str, default=None)
 
 
 @attr.s(frozen=True)
@@ -142,9 +147,10 @@ class VerificationReport:
         return next(check for check in self.checks if check.name == name)
 
     def to_json(self) -> dict:
+        optional = ("status_set", "outside")
         checks = [
             attr.asdict(
-                check, filter=lambda field, value: value is not None or field.name != "status_set"
+                check, filter=lambda field, value: value is not None or field.name not in optional
             )
             for check in self.checks
         ]
@@ -172,7 +178,7 @@ def _run(name: str, check: Callable[[], str]) -> Check:
     try:
         return Check(name, True, check())
     except CheckFailed as failure:
-        return Check(name, False, str(failure), failure.status_set)
+        return Check(name, False, str(failure), failure.status_set, failure.outside)
     except Exception as error:  # malformed input must give a report, never a traceback
         return Check(name, False, f"{type(error).__name__}: {error}")
 
@@ -326,11 +332,11 @@ def _check_validity(document: dict, now: datetime) -> str:
 def _judge_validity(valid_from_text, valid_until_text, now: datetime) -> str:
     valid_from = parse_datetime(valid_from_text, "validFrom")
     if now < valid_from:
-        raise CheckFailed(f"not valid before {valid_from_text}")
+        raise CheckFailed(f"not valid before {valid_from_text}", outside="before")
     if valid_until_text is not None:
         valid_until = parse_datetime(valid_until_text, "validUntil")
         if now >= valid_until:
-            raise CheckFailed(f"expired on {valid_until_text}")
+            raise CheckFailed(f"expired on {valid_until_text}", outside="after")
         return f"valid from {valid_from_text} until {valid_until_text}"
     return f"valid from {valid_from_text}, with no expiry"
 

@@ -1,0 +1,44 @@
+"""A per-client limit on badge verifications (``CREDPLUGIN_VERIFY_RATE_LIMIT``).
+
+Each verification canonicalizes and checks a signature on a document an anonymous stranger
+chose, so one client may not submit more than the operator allows. Clients are told apart as
+Django REST framework's throttles tell them apart (``REST_FRAMEWORK["NUM_PROXIES"]``), and the
+history lives in Django's default cache, shared by every process that shares the cache.
+"""
+
+import math
+import re
+
+from django.core.exceptions import ImproperlyConfigured
+from rest_framework.throttling import SimpleRateThrottle
+
+from credplugin.conf import credplugin_settings
+
+RATE = re.compile(r"^\d+/(s|sec|second|m|min|minute|h|hour|d|day)$")
+
+
+class VerifyRateThrottle(SimpleRateThrottle):
+    """DRF's sliding-window throttle, at the rate the credplugin setting gives."""
+
+    scope = "credplugin_verify"
+
+    def get_rate(self):
+        rate = credplugin_settings.VERIFY_RATE_LIMIT
+        if not rate:
+            return None
+        if not isinstance(rate, str) or not RATE.match(rate):
+            raise ImproperlyConfigured(
+                f"CREDPLUGIN_VERIFY_RATE_LIMIT is {rate!r}; write it as N/min (or sec, hour, day)."
+            )
+        return rate
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def seconds_until_allowed(request):
+    """None when ``request``'s client may verify now; else how many seconds it must wait."""
+    throttle = VerifyRateThrottle()
+    if throttle.allow_request(request, None):
+        return None
+    return max(1, math.ceil(throttle.wait() or 1))
