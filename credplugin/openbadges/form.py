@@ -19,6 +19,11 @@ from credplugin.openbadges.loader import (
     OPEN_BADGES_EXTENSIONS_CONTEXT,
     context_manifest,
 )
+from credplugin.openbadges.status_list import (
+    BitstringStatusListEntry,
+    StatusListError,
+    as_entry_list,
+)
 
 OPEN_BADGES_CONTEXT = re.compile(
     r"^https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\.\d\.\d)?\.json$"
@@ -99,6 +104,11 @@ def check_credential_form(document: dict) -> None:
         raise FormError(
             "type must list VerifiableCredential and OpenBadgeCredential or AchievementCredential"
         )
+    for entry in as_entry_list(document.get("credentialStatus")):
+        try:
+            BitstringStatusListEntry.from_json(entry)
+        except StatusListError as error:
+            raise FormError(f"credentialStatus: {error}") from error
 
 
 def check_status_list_form(document: dict) -> None:

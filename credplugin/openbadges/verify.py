@@ -27,7 +27,11 @@ from credplugin.openbadges.proof import (
     split_proof,
     verify_signature,
 )
-from credplugin.openbadges.status_list import BitstringStatusListEntry, StatusList
+from credplugin.openbadges.status_list import (
+    BitstringStatusListEntry,
+    StatusList,
+    as_entry_list,
+)
 
 Resolver = Callable[[str], dict]
 CHECK_NAMES = ("structure", "proof", "issuer", "proof_purpose", "validity", "status")
@@ -82,7 +86,7 @@ class SignedFacts:
         recipient (str): the subject's ``id``, or its first identifier's ``identityHash``.
         valid_from (str | None): ``validFrom`` as written.
         valid_until (str | None): ``validUntil`` as written, None when it never expires.
-        status_entries (tuple[dict]): the ``credentialStatus`` entries, as written.
+        status_entries (tuple[BitstringStatusListEntry]): the ``credentialStatus`` entries.
     """
 
     credential_id = attr.ib(type=str)
@@ -96,7 +100,8 @@ class SignedFacts:
 
     @classmethod
     def of(cls, document: dict) -> "SignedFacts":
-        """Read a credential that passed :func:`.form.check_credential_form`."""
+        """Read a credential that passed :func:`.form.check_credential_form` (which also made
+        sure its status entries can be read)."""
         issuer = document.get("issuer")
         issuer = issuer if isinstance(issuer, dict) else {"id": issuer}
         subject = document.get("credentialSubject")
@@ -105,8 +110,7 @@ class SignedFacts:
         achievement = achievement if isinstance(achievement, dict) else {}
         identifiers = subject.get("identifier")
         identifiers = identifiers if isinstance(identifiers, list) else [identifiers]
-        first = identifiers[0] if isinstance(identifiers[0], dict) else {}
-        status = document.get("credentialStatus")
+        first = next((item for item in identifiers if isinstance(item, dict)), {})
         return cls(
             credential_id=document.get("id"),
             issuer_id=issuer.get("id") if isinstance(issuer.get("id"), str) else None,
@@ -115,11 +119,10 @@ class SignedFacts:
             recipient=subject.get("id") or first.get("identityHash", ""),
             valid_from=document.get("validFrom"),
             valid_until=document.get("validUntil"),
-            status_entries=[]
-            if status is None
-            else status
-            if isinstance(status, list)
-            else [status],
+            status_entries=[
+                BitstringStatusListEntry.from_json(entry)
+                for entry in as_entry_list(document.get("credentialStatus"))
+            ],
         )
 
 
@@ -349,8 +352,7 @@ def _check_status(
     if facts.issuer_id is None:
         raise CheckFailed("the credential has no issuer id")
     findings = []
-    for data in facts.status_entries:
-        entry = BitstringStatusListEntry.from_json(data)
+    for entry in facts.status_entries:
         if resolve is None:
             raise CheckFailed(f"{entry.status_list_credential} needs a resolver to be checked")
         try:

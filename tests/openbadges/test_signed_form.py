@@ -127,7 +127,9 @@ def test_the_report_carries_the_values_it_judged(web_key, revoked_resolve, signe
     assert facts["achievement_name"] == "Responsible AI Practitioner"
     assert facts["valid_from"] == signed["validFrom"]
     assert facts["valid_until"] == signed["validUntil"]
-    assert facts["status_entries"] == [signed["credentialStatus"]]
+    assert facts["status_entries"] == [
+        {"status_list_credential": builders.STATUS_LIST_URL, "index": 5, "purpose": "revocation"}
+    ]
     assert facts["recipient"].startswith("sha256$")
 
 
@@ -185,6 +187,10 @@ OUT_OF_FORM = {
     "a keyword type": (lambda d: _achievement(d).update({"type": "@json"}), "keyword"),
     "a missing achievement type": (lambda d: _achievement(d).pop("type"), "type"),
     "status as text": (lambda d: d.update({"credentialStatus": "urn:x"}), "object"),
+    "a status index that is no number": (
+        lambda d: d["credentialStatus"].update({"statusListIndex": "five"}),
+        "statusListIndex must be a string of digits",
+    ),
     "a list of subjects": (
         lambda d: d.update({"credentialSubject": [d["credentialSubject"]]}),
         "one object",

@@ -112,7 +112,14 @@ def test_our_own_badge_names_this_site_and_links_its_page(client, earn):
     badge = earn()
     report = verify_by_api(client, badge.credential)
     assert report["issuer"]["standing"] == "this_site"
-    assert report["facts"]["status_entries"] == [badge.credential["credentialStatus"]]
+    entry = badge.credential["credentialStatus"]
+    assert report["facts"]["status_entries"] == [
+        {
+            "status_list_credential": entry["statusListCredential"],
+            "index": int(entry["statusListIndex"]),
+            "purpose": "revocation",
+        }
+    ]
     html = verify_by_page(client, badge.credential)
     assert verdict_heading(html) == "Verified"
     assert "Issued by this site" in html
