@@ -84,7 +84,7 @@ BADGE_TYPES = {
 }
 STATUS_LIST_TYPES = {("issuer",): "Profile", ("credentialSubject",): "BitstringStatusList"}
 # Objects that must be single JSON objects, not lists: the verifier reads exactly one of each.
-SINGLE_OBJECTS = {("credentialSubject",), ("credentialSubject", "achievement")}
+SINGLE_OBJECTS = {("issuer",), ("credentialSubject",), ("credentialSubject", "achievement")}
 
 
 class FormError(ValueError):

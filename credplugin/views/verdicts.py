@@ -9,8 +9,10 @@ only that the signature is intact.
 """
 
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import attr
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
 from credplugin import identity, openbadges
@@ -206,27 +208,44 @@ def _own_dids():
 
 
 def verify_submitted_credential(credential, *, now=None):
-    """Verify a credential someone submitted, resolving only what the site allows."""
+    """Verify a credential someone submitted, resolving only what the site allows.
+
+    Credentials carry only their revocation entry; a suspension of one of this site's badges
+    shows through the badge's recorded status (the suspension list at the same index says the
+    same).
+    """
     now = now or datetime.now(UTC)
     report = openbadges.verify_credential(credential, resolve=verification_resolver(), now=now)
     standing = issuer_standing(
         report, own=_own_dids(), trusted=set(credplugin_settings.TRUSTED_ISSUERS or ())
     )
     state = verdict_from_report(report)
-    return Verdict(state, report, now, standing=standing if state != INVALID else None)
+    if state == INVALID:
+        return Verdict(state, report, now)
+    verdict = Verdict(state, report, now, standing=standing)
+    badge = own_badge(verdict)
+    if badge is not None and badge.status == IssuedBadge.Status.SUSPENDED:
+        verdict = attr.evolve(verdict, state=SUSPENDED)
+    return verdict
+
+
+def own_badge(verdict):
+    """The badge of this site an authentic verdict is about, found by its credential id (the
+    URL of its ``credential.json``); None for anyone else's."""
+    if verdict.standing != THIS_SITE:
+        return None
+    try:
+        match = resolve(urlsplit(verdict.report.facts.credential_id).path)
+    except Resolver404:
+        return None
+    if match.url_name != "badge-credential":
+        return None
+    return IssuedBadge.objects.filter(uuid=match.kwargs["badge_uuid"]).first()
 
 
 def verify_stored_badge(badge, *, now=None):
-    """Verify one of this site's badges as a stranger would, then add what only we know.
-
-    Credentials carry only their revocation entry, so a suspension shows through the
-    badge's recorded status (the suspension list at the same index says the same).
-    """
+    """Verify one of this site's badges as a stranger would, then add the issuer's reason for a
+    revocation or suspension, which only this site knows."""
     verdict = verify_submitted_credential(badge.credential, now=now)
-    state = verdict.state
-    if state in (VERIFIED, EXPIRED, NOT_YET_VALID) and (
-        badge.status == IssuedBadge.Status.SUSPENDED
-    ):
-        state = SUSPENDED
-    reason = badge.status_reason if state in (REVOKED, SUSPENDED) else ""
-    return attr.evolve(verdict, state=state, status_reason=reason)
+    reason = badge.status_reason if verdict.state in (REVOKED, SUSPENDED) else ""
+    return attr.evolve(verdict, status_reason=reason)

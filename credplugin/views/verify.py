@@ -9,19 +9,16 @@ that is authentic says, read in the form the verifier checked (ADR 0013).
 """
 
 import json
-from urllib.parse import urlsplit
 
 from django import forms
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from credplugin.models import IssuedBadge
-from credplugin.openbadges.verify import THIS_SITE
 from credplugin.views.caching import never_cache_private
 from credplugin.views.layout import page_context
 from credplugin.views.presentation import describe_credential
@@ -35,7 +32,7 @@ from credplugin.views.uploads import (
     read_submitted_badge,
     too_large_error,
 )
-from credplugin.views.verdicts import verify_submitted_credential
+from credplugin.views.verdicts import own_badge, verify_submitted_credential
 
 _MULTIPART_OVERHEAD = 64 * 1024
 
@@ -108,20 +105,11 @@ def _rate_limited(wait):
 
 
 def _own_badge_page_url(verdict):
-    """The public page of a badge this site issued, when the verdict shows it is one of ours
-    and its holder has not hidden it; "" otherwise."""
-    if verdict.standing != THIS_SITE:
+    """The public page of a badge this site issued, unless its holder has hidden it."""
+    badge = own_badge(verdict)
+    if badge is None or badge.hidden:
         return ""
-    try:
-        match = resolve(urlsplit(verdict.report.facts.credential_id).path)
-    except Resolver404:
-        return ""
-    if match.url_name != "badge-credential":
-        return ""
-    uuid = match.kwargs["badge_uuid"]
-    if not IssuedBadge.objects.filter(uuid=uuid, hidden=False).exists():
-        return ""
-    return reverse("credplugin:badge-page", args=[uuid])
+    return reverse("credplugin:badge-page", args=[badge.uuid])
 
 
 @csrf_exempt
