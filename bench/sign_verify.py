@@ -18,6 +18,13 @@ hashed e-mail, status index), the badge class is shared, as in a real issuance w
 
 A breakdown of one fast sign (CPU µs per step) shows where the remaining time goes.
 
+* checks: ``verify_credential`` as the verify API runs it (did:web resolved, its status list
+  credential verified on every call), with the plain-form checks of issue 13 (ADR 0013) and,
+  in the same run, with them switched off: they may cost at most 10 % of the throughput;
+* bomb: how long each canonicalizer and ``verify_credential`` take to refuse the
+  canonicalization bomb of issue 13 (k identical blank-node results in two subjects, and the
+  same in the plain form) at k = 9 and 12, best of several tries (goal: under 100 ms).
+
 Before timing, the fast and reference paths sign the same credentials with the same ``created``
 and must produce identical proofValues. ``--memory-signs`` then signs that many distinct
 credentials on the fast path and reports the resident set size before, during and after.
@@ -44,17 +51,28 @@ from unittest import mock
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from credplugin.openbadges import proof  # noqa: E402  (needs the repository on sys.path)
-from credplugin.openbadges.canonical import canonicalize, reference_canonicalize  # noqa: E402
+# These imports need the repository on sys.path.
+from credplugin.openbadges import proof, verify  # noqa: E402
+from credplugin.openbadges.canonical import (  # noqa: E402
+    CanonicalizationError,
+    canonicalize,
+    reference_canonicalize,
+)
 from credplugin.openbadges.did import did_document  # noqa: E402
 from credplugin.openbadges.fastcanon.emit import document_quads  # noqa: E402
 from credplugin.openbadges.keys import generate_key  # noqa: E402
+from credplugin.openbadges.status_list import StatusList, status_list_credential  # noqa: E402
+from tests import attacks  # noqa: E402
+from tests.openbadges.builders import DURING, STATUS_LIST_URL  # noqa: E402
 from tests.openbadges.typical_badge import ISSUER_DID, typical_credential  # noqa: E402
 
 RESULTS = REPO_ROOT / "bench" / "results" / "sign_verify.json"
 JS_BENCH = REPO_ROOT / "tests" / "js" / "bench.mjs"
 JS_MODULES = REPO_ROOT / "tests" / "js" / "node_modules" / "@digitalbazaar" / "vc"
 GOAL_PER_SECOND = 2500
+CHECKS_MAX_COST = 0.10
+ROUNDS = 6
+BOMB_GOAL_MS = 100
 LEARNERS = 100
 CREATED = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -240,6 +258,90 @@ def sign_breakdown(document: dict, key) -> dict:
     return {name: round(value, 1) for name, value in best.items()}
 
 
+def measure_checks(seconds: float, documents: list, key) -> dict:
+    """Full verifications per second with the plain-form checks, and without them."""
+    status_list = proof.sign_credential(
+        status_list_credential(STATUS_LIST_URL, key.controller, StatusList()), key
+    )
+    documents_by_id = {
+        key.controller: did_document(key.controller, [key.public_key_multibase]),
+        STATUS_LIST_URL: status_list,
+    }
+    secured = [proof.sign_credential(document, key) for document in documents]
+
+    def verify_one(document):
+        if not verify.verify_credential(document, resolve=documents_by_id.get, now=DURING).verified:
+            raise SystemExit(f"{document['id']} did not verify")
+
+    def without_form_checks():
+        return (
+            mock.patch.object(verify, "check_credential_form", lambda document: None),
+            mock.patch.object(verify, "check_status_list_form", lambda document: None),
+        )
+
+    for document in secured * 3:  # warm every cache both ways use
+        verify_one(document)
+    # Alternate short windows so that both see the same machine; keep each one's best.
+    with_checks, without_checks = {}, {}
+    for _ in range(ROUNDS):
+        with_checks = _best(with_checks, timed(seconds / ROUNDS, verify_one, secured))
+        first, second = without_form_checks()
+        with first, second:
+            without_checks = _best(without_checks, timed(seconds / ROUNDS, verify_one, secured))
+    figures = {"with_checks": with_checks, "without_checks": without_checks}
+    for measure in ("per_s", "per_cpu_s"):
+        cost = 1 - with_checks[measure] / without_checks[measure]
+        figures[f"cost_{measure}"] = round(cost, 3)
+    figures["goal_met"] = figures["cost_per_cpu_s"] <= CHECKS_MAX_COST
+    return figures
+
+
+def _best(best: dict, figures: dict) -> dict:
+    return figures if not best or figures["per_cpu_s"] > best["per_cpu_s"] else best
+
+
+def measure_bomb() -> dict:
+    """Milliseconds (best of 5) to refuse the canonicalization bomb, each way it can come."""
+    key = generate_key()
+    figures = {}
+    for k in (9, 12):
+        for name, bomb in (
+            ("reported", attacks.canonicalization_bomb(key, k)),
+            ("plain_form", attacks.plain_form_bomb(key, k)),
+        ):
+            unsecured = {field: value for field, value in bomb.items() if field != "proof"}
+            ways = {
+                "fast_canonicalize": lambda document=unsecured: _refusal(canonicalize, document),
+                "reference_canonicalize": lambda document=unsecured: _refusal(
+                    reference_canonicalize, document
+                ),
+                "verify_credential": lambda document=bomb: _refusal(_unverified, document),
+            }
+            for way, refuse in ways.items():
+                best = math.inf
+                for _ in range(5):
+                    started = time.perf_counter()
+                    refuse()
+                    best = min(best, time.perf_counter() - started)
+                figures[f"k{k}_{name}_{way}_ms"] = round(best * 1000, 2)
+    figures["goal_met"] = all(value < BOMB_GOAL_MS for value in figures.values())
+    return figures
+
+
+def _refusal(operation, document) -> None:
+    try:
+        operation(document)
+    except CanonicalizationError:
+        return
+    raise SystemExit("the canonicalization bomb was not refused")
+
+
+def _unverified(document) -> None:
+    if verify.verify_credential(document, now=DURING).verified:
+        raise SystemExit("the canonicalization bomb verified")
+    raise CanonicalizationError("refused")
+
+
 def raw_signature_rate(key, seconds: float) -> float:
     message = bytes(64)
     return timed(seconds, key.sign, [message])["per_s"]
@@ -280,6 +382,7 @@ def main(argv=None):
     with mock.patch.object(proof, "canonicalize", reference_canonicalize):
         reference = measure_python(args.seconds, documents[:10], key)
     javascript = measure_javascript(args.seconds, documents, key)
+    checks = measure_checks(args.seconds, documents[:10], key)
     figures = {
         "measured_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "machine": {
@@ -296,6 +399,8 @@ def main(argv=None):
         "raw_ed25519_signs_per_s": raw_signature_rate(key, min(args.seconds, 1.0)),
         "fast_sign_breakdown_cpu_us": sign_breakdown(documents[0], key),
         "ratios": _ratios(fast, reference, javascript),
+        "checks": checks,
+        "bomb": measure_bomb(),
         "goal_met": {
             measure: fast[f"signs_{measure}"] >= GOAL_PER_SECOND
             and fast[f"verifies_{measure}"] >= GOAL_PER_SECOND
@@ -334,6 +439,15 @@ def _print(figures: dict) -> None:
         print(f"  {name}: {ratio}")
     print(f"fast sign, CPU µs per step: {figures['fast_sign_breakdown_cpu_us']}")
     print(f"goal ≥{figures['goal_per_s']}/s signs and verifies met: {figures['goal_met']}")
+    checks = figures["checks"]
+    print(
+        f"verify_credential/s with the plain-form checks {checks['with_checks']['per_s']} "
+        f"({checks['with_checks']['per_cpu_s']}/cpu-s), without "
+        f"{checks['without_checks']['per_s']} ({checks['without_checks']['per_cpu_s']}/cpu-s): "
+        f"cost {checks['cost_per_cpu_s']:.1%} of CPU throughput (goal ≤ {CHECKS_MAX_COST:.0%}: "
+        f"{checks['goal_met']})"
+    )
+    print(f"canonicalization bomb refused in (ms): {figures['bomb']}")
     if "memory" in figures:
         memory = figures["memory"]
         print(

@@ -12,6 +12,7 @@ OB 3.0 context. The objects the verifier and pages read must also carry the type
 schema requires of them, and the text they show must be plain strings. ADR 0013 gives the rule.
 """
 
+import marshal
 import re
 
 from credplugin.openbadges.loader import (
@@ -91,6 +92,43 @@ class FormError(ValueError):
     """The credential is not in the plain OB 3.0 form, so its JSON may not say what is signed."""
 
 
+class _Place:
+    """A key path the verifier reads: the type its objects need, whether it holds only one."""
+
+    __slots__ = ("path", "required_type", "single", "children")
+
+    def __init__(self, path):
+        self.path = path
+        self.required_type = None
+        self.single = False
+        self.children = {}
+
+
+def _places(required_types: dict) -> _Place:
+    root = _Place(())
+    for path in {*required_types, *SINGLE_OBJECTS}:
+        place = root
+        for depth, key in enumerate(path, 1):
+            place = place.children.setdefault(key, _Place(path[:depth]))
+        place.required_type = required_types.get(path)
+        place.single = path in SINGLE_OBJECTS
+    return root
+
+
+BADGE_PLACES = _places(BADGE_TYPES)
+STATUS_LIST_PLACES = _places(STATUS_LIST_TYPES)
+# The badge-class parts of a credential (its achievement, with the rubric) are the same for
+# every learner: an object with an id whose content passed is not walked again. Sizes are
+# ``marshal`` bytes, as in the fast canonicalizer's memo.
+MEMO_MINIMUM_SIZE = 1024
+MEMO_MAXIMUM_SIZE = 64 * 1024
+MEMO_LIMIT = 64
+_passed = {}
+# Keys and type names already found to be plain terms: a set lookup instead of a match.
+_plain_keys = set()
+PLAIN_KEYS_LIMIT = 4096
+
+
 def check_credential_form(document: dict) -> None:
     """Refuse an OB 3.0 credential that is not in the plain form the verifier reads.
 
@@ -98,7 +136,7 @@ def check_credential_form(document: dict) -> None:
         FormError: naming the first thing out of form.
     """
     _check_context(document.get("@context"), credential=True)
-    _check_node(document, (), 0, BADGE_TYPES)
+    _check_node(document, BADGE_PLACES, (), 0)
     types = _types(document, ())
     if "VerifiableCredential" not in types or not CREDENTIAL_TYPES & set(types):
         raise FormError(
@@ -114,7 +152,7 @@ def check_credential_form(document: dict) -> None:
 def check_status_list_form(document: dict) -> None:
     """Refuse a status list credential that is not in the plain form (VC 2.0 context only)."""
     _check_context(document.get("@context"), credential=False)
-    _check_node(document, (), 0, STATUS_LIST_TYPES)
+    _check_node(document, STATUS_LIST_PLACES, (), 0)
 
 
 def _check_context(context, *, credential: bool) -> None:
@@ -138,50 +176,139 @@ def _check_context(context, *, credential: bool) -> None:
         )
 
 
-def _check_node(node: dict, path: tuple, depth: int, required_types: dict) -> None:
+def _check_node(node: dict, place, path: tuple, depth: int) -> None:
+    """Check one JSON object; ``place`` is its entry in the places the verifier reads, if any.
+
+    This runs on every verification, over every value of the credential and of its status
+    list, so the common case costs one set operation for the keys and one type test per value;
+    anything unusual is looked at, and explained, by the helpers below.
+    """
     if depth > MAX_DEPTH:
         raise FormError(f"nested more than {MAX_DEPTH} levels deep")
+    if not _plain_keys.issuperset(node):
+        _learn_keys(node, path, depth)
+    children = place.children if place is not None else None
     for key, value in node.items():
-        if key == "@context" and depth == 0:
+        kind = value.__class__
+        if kind is str:
+            if not value.isascii() and LONE_SURROGATE.search(value):
+                raise FormError(
+                    f"{_where((*path, key))} holds a lone UTF-16 surrogate, which is not text"
+                )
+        elif kind is dict:
+            if key in TEXT_KEYS:
+                raise FormError(f"{_where((*path, key))} must be text, not an object")
+            _check_object(value, children.get(key) if children else None, (*path, key), depth + 1)
+        elif kind is list:
+            if key in TEXT_KEYS:
+                raise FormError(f"{_where((*path, key))} must be a single text, not a list")
+            _check_list(key, value, children.get(key) if children else None, path, depth)
+        elif key in TEXT_KEYS:
+            raise FormError(f"{_where((*path, key))} must be text")
+    if children:
+        _check_objects_where_read(node, children)
+    _check_identifiers(node, path)
+    if place is not None and place.required_type is not None:
+        _check_type(node, place.required_type, path)
+
+
+def _check_object(node: dict, place, path: tuple, depth: int) -> None:
+    """:func:`_check_node`, remembered for large objects with an id (see ``MEMO_*``)."""
+    if "id" not in node or not any(value.__class__ in (dict, list) for value in node.values()):
+        _check_node(node, place, path, depth)
+        return
+    try:
+        content = marshal.dumps(node)
+    except ValueError:  # not plain data: no memo
+        content = b""
+    if not MEMO_MINIMUM_SIZE <= len(content) <= MEMO_MAXIMUM_SIZE:
+        _check_node(node, place, path, depth)
+        return
+    memo_key = (place, depth, content)
+    if _passed.pop(memo_key, None) is None:
+        _check_node(node, place, path, depth)
+    if len(_passed) >= MEMO_LIMIT:
+        del _passed[next(iter(_passed))]
+    _passed[memo_key] = True
+
+
+def _learn_keys(node: dict, path: tuple, depth: int) -> None:
+    for key in node:
+        if key not in _plain_keys and not (key == "@context" and depth == 0):
+            _learn_plain_term(key, f"{_where(path)}: key {str(key)[:60]!r} is not a plain term")
+
+
+def _check_list(key: str, items: list, child, path: tuple, depth: int) -> None:
+    if child is not None and child.single:
+        raise FormError(f"{_where(child.path)} must be one object, not a list")
+    for item in items:
+        kind = item.__class__
+        if kind is dict:
+            _check_object(item, child, (*path, key), depth + 1)
+        elif kind is list:
+            raise FormError(f"{_where((*path, key))}: lists inside lists have no place in a badge")
+        elif child is not None:
+            raise FormError(f"{_where((*path, key))} must be an object")
+        elif kind is str and not item.isascii() and LONE_SURROGATE.search(item):
+            raise FormError(
+                f"{_where((*path, key))} holds a lone UTF-16 surrogate, which is not text"
+            )
+
+
+def _check_objects_where_read(node: dict, children: dict) -> None:
+    """Where the verifier reads an object, an object it is (or an issuer's DID)."""
+    for key, child in children.items():
+        value = node.get(key)
+        if value is None or value.__class__ in (dict, list):
             continue
-        if not isinstance(key, str) or not PLAIN_TERM.match(key):
-            raise FormError(f"{_where(path)}: key {str(key)[:60]!r} is not a plain term")
-        _check_value(key, value, (*path, key), depth, required_types)
-    required = required_types.get(path)
-    if required is not None and required not in _types(node, path):
+        if not (key == "issuer" and isinstance(value, str)):
+            raise FormError(f"{_where(child.path)} must be an object")
+
+
+def _check_identifiers(node: dict, path: tuple) -> None:
+    """No ``id`` or ``type`` value may be a JSON-LD keyword or a blank node identifier."""
+    identifier = node.get("id")
+    if identifier.__class__ is str and identifier.startswith(_KEYWORD_OR_BLANK):
+        raise FormError(f"{_where((*path, 'id'))}: {identifier[:60]!r} is a keyword or blank node")
+    types = node.get("type")
+    for name in types if types.__class__ is list else (types,):
+        if name.__class__ is str and name.startswith(_KEYWORD_OR_BLANK):
+            raise FormError(f"{_where((*path, 'type'))}: {name[:60]!r} is a JSON-LD keyword")
+
+
+def _check_type(node: dict, required: str, path: tuple) -> None:
+    types = node.get("type")
+    if types == required or (
+        types.__class__ is list
+        and required in types
+        and all(name.__class__ is str for name in types)
+        and _plain_keys.issuperset(types)
+    ):
+        return
+    if required not in _types(node, path):
         raise FormError(f"{_where(path)}: type must include {required}")
 
 
-def _check_value(key: str, value, path: tuple, depth: int, required_types: dict) -> None:
-    items = value if isinstance(value, list) else [value]
-    if isinstance(value, list) and path in SINGLE_OBJECTS:
-        raise FormError(f"{_where(path)} must be one object, not a list")
-    for item in items:
-        if isinstance(item, dict):
-            if key in TEXT_KEYS:
-                raise FormError(f"{_where(path)} must be text, not an object")
-            _check_node(item, path, depth + 1, required_types)
-        elif isinstance(item, list):
-            raise FormError(f"{_where(path)}: lists inside lists have no place in a badge")
-        elif key in TEXT_KEYS and not isinstance(item, str):
-            raise FormError(f"{_where(path)} must be text")
-        elif isinstance(item, str) and LONE_SURROGATE.search(item):
-            raise FormError(f"{_where(path)} holds a lone UTF-16 surrogate, which is not text")
-        elif key in ("id", "type") and str(item).startswith(("@", "_:")):
-            raise FormError(f"{_where(path)}: {item[:60]!r} is a JSON-LD keyword or blank node")
-        elif (path in required_types or path in SINGLE_OBJECTS) and (
-            key != "issuer" or not isinstance(item, str)
-        ):
-            raise FormError(f"{_where(path)} must be an object")
-    if key in TEXT_KEYS and isinstance(value, list):
-        raise FormError(f"{_where(path)} must be a single text, not a list")
+def _learn_plain_term(term, refusal: str) -> None:
+    """Remember ``term`` as a plain term (a key or a type name), or refuse with ``refusal``."""
+    if not isinstance(term, str) or not PLAIN_TERM.match(term):
+        raise FormError(refusal)
+    if len(_plain_keys) >= PLAIN_KEYS_LIMIT:
+        _plain_keys.clear()
+    _plain_keys.add(term)
+
+
+_KEYWORD_OR_BLANK = ("@", "_:")
 
 
 def _types(node: dict, path: tuple) -> list:
+    """The node's type names, each a plain term (found ones are remembered like keys)."""
     types = node.get("type")
-    types = types if isinstance(types, list) else [types]
-    if not all(isinstance(name, str) and PLAIN_TERM.match(name) for name in types):
-        raise FormError(f"{_where(path)}: type must be one or more plain type names")
+    types = types if types.__class__ is list else [types]
+    if not all(name.__class__ is str for name in types) or not _plain_keys.issuperset(types):
+        for name in types:
+            if name.__class__ is not str or name not in _plain_keys:
+                _learn_plain_term(name, f"{_where(path)}: type must be one or more plain names")
     return types
 
 
