@@ -150,9 +150,13 @@ def check_credential_form(document: dict) -> None:
 
 
 def check_status_list_form(document: dict) -> None:
-    """Refuse a status list credential that is not in the plain form (VC 2.0 context only)."""
+    """Refuse a status list credential that is not in the plain form (VC 2.0 context only).
+
+    Every verification of a badge checks its issuer's list, the same one each time: a list
+    whose content passed is not walked again.
+    """
     _check_context(document.get("@context"), credential=False)
-    _check_node(document, STATUS_LIST_PLACES, (), 0)
+    _check_object(document, STATUS_LIST_PLACES, (), 0, minimum_size=0)
 
 
 def _check_context(context, *, credential: bool) -> None:
@@ -212,7 +216,9 @@ def _check_node(node: dict, place, path: tuple, depth: int) -> None:
         _check_type(node, place.required_type, path)
 
 
-def _check_object(node: dict, place, path: tuple, depth: int) -> None:
+def _check_object(
+    node: dict, place, path: tuple, depth: int, minimum_size: int = MEMO_MINIMUM_SIZE
+) -> None:
     """:func:`_check_node`, remembered for large objects with an id (see ``MEMO_*``)."""
     if "id" not in node or not any(value.__class__ in (dict, list) for value in node.values()):
         _check_node(node, place, path, depth)
@@ -221,7 +227,7 @@ def _check_object(node: dict, place, path: tuple, depth: int) -> None:
         content = marshal.dumps(node)
     except ValueError:  # not plain data: no memo
         content = b""
-    if not MEMO_MINIMUM_SIZE <= len(content) <= MEMO_MAXIMUM_SIZE:
+    if not minimum_size <= len(content) <= MEMO_MAXIMUM_SIZE or not content:
         _check_node(node, place, path, depth)
         return
     memo_key = (place, depth, content)
