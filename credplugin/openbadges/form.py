@@ -119,18 +119,22 @@ BADGE_PLACES = _places(BADGE_TYPES)
 STATUS_LIST_PLACES = _places(STATUS_LIST_TYPES)
 # The badge-class parts of a credential (its achievement, with the rubric) are the same for
 # every learner: an object with an id whose content passed is not walked again. Sizes are
-# ``marshal`` bytes, as in the fast canonicalizer's memo.
+# ``marshal`` bytes, as in the fast canonicalizer's memo; smaller objects are quicker to walk
+# than to look up.
 MEMO_MINIMUM_SIZE = 1024
 MEMO_MAXIMUM_SIZE = 64 * 1024
 MEMO_LIMIT = 64
 _passed = {}
 # Keys and type names already found to be plain terms: a set lookup instead of a match.
 _plain_keys = set()
+# The same, and ``@context``: what a credential's top level may hold.
+_top_level_keys = {"@context"}
 PLAIN_KEYS_LIMIT = 4096
 
 
-def check_credential_form(document: dict) -> None:
-    """Refuse an OB 3.0 credential that is not in the plain form the verifier reads.
+def check_credential_form(document: dict) -> tuple:
+    """Refuse an OB 3.0 credential that is not in the plain form the verifier reads; return its
+    status entries (``BitstringStatusListEntry``), read on the way.
 
     Raises:
         FormError: naming the first thing out of form.
@@ -142,11 +146,13 @@ def check_credential_form(document: dict) -> None:
         raise FormError(
             "type must list VerifiableCredential and OpenBadgeCredential or AchievementCredential"
         )
-    for entry in as_entry_list(document.get("credentialStatus")):
-        try:
+    try:
+        return tuple(
             BitstringStatusListEntry.from_json(entry)
-        except StatusListError as error:
-            raise FormError(f"credentialStatus: {error}") from error
+            for entry in as_entry_list(document.get("credentialStatus"))
+        )
+    except StatusListError as error:
+        raise FormError(f"credentialStatus: {error}") from error
 
 
 def check_status_list_form(document: dict) -> None:
@@ -189,7 +195,7 @@ def _check_node(node: dict, place, path: tuple, depth: int) -> None:
     """
     if depth > MAX_DEPTH:
         raise FormError(f"nested more than {MAX_DEPTH} levels deep")
-    if not _plain_keys.issuperset(node):
+    if not (_top_level_keys if depth == 0 else _plain_keys).issuperset(node):
         _learn_keys(node, path, depth)
     children = place.children if place is not None else None
     for key, value in node.items():
@@ -301,7 +307,9 @@ def _learn_plain_term(term, refusal: str) -> None:
         raise FormError(refusal)
     if len(_plain_keys) >= PLAIN_KEYS_LIMIT:
         _plain_keys.clear()
+        _top_level_keys.intersection_update({"@context"})
     _plain_keys.add(term)
+    _top_level_keys.add(term)
 
 
 _KEYWORD_OR_BLANK = ("@", "_:")

@@ -99,9 +99,14 @@ class SignedFacts:
     status_entries = attr.ib(type=tuple, converter=tuple)
 
     @classmethod
-    def of(cls, document: dict) -> "SignedFacts":
-        """Read a credential that passed :func:`.form.check_credential_form` (which also made
-        sure its status entries can be read)."""
+    def of(cls, document: dict, status_entries=None) -> "SignedFacts":
+        """Read a credential that passed :func:`.form.check_credential_form`, with the status
+        entries that check read (read here if not given)."""
+        if status_entries is None:
+            status_entries = [
+                BitstringStatusListEntry.from_json(entry)
+                for entry in as_entry_list(document.get("credentialStatus"))
+            ]
         issuer = document.get("issuer")
         issuer = issuer if isinstance(issuer, dict) else {"id": issuer}
         subject = document.get("credentialSubject")
@@ -119,10 +124,7 @@ class SignedFacts:
             recipient=subject.get("id") or first.get("identityHash", ""),
             valid_from=document.get("validFrom"),
             valid_until=document.get("validUntil"),
-            status_entries=[
-                BitstringStatusListEntry.from_json(entry)
-                for entry in as_entry_list(document.get("credentialStatus"))
-            ],
+            status_entries=status_entries,
         )
 
 
@@ -232,10 +234,10 @@ def verify_credential(
     if not isinstance(document, dict):
         return _refused("the credential is not a JSON object")
     try:
-        check_credential_form(document)
+        status_entries = check_credential_form(document)
     except FormError as error:
         return _refused(f"not in the plain Open Badges 3.0 form: {error}")
-    facts = SignedFacts.of(document)
+    facts = SignedFacts.of(document, status_entries)
     key = _KeyLookup.of(document, resolve)
     return VerificationReport(
         [
