@@ -6,6 +6,8 @@ tests may use ``override_settings``. ``DEFAULTS`` is the single source of defaul
 ``settings/common.py`` applies them and the README documents each one.
 """
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -132,13 +134,21 @@ _CHOICES = {
     "CREDPLUGIN_EVENTS_FROM": (EVENTS_FROM_LOCAL, EVENTS_FROM_EVENT_BUS),
 }
 
+# Settings written in a format: the pattern a non-empty value must match, and how to say it.
+_FORMATS = {
+    "CREDPLUGIN_VERIFY_RATE_LIMIT": (
+        re.compile(r"^\d+/(s|sec|second|m|min|minute|h|hour|d|day)$"),
+        'a rate such as "30/min" (per sec, min, hour or day), or empty for no limit',
+    ),
+}
+
 
 class CredPluginSettings:
     """Attribute access to the plugin's settings without the ``CREDPLUGIN_`` prefix.
 
     ``credplugin_settings.AWARD_ON`` reads ``settings.CREDPLUGIN_AWARD_ON`` at that moment,
     falling back to ``DEFAULTS``; settings with a fixed set of values are checked on read so a
-    typo fails loudly instead of silently disabling badges.
+    typo fails loudly instead of silently disabling badges, and so are those written in a format.
     """
 
     def __getattr__(self, short_name):
@@ -151,6 +161,9 @@ class CredPluginSettings:
             raise ImproperlyConfigured(
                 f"{name} is {value!r}; it must be one of {', '.join(allowed)}."
             )
+        pattern, described = _FORMATS.get(name, (None, ""))
+        if pattern and value and not (isinstance(value, str) and pattern.match(value)):
+            raise ImproperlyConfigured(f"{name} is {value!r}; it must be {described}.")
         return value
 
     @property

@@ -50,3 +50,9 @@ def test_failed_requests_are_counted_for_the_operator():
     )
     messages = checks.check_failed_issuance(None)
     assert ids(messages) == ["credplugin.W004"] and "1 badge" in messages[0].msg
+
+
+@override_settings(CREDPLUGIN_VERIFY_RATE_LIMIT="thirty a minute")
+def test_a_rate_limit_in_another_format_is_an_error():
+    messages = [m for m in checks.check_settings(None) if m.id == "credplugin.E001"]
+    assert len(messages) == 1 and "30/min" in messages[0].msg
