@@ -18,12 +18,8 @@ hashed e-mail, status index), the badge class is shared, as in a real issuance w
 
 A breakdown of one fast sign (CPU µs per step) shows where the remaining time goes.
 
-* checks: ``verify_credential`` as the verify API runs it (did:web resolved, its status list
-  credential verified on every call), with the plain-form checks of issue 13 (ADR 0013) and,
-  in the same run, with them switched off: they may cost at most 10 % of the throughput;
-* bomb: how long each canonicalizer and ``verify_credential`` take to refuse the
-  canonicalization bomb of issue 13 (k identical blank-node results in two subjects, and the
-  same in the plain form) at k = 9 and 12, best of several tries (goal: under 100 ms).
+* checks and bomb: ``verify_credential`` with and without the plain-form checks, and the
+  canonicalization bomb's refusal times (``bench/verify_checks.py``, which also runs alone).
 
 Before timing, the fast and reference paths sign the same credentials with the same ``created``
 and must produce identical proofValues. ``--memory-signs`` then signs that many distinct
@@ -52,26 +48,18 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 # These imports need the repository on sys.path.
-from credplugin.openbadges import proof, verify  # noqa: E402
-from credplugin.openbadges.canonical import (  # noqa: E402
-    CanonicalizationError,
-    canonicalize,
-    reference_canonicalize,
-)
+from bench.verify_checks import CHECKS_MAX_COST, measure_bomb, measure_checks  # noqa: E402
+from credplugin.openbadges import proof  # noqa: E402
+from credplugin.openbadges.canonical import canonicalize, reference_canonicalize  # noqa: E402
 from credplugin.openbadges.did import did_document  # noqa: E402
 from credplugin.openbadges.fastcanon.emit import document_quads  # noqa: E402
 from credplugin.openbadges.keys import generate_key  # noqa: E402
-from credplugin.openbadges.status_list import StatusList, status_list_credential  # noqa: E402
-from tests import attacks  # noqa: E402
-from tests.openbadges.builders import DURING, STATUS_LIST_URL  # noqa: E402
 from tests.openbadges.typical_badge import ISSUER_DID, typical_credential  # noqa: E402
 
 RESULTS = REPO_ROOT / "bench" / "results" / "sign_verify.json"
 JS_BENCH = REPO_ROOT / "tests" / "js" / "bench.mjs"
 JS_MODULES = REPO_ROOT / "tests" / "js" / "node_modules" / "@digitalbazaar" / "vc"
 GOAL_PER_SECOND = 2500
-CHECKS_MAX_COST = 0.10
-BOMB_GOAL_MS = 100
 LEARNERS = 100
 CREATED = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -255,105 +243,6 @@ def sign_breakdown(document: dict, key) -> dict:
                 step()
             best[name] = min(best[name], (time.process_time() - started) / 100 * 1e6)
     return {name: round(value, 1) for name, value in best.items()}
-
-
-def measure_checks(seconds: float, documents: list, key) -> dict:
-    """Full verifications per second with the plain-form checks, and without them.
-
-    The two alternate call by call (the checks switched on and off in between), so a busy
-    machine slows both alike; each call's wall-clock and CPU time is added to its side.
-    """
-    status_list = proof.sign_credential(
-        status_list_credential(STATUS_LIST_URL, key.controller, StatusList()), key
-    )
-    documents_by_id = {
-        key.controller: did_document(key.controller, [key.public_key_multibase]),
-        STATUS_LIST_URL: status_list,
-    }
-    secured = [proof.sign_credential(document, key) for document in documents]
-    checking = {"on": True}
-    real = {"check_credential_form": verify.check_credential_form}
-    real["check_status_list_form"] = verify.check_status_list_form
-
-    def switchable(name):
-        return lambda document: real[name](document) if checking["on"] else None
-
-    def verify_one(document):
-        if not verify.verify_credential(document, resolve=documents_by_id.get, now=DURING).verified:
-            raise SystemExit(f"{document['id']} did not verify")
-
-    sides = {True: [0.0, 0.0, 0], False: [0.0, 0.0, 0]}  # wall seconds, CPU seconds, calls
-    with (
-        mock.patch.object(verify, "check_credential_form", switchable("check_credential_form")),
-        mock.patch.object(verify, "check_status_list_form", switchable("check_status_list_form")),
-    ):
-        for document in secured * 3:  # warm every cache both ways use
-            verify_one(document)
-        deadline = time.perf_counter() + 2 * seconds
-        index = 0
-        while time.perf_counter() < deadline:
-            checking["on"] = index % 2 == 0
-            wall, cpu = time.perf_counter(), time.process_time()
-            verify_one(secured[(index // 2) % len(secured)])
-            side = sides[checking["on"]]
-            side[0] += time.perf_counter() - wall
-            side[1] += time.process_time() - cpu
-            side[2] += 1
-            index += 1
-    figures = {}
-    for checks, (wall, cpu, calls) in sides.items():
-        figures["with_checks" if checks else "without_checks"] = {
-            "per_s": round(calls / wall, 1),
-            "per_cpu_s": round(calls / cpu, 1),
-            "calls": calls,
-        }
-    for measure in ("per_s", "per_cpu_s"):
-        cost = 1 - figures["with_checks"][measure] / figures["without_checks"][measure]
-        figures[f"cost_{measure}"] = round(cost, 3)
-    figures["goal_met"] = figures["cost_per_cpu_s"] <= CHECKS_MAX_COST
-    return figures
-
-
-def measure_bomb() -> dict:
-    """Milliseconds (best of 5) to refuse the canonicalization bomb, each way it can come."""
-    key = generate_key()
-    figures = {}
-    for k in (9, 12):
-        for name, bomb in (
-            ("reported", attacks.canonicalization_bomb(key, k)),
-            ("plain_form", attacks.plain_form_bomb(key, k)),
-        ):
-            unsecured = {field: value for field, value in bomb.items() if field != "proof"}
-            ways = {
-                "fast_canonicalize": lambda document=unsecured: _refusal(canonicalize, document),
-                "reference_canonicalize": lambda document=unsecured: _refusal(
-                    reference_canonicalize, document
-                ),
-                "verify_credential": lambda document=bomb: _refusal(_unverified, document),
-            }
-            for way, refuse in ways.items():
-                best = math.inf
-                for _ in range(5):
-                    started = time.perf_counter()
-                    refuse()
-                    best = min(best, time.perf_counter() - started)
-                figures[f"k{k}_{name}_{way}_ms"] = round(best * 1000, 2)
-    figures["goal_met"] = all(value < BOMB_GOAL_MS for value in figures.values())
-    return figures
-
-
-def _refusal(operation, document) -> None:
-    try:
-        operation(document)
-    except CanonicalizationError:
-        return
-    raise SystemExit("the canonicalization bomb was not refused")
-
-
-def _unverified(document) -> None:
-    if verify.verify_credential(document, now=DURING).verified:
-        raise SystemExit("the canonicalization bomb verified")
-    raise CanonicalizationError("refused")
 
 
 def raw_signature_rate(key, seconds: float) -> float:

@@ -25,7 +25,8 @@ from credplugin.openbadges.canonical import CanonicalizationError
 from credplugin.openbadges.did import DidError, did_web_from_url
 from credplugin.openbadges.keys import KeyFormatError, SigningKey, generate_key
 from credplugin.openbadges.proof import ProofError, sign_credential
-from credplugin.openbadges.verify import TRUSTED, issuer_standing, verify_credential
+from credplugin.openbadges.report import TRUSTED, issuer_standing
+from credplugin.openbadges.verify import verify_credential
 
 MAX_INPUT_BYTES = 16 * 1024 * 1024
 EXIT_OK, EXIT_NOT_VERIFIED, EXIT_UNUSABLE = 0, 1, 2

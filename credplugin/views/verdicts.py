@@ -19,7 +19,7 @@ from credplugin import identity, openbadges
 from credplugin.conf import credplugin_settings
 from credplugin.exceptions import CredPluginError
 from credplugin.models import IssuedBadge
-from credplugin.openbadges.verify import THIS_SITE, TRUSTED, UNKNOWN, issuer_standing
+from credplugin.openbadges.report import THIS_SITE, TRUSTED, UNKNOWN, issuer_standing
 from credplugin.views.resolution import verification_resolver
 
 VERIFIED = "verified"

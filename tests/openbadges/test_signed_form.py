@@ -14,7 +14,7 @@ from credplugin.openbadges import canonicalize, generate_key, verify_credential
 from credplugin.openbadges.canonical import CanonicalizationError, reference_canonicalize
 from credplugin.openbadges.form import FormError, check_credential_form
 from credplugin.openbadges.loader import context_manifest, load_context
-from credplugin.openbadges.verify import THIS_SITE, TRUSTED, UNKNOWN, issuer_standing
+from credplugin.openbadges.report import THIS_SITE, TRUSTED, UNKNOWN, issuer_standing
 from tests import attacks
 from tests.openbadges import builders
 from tests.openbadges.test_verify import resolver, status_list

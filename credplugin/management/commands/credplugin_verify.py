@@ -9,7 +9,8 @@ from credplugin import api
 from credplugin.conf import credplugin_settings
 from credplugin.models import IssuedBadge
 from credplugin.openbadges import unbake_png, unbake_svg
-from credplugin.openbadges.verify import THIS_SITE, TRUSTED, issuer_standing, verify_credential
+from credplugin.openbadges.report import THIS_SITE, TRUSTED, issuer_standing
+from credplugin.openbadges.verify import verify_credential
 
 
 class Command(BaseCommand):
