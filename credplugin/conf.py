@@ -106,10 +106,10 @@ DEFAULTS = {
     "CREDPLUGIN_VERIFY_ALLOWED_HOSTS": [],
     # .. setting_name: CREDPLUGIN_VERIFY_RATE_LIMIT
     # .. setting_default: "30/min"
-    # .. setting_description: How many badges one client (by IP address, as Django REST
-    #    framework's throttles identify it) may submit to the verify page and API, in
-    #    "N/sec", "N/min", "N/hour" or "N/day"; further submissions get 429 until the window
-    #    moves on. An empty value turns the limit off.
+    # .. setting_description: How many badges one client (by REMOTE_ADDR, or as Django REST
+    #    framework's throttles identify it when NUM_PROXIES is set) may submit to the verify
+    #    page and API, as "N/sec", "N/min", "N/hour" or "N/day"; further submissions get 429
+    #    until the window moves on. An empty value turns the limit off.
     "CREDPLUGIN_VERIFY_RATE_LIMIT": "30/min",
     # .. setting_name: CREDPLUGIN_TRUSTED_ISSUERS
     # .. setting_default: []

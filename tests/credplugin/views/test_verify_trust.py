@@ -253,6 +253,13 @@ def test_each_client_is_limited_on_the_api_and_the_page(client, earn):
     assert page.status_code == 429
     assert "Too many badges" in page.content.decode()
     assert client.get(reverse("credplugin:verify-page")).status_code == 200
+    spoofed = client.post(
+        reverse("credplugin:verify-api"),
+        json.dumps(credential),
+        content_type="application/json",
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+    )
+    assert spoofed.status_code == 429
     other = client.post(
         reverse("credplugin:verify-api"),
         json.dumps(credential),
