@@ -223,9 +223,10 @@ def verify_submitted_credential(credential, *, now=None):
     if state == INVALID:
         return Verdict(state, report, now)
     verdict = Verdict(state, report, now, standing=standing)
-    badge = own_badge(verdict)
-    if badge is not None and badge.status == IssuedBadge.Status.SUSPENDED:
-        verdict = attr.evolve(verdict, state=SUSPENDED)
+    if state in (VERIFIED, EXPIRED, NOT_YET_VALID):
+        badge = own_badge(verdict)
+        if badge is not None and badge.status == IssuedBadge.Status.SUSPENDED:
+            verdict = attr.evolve(verdict, state=SUSPENDED)
     return verdict
 
 
