@@ -18,6 +18,9 @@ hashed e-mail, status index), the badge class is shared, as in a real issuance w
 
 A breakdown of one fast sign (CPU µs per step) shows where the remaining time goes.
 
+* checks and bomb: ``verify_credential`` with and without the plain-form checks, and the
+  canonicalization bomb's refusal times (``bench/verify_checks.py``, which also runs alone).
+
 Before timing, the fast and reference paths sign the same credentials with the same ``created``
 and must produce identical proofValues. ``--memory-signs`` then signs that many distinct
 credentials on the fast path and reports the resident set size before, during and after.
@@ -44,7 +47,9 @@ from unittest import mock
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from credplugin.openbadges import proof  # noqa: E402  (needs the repository on sys.path)
+# These imports need the repository on sys.path.
+from bench.verify_checks import CHECKS_MAX_COST, measure_bomb, measure_checks  # noqa: E402
+from credplugin.openbadges import proof  # noqa: E402
 from credplugin.openbadges.canonical import canonicalize, reference_canonicalize  # noqa: E402
 from credplugin.openbadges.did import did_document  # noqa: E402
 from credplugin.openbadges.fastcanon.emit import document_quads  # noqa: E402
@@ -280,6 +285,7 @@ def main(argv=None):
     with mock.patch.object(proof, "canonicalize", reference_canonicalize):
         reference = measure_python(args.seconds, documents[:10], key)
     javascript = measure_javascript(args.seconds, documents, key)
+    checks = measure_checks(args.seconds, documents[:10], key)
     figures = {
         "measured_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "machine": {
@@ -296,6 +302,8 @@ def main(argv=None):
         "raw_ed25519_signs_per_s": raw_signature_rate(key, min(args.seconds, 1.0)),
         "fast_sign_breakdown_cpu_us": sign_breakdown(documents[0], key),
         "ratios": _ratios(fast, reference, javascript),
+        "checks": checks,
+        "bomb": measure_bomb(),
         "goal_met": {
             measure: fast[f"signs_{measure}"] >= GOAL_PER_SECOND
             and fast[f"verifies_{measure}"] >= GOAL_PER_SECOND
@@ -334,6 +342,15 @@ def _print(figures: dict) -> None:
         print(f"  {name}: {ratio}")
     print(f"fast sign, CPU µs per step: {figures['fast_sign_breakdown_cpu_us']}")
     print(f"goal ≥{figures['goal_per_s']}/s signs and verifies met: {figures['goal_met']}")
+    checks = figures["checks"]
+    print(
+        f"verify_credential/s with the plain-form checks {checks['with_checks']['per_s']} "
+        f"({checks['with_checks']['per_cpu_s']}/cpu-s), without "
+        f"{checks['without_checks']['per_s']} ({checks['without_checks']['per_cpu_s']}/cpu-s): "
+        f"cost {checks['cost_per_cpu_s']:.1%} of CPU throughput (goal ≤ {CHECKS_MAX_COST:.0%}: "
+        f"{checks['goal_met']})"
+    )
+    print(f"canonicalization bomb refused in (ms): {figures['bomb']}")
     if "memory" in figures:
         memory = figures["memory"]
         print(

@@ -6,6 +6,8 @@ tests may use ``override_settings``. ``DEFAULTS`` is the single source of defaul
 ``settings/common.py`` applies them and the README documents each one.
 """
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -117,6 +119,19 @@ DEFAULTS = {
     #    Redirects are never followed. A host name must resolve to public addresses only (an IP
     #    address is used as listed); a fetch gets 5 seconds in all.
     "CREDPLUGIN_VERIFY_ALLOWED_HOSTS": [],
+    # .. setting_name: CREDPLUGIN_VERIFY_RATE_LIMIT
+    # .. setting_default: "30/min"
+    # .. setting_description: How many badges one client (by REMOTE_ADDR, or as Django REST
+    #    framework's throttles identify it when NUM_PROXIES is set) may submit to the verify
+    #    page and API, as "N/sec", "N/min", "N/hour" or "N/day"; further submissions get 429
+    #    until the window moves on. An empty value turns the limit off.
+    "CREDPLUGIN_VERIFY_RATE_LIMIT": "30/min",
+    # .. setting_name: CREDPLUGIN_TRUSTED_ISSUERS
+    # .. setting_default: []
+    # .. setting_description: Issuer DIDs (did:web or did:key) whose badges the verify page and
+    #    API present as from an issuer this site's operator trusts. Any other issuer but this
+    #    site is "unknown": its "Verified" means only that the signature is intact.
+    "CREDPLUGIN_TRUSTED_ISSUERS": [],
     # .. setting_name: CREDPLUGIN_PUBLIC_CACHE_SECONDS
     # .. setting_default: 300
     # .. setting_description: How long caches may keep public badge pages, DID documents and
@@ -148,13 +163,21 @@ _CHOICES = {
     "CREDPLUGIN_EVENTS_FROM": (EVENTS_FROM_LOCAL, EVENTS_FROM_EVENT_BUS),
 }
 
+# Settings written in a format: the pattern a non-empty value must match, and how to say it.
+_FORMATS = {
+    "CREDPLUGIN_VERIFY_RATE_LIMIT": (
+        re.compile(r"^\d+/(s|sec|second|m|min|minute|h|hour|d|day)$"),
+        'a rate such as "30/min" (per sec, min, hour or day), or empty for no limit',
+    ),
+}
+
 
 class CredPluginSettings:
     """Attribute access to the plugin's settings without the ``CREDPLUGIN_`` prefix.
 
     ``credplugin_settings.AWARD_ON`` reads ``settings.CREDPLUGIN_AWARD_ON`` at that moment,
     falling back to ``DEFAULTS``; settings with a fixed set of values are checked on read so a
-    typo fails loudly instead of silently disabling badges.
+    typo fails loudly instead of silently disabling badges, and so are those written in a format.
     """
 
     def __getattr__(self, short_name):
@@ -167,6 +190,9 @@ class CredPluginSettings:
             raise ImproperlyConfigured(
                 f"{name} is {value!r}; it must be one of {', '.join(allowed)}."
             )
+        pattern, described = _FORMATS.get(name, (None, ""))
+        if pattern and value and not (isinstance(value, str) and pattern.match(value)):
+            raise ImproperlyConfigured(f"{name} is {value!r}; it must be {described}.")
         return value
 
     @property

@@ -12,7 +12,10 @@ care it needs:
   labels are derived from hashes of those serializations, so the output cannot be repaired
   afterwards; we refuse such input instead;
 * Python and JavaScript disagree on very small doubles and on integers beyond 2**53, so such
-  numbers are refused rather than signed into a proof other verifiers cannot reproduce.
+  numbers are refused rather than signed into a proof other verifiers cannot reproduce;
+* labelling look-alike blank nodes is factorial in their number, and it runs before any
+  signature can be checked: both paths refuse a document past rdf-canonize's default work
+  limit (``maxWorkFactor`` 1) instead of spending minutes on it.
 """
 
 import logging
@@ -22,13 +25,14 @@ import re
 from pyld import jsonld
 from pyld.canon import URDNA2015
 
-from credplugin.openbadges.fastcanon import fast_canonicalize
+from credplugin.openbadges.fastcanon import WorkLimitExceeded, fast_canonicalize
 from credplugin.openbadges.fastcanon.literals import (
     ABSOLUTE_IRI,
     LARGEST_SAFE_INTEGER,
     RELATIVE_IRI_MARKER,
     SMALLEST_SAFE_FRACTION,
 )
+from credplugin.openbadges.fastcanon.rdfc import deep_iteration_limit, work_limit_reason
 from credplugin.openbadges.loader import context_resolver, document_loader
 
 NQUADS = "application/n-quads"
@@ -62,12 +66,16 @@ def canonicalize(document: dict) -> str:
     Raises:
         CanonicalizationError: the document is not valid JSON-LD, uses an unknown context, has
             terms or types its contexts do not define, relative IRIs, characters RDFC-1.0
-            escapes, or numbers outside the range verifiers agree on.
+            escapes, numbers outside the range verifiers agree on, or needs more work than the
+            limit allows.
     """
     # The fast path answers only for shapes it reproduces byte for byte (refusals included);
     # for anything else it answers None (and logs why) and the reference below decides.
     if isinstance(document, dict) and _fast_path["enabled"]():
-        canonical = fast_canonicalize(document)
+        try:
+            canonical = fast_canonicalize(document)
+        except WorkLimitExceeded as error:
+            raise CanonicalizationError(str(error)) from error
         if canonical is not None:
             return canonical
     return reference_canonicalize(document)
@@ -98,7 +106,26 @@ def reference_canonicalize(document: dict) -> str:
         # pyld trips over some keyword-like values (an "id" of "@foo") instead of reporting them.
         raise CanonicalizationError(f"not valid JSON-LD: {error}") from error
     _refuse_unescaped_characters(dataset)
-    return URDNA2015().main(dataset, {"format": NQUADS})
+    return _BoundedURDNA2015().main(dataset, {"format": NQUADS})
+
+
+class _BoundedURDNA2015(URDNA2015):
+    """pyld's RDFC-1.0 with the work limit of the fast path (:data:`.rdfc.MAX_WORK_FACTOR`)."""
+
+    def __init__(self):
+        super().__init__()
+        self._limit = None
+        self._iterations = {}
+
+    def hash_n_degree_quads(self, id_, issuer):
+        if self._limit is None:
+            # First called in step 6, when only the groups of look-alike nodes are left.
+            self._limit = deep_iteration_limit(sum(map(len, self.hash_to_blank_nodes.values())))
+        iterations = self._iterations.get(id_, 0)
+        if iterations > self._limit:
+            raise CanonicalizationError(work_limit_reason(self._limit))
+        self._iterations[id_] = iterations + 1
+        return super().hash_n_degree_quads(id_, issuer)
 
 
 def _root_message(error: BaseException) -> str:

@@ -2,7 +2,8 @@
 
 Also ``credplugin-verify`` (:func:`verify_main`), for anyone handed a badge file. Exit codes:
 0 verified (or done), 1 not verified, 2 unusable input (missing, oversized, unreadable file,
-bad arguments).
+bad arguments). A verified badge from an issuer not named with ``--trust`` is reported as
+"signature intact, unknown issuer": the signature proves nothing about who holds the key.
 """
 
 import argparse
@@ -24,6 +25,7 @@ from credplugin.openbadges.canonical import CanonicalizationError
 from credplugin.openbadges.did import DidError, did_web_from_url
 from credplugin.openbadges.keys import KeyFormatError, SigningKey, generate_key
 from credplugin.openbadges.proof import ProofError, sign_credential
+from credplugin.openbadges.report import TRUSTED, issuer_standing
 from credplugin.openbadges.verify import verify_credential
 
 MAX_INPUT_BYTES = 16 * 1024 * 1024
@@ -107,6 +109,13 @@ def add_verify_arguments(parser: argparse.ArgumentParser) -> None:
         "--status-list", action="append", default=[], help="status list credential JSON"
     )
     parser.add_argument("--now", help="judge validity at this ISO 8601 date-time")
+    parser.add_argument(
+        "--trust",
+        action="append",
+        default=[],
+        metavar="DID",
+        help="an issuer DID you trust (repeatable); any other issuer is reported as unknown",
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
@@ -114,13 +123,41 @@ def run_verify(args) -> int:
     credential = read_credential(args.file)
     resolve = file_resolver(args.did_doc, args.status_list)
     report = verify_credential(credential, resolve=resolve, now=parse_now(args.now))
+    standing = issuer_standing(report, trusted=set(args.trust))
     if args.json:
-        print(json.dumps(report.to_json(), indent=2))
+        issuer = None
+        if standing is not None:
+            issuer = {
+                "id": report.facts.issuer_id,
+                "name": report.facts.issuer_name,
+                "standing": standing,
+            }
+        print(json.dumps({**report.to_json(), "issuer": issuer}, indent=2))
     else:
-        print("VERIFIED" if report.verified else "NOT VERIFIED")
+        print(_headline(report, standing))
+        if standing is not None:
+            print(f"  issuer: {_issuer_line(report.facts, standing)}")
         for check in report.checks:
             print(f"  {'PASS' if check.passed else 'FAIL'} {check.name}: {check.reason}")
     return EXIT_OK if report.verified else EXIT_NOT_VERIFIED
+
+
+def _headline(report, standing) -> str:
+    if not report.verified:
+        return f"NOT VERIFIED: {report.first_failure.reason}"
+    if standing == TRUSTED:
+        return "VERIFIED: issued by an issuer you trust"
+    return "VERIFIED: signature intact, unknown issuer"
+
+
+def _issuer_line(facts, standing) -> str:
+    named = f"{facts.issuer_id} ({facts.issuer_name})" if facts.issuer_name else facts.issuer_id
+    if standing == TRUSTED:
+        return f"{named}, which you trust"
+    return (
+        f"{named}, not one you trust (--trust DID): the signature shows only that the badge "
+        "is intact and was signed with this DID's key, not who controls it"
+    )
 
 
 def run_keygen(args) -> int:

@@ -67,7 +67,8 @@ class BitstringStatusListEntry:
         Raises:
             StatusListError: wrong type, or a missing or malformed field.
         """
-        if not isinstance(data, dict) or data.get("type") != "BitstringStatusListEntry":
+        types = data.get("type") if isinstance(data, dict) else None
+        if "BitstringStatusListEntry" not in (types if isinstance(types, list) else [types]):
             raise StatusListError("credentialStatus is not a BitstringStatusListEntry")
         index = data.get("statusListIndex")
         url = data.get("statusListCredential")
@@ -76,6 +77,13 @@ class BitstringStatusListEntry:
         if not isinstance(url, str):
             raise StatusListError("statusListCredential must be a URL")
         return cls(url, int(index), data.get("statusPurpose"))
+
+
+def as_entry_list(status) -> list:
+    """A credential's ``credentialStatus`` (absent, one entry or a list) as a list of entries."""
+    if status is None:
+        return []
+    return status if isinstance(status, list) else [status]
 
 
 class StatusList:

@@ -4,17 +4,21 @@ A verifier page must say *why* a badge is not genuine, so every check yields a r
 reason instead of raising. Nothing is fetched: ``did:key`` resolves itself, and ``did:web``
 documents and status list credentials come from the ``resolve`` callable the caller passes in
 (the CLI reads them from files, the Django side from its own database).
+
+Only a credential in the plain form (:mod:`.form`) is checked at all: in that form each JSON key
+means what its short name says, so the values judged here — and reported in
+:class:`.report.SignedFacts` for pages to show — are the values the signature covers.
 """
 
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 import attr
 
+from credplugin.openbadges.canonical import CanonicalizationError
 from credplugin.openbadges.did import DID_WEB_PREFIX, assertion_method, did_key_document
+from credplugin.openbadges.form import FormError, check_credential_form, check_status_list_form
 from credplugin.openbadges.keys import DID_KEY_PREFIX, public_key_from_multibase
-from credplugin.openbadges.loader import CREDENTIALS_V2_CONTEXT
 from credplugin.openbadges.proof import (
     PROOF_PURPOSE,
     XSD_DATETIME,
@@ -23,74 +27,31 @@ from credplugin.openbadges.proof import (
     split_proof,
     verify_signature,
 )
-from credplugin.openbadges.status_list import BitstringStatusListEntry, StatusList
+from credplugin.openbadges.report import CHECK_NAMES, Check, SignedFacts, VerificationReport
+from credplugin.openbadges.status_list import (
+    BitstringStatusListEntry,
+    StatusList,
+)
 
 Resolver = Callable[[str], dict]
-CREDENTIAL_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
-# Any OB 3.0.x context, as the 1EdTech schema allows; only shipped ones can be canonicalized.
-OPEN_BADGES_CONTEXT = re.compile(
-    r"^https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\.\d\.\d)*\.json$"
-)
-CHECK_NAMES = ("structure", "proof", "issuer", "proof_purpose", "validity", "status")
 
 
 class CheckFailed(Exception):
-    """Raised inside a check to fail it with a reason (and, for a set status bit, its purpose)."""
+    """Raised inside a check to fail it with a reason (and, for a set status bit, its purpose;
+    for a date outside the validity period, which side)."""
 
-    def __init__(self, reason, *, status_set=None):
+    def __init__(self, reason, *, status_set=None, outside=None):
         super().__init__(reason)
         self.status_set = status_set
+        self.outside = outside
 
 
-@attr.s(frozen=True)
-class Check:
-    """
-    The outcome of one verification check.
-
-    Attributes:
-        name (str): one of ``structure``, ``proof``, ``issuer``, ``proof_purpose``, ``validity``,
-            ``status``.
-        passed (bool): whether the check passed.
-        reason (str): what was found, in words a person can act on.
-        status_set (str | None): on a failed ``status`` check, the purpose (``revocation`` or
-            ``suspension``) whose bit is set for this credential; None when the status could
-            not be read, so callers need not interpret the reason's wording.
-    """
-
-    name = attr.ib(type=str)
-    passed = attr.ib(type=bool)
-    reason = attr.ib(type=str)
-    status_set = attr.ib(type=str, default=None)
-
-
-@attr.s(frozen=True)
-class VerificationReport:
-    """
-    Every check run on a credential.
-
-    Attributes:
-        checks (tuple[Check]): the checks, in ``CHECK_NAMES`` order.
-    """
-
-    checks = attr.ib(type=tuple, converter=tuple)
-
-    @property
-    def verified(self) -> bool:
-        """True only when every check ran and passed."""
-        return bool(self.checks) and all(check.passed for check in self.checks)
-
-    def check(self, name: str) -> Check:
-        """The check called ``name``."""
-        return next(check for check in self.checks if check.name == name)
-
-    def to_json(self) -> dict:
-        checks = [
-            attr.asdict(
-                check, filter=lambda field, value: value is not None or field.name != "status_set"
-            )
-            for check in self.checks
-        ]
-        return {"verified": self.verified, "checks": checks}
+def _refused(reason: str) -> VerificationReport:
+    """A report for a document no check could read: the structure check says why."""
+    not_checked = f"not checked: {reason}"
+    return VerificationReport(
+        Check(name, False, reason if name == "structure" else not_checked) for name in CHECK_NAMES
+    )
 
 
 def _run(name: str, check: Callable[[], str]) -> Check:
@@ -98,7 +59,7 @@ def _run(name: str, check: Callable[[], str]) -> Check:
     try:
         return Check(name, True, check())
     except CheckFailed as failure:
-        return Check(name, False, str(failure), failure.status_set)
+        return Check(name, False, str(failure), failure.status_set, failure.outside)
     except Exception as error:  # malformed input must give a report, never a traceback
         return Check(name, False, f"{type(error).__name__}: {error}")
 
@@ -147,8 +108,12 @@ def verify_credential(
     if now.tzinfo is None:
         raise ValueError("now must be a timezone-aware datetime")
     if not isinstance(document, dict):
-        reason = "the credential is not a JSON object"
-        return VerificationReport(Check(name, False, reason) for name in CHECK_NAMES)
+        return _refused("the credential is not a JSON object")
+    try:
+        status_entries = check_credential_form(document)
+    except FormError as error:
+        return _refused(f"not in the plain Open Badges 3.0 form: {error}")
+    facts = SignedFacts.of(document, status_entries)
     key = _KeyLookup.of(document, resolve)
     return VerificationReport(
         [
@@ -156,26 +121,16 @@ def verify_credential(
             _run("proof", lambda: _check_proof(document, key)),
             _run("issuer", lambda: _check_issuer(document)),
             _run("proof_purpose", lambda: _check_purpose(document, key)),
-            _run("validity", lambda: _check_validity(document, now)),
-            _run("status", lambda: _check_status(document, resolve, now, verified_status_lists)),
-        ]
+            _run("validity", lambda: _judge_validity(facts.valid_from, facts.valid_until, now)),
+            _run("status", lambda: _check_status(facts, resolve, now, verified_status_lists)),
+        ],
+        facts,
     )
 
 
 def _check_structure(document: dict) -> str:
-    context = document.get("@context")
-    if not isinstance(context, list) or not context or context[0] != CREDENTIALS_V2_CONTEXT:
-        raise CheckFailed(f"@context must be a list starting with {CREDENTIALS_V2_CONTEXT}")
-    if not any(isinstance(url, str) and OPEN_BADGES_CONTEXT.match(url) for url in context):
-        raise CheckFailed("@context must include an Open Badges 3.0 context")
-    types = document.get("type")
-    if not isinstance(types, list) or "VerifiableCredential" not in types:
-        raise CheckFailed("type must be a list including VerifiableCredential")
-    if not CREDENTIAL_TYPES & set(types):
-        raise CheckFailed("type must include OpenBadgeCredential or AchievementCredential")
-    subject = document.get("credentialSubject")
-    if not isinstance(subject, dict) or not isinstance(subject.get("achievement"), dict):
-        raise CheckFailed("credentialSubject must be an object with an achievement")
+    """What the form check leaves to judge: the fields an OB 3.0 credential cannot lack."""
+    subject = document["credentialSubject"]
     achievement = subject["achievement"]
     for field in ("id", "name", "description", "criteria"):
         if field not in achievement:
@@ -222,7 +177,7 @@ def _check_proof(document: dict, key: _KeyLookup) -> str:
     public_key = public_key_from_multibase(key.usable())
     try:
         verify_signature(document, public_key)
-    except ProofError as error:
+    except (ProofError, CanonicalizationError) as error:
         raise CheckFailed(str(error)) from error
     return "the eddsa-rdfc-2022 signature matches the document"
 
@@ -252,31 +207,35 @@ def parse_datetime(value, field: str) -> datetime:
 
 
 def _check_validity(document: dict, now: datetime) -> str:
-    valid_from = parse_datetime(document.get("validFrom"), "validFrom")
+    return _judge_validity(document.get("validFrom"), document.get("validUntil"), now)
+
+
+def _judge_validity(valid_from_text, valid_until_text, now: datetime) -> str:
+    valid_from = parse_datetime(valid_from_text, "validFrom")
     if now < valid_from:
-        raise CheckFailed(f"not valid before {document['validFrom']}")
-    if "validUntil" in document:
-        valid_until = parse_datetime(document["validUntil"], "validUntil")
+        raise CheckFailed(f"not valid before {valid_from_text}", outside="before")
+    if valid_until_text is not None:
+        valid_until = parse_datetime(valid_until_text, "validUntil")
         if now >= valid_until:
-            raise CheckFailed(f"expired on {document['validUntil']}")
-        return f"valid from {document['validFrom']} until {document['validUntil']}"
-    return f"valid from {document['validFrom']}, with no expiry"
+            raise CheckFailed(f"expired on {valid_until_text}", outside="after")
+        return f"valid from {valid_from_text} until {valid_until_text}"
+    return f"valid from {valid_from_text}, with no expiry"
 
 
 def _check_status(
-    document: dict, resolve: Resolver | None, now: datetime, verified_status_lists: dict | None
+    facts: SignedFacts, resolve: Resolver | None, now: datetime, verified_status_lists: dict | None
 ) -> str:
-    entries = document.get("credentialStatus")
-    if entries is None:
+    if not facts.status_entries:
         return "the credential has no status entry"
+    if facts.issuer_id is None:
+        raise CheckFailed("the credential has no issuer id")
     findings = []
-    for data in entries if isinstance(entries, list) else [entries]:
-        entry = BitstringStatusListEntry.from_json(data)
+    for entry in facts.status_entries:
         if resolve is None:
             raise CheckFailed(f"{entry.status_list_credential} needs a resolver to be checked")
         try:
             status_list = _verified_status_list(
-                entry, _issuer_id(document), resolve, now, verified_status_lists
+                entry, facts.issuer_id, resolve, now, verified_status_lists
             )
         except CheckFailed as failure:
             raise CheckFailed(f"status list {entry.status_list_credential}: {failure}") from None
@@ -319,6 +278,10 @@ def _genuine_status_list(
     """The decoded list of a status list credential that is well formed and the issuer's."""
     if not isinstance(credential, dict):
         raise CheckFailed("the status list credential is not a JSON object")
+    try:
+        check_status_list_form(credential)
+    except FormError as error:
+        raise CheckFailed(f"not in the plain form: {error}") from error
     if credential.get("id") != entry.status_list_credential:
         raise CheckFailed("the status list credential's id is not the URL it was fetched from")
     if "BitstringStatusListCredential" not in (credential.get("type") or []):

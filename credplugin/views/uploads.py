@@ -3,7 +3,7 @@
 The format is recognised from the bytes, not from a file name or content type a client chose.
 ``CREDPLUGIN_VERIFY_MAX_BYTES`` bounds both the submission and the credential baked inside it
 once decompressed. Every failure raises ``UnreadableBadge`` with a sentence the person can act
-on.
+on, worded for how the badge came: an uploaded file, pasted text, or an API request body.
 """
 
 import json
@@ -14,6 +14,7 @@ from credplugin import openbadges
 from credplugin.conf import credplugin_settings
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+FILE, PASTE, BODY = "file", "paste", "body"
 
 
 class UnreadableBadge(ValueError):
@@ -36,16 +37,31 @@ def too_large_error():
     )
 
 
-def _credential_from_json(text):
+def _credential_from_json(text, source):
     try:
         document = json.loads(text)
+    except RecursionError as error:
+        raise UnreadableBadge(_("This JSON is nested too deeply to be a badge.")) from error
     except ValueError as error:
-        raise UnreadableBadge(
-            _("This is not valid JSON (%(error)s). Paste the whole credential.") % {"error": error}
-        ) from error
+        if source == FILE:
+            raise _not_a_badge_file() from error
+        position = {"line": getattr(error, "lineno", 1), "column": getattr(error, "colno", 1)}
+        message = _("This is not valid JSON (line %(line)d, column %(column)d).") % position
+        if source == PASTE:
+            message += " " + _("Paste the whole credential, from its first “{” to its last “}”.")
+        raise UnreadableBadge(message) from error
     if not isinstance(document, dict):
         raise UnreadableBadge(_("A credential is a JSON object; this JSON is not an object."))
     return document
+
+
+def _not_a_badge_file():
+    return UnreadableBadge(
+        _(
+            "This file is not a badge: it is neither credential JSON nor a PNG or SVG image "
+            "with a credential baked in."
+        )
+    )
 
 
 def _looks_like_svg(data):
@@ -53,8 +69,9 @@ def _looks_like_svg(data):
     return head.startswith(b"<?xml") or head.startswith(b"<svg") or b"<svg" in head
 
 
-def read_submitted_badge(data):
-    """The credential carried by ``data`` (bytes of JSON, a baked PNG or a baked SVG)."""
+def read_submitted_badge(data, source=BODY):
+    """The credential carried by ``data`` (bytes of JSON, a baked PNG or a baked SVG) that
+    came as ``source``: ``FILE``, ``PASTE`` or ``BODY``."""
     if not data or not data.strip():
         raise UnreadableBadge(_("Nothing was submitted. Upload a badge file or paste its JSON."))
     if len(data) > max_bytes():
@@ -66,10 +83,8 @@ def read_submitted_badge(data):
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise UnreadableBadge(
-            _("The file is neither credential JSON nor a PNG or SVG badge image.")
-        ) from error
-    return _credential_from_json(text)
+        raise _not_a_badge_file() from error
+    return _credential_from_json(text, source)
 
 
 def _unbake(unbake, data, kind):

@@ -3,7 +3,9 @@
 Both read the submission with ``uploads.read_submitted_badge`` (size-limited, format sniffed)
 and verify it with the site's safe resolver, which never fetches a URL a submitted credential
 names unless it is this site's own document or an operator-allowed host. Reports describe one
-submission, so they are never cached.
+submission, so they are never cached. Submissions are limited per client
+(``CREDPLUGIN_VERIFY_RATE_LIMIT``). Of a submitted badge, pages show only what a credential
+that is authentic says, read in the form the verifier checked (ADR 0013).
 """
 
 import json
@@ -20,13 +22,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from credplugin.views.caching import never_cache_private
 from credplugin.views.layout import page_context
 from credplugin.views.presentation import describe_credential
+from credplugin.views.throttling import seconds_until_allowed
 from credplugin.views.uploads import (
+    BODY,
+    FILE,
+    PASTE,
     UnreadableBadge,
     max_bytes,
     read_submitted_badge,
     too_large_error,
 )
-from credplugin.views.verdicts import verify_submitted_credential
+from credplugin.views.verdicts import own_badge, verify_submitted_credential
 
 _MULTIPART_OVERHEAD = 64 * 1024
 
@@ -52,11 +58,12 @@ class VerifyForm(forms.Form):
             raise forms.ValidationError(_("Upload a badge file or paste its JSON."))
         return cleaned
 
-    def submitted_bytes(self):
+    def submitted_badge(self):
+        """The credential submitted, read as a file or as pasted text."""
         upload = self.cleaned_data.get("badge_file")
         if upload:
-            return _read_upload(upload)
-        return self.cleaned_data["credential_text"].encode("utf-8")
+            return read_submitted_badge(_read_upload(upload), FILE)
+        return read_submitted_badge(self.cleaned_data["credential_text"].encode("utf-8"), PASTE)
 
 
 def _read_upload(upload):
@@ -80,15 +87,29 @@ def _submission_from_api_request(request):
     if content_type.startswith("multipart/form-data"):
         upload = request.FILES.get("badge")
         if upload is not None:
-            return _read_upload(upload)
+            return _read_upload(upload), FILE
         if "credential" in request.POST:
-            return request.POST["credential"].encode("utf-8")
+            return request.POST["credential"].encode("utf-8"), BODY
         raise UnreadableBadge(_("Send the badge as a file field named “badge”."))
-    return request.body
+    return request.body, BODY
 
 
 def _report_response(verdict, status=200):
     return JsonResponse(verdict.as_dict(), status=status, json_dumps_params={"indent": 2})
+
+
+def _rate_limited(wait):
+    return _("Too many badges checked from your address. Try again in %(seconds)d seconds.") % {
+        "seconds": wait
+    }
+
+
+def _own_badge_page_url(verdict):
+    """The public page of a badge this site issued, unless its holder has hidden it."""
+    badge = own_badge(verdict)
+    if badge is None or badge.hidden:
+        return ""
+    return reverse("credplugin:badge-page", args=[badge.uuid])
 
 
 @csrf_exempt
@@ -99,8 +120,13 @@ def verify_api(request):
 
     CSRF does not apply: the endpoint is anonymous, reads no session and changes nothing.
     """
+    wait = seconds_until_allowed(request)
+    if wait is not None:
+        response = JsonResponse({"error": _rate_limited(wait)}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     try:
-        credential = read_submitted_badge(_submission_from_api_request(request))
+        credential = read_submitted_badge(*_submission_from_api_request(request))
     except UnreadableBadge as error:
         return JsonResponse({"error": str(error)}, status=error.status)
     return _report_response(verify_submitted_credential(credential))
@@ -114,23 +140,44 @@ def verify_page(request):
     """The form, and after a submission the report in plain language with every check."""
     context = page_context(max_bytes=max_bytes(), verify_api_url=reverse("credplugin:verify-api"))
     status = 200
+    response_headers = {}
     if request.method == "POST":
         form = VerifyForm(request.POST, request.FILES)
-        if _declared_length(request) > max_bytes() + _MULTIPART_OVERHEAD:
+        wait = seconds_until_allowed(request)
+        if wait is not None:
+            form.is_valid()
+            form.add_error(None, _rate_limited(wait))
+            status, response_headers = 429, {"Retry-After": str(wait)}
+        elif _declared_length(request) > max_bytes() + _MULTIPART_OVERHEAD:
             form.is_valid()
             form.add_error(None, str(too_large_error()))
         elif form.is_valid():
             try:
-                credential = read_submitted_badge(form.submitted_bytes())
+                credential = form.submitted_badge()
             except UnreadableBadge as error:
                 form.add_error(None, str(error))
             else:
-                context["verdict"] = verify_submitted_credential(credential)
-                context["facts"] = describe_credential(credential)
-                context["submitted_json"] = json.dumps(credential, indent=2, ensure_ascii=False)
-        if form.errors:
+                context.update(_report_context(credential))
+        if form.errors and status == 200:
             status = 400
     else:
         form = VerifyForm()
     context["form"] = form
-    return render(request, "credplugin/verify_page.html", context, status=status)
+    response = render(request, "credplugin/verify_page.html", context, status=status)
+    for header, value in response_headers.items():
+        response[header] = value
+    return response
+
+
+def _report_context(credential):
+    """The verdict, and only if the badge is authentic, what it says, in its signed meaning."""
+    verdict = verify_submitted_credential(credential)
+    context = {"verdict": verdict}
+    if verdict.authentic:
+        context.update(
+            facts=describe_credential(credential),
+            recipient=verdict.report.facts.recipient,
+            badge_page_url=_own_badge_page_url(verdict),
+            submitted_json=json.dumps(credential, indent=2, ensure_ascii=False),
+        )
+    return context

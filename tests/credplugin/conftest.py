@@ -1,3 +1,12 @@
 """Fixtures for the plugin's tests: badges issued by the real pipeline."""
 
+import pytest
+from django.core.cache import cache
+
 from tests.issued_badges import badge_setup, earn  # noqa: F401 - fixtures
+
+
+@pytest.fixture(autouse=True)
+def _fresh_verify_rate_limit():
+    """Every test starts with no verification counted against its client (127.0.0.1)."""
+    cache.clear()

@@ -58,3 +58,9 @@ def test_a_content_store_that_cannot_be_imported_is_an_error():
         messages = checks.check_content_store(None)
     assert ids(messages) == ["credplugin.E006"]
     assert "no_such_store" in messages[0].msg
+
+
+@override_settings(CREDPLUGIN_VERIFY_RATE_LIMIT="thirty a minute")
+def test_a_rate_limit_in_another_format_is_an_error():
+    messages = [m for m in checks.check_settings(None) if m.id == "credplugin.E001"]
+    assert len(messages) == 1 and "30/min" in messages[0].msg

@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 
 from credplugin import api, keys
 from credplugin.models import CoursePassingRecord, IssuanceRequest, IssuedBadge, IssuerKey
-from credplugin.openbadges import bake_png
+from credplugin.openbadges import bake_png, generate_key
+from tests import attacks
 from tests.factories import (
     COURSE_KEY,
     BadgeRequirementFactory,
@@ -118,6 +119,20 @@ def test_verify_reads_json_and_baked_png_files(tmp_path, django_capture_on_commi
         run("credplugin_verify", "--file", str(as_json))
     with pytest.raises(CommandError, match="cannot be read"):
         run("credplugin_verify", "--file", str(tmp_path / "missing.json"))
+
+
+def test_verify_names_a_strangers_badge_as_such(tmp_path, django_capture_on_commit_callbacks):
+    badge = issued_badge(django_capture_on_commit_callbacks)
+    assert "issued by this site" in run("credplugin_verify", "--uuid", str(badge.uuid))
+    forged = attacks.stranger_as_site(badge.credential, generate_key(), "Our own name")
+    path = tmp_path / "forged.json"
+    path.write_text(json.dumps(forged))
+    output = run("credplugin_verify", "--file", str(path))
+    assert "The signature is intact, but did:key:" in output
+    assert "nothing shows who controls its key" in output
+    path.write_text("[" * 100_000)
+    with pytest.raises(CommandError, match="holds no readable credential"):
+        run("credplugin_verify", "--file", str(path))
 
 
 def _tiny_png():

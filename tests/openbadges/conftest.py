@@ -2,8 +2,9 @@
 
 import pytest
 
-from credplugin.openbadges import did_document, did_web_from_url, generate_key
+from credplugin.openbadges import did_document, did_web_from_url, generate_key, sign_credential
 from tests.js_stack import js_stack  # noqa: F401 - fixture for the interop tests
+from tests.openbadges import builders
 from tests.openbadges.builders import SITE
 
 
@@ -34,4 +35,12 @@ def retired_web_key():
 def web_did_document(web_key, retired_web_key):
     return did_document(
         web_key.controller, [web_key.public_key_multibase, retired_web_key.public_key_multibase]
+    )
+
+
+@pytest.fixture(scope="module")
+def signed(web_key):
+    """The typical badge, signed by the site's did:web key, with status index 5."""
+    return sign_credential(
+        builders.credential(web_key.controller, status_index=5).to_json(), web_key
     )

@@ -12,10 +12,12 @@ from credplugin.openbadges import (
     SigningKey,
     StatusList,
     did_document,
+    generate_key,
     sign_credential,
     status_list_credential,
 )
 from credplugin.openbadges.cli import MAX_INPUT_BYTES, main, verify_main
+from tests import attacks
 from tests.openbadges import builders
 from tests.openbadges.test_baking import SVG, tiny_png
 
@@ -78,8 +80,12 @@ def test_sign_then_verify_with_did_doc_and_status_list(workdir, key_file, capsys
         lists[name] = write_json(workdir / f"{name}.json", sign_credential(unsigned, key))
     did_doc = did_document_file(workdir, key_file)
     args = [str(signed), "--did-doc", did_doc, "--now", NOW]
-    assert verify_main([*args, "--status-list", lists["ok"]]) == 0
-    assert capsys.readouterr().out.startswith("VERIFIED\n  PASS structure")
+    assert verify_main([*args, "--status-list", lists["ok"], "--trust", key.controller]) == 0
+    assert capsys.readouterr().out.startswith(
+        "VERIFIED: issued by an issuer you trust\n"
+        "  issuer: did:web:lms.example.com (Example University), which you trust\n"
+        "  PASS structure"
+    )
     assert verify_main([*args, "--status-list", lists["revoked"], "--json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["verified"] is False
@@ -185,3 +191,63 @@ def test_bad_proofs_exit_1_with_the_reason(workdir, key_file, capsys, mutate, re
     assert verify_main([path, "--did-doc", did_document_file(workdir, key_file), "--json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert reason in next(c["reason"] for c in report["checks"] if c["name"] == "proof")
+
+
+@pytest.fixture
+def revoked_files(workdir, key_file):
+    """A signed badge at status index 4, the DID document and a list with bit 4 set."""
+    signed = json.loads(sign_with_cli(workdir, key_file, status_index=4).read_text())
+    key = SigningKey.from_json(json.loads(key_file.read_text()))
+    bits = StatusList()
+    bits.set(4)
+    unsigned = status_list_credential(builders.STATUS_LIST_URL, key.controller, bits)
+    revoked_list = write_json(workdir / "revoked.json", sign_credential(unsigned, key))
+    options = ["--did-doc", did_document_file(workdir, key_file), "--status-list", revoked_list]
+    return signed, [*options, "--now", NOW, "--trust", key.controller]
+
+
+@pytest.mark.parametrize(
+    "rewrite",
+    [attacks.status_behind_iri, attacks.expiry_behind_value_object, attacks.fake_name_in_index],
+    ids=["status-iri", "expiry-value-object", "name-in-index"],
+)
+def test_attacks_1_and_2_rewritten_badges_are_not_verified(workdir, capsys, revoked_files, rewrite):
+    signed, options = revoked_files
+    assert verify_main([*options, write_json(workdir / "original.json", signed)]) == 1
+    assert "has been revoked" in capsys.readouterr().out
+    rewritten = write_json(workdir / "rewritten.json", rewrite(signed))
+    assert verify_main([rewritten, *options]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("NOT VERIFIED: not in the plain Open Badges 3.0 form")
+    assert attacks.FAKE_NAME not in out
+
+
+@pytest.mark.parametrize("k", [9, 12])
+def test_attack_3_the_canonicalization_bomb_exits_1_with_a_reason(workdir, capsys, k):
+    key = generate_key()
+    for bomb in (attacks.canonicalization_bomb(key, k), attacks.plain_form_bomb(key, k)):
+        assert verify_main([write_json(workdir / "bomb.json", bomb)]) == 1
+        headline = capsys.readouterr().out.splitlines()[0]
+        assert "plain Open Badges 3.0 form" in headline or "the work limit" in headline
+
+
+def test_attack_4_a_stranger_under_a_trusted_name_is_an_unknown_issuer(workdir, capsys, signed):
+    stranger = generate_key()
+    forged = attacks.stranger_as_site(signed, stranger, "Example University")
+    path = write_json(workdir / "forged.json", forged)
+    assert verify_main([path, "--trust", "did:web:lms.example.com", "--now", NOW]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "VERIFIED: signature intact, unknown issuer"
+    assert lines[1].startswith(f"  issuer: {stranger.controller} (Example University), not one")
+    assert verify_main([path, "--now", NOW, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["issuer"]["standing"] == "unknown"
+
+
+def test_a_naive_valid_from_and_a_lone_surrogate_are_reasons(workdir, capsys):
+    key = generate_key()
+    naive = sign_credential({**attacks.unsigned_badge(key), "validFrom": "2025-01-01T00:00"}, key)
+    assert verify_main([write_json(workdir / "naive.json", naive)]) == 1
+    assert "not a dateTime with a timezone" in capsys.readouterr().out
+    (workdir / "surrogate.json").write_text('{"name": "\\ud800"}', encoding="utf-8")
+    assert verify_main(["surrogate.json"]) == 1
+    assert capsys.readouterr().out.startswith("NOT VERIFIED: not in the plain")

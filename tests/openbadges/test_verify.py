@@ -31,13 +31,6 @@ def resolver(*documents):
 
 
 @pytest.fixture(scope="module")
-def signed(web_key):
-    return sign_credential(
-        builders.credential(web_key.controller, status_index=5).to_json(), web_key
-    )
-
-
-@pytest.fixture(scope="module")
 def resolve(web_key, web_did_document):
     return resolver(web_did_document, status_list(web_key))
 

@@ -6,8 +6,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from credplugin import api
+from credplugin.conf import credplugin_settings
 from credplugin.models import IssuedBadge
 from credplugin.openbadges import unbake_png, unbake_svg
+from credplugin.openbadges.report import THIS_SITE, TRUSTED, issuer_standing
 from credplugin.openbadges.verify import verify_credential
 
 
@@ -32,9 +34,25 @@ class Command(BaseCommand):
                 mark = "ok  " if check.passed else "FAIL"
                 self.stdout.write(f"{mark} {check.name}: {check.reason}")
         if not report.verified:
-            raise CommandError("The badge does not verify.")
-        if not as_json:
-            self.stdout.write(self.style.SUCCESS("The badge verifies."))
+            raise CommandError(f"The badge does not verify: {report.first_failure.reason}")
+        if as_json:
+            return
+        standing = issuer_standing(
+            report, own={api.issuer_did()}, trusted=set(credplugin_settings.TRUSTED_ISSUERS)
+        )
+        issuer = report.facts.issuer_id
+        if standing == THIS_SITE:
+            self.stdout.write(self.style.SUCCESS("The badge verifies: issued by this site."))
+        elif standing == TRUSTED:
+            message = f"The badge verifies: issued by {issuer}, a trusted issuer."
+            self.stdout.write(self.style.SUCCESS(message))
+        else:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"The signature is intact, but {issuer} is neither this site nor an issuer "
+                    "in CREDPLUGIN_TRUSTED_ISSUERS: nothing shows who controls its key."
+                )
+            )
 
     def _stored(self, badge_uuid):
         try:
@@ -53,7 +71,7 @@ class Command(BaseCommand):
             if path.suffix.lower() == ".svg":
                 return unbake_svg(data)
             return json.loads(data)
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:
             raise CommandError(f"{path} holds no readable credential: {error}") from error
 
 

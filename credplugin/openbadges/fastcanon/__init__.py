@@ -12,22 +12,29 @@ import logging
 
 from credplugin.openbadges.fastcanon.emit import document_quads
 from credplugin.openbadges.fastcanon.literals import NotCovered
-from credplugin.openbadges.fastcanon.rdfc import canonical_nquads
+from credplugin.openbadges.fastcanon.rdfc import WorkLimitExceeded, canonical_nquads
 
 log = logging.getLogger(__name__)
 
 
 def fast_canonicalize(document: dict) -> str | None:
-    """The canonical N-Quads of ``document``, or ``None`` when the reference must decide."""
+    """The canonical N-Quads of ``document``, or ``None`` when the reference must decide.
+
+    Raises:
+        WorkLimitExceeded: the document's blank nodes need more work than allowed; the
+            reference would refuse it too, only later.
+    """
     try:
         ground, fresh, replays, known_hashes = document_quads(document)
         return canonical_nquads(ground, fresh, replays, known_hashes)
     except NotCovered:
         log.debug("fastcanon does not cover this document's shape; pyld canonicalizes it")
         return None
+    except WorkLimitExceeded:
+        raise
     except Exception:  # odd input (deep nesting, non-string keys) or a fastcanon bug
         log.warning("fastcanon failed on a document; pyld canonicalizes it", exc_info=True)
         return None
 
 
-__all__ = ["fast_canonicalize"]
+__all__ = ["WorkLimitExceeded", "fast_canonicalize"]

@@ -13,23 +13,53 @@ from itertools import permutations
 
 _sha256 = hashlib.sha256
 LABELLINGS_PER_SUBTREE = 64
+# As rdf-canonize's ``maxWorkFactor``: with n blank nodes whose first-degree hashes collide, Hash
+# N-Degree Quads may run at most n ** MAX_WORK_FACTOR + 1 times for any one of them. Documents
+# with many identical blank nodes make it factorial; 1 is rdf-canonize's default and covers
+# every credential we issue.
+MAX_WORK_FACTOR = 1
 # The same label strings every time: their hashes are computed once.
 _LABELS = [f"_:c14n{number}" for number in range(256)]
+
+
+class WorkLimitExceeded(ValueError):
+    """Labelling the blank nodes would take more work than :data:`MAX_WORK_FACTOR` allows."""
+
+
+def deep_iteration_limit(non_unique: int, work_factor: float = MAX_WORK_FACTOR) -> float:
+    """How often Hash N-Degree Quads may run for one of ``non_unique`` look-alike blank nodes."""
+    return non_unique**work_factor
+
+
+def work_limit_reason(limit: float) -> str:
+    return (
+        f"too many indistinguishable blank nodes: canonicalization would take more than "
+        f"{limit:g} rounds for one of them (the work limit)"
+    )
 
 
 def _label(number: int) -> str:
     return _LABELS[number] if number < len(_LABELS) else f"_:c14n{number}"
 
 
-def canonical_nquads(ground: list, fresh: list, replays: list, known_hashes: list) -> str:
+def canonical_nquads(
+    ground: list,
+    fresh: list,
+    replays: list,
+    known_hashes: list,
+    work_factor: float = MAX_WORK_FACTOR,
+) -> str:
     """The canonical N-Quads document (sorted lines, no duplicates) of a default-graph dataset.
 
     ``ground`` holds the finished lines of quads without blank nodes, ``fresh`` the blank-node
     quads, ``replays`` the ``(subtree, first blank node)`` of memoised subtrees;
     ``known_hashes`` has one entry per blank node, its first-degree hash if already known.
+
+    Raises:
+        WorkLimitExceeded: the blank nodes need more work than ``work_factor`` allows.
     """
     hashes = first_degree_hashes(fresh, known_hashes) if fresh else known_hashes
-    labels = _canonical_labels(hashes, fresh, replays) if hashes else []
+    labels = _canonical_labels(hashes, fresh, replays, work_factor) if hashes else []
     lines = list(ground)
     for subtree, offset in replays:
         lines += subtree.lines(tuple(labels[offset : offset + subtree.count]))
@@ -113,7 +143,7 @@ def first_degree_hashes(quads: list, known: list) -> list:
     return hashes
 
 
-def _canonical_labels(hashes: list, fresh: list, replays: list) -> list:
+def _canonical_labels(hashes: list, fresh: list, replays: list, work_factor: float) -> list:
     """Canonical ``_:c14nN`` label of each blank node, from their first-degree hashes."""
     count = len(hashes)
     by_hash = {}
@@ -129,7 +159,8 @@ def _canonical_labels(hashes: list, fresh: list, replays: list) -> list:
             shared.append(nodes)
     if shared:
         quads = fresh + [quad for subtree, offset in replays for quad in subtree.quads_at(offset)]
-        _NDegree(quads, count, hashes, canonical).label(shared)
+        limit = deep_iteration_limit(sum(map(len, shared)), work_factor)
+        _NDegree(quads, count, hashes, canonical, limit).label(shared)
     return [canonical[node] for node in range(count)]
 
 
@@ -156,9 +187,11 @@ class _Issuer:
 class _NDegree:
     """Hash N-Degree Quads for blank nodes whose first-degree hashes collide."""
 
-    def __init__(self, quads, count, first_degree, canonical):
+    def __init__(self, quads, count, first_degree, canonical, limit):
         self.first_degree = first_degree
         self.canonical = canonical
+        self.limit = limit
+        self.iterations = [0] * count
         self.quads_of = [[] for _ in range(count)]
         for quad in quads:
             s, _, o = quad
@@ -191,6 +224,9 @@ class _NDegree:
         return _sha256(f"{position}{predicate}{label}".encode()).hexdigest()
 
     def hash_n_degree(self, node, issuer: _Issuer):
+        if self.iterations[node] > self.limit:
+            raise WorkLimitExceeded(work_limit_reason(self.limit))
+        self.iterations[node] += 1
         related_by_hash = {}
         for s, p, o in self.quads_of[node]:
             if s.__class__ is int and s != node:

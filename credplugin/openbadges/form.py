@@ -1,0 +1,330 @@
+"""The one JSON form in which the verifier reads a credential: the form OB 3.0 issuers write.
+
+A signature covers the RDF meaning of a credential, while the verifier and every page read its
+JSON keys by their short names. JSON-LD lets one meaning be written in many JSON forms (a key
+as its full IRI, a value as a value object, text tucked into ``@index``, an inline context), so a
+credential whose JSON says one thing while its signed graph says another must never be read.
+Rather than read the expanded graph, the verifier accepts only the plain form: under the
+shipped contexts, whose only keyword aliases are ``id`` and ``type`` (a test keeps it so), a
+document whose keys are all plain terms can hold no IRI key, value object, ``@index``,
+``@graph`` or inline context, so each key has exactly the meaning its short name has in the
+OB 3.0 context. The objects the verifier and pages read must also carry the type the OB 3.0
+schema requires of them, and the text they show must be plain strings. ADR 0013 gives the rule.
+"""
+
+import marshal
+import re
+
+from credplugin.openbadges.loader import (
+    CREDENTIALS_V2_CONTEXT,
+    OPEN_BADGES_EXTENSIONS_CONTEXT,
+    context_manifest,
+)
+from credplugin.openbadges.status_list import (
+    BitstringStatusListEntry,
+    StatusListError,
+    as_entry_list,
+)
+
+OPEN_BADGES_CONTEXT = re.compile(
+    r"^https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\.\d\.\d)?\.json$"
+)
+PLAIN_TERM = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+# Halves of a UTF-16 pair on their own: JSON can escape them, UTF-8 cannot carry them.
+LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+MAX_DEPTH = 24
+CREDENTIAL_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
+# Keys whose values pages and the verifier show or judge as text, wherever they appear.
+TEXT_KEYS = frozenset(
+    {
+        "id",
+        "name",
+        "description",
+        "narrative",
+        "achievementType",
+        "validFrom",
+        "validUntil",
+        "awardedDate",
+        "activityEndDate",
+        "targetName",
+        "targetFramework",
+        "targetCode",
+        "targetUrl",
+        "genre",
+        "achievedLevel",
+        "requiredLevel",
+        "value",
+        "statusPurpose",
+        "statusListIndex",
+        "statusListCredential",
+        "encodedList",
+        "identityHash",
+        "identityType",
+        "url",
+    }
+)
+# Where the schema requires a type, and which: key path (list items included) → type name.
+BADGE_TYPES = {
+    ("issuer",): "Profile",
+    ("credentialSubject",): "AchievementSubject",
+    ("credentialSubject", "achievement"): "Achievement",
+    ("credentialSubject", "achievement", "alignment"): "Alignment",
+    ("credentialSubject", "achievement", "resultDescription"): "ResultDescription",
+    ("credentialSubject", "achievement", "resultDescription", "alignment"): "Alignment",
+    (
+        "credentialSubject",
+        "achievement",
+        "resultDescription",
+        "rubricCriterionLevel",
+    ): "RubricCriterionLevel",
+    ("credentialSubject", "result"): "Result",
+    ("credentialSubject", "result", "alignment"): "Alignment",
+    ("credentialSubject", "identifier"): "IdentityObject",
+    ("credentialStatus",): "BitstringStatusListEntry",
+    ("evidence",): "Evidence",
+}
+STATUS_LIST_TYPES = {("issuer",): "Profile", ("credentialSubject",): "BitstringStatusList"}
+# Objects that must be single JSON objects, not lists: the verifier reads exactly one of each.
+SINGLE_OBJECTS = {("issuer",), ("credentialSubject",), ("credentialSubject", "achievement")}
+
+
+class FormError(ValueError):
+    """The credential is not in the plain OB 3.0 form, so its JSON may not say what is signed."""
+
+
+class _Place:
+    """A key path the verifier reads: the type its objects need, whether it holds only one."""
+
+    __slots__ = ("path", "required_type", "single", "children")
+
+    def __init__(self, path):
+        self.path = path
+        self.required_type = None
+        self.single = False
+        self.children = {}
+
+
+def _places(required_types: dict) -> _Place:
+    root = _Place(())
+    for path in {*required_types, *SINGLE_OBJECTS}:
+        place = root
+        for depth, key in enumerate(path, 1):
+            place = place.children.setdefault(key, _Place(path[:depth]))
+        place.required_type = required_types.get(path)
+        place.single = path in SINGLE_OBJECTS
+    return root
+
+
+BADGE_PLACES = _places(BADGE_TYPES)
+STATUS_LIST_PLACES = _places(STATUS_LIST_TYPES)
+# The badge-class parts of a credential (its achievement, with the rubric) are the same for
+# every learner: an object with an id whose content passed is not walked again. Sizes are
+# ``marshal`` bytes, as in the fast canonicalizer's memo; smaller objects are quicker to walk
+# than to look up.
+MEMO_MINIMUM_SIZE = 1024
+MEMO_MAXIMUM_SIZE = 64 * 1024
+MEMO_LIMIT = 64
+_passed = {}
+# Keys and type names already found to be plain terms: a set lookup instead of a match.
+_plain_keys = set()
+# The same, and ``@context``: what a credential's top level may hold.
+_top_level_keys = {"@context"}
+PLAIN_KEYS_LIMIT = 4096
+
+
+def check_credential_form(document: dict) -> tuple:
+    """Refuse an OB 3.0 credential that is not in the plain form the verifier reads; return its
+    status entries (``BitstringStatusListEntry``), read on the way.
+
+    Raises:
+        FormError: naming the first thing out of form.
+    """
+    _check_context(document.get("@context"), credential=True)
+    _check_node(document, BADGE_PLACES, (), 0)
+    types = _types(document, ())
+    if "VerifiableCredential" not in types or not CREDENTIAL_TYPES & set(types):
+        raise FormError(
+            "type must list VerifiableCredential and OpenBadgeCredential or AchievementCredential"
+        )
+    try:
+        return tuple(
+            BitstringStatusListEntry.from_json(entry)
+            for entry in as_entry_list(document.get("credentialStatus"))
+        )
+    except StatusListError as error:
+        raise FormError(f"credentialStatus: {error}") from error
+
+
+def check_status_list_form(document: dict) -> None:
+    """Refuse a status list credential that is not in the plain form (VC 2.0 context only).
+
+    Every verification of a badge checks its issuer's list, the same one each time: a list
+    whose content passed is not walked again.
+    """
+    _check_context(document.get("@context"), credential=False)
+    _check_object(document, STATUS_LIST_PLACES, (), 0, minimum_size=0)
+
+
+def _check_context(context, *, credential: bool) -> None:
+    """The VC 2.0 context first; for a badge, then one shipped OB 3.0 context and, optionally,
+    the OB extensions context. Nothing else: no inline contexts, no other URLs."""
+    if not isinstance(context, list) or not all(isinstance(url, str) for url in context):
+        raise FormError("@context must be a list of context URLs")
+    if not context or context[0] != CREDENTIALS_V2_CONTEXT:
+        raise FormError(f"@context must start with {CREDENTIALS_V2_CONTEXT}")
+    rest = context[1:]
+    if not credential:
+        if rest:
+            raise FormError(f"a status list credential's @context is {CREDENTIALS_V2_CONTEXT}")
+        return
+    if not rest or not OPEN_BADGES_CONTEXT.match(rest[0]) or rest[0] not in context_manifest():
+        raise FormError("the second @context must be an Open Badges 3.0 context")
+    if rest[1:] not in ([], [OPEN_BADGES_EXTENSIONS_CONTEXT]):
+        raise FormError(
+            "@context may list only the VC 2.0, an Open Badges 3.0 and the Open Badges "
+            "extensions contexts, in that order"
+        )
+
+
+def _check_node(node: dict, place, path: tuple, depth: int) -> None:
+    """Check one JSON object; ``place`` is its entry in the places the verifier reads, if any.
+
+    This runs on every verification, over every value of the credential and of its status
+    list, so the common case costs one set operation for the keys and one type test per value;
+    anything unusual is looked at, and explained, by the helpers below.
+    """
+    if depth > MAX_DEPTH:
+        raise FormError(f"nested more than {MAX_DEPTH} levels deep")
+    if not (_top_level_keys if depth == 0 else _plain_keys).issuperset(node):
+        _learn_keys(node, path, depth)
+    children = place.children if place is not None else None
+    for key, value in node.items():
+        kind = value.__class__
+        if kind is str:
+            if not value.isascii() and LONE_SURROGATE.search(value):
+                raise FormError(
+                    f"{_where((*path, key))} holds a lone UTF-16 surrogate, which is not text"
+                )
+        elif kind is dict:
+            if key in TEXT_KEYS:
+                raise FormError(f"{_where((*path, key))} must be text, not an object")
+            _check_object(value, children.get(key) if children else None, (*path, key), depth + 1)
+        elif kind is list:
+            if key in TEXT_KEYS:
+                raise FormError(f"{_where((*path, key))} must be a single text, not a list")
+            _check_list(key, value, children.get(key) if children else None, path, depth)
+        elif key in TEXT_KEYS:
+            raise FormError(f"{_where((*path, key))} must be text")
+    if children:
+        _check_objects_where_read(node, children)
+    _check_identifiers(node, path)
+    if place is not None and place.required_type is not None:
+        _check_type(node, place.required_type, path)
+
+
+def _check_object(
+    node: dict, place, path: tuple, depth: int, minimum_size: int = MEMO_MINIMUM_SIZE
+) -> None:
+    """:func:`_check_node`, remembered for large objects with an id (see ``MEMO_*``)."""
+    if "id" not in node or not any(value.__class__ in (dict, list) for value in node.values()):
+        _check_node(node, place, path, depth)
+        return
+    try:
+        content = marshal.dumps(node)
+    except ValueError:  # not plain data: no memo
+        content = b""
+    if not minimum_size <= len(content) <= MEMO_MAXIMUM_SIZE or not content:
+        _check_node(node, place, path, depth)
+        return
+    memo_key = (place, depth, content)
+    if _passed.pop(memo_key, None) is None:
+        _check_node(node, place, path, depth)
+    if len(_passed) >= MEMO_LIMIT:
+        del _passed[next(iter(_passed))]
+    _passed[memo_key] = True
+
+
+def _learn_keys(node: dict, path: tuple, depth: int) -> None:
+    for key in node:
+        if key not in _plain_keys and not (key == "@context" and depth == 0):
+            _learn_plain_term(key, f"{_where(path)}: key {str(key)[:60]!r} is not a plain term")
+
+
+def _check_list(key: str, items: list, child, path: tuple, depth: int) -> None:
+    if child is not None and child.single:
+        raise FormError(f"{_where(child.path)} must be one object, not a list")
+    for item in items:
+        kind = item.__class__
+        if kind is dict:
+            _check_object(item, child, (*path, key), depth + 1)
+        elif kind is list:
+            raise FormError(f"{_where((*path, key))}: lists inside lists have no place in a badge")
+        elif child is not None:
+            raise FormError(f"{_where((*path, key))} must be an object")
+        elif kind is str and not item.isascii() and LONE_SURROGATE.search(item):
+            raise FormError(
+                f"{_where((*path, key))} holds a lone UTF-16 surrogate, which is not text"
+            )
+
+
+def _check_objects_where_read(node: dict, children: dict) -> None:
+    """Where the verifier reads an object, an object it is (or an issuer's DID)."""
+    for key, child in children.items():
+        value = node.get(key)
+        if value is None or value.__class__ in (dict, list):
+            continue
+        if not (key == "issuer" and isinstance(value, str)):
+            raise FormError(f"{_where(child.path)} must be an object")
+
+
+def _check_identifiers(node: dict, path: tuple) -> None:
+    """No ``id`` or ``type`` value may be a JSON-LD keyword or a blank node identifier."""
+    identifier = node.get("id")
+    if identifier.__class__ is str and identifier.startswith(_KEYWORD_OR_BLANK):
+        raise FormError(f"{_where((*path, 'id'))}: {identifier[:60]!r} is a keyword or blank node")
+    types = node.get("type")
+    for name in types if types.__class__ is list else (types,):
+        if name.__class__ is str and name.startswith(_KEYWORD_OR_BLANK):
+            raise FormError(f"{_where((*path, 'type'))}: {name[:60]!r} is a JSON-LD keyword")
+
+
+def _check_type(node: dict, required: str, path: tuple) -> None:
+    types = node.get("type")
+    if types == required or (
+        types.__class__ is list
+        and required in types
+        and all(name.__class__ is str for name in types)
+        and _plain_keys.issuperset(types)
+    ):
+        return
+    if required not in _types(node, path):
+        raise FormError(f"{_where(path)}: type must include {required}")
+
+
+def _learn_plain_term(term, refusal: str) -> None:
+    """Remember ``term`` as a plain term (a key or a type name), or refuse with ``refusal``."""
+    if not isinstance(term, str) or not PLAIN_TERM.match(term):
+        raise FormError(refusal)
+    if len(_plain_keys) >= PLAIN_KEYS_LIMIT:
+        _plain_keys.clear()
+        _top_level_keys.intersection_update({"@context"})
+    _plain_keys.add(term)
+    _top_level_keys.add(term)
+
+
+_KEYWORD_OR_BLANK = ("@", "_:")
+
+
+def _types(node: dict, path: tuple) -> list:
+    """The node's type names, each a plain term (found ones are remembered like keys)."""
+    types = node.get("type")
+    types = types if types.__class__ is list else [types]
+    if not all(name.__class__ is str for name in types) or not _plain_keys.issuperset(types):
+        for name in types:
+            if name.__class__ is not str or name not in _plain_keys:
+                _learn_plain_term(name, f"{_where(path)}: type must be one or more plain names")
+    return types
+
+
+def _where(path: tuple) -> str:
+    return ".".join(path) or "the credential"
