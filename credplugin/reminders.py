@@ -2,8 +2,9 @@
 
 For each offset ``d`` of ``CREDPLUGIN_RENEWAL_REMINDER_DAYS`` (e.g. 90, 30, 7, 0) a renewable,
 active badge is due when its expiry lies between ``d`` and the next smaller offset from now
-(for 0: it expired within the last day), its current version started before the reminder's
-moment, and no reminder of that version at that offset or nearer exists. Each offset's scan is
+(for 0: it expired within the last day), its renewal window is open by then (at least ``d``
+days), its current version started before the reminder's moment, and no reminder of that
+version at that offset or nearer exists. Each offset's scan is
 one range read of the ``(status, valid_until)`` index.
 
 Sending is exactly once whoever sends (beat task, cron, two at once): a sender inserts its
@@ -52,7 +53,7 @@ def _scan(days, nearer, now):
             status=IssuedBadge.Status.ACTIVE,
             valid_until__gt=lower,
             valid_until__lte=upper,
-            badge_class__renewal_window_days__isnull=False,
+            badge_class__renewal_window_days__gte=days,  # reminders fall inside the window
         )
         .annotate(version_start=Coalesce("renewed_at", "issued_at"))
         .filter(valid_until__gte=F("version_start") + timedelta(days=days))
