@@ -51,6 +51,8 @@ TASK_NAMES = (
     "credplugin.tasks.issue_badge_task",
     "credplugin.tasks.issue_badges_task",
     "credplugin.tasks.sweep_issuance_requests_task",
+    "credplugin.tasks.renew_badge_task",
+    "credplugin.tasks.send_renewal_reminders_task",
 )
 
 hooks.Filters.CONFIG_DEFAULTS.add_items(
