@@ -348,7 +348,13 @@ class IssuedBadgeAdmin(CountsChangeList, ReadOnlyAdmin):
     )
     list_select_related = ("user", "badge_class")
     date_hierarchy = "issued_at"
-    actions = ["revoke_badges", "suspend_badges", "reinstate_badges", "reissue_badges"]
+    actions = [
+        "revoke_badges",
+        "suspend_badges",
+        "reinstate_badges",
+        "reissue_badges",
+        "renew_badges",
+    ]
     fields = (
         "uuid",
         "user",
@@ -452,6 +458,21 @@ class IssuedBadgeAdmin(CountsChangeList, ReadOnlyAdmin):
     @admin.action(description=_("Reissue the selected badges…"), permissions=["status"])
     def reissue_badges(self, request, queryset):
         return _apply_with_reason(self, request, queryset, "reissue")
+
+    @admin.action(
+        description=_("Renew the selected badges from their renewal results"),
+        permissions=["status"],
+    )
+    def renew_badges(self, request, queryset):
+        """For results recorded before the badge became renewable, or a lost renewal task."""
+        renewed = _apply_to_each(self, request, queryset, api.renew_badge)
+        if renewed:
+            self.message_user(
+                request,
+                ngettext("%(count)d renewal queued.", "%(count)d renewals queued.", renewed)
+                % {"count": renewed},
+                messages.SUCCESS,
+            )
 
 
 @admin.register(IssuanceRequest)

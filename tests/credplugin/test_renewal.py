@@ -276,3 +276,33 @@ def test_renewing_by_passing_the_course_again(renewable, django_capture_on_commi
     badge.refresh_from_db()
     assert badge.version == 2
     assert IssuedBadge.objects.filter(user=badge.user).count() == 1
+
+
+def test_the_operator_renews_from_results_recorded_before_the_policy(
+    admin_client, admin_user, earn, django_capture_on_commit_callbacks
+):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME  # noqa: PLC0415
+    from django.urls import reverse  # noqa: PLC0415
+
+    from tests.renewals import (  # noqa: PLC0415
+        ISSUED_AT,
+        record_renewal_result,
+        register_renewal_assessment,
+    )
+
+    with at(ISSUED_AT):
+        badge = earn("ada")
+    rubric_hash = register_renewal_assessment()["rubric_hash"]
+    moment = OPENS + timedelta(days=1)
+    with at(moment), django_capture_on_commit_callbacks(execute=True):
+        record_renewal_result(badge.user, rubric_hash)  # the class is not renewable yet
+    api.set_renewal_policy(str(badge.badge_class.uuid), window_days=60, grace_days=30)
+    url = reverse("admin:credplugin_issuedbadge_changelist")
+    with at(moment), django_capture_on_commit_callbacks(execute=True):
+        admin_client.force_login(admin_user)  # the session expires while the clock travels
+        response = admin_client.post(
+            url, {"action": "renew_badges", ACTION_CHECKBOX_NAME: [badge.pk]}, follow=True
+        )
+    assert "1 renewal queued." in response.content.decode()
+    badge.refresh_from_db()
+    assert badge.version == 2
