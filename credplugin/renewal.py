@@ -174,7 +174,11 @@ def _results_in_window(issued, needed, now=None):
 
 def request_renewal(issued, result_uuids):
     """Write the outbox row of the badge's next version, with its status-list slot; None if
-    that version is already requested or the badge cannot be renewed any more."""
+    that version is already requested or the badge cannot be renewed any more.
+
+    A request of that version that failed (e.g. the badge was suspended meanwhile, then
+    reinstated) is tried again with these results, keeping its slot.
+    """
     try:
         with transaction.atomic():
             locked = IssuedBadge.objects.select_for_update().select_related("badge_class")
@@ -182,16 +186,22 @@ def request_renewal(issued, result_uuids):
             if refusal(locked) is not None:
                 return None
             version = locked.version + 1
-            if RenewalRequest.objects.filter(badge=locked, version=version).exists():
+            request = RenewalRequest.objects.filter(badge=locked, version=version).first()
+            if request is not None and request.status != RenewalRequest.Status.FAILED:
                 return None
-            (sequence, index) = status_lists.take_slots(1)[0]
-            request = RenewalRequest.objects.create(
-                badge=locked,
-                version=version,
-                results=list(result_uuids),
-                status_list_sequence=sequence,
-                status_list_index=index,
-            )
+            if request is not None:
+                RenewalRequest.objects.filter(pk=request.pk).update(
+                    status=RenewalRequest.Status.PENDING, reason="", results=list(result_uuids)
+                )
+            else:
+                (sequence, index) = status_lists.take_slots(1)[0]
+                request = RenewalRequest.objects.create(
+                    badge=locked,
+                    version=version,
+                    results=list(result_uuids),
+                    status_list_sequence=sequence,
+                    status_list_index=index,
+                )
             transaction.on_commit(lambda: _enqueue(request.pk))
     except IntegrityError:  # another delivery requested this version first
         return None

@@ -235,6 +235,13 @@ def test_a_renewal_requested_before_a_suspension_is_refused_when_signed(
     assert "suspended" in request.reason
     badge.refresh_from_db()
     assert badge.version == 1
+    # Reinstated, the badge renews from the same results, through the same request and slot.
+    api.reinstate_badge(str(badge.uuid), reason="Cleared", actor_id=staff.id)
+    with at(OPENS + timedelta(days=2)), django_capture_on_commit_callbacks(execute=True):
+        assert api.renew_badge(str(badge.uuid)) == request.pk
+    badge.refresh_from_db()
+    assert badge.version == 2
+    assert badge.status_list_index == request.status_list_index
 
 
 def test_revoking_a_renewed_badge_revokes_every_version(renewable):
