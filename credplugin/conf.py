@@ -127,7 +127,8 @@ DEFAULTS = {
     # .. setting_default: [90, 30, 7, 0]
     # .. setting_description: Days before a renewable badge expires on which its holder is
     #    e-mailed a renewal reminder (0: the day it expires). Each is sent once per version of
-    #    the badge; when several have passed unsent, only the nearest is sent.
+    #    the badge; when several have passed unsent, only the nearest is sent, and one more
+    #    than three days late is dropped.
     "CREDPLUGIN_RENEWAL_REMINDER_DAYS": [90, 30, 7, 0],
 }
 

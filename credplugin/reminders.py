@@ -1,11 +1,11 @@
 """Renewal reminders: e-mail a badge's holder before it expires, once per offset and version.
 
 For each offset ``d`` of ``CREDPLUGIN_RENEWAL_REMINDER_DAYS`` (e.g. 90, 30, 7, 0) a renewable,
-active badge is due when its expiry lies between ``d`` and the next smaller offset from now
-(for 0: it expired within the last day), its renewal window is open by then (at least ``d``
-days), its current version started before the reminder's moment, and no reminder of that
-version at that offset or nearer exists. Each offset's scan is
-one range read of the ``(status, valid_until)`` index.
+active badge is due when it expires in ``d`` days or a little less (at most ``CATCH_UP`` less,
+and more than the next smaller offset; for 0: it expired within the last day), its renewal
+window is open by then (at least ``d`` days), its current version started before the
+reminder's moment, and no reminder of that version at that offset or nearer exists. Each
+offset's scan is one range read of the ``(status, valid_until)`` index.
 
 Sending is exactly once whoever sends (beat task, cron, two at once): a sender inserts its
 claims (``RenewalReminder``, unique per badge, version and offset) with its own token,
@@ -27,10 +27,13 @@ from django.utils.translation import ngettext
 from credplugin import identity, notifications, renewal
 from credplugin.compat import learner_display_name
 from credplugin.conf import credplugin_settings
-from credplugin.models import IssuedBadge, LearnerPreference, RenewalReminder
+from credplugin.models import BadgeClass, IssuedBadge, LearnerPreference, RenewalReminder
 
 log = logging.getLogger(__name__)
 SEND_BATCH = 500
+# How late a reminder may still be sent; one missed for longer is dropped (the next offset's
+# reminder follows). It bounds each offset's scan to the badges expiring within this span.
+CATCH_UP = timedelta(days=3)
 
 
 def offsets():
@@ -39,12 +42,19 @@ def offsets():
 
 
 def _scan(days, nearer, now):
-    """Badges due for the reminder ``days`` before expiry (``nearer``: the next offset)."""
+    """Badges due for the reminder ``days`` before expiry (``nearer``: the next offset).
+
+    One range read of the ``(status, valid_until)`` index over at most ``CATCH_UP``; the
+    badge classes are named by id, so no join tempts the optimizer off that index.
+    """
     if days > 0:
-        lower = now + timedelta(days=nearer if nearer is not None else 0)
-        upper = now + timedelta(days=days)
+        reach = max(timedelta(days=days) - CATCH_UP, timedelta(days=nearer or 0))
+        lower, upper = now + reach, now + timedelta(days=days)
     else:
         lower, upper = now - timedelta(days=1), now
+    renewable = list(
+        BadgeClass.objects.filter(renewal_window_days__gte=days).values_list("pk", flat=True)
+    )  # reminders fall inside the renewal window
     already = RenewalReminder.objects.filter(
         badge=OuterRef("pk"), version=OuterRef("version"), days_before__lte=days
     )
@@ -53,7 +63,7 @@ def _scan(days, nearer, now):
             status=IssuedBadge.Status.ACTIVE,
             valid_until__gt=lower,
             valid_until__lte=upper,
-            badge_class__renewal_window_days__gte=days,  # reminders fall inside the window
+            badge_class_id__in=renewable,
         )
         .annotate(version_start=Coalesce("renewed_at", "issued_at"))
         .filter(valid_until__gte=F("version_start") + timedelta(days=days))

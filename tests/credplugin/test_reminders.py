@@ -56,6 +56,12 @@ def test_only_the_nearest_of_several_missed_offsets_is_sent(reminded):
     assert send(EXPIRES - timedelta(days=5))["sent"] == 0
 
 
+def test_a_reminder_more_than_three_days_late_is_dropped_for_the_next_one(reminded):
+    assert send(EXPIRES - timedelta(days=26))["sent"] == 0  # the 30-day one, 4 days late
+    assert send(EXPIRES - timedelta(days=6))["sent"] == 1
+    assert list(RenewalReminder.objects.values_list("days_before", flat=True)) == [7]
+
+
 def test_an_offset_beyond_the_window_is_not_sent(renewable):
     badge, _hash, _renew = renewable  # a 60-day window
     assert send(EXPIRES - timedelta(days=89))["sent"] == 0
