@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from credplugin import reminders
+from credplugin import api
 from credplugin.views.badges import JSON_LD, public_badge_or_404, serialized
 from credplugin.views.caching import never_cache_private, public_cache
 
@@ -32,7 +32,8 @@ def refresh(request, badge_uuid):
 @require_POST
 def update_reminders(request):
     """Turn the learner's renewal reminder e-mails on or off."""
-    enabled = reminders.set_reminders(request.user.id, request.POST.get("enabled") == "on")
+    wanted = request.POST.get("enabled") == "on"
+    enabled = api.set_renewal_reminders(request.user.id, enabled=wanted)
     if enabled:
         messages.success(request, _("You will be reminded before your badges expire."))
     else:
