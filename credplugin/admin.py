@@ -32,10 +32,14 @@ from credplugin.models import (
     BadgeClass,
     BadgeRequirement,
     CoursePassingRecord,
+    CredentialVersion,
     IssuanceRequest,
     IssuedBadge,
     IssuerKey,
     LearnerPreference,
+    RenewalAssessment,
+    RenewalReminder,
+    RenewalRequest,
     RubricSnapshot,
     StatusChange,
     StatusList,
@@ -118,9 +122,32 @@ class BadgeRequirementInline(admin.TabularInline):
         return False
 
 
+class BadgeClassForm(forms.ModelForm):
+    """The badge class as authored, with its renewal policy checked against its validity."""
+
+    class Meta:
+        model = BadgeClass
+        fields = "__all__"  # noqa: DJ007  (the admin's own fields and readonly_fields decide)
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            api.check_renewal_policy(
+                validity_months=cleaned.get("validity_months"),
+                window_days=cleaned.get("renewal_window_days"),
+                grace_days=cleaned.get("renewal_grace_days") or 0,
+                renew_by=cleaned.get("renewal_by"),
+            )
+        except api.InvalidInput as error:
+            raise forms.ValidationError(str(error)) from error
+        return cleaned
+
+
 @admin.register(BadgeClass)
 class BadgeClassAdmin(admin.ModelAdmin):
     """Badge descriptions are authored in Studio; operators may correct them and preview."""
+
+    form = BadgeClassForm
 
     list_display = ("name", "course_key", "slug", "achievement_type", "active", "modified")
     list_filter = ("active", "achievement_type")
@@ -321,7 +348,13 @@ class IssuedBadgeAdmin(CountsChangeList, ReadOnlyAdmin):
     )
     list_select_related = ("user", "badge_class")
     date_hierarchy = "issued_at"
-    actions = ["revoke_badges", "suspend_badges", "reinstate_badges", "reissue_badges"]
+    actions = [
+        "revoke_badges",
+        "suspend_badges",
+        "reinstate_badges",
+        "reissue_badges",
+        "renew_badges",
+    ]
     fields = (
         "uuid",
         "user",
@@ -333,6 +366,8 @@ class IssuedBadgeAdmin(CountsChangeList, ReadOnlyAdmin):
         "status_changed_at",
         "issued_at",
         "valid_until",
+        "version",
+        "renewed_at",
         "status_list_sequence",
         "status_list_index",
         "hidden",
@@ -424,6 +459,21 @@ class IssuedBadgeAdmin(CountsChangeList, ReadOnlyAdmin):
     def reissue_badges(self, request, queryset):
         return _apply_with_reason(self, request, queryset, "reissue")
 
+    @admin.action(
+        description=_("Renew the selected badges from their renewal results"),
+        permissions=["status"],
+    )
+    def renew_badges(self, request, queryset):
+        """For results recorded before the badge became renewable, or a lost renewal task."""
+        renewed = _apply_to_each(self, request, queryset, api.renew_badge)
+        if renewed:
+            self.message_user(
+                request,
+                ngettext("%(count)d renewal queued.", "%(count)d renewals queued.", renewed)
+                % {"count": renewed},
+                messages.SUCCESS,
+            )
+
 
 @admin.register(IssuanceRequest)
 class IssuanceRequestAdmin(CountsChangeList, ReadOnlyAdmin):
@@ -506,3 +556,40 @@ class LearnerPreferenceAdmin(admin.ModelAdmin):
     list_display = ("user", "email_on_award")
     search_fields = ("user__username", "user__email")
     raw_id_fields = ("user",)
+
+
+@admin.register(RenewalAssessment)
+class RenewalAssessmentAdmin(ReadOnlyAdmin):
+    """Blocks that renew a badge; registered when they are published."""
+
+    list_display = ("usage_key", "title", "achievement_uuid", "course_key", "active")
+    list_filter = ("active",)
+    search_fields = ("usage_key", "title", "course_key")
+
+
+@admin.register(RenewalRequest)
+class RenewalRequestAdmin(ReadOnlyAdmin):
+    """The renewal outbox: each row signs one new version of a badge."""
+
+    list_display = ("badge", "version", "status", "attempts", "created", "updated")
+    list_filter = ("status",)
+    search_fields = ("badge__uuid", "badge__user__username")
+    list_select_related = ("badge",)
+
+
+@admin.register(CredentialVersion)
+class CredentialVersionAdmin(ReadOnlyAdmin):
+    """Every signed version of a renewed badge."""
+
+    list_display = ("badge", "version", "valid_from", "valid_until")
+    search_fields = ("badge__uuid",)
+    list_select_related = ("badge",)
+
+
+@admin.register(RenewalReminder)
+class RenewalReminderAdmin(ReadOnlyAdmin):
+    """Renewal reminders claimed and sent, one per badge version and offset."""
+
+    list_display = ("badge", "version", "days_before", "sent_at")
+    search_fields = ("badge__uuid",)
+    list_select_related = ("badge",)

@@ -22,6 +22,9 @@ from credplugin import (
     evaluation,
     identity,
     issuance,
+    reminders,
+    renewal,
+    renewal_policy,
     requirements,
     status_lists,
     validation,
@@ -171,7 +174,73 @@ def record_assessment_result(
     )
     if result.passed:
         awards.result_recorded(user_id, result.course_key)
+        renewal.result_recorded(result)
     return str(result.uuid)
+
+
+# --- renewal -------------------------------------------------------------------------------
+
+
+def set_renewal_policy(badge_class_uuid, *, window_days, grace_days=0, renew_by="assessment"):
+    """A badge class's renewal policy: renewal opens ``window_days`` before expiry and closes
+    ``grace_days`` after it; ``renew_by`` is ``assessment`` (pass the renewal assessments of
+    one course run) or ``course`` (pass the course's assessments again). ``window_days=None``
+    makes the badge not renewable. Returns the stored policy."""
+    return renewal_policy.set_policy(
+        badge_class_uuid, window_days=window_days, grace_days=grace_days, renew_by=renew_by
+    )
+
+
+def check_renewal_policy(*, validity_months, window_days, grace_days, renew_by):
+    """Raise ``InvalidInput`` if this renewal policy cannot be stored; writes nothing."""
+    renewal_policy.clean_policy(
+        validity_months=validity_months,
+        window_days=window_days,
+        grace_days=grace_days,
+        renew_by=renew_by,
+    )
+
+
+def set_renewal_reminders(user_id, *, enabled):
+    """The learner's choice to be e-mailed before their badges expire."""
+    return reminders.set_reminders(user_id, enabled)
+
+
+def register_renewal_assessment(
+    *, course_key, usage_key, title, renews, rubric, pass_rule, assessment_methods
+):
+    """Mark a published assessment block as a renewal assessment of the badge whose slug is
+    ``renews`` in any run of this course. Its results are judged like any other; passing
+    every renewal assessment of one run inside the window renews the holder's badge."""
+    return renewal_policy.register_renewal_assessment(
+        course_key=course_key,
+        usage_key=usage_key,
+        title=title,
+        renews=renews,
+        rubric=rubric,
+        pass_rule=pass_rule,
+        assessment_methods=assessment_methods,
+    )
+
+
+def retire_renewal_assessment(usage_key):
+    """The block no longer renews a badge; True if it did."""
+    return renewal_policy.retire_renewal_assessment(usage_key)
+
+
+def renew_badge(badge_uuid):
+    """Renew a badge from the results its learner has in the renewal window.
+
+    Raises:
+        InvalidTransition: with the reason (revoked, suspended, window not open, lapsed,
+            renewal requirements not passed).
+    """
+    return renewal.renew(badge_uuid)
+
+
+def badge_versions(badge_uuid):
+    """Every signed version of a badge, oldest first (see ``renewal.versions``)."""
+    return renewal.versions(badges.get(badge_uuid))
 
 
 # --- passing, certificates and evaluation (called by the event receivers) -------------------

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from credplugin import events, identity, status_lists
+from credplugin import events, identity, renewal, status_lists
 from credplugin.exceptions import InvalidInput, InvalidTransition, NotFound
 from credplugin.models import BadgeRequirement, IssuedBadge, StatusChange, StatusList
 
@@ -53,9 +53,8 @@ def _change(issued, status, reason, actor_id, **extra):
             StatusList.Purpose.SUSPENSION: status == IssuedBadge.Status.SUSPENDED,
         }
         for purpose, value in bits.items():
-            status_lists.set_status(
-                purpose, locked.status_list_sequence, locked.status_list_index, value
-            )
+            for sequence, index in renewal.status_slots(locked):  # every version's slot
+                status_lists.set_status(purpose, sequence, index, value)
         locked.status = status
         locked.status_reason = reason
         locked.status_changed_by_id = actor_id
@@ -108,7 +107,8 @@ def history(issued):
                 "at": change.changed_at,
             }
         )
-    return entries
+    entries += renewal.history_entries(issued)
+    return sorted(entries, key=lambda entry: entry["at"])
 
 
 def revoke(issued, *, reason, actor_id, block_reaward=False):

@@ -164,6 +164,21 @@ def _evidence(result, requirement):
     return items
 
 
+def result_parts(requirement, result):
+    """``(result descriptions, results, evidence)`` one judged result adds to a credential.
+
+    ``requirement``: anything with ``rubric``, ``title``, ``usage_key`` and
+    ``assessment_methods`` (a badge requirement or a renewal assessment).
+    """
+    rubric_descriptions, rubric_results = _rubric_parts(requirement, result)
+    score_descriptions, score_results = _score_parts(result)
+    return (
+        rubric_descriptions + score_descriptions,
+        rubric_results + score_results,
+        _evidence(result, requirement),
+    )
+
+
 def compose(request, requirements, results, *, badge_uuid, sequence, index, now):
     """The unsigned credential for ``request`` (an ``IssuanceRequest``), as a JSON-LD dict.
 
@@ -236,7 +251,7 @@ def _compose(request, badge_class, pairs, *, badge_uuid, sequence, index, now):
     valid_until = (
         add_months(now, badge_class.validity_months) if badge_class.validity_months else None
     )
-    return AchievementCredential(
+    document = AchievementCredential(
         id=identity.badge_credential_url(badge_uuid),
         issuer=identity.issuer_profile(),
         subject=subject,
@@ -247,6 +262,9 @@ def _compose(request, badge_class, pairs, *, badge_uuid, sequence, index, now):
         credential_status=status_lists.status_entry(sequence, index),
         image=image,
     ).to_json()
+    if badge_class.renewal_window_days is not None and valid_until is not None:
+        document["refreshService"] = identity.refresh_service(badge_uuid)
+    return document
 
 
 PREVIEW_EMAIL = "learner@example.org"

@@ -155,6 +155,13 @@ DEFAULTS = {
     #    ``library_copies(library_usage_key)`` that reads the course content learners see.
     #    Unused where the modulestore exists.
     "CREDPLUGIN_CONTENT_STORE": "",
+    # .. setting_name: CREDPLUGIN_RENEWAL_REMINDER_DAYS
+    # .. setting_default: [90, 30, 7, 0]
+    # .. setting_description: Days before a renewable badge expires on which its holder is
+    #    e-mailed a renewal reminder (0: the day it expires). Each is sent once per version of
+    #    the badge; when several have passed unsent, only the nearest is sent, and one more
+    #    than three days late is dropped.
+    "CREDPLUGIN_RENEWAL_REMINDER_DAYS": [90, 30, 7, 0],
 }
 
 _CHOICES = {

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from credplugin import awards, badges, claims, requirements, status_lists, validation
+from credplugin import awards, badges, claims, renewal, requirements, status_lists, validation
 from credplugin.conf import ON_FAILING_KEEP, ON_FAILING_REVOKE, credplugin_settings
 from credplugin.models import BadgeClass, CoursePassingRecord, IssuanceRequest, IssuedBadge
 
@@ -183,12 +183,14 @@ def _next_generation(latest):
 
     Nothing is due while a request is on its way or failed (an operator retries it), or the
     badge is active, suspended by a person, or revoked with re-award blocked. A badge the
-    failing policy suspended is reinstated instead; a revoked one is earned anew.
+    failing policy suspended is reinstated instead; a revoked one, or one that expired past
+    its renewal grace (lapsed), is earned anew.
     """
     if latest is None:
         return 1, None
     issued = getattr(latest, "issued_badge", None)
-    if issued is None or issued.status == IssuedBadge.Status.ACTIVE:
+    in_flight = issued is None
+    if in_flight or (issued.status == IssuedBadge.Status.ACTIVE and not renewal.lapsed(issued)):
         return None, None
     if issued.status == IssuedBadge.Status.SUSPENDED:
         if badges.suspended_by_policy(issued):

@@ -23,6 +23,7 @@ _FALLBACK_PATHS = {
     "did-document": "/.well-known/did.json",
     "issuer-profile": "/credplugin/issuer.json",
     "my-badges": "/credplugin/my-badges/",
+    "badge-refresh": "/credplugin/badges/{badge_uuid}/refresh",
 }
 
 
@@ -63,6 +64,12 @@ def badge_credential_url(badge_uuid):
 
 def badge_page_url(badge_uuid):
     return public_url("badge-page", badge_uuid=str(badge_uuid))
+
+
+def refresh_service(badge_uuid):
+    """The credential's ``refreshService``: where wallets fetch its latest version."""
+    url = public_url("badge-refresh", badge_uuid=str(badge_uuid))
+    return {"id": url, "type": "1EdTechCredentialRefresh"}
 
 
 def status_list_url(purpose, sequence):

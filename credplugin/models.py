@@ -69,6 +69,29 @@ class BadgeClass(models.Model):
         blank=True,
         help_text=_("Leave empty for a badge that does not expire."),
     )
+    renewal_window_days = models.PositiveIntegerField(
+        _("renewal window in days"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Renewal opens this many days before the badge expires. Leave empty for a badge "
+            "that cannot be renewed (it needs a validity)."
+        ),
+    )
+    renewal_grace_days = models.PositiveIntegerField(
+        _("renewal grace in days"),
+        default=0,
+        help_text=_("Days after expiry during which the badge may still be renewed."),
+    )
+    renewal_by = models.CharField(
+        _("renewal requires"),
+        max_length=16,
+        choices=[
+            ("assessment", _("passing the renewal assessments of one course run")),
+            ("course", _("passing the course's assessments again")),
+        ],
+        default="assessment",
+    )
     alignments = models.JSONField(
         _("competency alignments"),
         default=list,
@@ -298,6 +321,10 @@ class IssuedBadge(models.Model):
     status_list_index = models.PositiveIntegerField()
     hidden = models.BooleanField(_("hidden from the public"), default=False)
     show_name = models.BooleanField(_("show my name on the public page"), default=False)
+    # The current version of the credential (``credential`` above is that version); every
+    # version, the first included once renewed, is a ``CredentialVersion``.
+    version = models.PositiveIntegerField(default=1)
+    renewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("issued badge")
@@ -307,6 +334,7 @@ class IssuedBadge(models.Model):
                 name="credplugin_one_status_slot",
             )
         ]
+        indexes = [models.Index(fields=["status", "valid_until"], name="credplugin_expiry")]
 
     def __str__(self):
         return f"{self.uuid} {self.status}"
@@ -413,9 +441,131 @@ class LearnerPreference(models.Model):
     email_on_submission = models.BooleanField(
         default=True, help_text=_("E-mail course staff when a learner submits work to review.")
     )
+    email_renewal_reminders = models.BooleanField(default=True)
 
     class Meta:
         verbose_name = _("learner preference")
 
     def __str__(self):
         return f"{self.user_id} email={self.email_on_award}"
+
+
+class RenewalAssessment(models.Model):
+    """An assessment block that renews a badge: passing it (with the others of its course run
+    that renew the same achievement) extends a holder's badge of that achievement.
+
+    It names the achievement, not one run's badge class, so a block published in a later run
+    renews the badges earned in every run.
+    """
+
+    usage_key = UsageKeyField(max_length=255, unique=True)
+    course_key = CourseKeyField(max_length=255, db_index=True)
+    achievement_uuid = models.UUIDField(db_index=True)
+    title = models.CharField(_("title"), max_length=255, blank=True)
+    rubric = models.ForeignKey(
+        RubricSnapshot, null=True, blank=True, related_name="+", on_delete=models.PROTECT
+    )
+    pass_rule = models.JSONField(_("pass rule"), default=dict, blank=True)
+    assessment_methods = models.JSONField(default=list, blank=True)
+    active = models.BooleanField(default=True)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("renewal assessment")
+
+    def __str__(self):
+        return f"{self.usage_key} renews {self.achievement_uuid}"
+
+
+class RenewalRequest(models.Model):
+    """The renewal outbox: a decision to sign version ``version`` of a badge.
+
+    ``(badge, version)`` is unique, so however many results or workers race, a version is
+    signed once. The status-list slot of the new version is reserved with the decision.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        ISSUED = "issued", _("issued")
+        FAILED = "failed", _("failed")
+
+    badge = models.ForeignKey(IssuedBadge, related_name="renewals", on_delete=models.CASCADE)
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(blank=True)
+    results = models.JSONField(default=list, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    status_list_sequence = models.PositiveIntegerField()
+    status_list_index = models.PositiveIntegerField()
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("renewal request")
+        constraints = [
+            models.UniqueConstraint(fields=["badge", "version"], name="credplugin_one_renewal"),
+            models.UniqueConstraint(
+                fields=["status_list_sequence", "status_list_index"],
+                name="credplugin_renewal_slot",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "updated"])]
+
+    def __str__(self):
+        return f"{self.badge_id} v{self.version} {self.status}"
+
+
+class CredentialVersion(models.Model):
+    """One signed version of a badge's credential, kept so that every version still verifies.
+
+    Written when a badge is first renewed (version 1, the credential as issued) and for each
+    renewal after. Same credential ``id``; the newest ``validFrom`` is current (OB 3.0).
+    """
+
+    badge = models.ForeignKey(IssuedBadge, related_name="versions", on_delete=models.CASCADE)
+    version = models.PositiveIntegerField()
+    credential = models.JSONField()
+    issuer_key = models.ForeignKey(IssuerKey, null=True, related_name="+", on_delete=models.PROTECT)
+    valid_from = models.DateTimeField()
+    valid_until = models.DateTimeField(null=True, blank=True)
+    status_list_sequence = models.PositiveIntegerField()
+    status_list_index = models.PositiveIntegerField()
+    renewal = models.OneToOneField(
+        RenewalRequest, null=True, blank=True, related_name="+", on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = _("credential version")
+        constraints = [
+            models.UniqueConstraint(fields=["badge", "version"], name="credplugin_one_version")
+        ]
+
+    def __str__(self):
+        return f"{self.badge_id} v{self.version}"
+
+
+class RenewalReminder(models.Model):
+    """A reminder claimed (and then sent) for one badge version and one offset.
+
+    The unique constraint makes each reminder happen once whoever sends: a sender inserts its
+    claims with its own ``claim`` token, ignoring conflicts, and sends only the rows it won.
+    """
+
+    badge = models.ForeignKey(IssuedBadge, related_name="+", on_delete=models.CASCADE)
+    version = models.PositiveIntegerField()
+    days_before = models.IntegerField()
+    claim = models.UUIDField(db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("renewal reminder")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["badge", "version", "days_before"], name="credplugin_remind_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.badge_id} v{self.version} -{self.days_before}d"

@@ -68,11 +68,16 @@ def _award_message(issued):
                 "valid_until": issued.valid_until,
             }
             subject = _("You earned the badge “%(badge)s”") % {"badge": issued.badge_class.name}
-            text = render_to_string("credplugin/email/badge_awarded_body.txt", context)
-            html = render_to_string("credplugin/email/badge_awarded_body.html", context)
+            return message(subject, "credplugin/email/badge_awarded_body", context, issued.user)
     except Exception:  # one unwritable message must not stop the others
         log.exception("credplugin could not write the e-mail about badge %s", issued.uuid)
         return None
-    message = EmailMultiAlternatives(subject, text, to=[issued.user.email])
-    message.attach_alternative(html, "text/html")
-    return message
+
+
+def message(subject, template, context, user):
+    """An e-mail to ``user`` in text and HTML, from ``<template>.txt`` and ``<template>.html``."""
+    text = render_to_string(f"{template}.txt", context)
+    html = render_to_string(f"{template}.html", context)
+    email = EmailMultiAlternatives(subject, text, to=[user.email])
+    email.attach_alternative(html, "text/html")
+    return email

@@ -19,7 +19,17 @@ from django.db import IntegrityError, InterfaceError, OperationalError
 from edx_django_utils.monitoring import set_code_owner_attribute
 from kombu.exceptions import OperationalError as BrokerError
 
-from credplugin import assessment_emails, awards, claims, evaluation, issuance, sweeper
+from credplugin import (
+    assessment_emails,
+    awards,
+    claims,
+    evaluation,
+    issuance,
+    reminders,
+    renewal,
+    renewal_signing,
+    sweeper,
+)
 from credplugin.conf import credplugin_settings
 
 log = logging.getLogger(__name__)
@@ -167,3 +177,23 @@ def send_assessment_email_task(self, context):
             log.error("credplugin gave up e-mailing about %s: %s", context.get("kind"), error)
             return 0
         raise self.retry(exc=error, countdown=backoff_seconds(self.request.retries)) from error
+
+
+@shared_task(**_TASK_OPTIONS)
+@set_code_owner_attribute
+def renew_badge_task(self, renewal_request_id):
+    """Sign the new version of a badge a ``RenewalRequest`` (by primary key) asks for."""
+    try:
+        return renewal_signing.issue_renewal(renewal_request_id)
+    except TRANSIENT_ERRORS as error:
+        _retry_or_leave(self, error, f"renewal request {renewal_request_id}")
+    return None
+
+
+@shared_task(**_TASK_OPTIONS)
+@set_code_owner_attribute
+def send_renewal_reminders_task(self):
+    """Beat task: e-mail the renewal reminders that are due, and queue renewals left pending;
+    returns how many reminders were sent."""
+    renewal.sweep()
+    return reminders.send_due()["sent"]

@@ -8,7 +8,7 @@ HTML pages are wrapped in ``in_shown_language`` so their ``lang`` is the languag
 
 from django.urls import path, re_path
 
-from credplugin.views import badges, issuer, learner, rest, verify
+from credplugin.views import badges, issuer, learner, renewal, rest, verify
 from credplugin.views.layout import in_shown_language
 
 app_name = "credplugin"
@@ -18,6 +18,7 @@ _BADGE = "credplugin/badges/<uuid:badge_uuid>/"
 urlpatterns = [
     path(_BADGE, in_shown_language(badges.badge_page), name="badge-page"),
     path(f"{_BADGE}credential.json", badges.badge_credential, name="badge-credential"),
+    path(f"{_BADGE}refresh", renewal.refresh, name="badge-refresh"),
     path(f"{_BADGE}badge.png", badges.badge_png, name="badge-png"),
     path(f"{_BADGE}badge.svg", badges.badge_svg, name="badge-svg"),
     path(".well-known/did.json", issuer.did_document, name="did-document"),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("credplugin/verify/", in_shown_language(verify.verify_page), name="verify-page"),
     path("credplugin/api/v1/verify", verify.verify_api, name="verify-api"),
     path("credplugin/my-badges/", in_shown_language(learner.my_badges), name="my-badges"),
+    path("credplugin/my-badges/reminders", renewal.update_reminders, name="my-reminders"),
     path(
         "credplugin/my-badges/<uuid:badge_uuid>/sharing",
         learner.update_sharing,

@@ -89,3 +89,34 @@ def test_the_pipeline_bench_issues_one_verifying_badge_per_learner(tmp_path):
     assert figures["duplicates"] == 0 and figures["verify_failures"] == 0
     assert figures["stalled"] is None
     assert figures["worker_cpu_ms_per_badge"] > 0 and figures["sender_cpu_ms_per_event"] > 0
+
+
+@pytest.mark.integration
+def test_the_renewals_bench_scans_through_the_expiry_index_and_sends_once(tmp_path):
+    database_url = os.environ.get("CREDPLUGIN_DATABASE_URL") or ""
+    if not database_url.startswith("mysql://"):
+        pytest.skip("the renewals bench needs MariaDB (CREDPLUGIN_DATABASE_URL=mysql://…)")
+    require_service("MariaDB", database_url, 3306)
+    own_database = urlunparse(
+        urlparse(database_url)._replace(path=f"/{settings.DATABASES['default']['NAME']}_renewals")
+    )
+    results = tmp_path / "renewals.json"
+    figures = run_bench(
+        "renewals.py",
+        "--badges",
+        "2000",
+        "--send",
+        "20",
+        "--database-url",
+        own_database,
+        "--results",
+        str(results),
+    )
+    assert figures == json.loads(results.read_text())
+    assert figures["scan_uses_expiry_index"] is True
+    # 2,000 expiries over two years: about 8 in each offset's three days, and one today.
+    assert 20 <= figures["due"] <= 35
+    assert figures["sent"] == figures["messages_in_outbox"] == 20
+    assert figures["next_send_sent"] == figures["due"] - 20
+    assert figures["remaining_due"] == 0
+    assert figures["send_queries"] < 25

@@ -25,6 +25,7 @@ OUTPUT_FILES = {
     "badge_svg": "badge.svg",
     "did_document": "did.json",
     "status_list": "status-list.json",
+    "renewed_credential": "renewed-credential.json",
 }
 
 
@@ -102,6 +103,24 @@ def test_demo_badge_verifies_and_carries_the_graded_competencies(demo_run):
     assert summary["badge_url"] in completed.stdout
 
 
+def test_demo_renews_the_badge_as_a_new_version_of_the_same_credential(demo_run):
+    demo_dir, completed, _first_uuid = demo_run
+    summary = load(demo_dir, "summary.json")
+    first = load(demo_dir, "credential.json")
+    renewed = load(demo_dir, "renewed-credential.json")
+
+    assert renewed["id"] == first["id"]
+    assert renewed["issuer"] == first["issuer"]
+    assert renewed["awardedDate"] == first["awardedDate"]
+    assert renewed["validUntil"] > first["validUntil"]
+    assert renewed["validFrom"] >= first["validFrom"]
+    assert renewed["refreshService"]["type"] == "1EdTechCredentialRefresh"
+    assert [v["version"] for v in summary["versions"]] == [1, 2]
+    assert summary["renewal_verification"]["verdict"] == "verified"
+    assert "version 2: valid from" in completed.stdout
+    assert "credplugin.tasks.renew_badge_task" in (demo_dir / "worker.log").read_text()
+
+
 def test_demo_images_carry_the_same_credential(demo_run):
     demo_dir, _completed, _first_uuid = demo_run
     credential = load(demo_dir, "credential.json")
@@ -123,12 +142,13 @@ def test_demo_badge_was_issued_by_the_worker_process(demo_run):
 def test_demo_credential_verifies_with_the_javascript_stack(demo_run, js_stack):  # noqa: F811
     demo_dir, _completed, _first_uuid = demo_run
 
-    answer = js_stack.verify(
-        load(demo_dir, "credential.json"),
-        did_documents=[load(demo_dir, "did.json")],
-        status_lists=[load(demo_dir, "status-list.json")],
-    )
-    assert answer.verified, answer.error
+    for name in ("credential.json", "renewed-credential.json"):
+        answer = js_stack.verify(
+            load(demo_dir, name),
+            did_documents=[load(demo_dir, "did.json")],
+            status_lists=[load(demo_dir, "status-list.json")],
+        )
+        assert answer.verified, (name, answer.error)
 
 
 def test_demo_names_the_failing_step(tmp_path):

@@ -53,6 +53,8 @@ TASK_NAMES = (
     "credplugin.tasks.recover_lost_work_task",
     "credplugin.tasks.sweep_issuance_requests_task",
     "credplugin.tasks.send_assessment_email_task",
+    "credplugin.tasks.renew_badge_task",
+    "credplugin.tasks.send_renewal_reminders_task",
 )
 
 hooks.Filters.CONFIG_DEFAULTS.add_items(

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from credplugin import openbadges
+from credplugin import openbadges, renewal
 from credplugin.compat import learner_display_name
 from credplugin.models import IssuedBadge
 from credplugin.views import artwork
@@ -56,7 +56,7 @@ def _download_name(badge, extension):
     return f"{badge.badge_class.slug or 'badge'}-{badge.uuid}.{extension}"
 
 
-def _serialized(credential):
+def serialized(credential):
     return json.dumps(credential, ensure_ascii=False, sort_keys=True)
 
 
@@ -127,6 +127,8 @@ def badge_page(request, badge_uuid):
         qr_code=qr_code_data_uri(links["page_url"]),
         verify_url=request.build_absolute_uri(reverse("credplugin:verify-page")),
         og_image_url=facts["image_url"] or request.build_absolute_uri(links["png_url"]),
+        versions=renewal.versions(badge),
+        renewal=renewal.notice(badge) if badge.user_id == request.user.id else None,
     )
     return render(request, "credplugin/badge_page.html", context)
 
@@ -136,7 +138,7 @@ def badge_page(request, badge_uuid):
 def badge_credential(request, badge_uuid):
     """The signed credential exactly as issued, for any Open Badges 3.0 verifier."""
     badge = public_badge_or_404(request, badge_uuid)
-    response = HttpResponse(_serialized(badge.credential), content_type=JSON_LD)
+    response = HttpResponse(serialized(badge.credential), content_type=JSON_LD)
     response["Access-Control-Allow-Origin"] = "*"
     response["Content-Disposition"] = f'inline; filename="{_download_name(badge, "json")}"'
     return response

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from credplugin import api
+from credplugin import api, reminders, renewal
 from credplugin.exceptions import NotFound
 from credplugin.models import IssuedBadge
 from credplugin.views.badges import sharing_links
@@ -52,6 +52,7 @@ def my_badges(request):
                 "facts": facts,
                 "state": state,
                 "state_label": STATE_LABELS[state],
+                "renewal": renewal.notice(badge),
                 "links": sharing_links(request, badge, facts),
                 "form": SharingForm(
                     initial={"hidden": badge.hidden, "show_name": badge.show_name},
@@ -59,7 +60,10 @@ def my_badges(request):
                 ),
             }
         )
-    return render(request, "credplugin/my_badges.html", page_context(entries=entries))
+    context = page_context(
+        entries=entries, reminders_enabled=reminders.reminders_enabled(request.user.id)
+    )
+    return render(request, "credplugin/my_badges.html", context)
 
 
 @never_cache_private

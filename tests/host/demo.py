@@ -7,9 +7,12 @@
    platform's ``COURSE_PASSING_STATUS_UPDATED`` event fires;
 4. a separate Celery worker process issues the badge; the demo verifies it through the public
    verify API;
-5. prints a short summary and writes ``var/demo/``: ``credential.json``, ``badge.png``,
-   ``badge.svg``, ``did.json``, ``status-list.json`` and ``summary.json``;
-6. serves the workbench and the public pages on http://127.0.0.1:8000 until Ctrl-C.
+5. renews it: the clock moves into the renewal window, the learner passes the renewal
+   assessment and the mentor grades it; the worker signs the second version, verified too;
+6. prints a short summary and writes ``var/demo/``: ``credential.json``, ``badge.png``,
+   ``badge.svg``, ``did.json``, ``status-list.json``, ``renewed-credential.json`` and
+   ``summary.json``;
+7. serves the workbench and the public pages on http://127.0.0.1:8000 until Ctrl-C.
 
 The course and the learner's journey through the block live in ``tests/host/demo_course.py``.
 
@@ -38,6 +41,7 @@ from tests.host.demo_course import (
     DemoFailure,
     author_course,
     complete_course,
+    renew_badge,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -177,6 +181,51 @@ def wait_for_badge(user_id, worker):
     )
 
 
+def wait_for_renewal(badge, worker):
+    """The badge once the worker signed its second version; a clear reason when it does not."""
+    from credplugin.models import IssuedBadge, RenewalRequest  # noqa: PLC0415
+
+    deadline = time.monotonic() + ISSUE_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        renewed = IssuedBadge.objects.select_related("badge_class").get(pk=badge.pk)
+        if renewed.version > 1:
+            return renewed
+        request = RenewalRequest.objects.filter(badge=badge).first()
+        if request is None:
+            raise DemoFailure("the renewal assessment did not start a renewal")
+        if request.status == RenewalRequest.Status.FAILED:
+            raise DemoFailure(f"the worker could not renew the badge: {request.reason}")
+        if not worker.running:
+            raise DemoFailure(f"the Celery worker stopped:\n{worker.log()[-3000:]}")
+        time.sleep(0.2)
+    raise DemoFailure(f"no renewed badge after {ISSUE_TIMEOUT_SECONDS} s")
+
+
+def write_renewal(client, renewed, report, summary, settings):
+    """Save the renewed credential as the refresh service serves it; add both versions to the
+    summary."""
+    from django.urls import reverse  # noqa: PLC0415
+
+    from credplugin import api  # noqa: PLC0415
+
+    url = reverse("credplugin:badge-refresh", kwargs={"badge_uuid": renewed.uuid})
+    credential = json.loads(_get(client, url, "refresh service").content)
+    path = settings.demo_dir / "renewed-credential.json"
+    path.write_text(json.dumps(credential, indent=2))
+    summary["files"]["renewed_credential"] = str(path)
+    summary["versions"] = [
+        {
+            "version": version["version"],
+            "valid_from": version["credential"]["validFrom"],
+            "valid_until": version["credential"].get("validUntil"),
+        }
+        for version in api.badge_versions(str(renewed.uuid))
+    ]
+    summary["renewal_verification"] = report
+    (settings.demo_dir / "summary.json").write_text(json.dumps(summary, indent=2))
+    return credential
+
+
 def _get(client, url, what):
     response = client.get(url)
     if response.status_code != 200:
@@ -254,6 +303,10 @@ def print_summary(credential, summary, verdict):
             scores[competency["name"].lower()] = competency["level"]
     if scores:
         lines.append(f"  scores: {_readable_scores(scores)}")
+    lines += [
+        f"  version {v['version']}: valid from {v['valid_from'][:10]} until {v['valid_until'][:10]}"
+        for v in summary.get("versions", [])
+    ]
     lines += [
         f"  verification: {verdict['label']} — {verdict['explanation']}",
         f"  badge page: {summary['badge_url']}",
@@ -340,7 +393,7 @@ def run(settings):
     # The output is for a person; libraries' warnings go to a file instead (edx-submissions
     # resets the warning filters on every read, so filtering them would not last).
     warnings.showwarning = _warnings_to(settings.demo_dir / "warnings.log")
-    progress = Progress(total=7)
+    progress = Progress(total=8)
     worker = None
     try:
         with progress.step(f"create a fresh SQLite database in {settings.host_dir}"):
@@ -364,9 +417,18 @@ def run(settings):
             report = verify(client, badge.credential)
         with progress.step(f"write {settings.demo_dir}"):
             credential, summary = write_outputs(client, badge, report, settings)
-        print_summary(credential, summary, report)
         if report["verdict"] != "verified":
+            print_summary(credential, summary, report)
             raise DemoFailure(f"the issued badge did not verify: {report['explanation']}")
+        with progress.step("renew it: the learner passes the renewal assessment, graded"):
+            moment = renew_badge(badge, learner)
+            print(f"      the clock moved to {moment:%Y-%m-%d}, inside the renewal window")
+            renewed = wait_for_renewal(badge, worker)
+            renewed_report = verify(client, renewed.credential)
+            write_renewal(client, renewed, renewed_report, summary, settings)
+        print_summary(credential, summary, report)
+        if renewed_report["verdict"] != "verified":
+            raise DemoFailure(f"the renewed badge did not verify: {renewed_report['explanation']}")
         if settings.serve:
             serve(settings, course, summary)
     finally:

@@ -7,6 +7,8 @@ Then the platform's ``COURSE_PASSING_STATUS_UPDATED`` is sent, as the LMS does a
 Needs Django set up with the host settings (``tests/host/demo.py`` does that).
 """
 
+from datetime import timedelta
+
 
 class DemoFailure(Exception):
     """A step of the demo could not be completed; the message says why.
@@ -198,3 +200,84 @@ def send_course_passing_event(user, course_key):
     ):
         if isinstance(response, Exception):
             raise DemoFailure(f"the receiver {receiver.__name__} raised {response!r}")
+
+
+# The renewal step: the badge renews 60 days before it expires, through a renewal assessment on
+# what changed since the course, graded by the mentor.
+RENEWAL_WINDOW_DAYS = 60
+RENEWAL_GRACE_DAYS = 30
+RENEWAL_RUBRIC = {
+    "criteria": [
+        {
+            "id": "agent-risks",
+            "name": "Risks of AI agents",
+            "description": "Names what an autonomous agent may do wrong and how to contain it.",
+            "competency": None,
+            "levels": [
+                {"id": "missing", "name": "Missing", "description": "", "points": 0},
+                {"id": "sound", "name": "Sound", "description": "", "points": 2},
+                {"id": "thorough", "name": "Thorough", "description": "", "points": 3},
+            ],
+            "required_level": "sound",
+        }
+    ]
+}
+
+
+def renew_badge(badge, learner):
+    """Move the clock into the renewal window, and record the learner's renewal assessment as
+    the mentor graded it; the worker then signs the badge's second version.
+
+    The renewal policy and the renewal assessment are set through ``credplugin.api``, as an
+    operator or a publish does. Returns the moment the clock was moved to.
+    """
+    import time_machine  # noqa: PLC0415
+    from django.contrib.auth import get_user_model  # noqa: PLC0415
+
+    from credplugin import api  # noqa: PLC0415
+
+    badge_class = badge.badge_class
+    api.set_renewal_policy(
+        str(badge_class.uuid), window_days=RENEWAL_WINDOW_DAYS, grace_days=RENEWAL_GRACE_DAYS
+    )
+    usage_key = badge_class.course_key.make_usage_key("credplugin_assessment", "renewal-agents")
+    registered = api.register_renewal_assessment(
+        course_key=str(badge_class.course_key),
+        usage_key=str(usage_key),
+        title="Renewal: what changed — AI agents",
+        renews=badge_class.slug,
+        rubric=RENEWAL_RUBRIC,
+        pass_rule={"all_criteria_met": True},
+        assessment_methods=["project_rubric", "mentor_review"],
+    )
+    mentor, _created = get_user_model().objects.get_or_create(
+        username=MENTOR, defaults={"is_staff": True, "email": "mentor@example.org"}
+    )
+    moment = badge.valid_until - timedelta(days=RENEWAL_WINDOW_DAYS - 1)
+    with time_machine.travel(moment):
+        api.record_assessment_result(
+            user_id=learner.id,
+            course_key=str(badge_class.course_key),
+            usage_key=str(usage_key),
+            rubric_hash=registered["rubric_hash"],
+            criterion_levels=[
+                {
+                    "criterion_id": "agent-risks",
+                    "criterion": "Risks of AI agents",
+                    "level_id": "thorough",
+                    "level": "Thorough",
+                    "points": 3,
+                    "required_level_id": "sound",
+                    "met": True,
+                }
+            ],
+            scores={},
+            points_earned=3,
+            points_possible=3,
+            passed=True,
+            evidence=[{"name": "Agent containment plan", "url": "https://example.org/ada/agents"}],
+            assessment_methods=["project_rubric", "mentor_review"],
+            feedback="A concrete containment plan for the support agent.",
+            reviewer_id=mentor.id,
+        )
+    return moment

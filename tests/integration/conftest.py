@@ -15,6 +15,7 @@ import redis
 from django.db import connection
 
 from tests.integration.passing_events import sender_command
+from tests.issued_badges import badge_setup, earn  # noqa: F401 - fixtures
 from tests.services import require_service
 from tests.workers import (
     REPO_ROOT,

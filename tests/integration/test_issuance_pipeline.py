@@ -15,9 +15,9 @@ from credplugin.models import CoursePassingRecord, IssuanceRequest, IssuedBadge
 from tests.integration.pipeline import (
     assert_one_verifying_badge_each,
     held_back,
+    received_task_ids,
     redeliver_unacked,
     send_tasks,
-    task_results,
     wait_for_badges,
     wait_until_settled,
 )
@@ -142,9 +142,10 @@ def test_two_workers_racing_on_the_same_requests_issue_no_duplicates(
     wait_for_badges(badge_class, 150, [first, second])
     wait_until_settled(badge_class, shared_broker_url, [first, second])
     assert_one_verifying_badge_each(badge_class, learners)
-    results = [task_results([worker], "issue_badge_task") for worker in (first, second)]
-    assert all(result.get("issued") for result in results), f"no race happened: {results}"
-    assert sum(result.get("issued", 0) for result in results) == 150
+    # Evaluations and a starting worker's recovery may take these rows over too (unclaimed
+    # rows are anyone's, credplugin.claims): the race is that both workers ran the copies.
+    for worker in (first, second):
+        assert received_task_ids(worker, "issue_badge_task"), f"no race happened: {worker.name}"
 
 
 def test_without_a_signing_key_requests_wait_with_a_reason_until_a_key_and_a_sweep(
