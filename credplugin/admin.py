@@ -506,3 +506,6 @@ class LearnerPreferenceAdmin(admin.ModelAdmin):
     list_display = ("user", "email_on_award")
     search_fields = ("user__username", "user__email")
     raw_id_fields = ("user",)
+
+
+from credplugin import pathway_admin  # noqa: E402, F401  (registers the pathway admin)

@@ -399,3 +399,23 @@ class LearnerPreference(models.Model):
 
     def __str__(self):
         return f"{self.user_id} email={self.email_on_award}"
+
+
+from credplugin.pathway_models import Pathway, PathwayComponent, PathwayHold  # noqa: E402
+
+__all__ = [
+    "AssessmentResult",
+    "BadgeClass",
+    "BadgeRequirement",
+    "CoursePassingRecord",
+    "IssuanceRequest",
+    "IssuedBadge",
+    "IssuerKey",
+    "LearnerPreference",
+    "Pathway",
+    "PathwayComponent",
+    "PathwayHold",
+    "RubricSnapshot",
+    "StatusChange",
+    "StatusList",
+]

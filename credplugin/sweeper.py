@@ -2,7 +2,8 @@
 
 Three kinds: passing records whose evaluation never ran (broker down when the grade changed),
 pending issuance requests older than ``CREDPLUGIN_SWEEP_AFTER_SECONDS`` (task lost, worker
-killed, retries exhausted) and requests waiting for a signing key once one exists. Run from
+killed, retries exhausted) and requests waiting for a signing key once one exists. It also
+applies the lost-component policy to pathway badges whose components lapsed. Run from
 Celery beat (``sweep_issuance_requests_task``) or cron (``manage.py credplugin_sweep``), since
 Tutor runs no beat. Everything it triggers is idempotent, so sweeping too often is harmless.
 """
@@ -12,7 +13,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from credplugin import awards, evaluation, identity, issuance, keys
+from credplugin import awards, evaluation, identity, issuance, keys, pathways
 from credplugin.conf import credplugin_settings
 from credplugin.models import CoursePassingRecord, IssuanceRequest
 
@@ -76,6 +77,7 @@ def sweep(*, older_than=None, inline=False, progress=None):
     if batch:
         _issue(batch, inline)
         counts["requests"] += len(batch)
+    counts["pathway_badges_lost"] = pathways.enforce()  # components that lapsed
     if any(counts.values()):
         log.info("credplugin sweep found %s", counts)
     return counts

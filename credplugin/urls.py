@@ -8,7 +8,7 @@ HTML pages are wrapped in ``in_shown_language`` so their ``lang`` is the languag
 
 from django.urls import path, re_path
 
-from credplugin.views import badges, issuer, learner, rest, verify
+from credplugin.views import badges, issuer, learner, pathways, rest, verify
 from credplugin.views.layout import in_shown_language
 
 app_name = "credplugin"
@@ -50,5 +50,16 @@ urlpatterns = [
         "credplugin/api/v1/badges/<uuid:badge_uuid>/history",
         rest.BadgeHistoryView.as_view(),
         name="badge-history-api",
+    ),
+    path("credplugin/api/v1/pathways/", pathways.PathwayListView.as_view(), name="pathways-api"),
+    path(
+        "credplugin/api/v1/pathways/progress",
+        pathways.PathwayProgressView.as_view(),
+        name="pathway-progress-api",
+    ),
+    path(
+        "credplugin/api/v1/pathways/<uuid:badge_class_uuid>/",
+        pathways.PathwayDetailView.as_view(),
+        name="pathway-api",
     ),
 ]
