@@ -12,6 +12,7 @@ from django.utils import timezone
 from credplugin import (
     awards,
     badges,
+    clr,
     composition,
     content,
     evaluation,
@@ -29,6 +30,7 @@ from credplugin.exceptions import (  # noqa: F401  (re-exported for callers)
     InvalidTransition,
     NotFound,
 )
+from credplugin.keys import KeyUnavailable  # noqa: F401  (re-exported for the views)
 from credplugin.models import IssuanceRequest
 from credplugin.validation import ASSESSMENT_METHODS  # noqa: F401  (re-exported)
 
@@ -389,3 +391,15 @@ def list_pathways():
 def pathway_progress(user_id):
     """The pathways a learner has started, with what they hold and what is still missing."""
     return pathways.progress(user_id)
+
+
+def export_learner_record(user_id, *, badge_uuids=None):
+    """The learner's signed CLR 2.0 ``ClrCredential`` of their current badges (or the chosen
+    ones, marked ``partial``).
+
+    Raises:
+        InvalidInput: a chosen badge is not one of their current badges.
+        NotFound: they hold no current badge.
+        KeyUnavailable: no signing key is configured.
+    """
+    return clr.learner_record(user_id, badge_uuids=badge_uuids)

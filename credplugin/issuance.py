@@ -233,6 +233,7 @@ def _store(prepared):
         issued = [badge for badge in prepared if badge.request_id in claimable]
         if not issued:
             return []
+        pathways.lock_pathways(issued)  # before the insert: see pathways.lock_pathways
         IssuedBadge.objects.bulk_create(issued)
         IssuanceRequest.objects.filter(pk__in=claimable).update(
             status=IssuanceRequest.Status.ISSUED, reason="", updated=timezone.now()

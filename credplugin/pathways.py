@@ -268,18 +268,24 @@ def _held(user_id, achievements, *, now, lock=False):
     Current means active and not expired. With ``lock`` the read is a locking read, which
     sees badges other transactions committed after this one started.
     """
+    classes = dict(
+        BadgeClass.objects.filter(achievement_uuid__in=achievements).values_list(
+            "pk", "achievement_uuid"
+        )
+    )
     rows = IssuedBadge.objects.filter(
         Q(valid_until__isnull=True) | Q(valid_until__gt=now),
         user_id=user_id,
-        badge_class__achievement_uuid__in=achievements,
+        badge_class_id__in=list(classes),
         status=IssuedBadge.Status.ACTIVE,
-    ).select_related("badge_class")
-    if lock:
-        rows = rows.select_for_update()
+    )
+    # Locking, no join: only the badge rows are locked (MariaDB would lock joined rows too).
+    rows = rows.select_for_update() if lock else rows.select_related("badge_class")
     held = {}
     for badge in rows.order_by("issued_at", "id"):
-        first, _latest = held.get(badge.badge_class.achievement_uuid, (badge, badge))
-        held[badge.badge_class.achievement_uuid] = (first, badge)
+        achievement = classes[badge.badge_class_id]
+        first, _latest = held.get(achievement, (badge, badge))
+        held[achievement] = (first, badge)
     return held
 
 
@@ -379,27 +385,10 @@ def components_awarded(issued_badges):
     by_user = {}
     for badge in issued_badges:
         by_user.setdefault(badge.user_id, set()).add(badge.badge_class.achievement_uuid)
-    if not by_user:
-        return []
-    achievements = set().union(*by_user.values())
-    pathway_ids = set(
-        PathwayComponent.objects.filter(badge_class__achievement_uuid__in=achievements).values_list(
-            "pathway_id", flat=True
-        )
-    )
-    if not pathway_ids:
-        return []
     created = []
     with transaction.atomic():
-        # The lock that serializes two transactions completing the same pathway.
-        pathways = list(
-            Pathway.objects.select_for_update()
-            .filter(pk__in=pathway_ids, badge_class__active=True)
-            .select_related("badge_class")
-            .order_by("pk")
-        )
         now = timezone.now()
-        for pathway in pathways:
+        for pathway in lock_pathways(issued_badges):
             components = _components(pathway)
             mine = {a for _p, a in components}
             for user_id, earned in by_user.items():
@@ -412,6 +401,32 @@ def components_awarded(issued_badges):
                         created.append(request.pk)
                         awards.schedule_issuance(request.pk)
     return created
+
+
+def lock_pathways(issued_badges):
+    """Lock (``SELECT … FOR UPDATE``, in key order) the active pathways the badges count
+    towards, and return them; none when they count towards no pathway.
+
+    Issuance takes these locks before it inserts the badges, so two transactions storing a
+    learner's last two components run their decisions one after the other, the second seeing
+    the first's committed badge — and neither waits for the other's uncommitted row.
+    """
+    achievements = {badge.badge_class.achievement_uuid for badge in issued_badges}
+    if not achievements:
+        return []
+    pathway_ids = set(
+        PathwayComponent.objects.filter(badge_class__achievement_uuid__in=achievements).values_list(
+            "pathway_id", flat=True
+        )
+    )
+    if not pathway_ids:
+        return []
+    return list(
+        Pathway.objects.select_for_update()
+        .filter(pk__in=pathway_ids, badge_class__active=True)
+        .select_related("badge_class")
+        .order_by("pk")
+    )
 
 
 def _award(badge_class, user_id):

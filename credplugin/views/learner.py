@@ -7,7 +7,7 @@ badges; another learner's badge answers 404 as if it did not exist.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -59,7 +59,44 @@ def my_badges(request):
                 ),
             }
         )
-    return render(request, "credplugin/my_badges.html", page_context(entries=entries))
+    return render(
+        request,
+        "credplugin/my_badges.html",
+        page_context(
+            entries=entries,
+            record_badges=[e["badge"] for e in entries if e["badge"].status == "active"],
+            pathways=[_with_milestone(entry) for entry in api.pathway_progress(request.user.id)],
+        ),
+    )
+
+
+MILESTONES = (75, 50, 25)
+
+
+def _with_milestone(entry):
+    """The pathway progress entry with the highest milestone (25, 50, 75 %) it passed."""
+    reached = next((m for m in MILESTONES if entry["percent"] >= m), None)
+    return {**entry, "milestone": None if entry["complete"] else reached}
+
+
+@never_cache_private
+@login_required
+@require_safe
+def learner_record(request):
+    """Download the learner's signed CLR 2.0 record: every current badge, or those ticked."""
+    try:
+        record = api.export_learner_record(
+            request.user.id, badge_uuids=request.GET.getlist("badge") or None
+        )
+    except api.InvalidInput as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    except NotFound as missing:
+        raise Http404(str(missing)) from missing
+    except api.KeyUnavailable as unavailable:
+        return HttpResponse(str(unavailable), status=503, content_type="text/plain; charset=utf-8")
+    response = JsonResponse(record, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="learner-record.clr.json"'
+    return response
 
 
 @never_cache_private

@@ -137,3 +137,6 @@ def send_passing_events(host_env, tmp_path):
         return summaries
 
     return send
+
+
+from tests.pathway_badges import components, pathway_class  # noqa: E402, F401 - fixtures
