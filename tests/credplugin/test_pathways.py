@@ -7,13 +7,15 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from credplugin import api, badges, issuance, pathways
+from credplugin import api, backfill, badges, issuance, pathways
 from credplugin.exceptions import InvalidInput
 from credplugin.models import IssuanceRequest, IssuedBadge, Pathway, PathwayHold
 from credplugin.openbadges.verify import verify_credential
 from tests.factories import (
     BadgeClassFactory,
+    CoursePassingRecordFactory,
     UserFactory,
+    learner_meeting,
 )
 
 pytestmark = pytest.mark.django_db
@@ -263,3 +265,22 @@ def test_progress_reports_what_is_missing(pathway_class, components, award):
     [entry] = pathways.progress(user.id)
     assert (entry["earned"], entry["required"], entry["complete"]) == (1, 3, False)
     assert [c["name"] for c in entry["missing"]] == ["Component 0", "Component 2"]
+
+
+def test_backfill_awards_the_pathway_badge_once(
+    pathway_class, components, django_capture_on_commit_callbacks
+):
+    make(pathway_class, components)
+    user = UserFactory()
+    for requirement in components:
+        learner_meeting(requirement, user=user)
+    courses = {requirement.badge_class.course_key for requirement in components}
+    for course_key in courses:
+        CoursePassingRecordFactory(user=user, course_key=course_key)
+    for _run in range(2):
+        for course_key in courses:
+            with django_capture_on_commit_callbacks(execute=True):
+                backfill.backfill(str(course_key))
+    assert IssuedBadge.objects.filter(user=user).count() == 4
+    [badge] = pathway_badges(user, pathway_class)
+    assert len(badge.credential["evidence"]) == 3
