@@ -204,9 +204,14 @@ def _check_structure(document: dict) -> str:
 
 
 def verify_clr(
-    document, *, resolve: Resolver | None = None, now: datetime | None = None
+    document,
+    *,
+    resolve: Resolver | None = None,
+    now: datetime | None = None,
+    embedded: bool = True,
 ) -> ClrReport:
-    """Verify a ClrCredential's own proof, issuer and validity, then each embedded badge.
+    """Verify a ClrCredential's own proof, issuer and validity, then (with ``embedded``) each
+    badge inside it.
 
     The record has no status entry of its own (it is made on request and never revoked);
     each badge's status is checked as the badge's.
@@ -218,16 +223,18 @@ def verify_clr(
     envelope = verify_credential(document, resolve=resolve, now=now)
     checks = [_record_structure(document)]
     checks += [envelope.check(name) for name in CLR_CHECK_NAMES[1:]]
-    embedded = (document.get("credentialSubject") or {}).get("verifiableCredential") or []
+    if not embedded:
+        return ClrReport(checks)
+    badges = (document.get("credentialSubject") or {}).get("verifiableCredential") or []
     status_lists = {}
-    badges = [
+    reports = [
         (
             badge.get("id") if isinstance(badge, dict) else None,
             verify_credential(badge, resolve=resolve, now=now, verified_status_lists=status_lists),
         )
-        for badge in (embedded if isinstance(embedded, list) else [])
+        for badge in (badges if isinstance(badges, list) else [])
     ]
-    return ClrReport(checks, badges)
+    return ClrReport(checks, reports)
 
 
 def _record_structure(document: dict) -> Check:

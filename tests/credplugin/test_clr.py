@@ -110,3 +110,17 @@ def test_javascript_verifies_the_record_and_each_badge_inside_it(
     for badge in badges_inside:
         answer = js_stack.verify(badge, did_documents=[did_document], status_lists=status_lists)
         assert answer.verified, answer.error
+
+
+def test_the_verify_api_reports_a_record_and_each_badge_inside_it(client, learner):
+    record = clr.learner_record(learner.id)
+    badges.revoke(badges.get(api.list_badges(learner.id)[-1]["uuid"]), reason="X", actor_id=None)
+    client.logout()
+    response = client.post(
+        reverse("credplugin:verify-api"), json.dumps(record), content_type="application/json"
+    )
+    assert response.status_code == 200
+    report = response.json()
+    assert report["record"]["verified"] is True
+    verdicts = [badge["verdict"] for badge in report["badges"]]
+    assert sorted(verdicts) == ["revoked", "verified", "verified"]

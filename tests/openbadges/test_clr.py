@@ -176,3 +176,34 @@ def test_bad_input_gives_a_failed_report():
 def test_an_empty_record_is_refused():
     with pytest.raises(ValueError, match="at least one credential"):
         build_clr(id="urn:uuid:x", issuer={}, name="x", credentials=[], identifiers=[{}])
+
+
+def test_credplugin_verify_reports_the_record_and_each_badge(
+    record, web_key, web_did_document, tmp_path, capsys
+):
+    from credplugin.openbadges.cli import verify_main  # noqa: PLC0415
+
+    files = {
+        "record.json": record,
+        "did.json": web_did_document,
+        "status.json": status_list(web_key),
+    }
+    for name, document in files.items():
+        (tmp_path / name).write_text(json.dumps(document))
+    args = [
+        str(tmp_path / "record.json"),
+        "--did-doc",
+        str(tmp_path / "did.json"),
+        "--status-list",
+        str(tmp_path / "status.json"),
+        "--now",
+        builders.DURING.isoformat(),
+    ]
+    assert verify_main(args) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("VERIFIED (learner record)")
+    assert out.count(": VERIFIED") == 3
+    tampered = copy.deepcopy(record)
+    tampered["name"] = "Forged"
+    (tmp_path / "record.json").write_text(json.dumps(tampered))
+    assert verify_main(args) == 1
