@@ -30,6 +30,11 @@ urlpatterns = [
     path("credplugin/verify/", in_shown_language(verify.verify_page), name="verify-page"),
     path("credplugin/api/v1/verify", verify.verify_api, name="verify-api"),
     path("credplugin/my-badges/", in_shown_language(learner.my_badges), name="my-badges"),
+    path(
+        "credplugin/pathways/<uuid:badge_class_uuid>/",
+        in_shown_language(learner.pathway_page),
+        name="pathway-page",
+    ),
     path("credplugin/my-badges/record.json", learner.learner_record, name="my-learner-record"),
     path(
         "credplugin/my-badges/<uuid:badge_uuid>/sharing",

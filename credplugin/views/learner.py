@@ -112,3 +112,13 @@ def update_sharing(request, badge_uuid):
         raise Http404(_("You have no badge with this address.")) from missing
     messages.success(request, _("Your sharing choices for this badge are saved."))
     return redirect("credplugin:my-badges")
+
+
+@require_safe
+def pathway_page(request, badge_class_uuid):
+    """The public page of a pathway: what it requires, with its component badges."""
+    try:
+        pathway = api.get_pathway(str(badge_class_uuid))
+    except NotFound as missing:
+        raise Http404(str(missing)) from missing
+    return render(request, "credplugin/pathway_page.html", page_context(pathway=pathway))

@@ -121,3 +121,19 @@ def test_the_admin_creates_a_pathway_and_refuses_a_cycle(client, staff, parts):
     assert pathway.components.count() == 2
     change = reverse("admin:credplugin_pathway_change", args=[pathway.pk])
     assert client.get(change).status_code == 200
+
+
+def test_the_public_pathway_page_shows_what_it_requires(client, staff, parts):
+    api_client = APIClient()
+    api_client.force_authenticate(staff)
+    created = api_client.post(
+        reverse(LIST), new_pathway(parts, required_count=2, window_days=90), format="json"
+    ).json()
+    page = client.get(reverse("credplugin:pathway-page", args=[created["badge_class"]]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "AI Champion" in text and "Earn 2 of these 3 badges" in text
+    assert "within 90 days of each other" in text
+    assert text.count("in the course course-v1:") == 3
+    missing = client.get(reverse("credplugin:pathway-page", args=[parts[0].uuid]))
+    assert missing.status_code == 404
