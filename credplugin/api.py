@@ -403,3 +403,13 @@ def export_learner_record(user_id, *, badge_uuids=None):
         KeyUnavailable: no signing key is configured.
     """
     return clr.learner_record(user_id, badge_uuids=badge_uuids)
+
+
+def pathway_emails_enabled(user_id):
+    """Whether the learner gets e-mails at pathway milestones (the default)."""
+    return pathways.milestone_emails_enabled(user_id)
+
+
+def set_pathway_emails(user_id, *, enabled):
+    """Turn the learner's pathway milestone e-mails on or off."""
+    pathways.set_milestone_emails(user_id, enabled=bool(enabled))

@@ -387,12 +387,15 @@ class StatusList(models.Model):
 
 
 class LearnerPreference(models.Model):
-    """A learner's standing choices about badges (today: whether to be e-mailed on award)."""
+    """A learner's standing choices about badges: e-mails on award and on pathway progress."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE
     )
     email_on_award = models.BooleanField(default=True)
+    email_on_pathway_progress = models.BooleanField(
+        default=True, help_text=_("E-mail at 25, 50 and 75 % of a pathway.")
+    )
 
     class Meta:
         verbose_name = _("learner preference")
@@ -401,7 +404,12 @@ class LearnerPreference(models.Model):
         return f"{self.user_id} email={self.email_on_award}"
 
 
-from credplugin.pathway_models import Pathway, PathwayComponent, PathwayHold  # noqa: E402
+from credplugin.pathway_models import (  # noqa: E402
+    Pathway,
+    PathwayComponent,
+    PathwayHold,
+    PathwayMilestone,
+)
 
 __all__ = [
     "AssessmentResult",
@@ -415,6 +423,7 @@ __all__ = [
     "Pathway",
     "PathwayComponent",
     "PathwayHold",
+    "PathwayMilestone",
     "RubricSnapshot",
     "StatusChange",
     "StatusList",

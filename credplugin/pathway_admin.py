@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from credplugin import pathways, requirements, validation
 from credplugin.admin import ReadOnlyAdmin
 from credplugin.exceptions import InvalidInput
-from credplugin.models import BadgeClass, Pathway, PathwayComponent, PathwayHold
+from credplugin.models import BadgeClass, Pathway, PathwayComponent, PathwayHold, PathwayMilestone
 
 _BADGE_FIELDS = ("name", "description", "achievement_type", "criteria_narrative")
 
@@ -138,3 +138,10 @@ class PathwayComponentAdmin(ReadOnlyAdmin):
     """Components are edited on their pathway, where the whole rule is checked."""
 
     list_display = ("pathway", "position", "badge_class")
+
+
+@admin.register(PathwayMilestone)
+class PathwayMilestoneAdmin(ReadOnlyAdmin):
+    """Milestones learners reached, each announced once; read-only records."""
+
+    list_display = ("user", "pathway", "percent", "reached_at")

@@ -5,6 +5,7 @@ badge class, but any run's class of the same achievement (``achievement_uuid``) 
 learner who took another run of a course still completes the pathway.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -104,3 +105,24 @@ class PathwayHold(models.Model):
 
     def __str__(self):
         return f"hold {self.badge_id}"
+
+
+class PathwayMilestone(models.Model):
+    """A learner reached 25, 50 or 75 % of a pathway: recorded once, so it is announced once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE)
+    pathway = models.ForeignKey(Pathway, related_name="milestones", on_delete=models.CASCADE)
+    percent = models.PositiveSmallIntegerField()
+    reached_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        app_label = "credplugin"
+        verbose_name = _("pathway milestone")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "pathway", "percent"], name="credplugin_milestone_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.pathway_id} {self.percent}%"

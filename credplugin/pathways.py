@@ -22,16 +22,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from credplugin import awards, badges, validation
+from credplugin import awards, badges, notifications, validation
 from credplugin.conf import ON_FAILING_KEEP, ON_FAILING_REVOKE, credplugin_settings
 from credplugin.exceptions import InvalidInput, NotFound
 from credplugin.models import (
     BadgeClass,
     IssuanceRequest,
     IssuedBadge,
+    LearnerPreference,
     Pathway,
     PathwayComponent,
     PathwayHold,
+    PathwayMilestone,
 )
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,7 @@ log = logging.getLogger(__name__)
 # trying every start, which stays cheap only for short lists.
 MAX_COMPONENTS = 50
 MAX_WINDOW_DAYS = 36500
+MILESTONES = (25, 50, 75)
 ON_LOST = ("keep", "suspend", "revoke")
 # Stored (untranslated) as the status reason when the policy acts.
 COMPONENT_LOST_REASON = "A badge this pathway requires was revoked, suspended or has expired."
@@ -370,6 +373,17 @@ def progress(user_id, *, now=None):
     return report
 
 
+def milestone_emails_enabled(user_id):
+    preference = LearnerPreference.objects.filter(user_id=user_id).first()
+    return preference is None or preference.email_on_pathway_progress
+
+
+def set_milestone_emails(user_id, *, enabled):
+    LearnerPreference.objects.update_or_create(
+        user_id=user_id, defaults={"email_on_pathway_progress": enabled}
+    )
+
+
 # Awarding --------------------------------------------------------------------------------
 
 
@@ -395,12 +409,44 @@ def components_awarded(issued_badges):
                 if not earned & mine:
                     continue
                 held = _held(user_id, list(mine), now=now, lock=True)
-                if judge(pathway, components, held).complete:
+                state = judge(pathway, components, held)
+                if state.complete:
                     request = _award(pathway.badge_class, user_id)
                     if request is not None:
                         created.append(request.pk)
                         awards.schedule_issuance(request.pk)
+                else:
+                    _record_milestone(pathway, user_id, state)
     return created
+
+
+def _record_milestone(pathway, user_id, state):
+    """Record the milestones (25, 50, 75 %) the learner passed; the highest new one is
+    e-mailed after commit, once: the rows are unique per learner, pathway and milestone."""
+    percent = 100 * len(state.earned) // state.required
+    reached = [m for m in MILESTONES if m <= percent]
+    known = set(
+        PathwayMilestone.objects.filter(user_id=user_id, pathway=pathway).values_list(
+            "percent", flat=True
+        )
+    )
+    new = [m for m in reached if m not in known]
+    if not new:
+        return
+    PathwayMilestone.objects.bulk_create(
+        [PathwayMilestone(user_id=user_id, pathway=pathway, percent=m) for m in new],
+        ignore_conflicts=True,
+    )
+    transaction.on_commit(
+        partial(
+            notifications.send_pathway_milestone,
+            user_id,
+            pathway.badge_class,
+            max(new),
+            len(state.earned),
+            state.required,
+        )
+    )
 
 
 def lock_pathways(issued_badges):

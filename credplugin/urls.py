@@ -35,6 +35,11 @@ urlpatterns = [
         in_shown_language(learner.pathway_page),
         name="pathway-page",
     ),
+    path(
+        "credplugin/my-badges/pathway-emails",
+        learner.update_pathway_emails,
+        name="my-pathway-emails",
+    ),
     path("credplugin/my-badges/record.json", learner.learner_record, name="my-learner-record"),
     path(
         "credplugin/my-badges/<uuid:badge_uuid>/sharing",

@@ -66,6 +66,7 @@ def my_badges(request):
             entries=entries,
             record_badges=[e["badge"] for e in entries if e["badge"].status == "active"],
             pathways=[_with_milestone(entry) for entry in api.pathway_progress(request.user.id)],
+            pathway_emails=api.pathway_emails_enabled(request.user.id),
         ),
     )
 
@@ -122,3 +123,15 @@ def pathway_page(request, badge_class_uuid):
     except NotFound as missing:
         raise Http404(str(missing)) from missing
     return render(request, "credplugin/pathway_page.html", page_context(pathway=pathway))
+
+
+@never_cache_private
+@login_required
+@require_POST
+def update_pathway_emails(request):
+    """The learner's choice of e-mails at pathway milestones (25, 50 and 75 %)."""
+    api.set_pathway_emails(
+        request.user.id, enabled=request.POST.get("email_on_pathway_progress") == "on"
+    )
+    messages.success(request, _("Your e-mail choice is saved."))
+    return redirect("credplugin:my-badges")

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from credplugin import api, backfill, badges, issuance, pathways
 from credplugin.exceptions import InvalidInput
-from credplugin.models import IssuanceRequest, IssuedBadge, Pathway, PathwayHold
+from credplugin.models import IssuanceRequest, IssuedBadge, Pathway, PathwayHold, PathwayMilestone
 from credplugin.openbadges.verify import verify_credential
 from tests.factories import (
     BadgeClassFactory,
@@ -284,3 +284,23 @@ def test_backfill_awards_the_pathway_badge_once(
     assert IssuedBadge.objects.filter(user=user).count() == 4
     [badge] = pathway_badges(user, pathway_class)
     assert len(badge.credential["evidence"]) == 3
+
+
+def test_milestones_are_e_mailed_once_and_the_learner_may_opt_out(
+    pathway_class, components, award, mailoutbox
+):
+    make(pathway_class, components)
+    user = UserFactory()
+    award(user, components[0])  # 33 %: the 25 % milestone
+    milestone_mails = [m for m in mailoutbox if "of the way to" in m.subject]
+    assert [m.subject for m in milestone_mails] == ["You are 25% of the way to “AI Champion”"]
+    award(user, components[0])  # the same component again: no new milestone
+    assert len([m for m in mailoutbox if "of the way to" in m.subject]) == 1
+    api.set_pathway_emails(user.id, enabled=False)
+    assert api.pathway_emails_enabled(user.id) is False
+    award(user, components[1])  # 66 %: the 50 % milestone, recorded but not e-mailed
+    assert len([m for m in mailoutbox if "of the way to" in m.subject]) == 1
+    assert sorted(PathwayMilestone.objects.filter(user=user).values_list("percent", flat=True)) == [
+        25,
+        50,
+    ]

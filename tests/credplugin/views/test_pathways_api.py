@@ -137,3 +137,16 @@ def test_the_public_pathway_page_shows_what_it_requires(client, staff, parts):
     assert text.count("in the course course-v1:") == 3
     missing = client.get(reverse("credplugin:pathway-page", args=[parts[0].uuid]))
     assert missing.status_code == 404
+
+
+def test_the_learner_turns_milestone_e_mails_off_and_on(client, db):
+    from credplugin import api  # noqa: PLC0415
+
+    user = UserFactory()
+    client.force_login(user)
+    url = reverse("credplugin:my-pathway-emails")
+    assert client.post(url, {}).status_code == 302
+    assert api.pathway_emails_enabled(user.id) is False
+    client.post(url, {"email_on_pathway_progress": "on"})
+    assert api.pathway_emails_enabled(user.id) is True
+    assert client.get(url).status_code == 405
