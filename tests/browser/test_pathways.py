@@ -25,20 +25,22 @@ def sign_in(page, live_server, client, user):
     page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
 
 
-def test_the_learner_completes_a_pathway_and_downloads_the_record(
-    live_server,
-    client,
-    monkeypatch,
-    tmp_path,
-    components,  # noqa: F811
-    pathway_class,  # noqa: F811
-    award,  # noqa: F811
-):
+@pytest.fixture
+def halfway(components, pathway_class, award):  # noqa: F811
+    """A learner holding the first of a two-badge pathway's components, and how to award the
+    second: ``(learner, award_last)``."""
     pathways.save_pathway(
         badge_class=pathway_class, components=[c.badge_class.uuid for c in components[:2]]
     )
     user = UserFactory()
     award(user, components[0])
+    return user, lambda: award(user, components[1])
+
+
+def test_the_learner_completes_a_pathway_and_downloads_the_record(
+    live_server, client, monkeypatch, tmp_path, halfway
+):
+    user, award_last = halfway
     with chromium_page(monkeypatch) as page:
         sign_in(page, live_server, client, user)
         my_badges = live_server.url + reverse("credplugin:my-badges")
@@ -50,7 +52,7 @@ def test_the_learner_completes_a_pathway_and_downloads_the_record(
         assert axe_violations(page) == []
         save_screenshot(page, "pathway-progress")
 
-        award(user, components[1])
+        award_last()
         page.goto(my_badges)
         assert "Complete: the pathway badge is yours." in pathway.inner_text()
         names = page.locator("article.credplugin-card h2").all_inner_texts()
