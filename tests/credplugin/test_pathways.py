@@ -304,3 +304,16 @@ def test_milestones_are_e_mailed_once_and_the_learner_may_opt_out(
         25,
         50,
     ]
+
+
+def test_the_pathway_badge_is_announced_as_badge_awarded(
+    pathway_class, components, award, monkeypatch
+):
+    announced = []
+    monkeypatch.setattr(
+        "credplugin.issuance.events.send_badge_awarded",
+        lambda badge: announced.append(badge.badge_class_id),
+    )
+    make(pathway_class, components[:1])
+    award(UserFactory(), components[0])
+    assert announced == [components[0].badge_class_id, pathway_class.pk]
