@@ -593,3 +593,6 @@ class RenewalReminderAdmin(ReadOnlyAdmin):
     list_display = ("badge", "version", "days_before", "sent_at")
     search_fields = ("badge__uuid",)
     list_select_related = ("badge",)
+
+
+from credplugin import pathway_admin  # noqa: E402, F401  (registers the pathway admin)

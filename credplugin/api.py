@@ -17,11 +17,13 @@ from credplugin import (
     assessment_emails,
     awards,
     badges,
+    clr,
     composition,
     content,
     evaluation,
     identity,
     issuance,
+    pathways,
     reminders,
     renewal,
     renewal_policy,
@@ -38,6 +40,7 @@ from credplugin.exceptions import (  # noqa: F401  (re-exported for callers)
     InvalidTransition,
     NotFound,
 )
+from credplugin.keys import KeyUnavailable  # noqa: F401  (re-exported for the views)
 from credplugin.models import IssuanceRequest
 from credplugin.validation import ASSESSMENT_METHODS  # noqa: F401  (re-exported)
 
@@ -481,3 +484,66 @@ def resolve_for_verification(reference):
     """A resolver for ``openbadges.verify_credential``: this site's DID document and status
     lists straight from the database. Raises ``NotFound`` for anything else."""
     return issuance.resolve_for_verification(reference)
+
+
+# --- pathways (called by the admin, the REST API and the learner's pages) -------------------
+
+
+def save_pathway(*, badge_class_uuid=None, badge=None, course_key=None, **rule):
+    """Create or replace a pathway; returns its description (see ``pathways.describe``).
+
+    Name an existing badge class without requirements by ``badge_class_uuid``, or describe a
+    new one with ``badge`` (as a Studio badge description) and ``course_key``. ``rule``:
+    ``components`` (badge class ids, in order), ``required_count`` (empty: all),
+    ``ordered``, ``window_days``, ``on_component_lost`` (keep, suspend, revoke; empty: setting).
+
+    Raises:
+        InvalidInput: an empty list, a cycle, N larger than M, an unknown badge class…
+        NotFound: no badge class has ``badge_class_uuid``.
+    """
+    badge_class = None
+    if badge_class_uuid is not None:
+        badge_class = requirements.badge_class_by_uuid(badge_class_uuid)
+    elif badge is None:
+        raise InvalidInput("Name the pathway's badge class or describe a new one.")
+    pathway = pathways.save_pathway(
+        badge=badge, badge_class=badge_class, course_key=course_key, **rule
+    )
+    return pathways.describe(pathway)
+
+
+def get_pathway(badge_class_uuid):
+    """One pathway's description. Raises ``NotFound``."""
+    return pathways.describe(pathways.get_pathway(badge_class_uuid))
+
+
+def list_pathways():
+    """Every pathway whose badge class is active, by name."""
+    return pathways.list_active()
+
+
+def pathway_progress(user_id):
+    """The pathways a learner has started, with what they hold and what is still missing."""
+    return pathways.progress(user_id)
+
+
+def export_learner_record(user_id, *, badge_uuids=None):
+    """The learner's signed CLR 2.0 ``ClrCredential`` of their current badges (or the chosen
+    ones, marked ``partial``).
+
+    Raises:
+        InvalidInput: a chosen badge is not one of their current badges.
+        NotFound: they hold no current badge.
+        KeyUnavailable: no signing key is configured.
+    """
+    return clr.learner_record(user_id, badge_uuids=badge_uuids)
+
+
+def pathway_emails_enabled(user_id):
+    """Whether the learner gets e-mails at pathway milestones (the default)."""
+    return pathways.milestone_emails_enabled(user_id)
+
+
+def set_pathway_emails(user_id, *, enabled):
+    """Turn the learner's pathway milestone e-mails on or off."""
+    pathways.set_milestone_emails(user_id, enabled=bool(enabled))

@@ -41,7 +41,9 @@ def backfill(course_key, *, dry_run=False, progress=None):
     """
     course_key = validation.course_key(course_key)
     learners = passing_learners(course_key)
-    badge_classes = list(BadgeClass.objects.filter(course_key=course_key, active=True))
+    badge_classes = list(
+        BadgeClass.objects.filter(course_key=course_key, active=True, pathway__isnull=True)
+    )
     counts = {"learners": len(learners), "requested": 0, "unchanged": 0}
     for done, user_id in enumerate(learners, start=1):
         if dry_run:

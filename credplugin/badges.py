@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from credplugin import events, identity, renewal, status_lists
+from credplugin import events, identity, pathways, renewal, status_lists
 from credplugin.exceptions import InvalidInput, InvalidTransition, NotFound
 from credplugin.models import BadgeRequirement, IssuedBadge, StatusChange, StatusList
 
@@ -63,6 +63,7 @@ def _change(issued, status, reason, actor_id, **extra):
             setattr(locked, name, value)
         locked.save()
         record_change(locked, previous, reason)
+        pathways.schedule_status_changed(locked)
         if status == IssuedBadge.Status.REVOKED:
             transaction.on_commit(lambda: events.send_badge_revoked(locked.pk))
     log.info(

@@ -55,7 +55,7 @@ def add_months(moment, months):
     return moment.replace(year=year, month=month, day=day)
 
 
-def _alignment(data):
+def alignment_of(data):
     """An OB alignment, or None when it has no URL (OB 3.0 requires ``targetUrl``)."""
     if not data or not data.get("url"):
         return None
@@ -89,7 +89,7 @@ def _rubric_parts(requirement, result):
     descriptions, results = [], []
     for criterion in snapshot.definition["criteria"]:
         iri = _criterion_iri(snapshot.content_hash, criterion["id"])
-        competency = _alignment(criterion.get("competency"))
+        competency = alignment_of(criterion.get("competency"))
         alignments = [competency] if competency else []
         descriptions.append(
             ResultDescription(
@@ -217,7 +217,7 @@ def _compose(request, badge_class, pairs, *, badge_uuid, sequence, index, now):
         evidence.extend(_evidence(result, requirement))
     alignments, seen = [], set()
     for data in badge_class.alignments:
-        alignment = _alignment(data)
+        alignment = alignment_of(data)
         if alignment and alignment.target_url not in seen:
             seen.add(alignment.target_url)
             alignments.append(alignment)
@@ -248,6 +248,14 @@ def _compose(request, badge_class, pairs, *, badge_uuid, sequence, index, now):
         credits_earned=hours,
         activity_end_date=max(result.created for _requirement, result in pairs),
     )
+    return credential_json(
+        badge_class, subject, evidence, badge_uuid=badge_uuid, sequence=sequence, index=index,
+        now=now,
+    )  # fmt: skip
+
+
+def credential_json(badge_class, subject, evidence, *, badge_uuid, sequence, index, now):
+    """The unsigned credential of ``subject`` awarded now, in the badge's status-list slot."""
     valid_until = (
         add_months(now, badge_class.validity_months) if badge_class.validity_months else None
     )
@@ -260,7 +268,7 @@ def _compose(request, badge_class, pairs, *, badge_uuid, sequence, index, now):
         awarded_date=now,
         evidence=evidence,
         credential_status=status_lists.status_entry(sequence, index),
-        image=image,
+        image=subject.achievement.image,
     ).to_json()
     if badge_class.renewal_window_days is not None and valid_until is not None:
         document["refreshService"] = identity.refresh_service(badge_uuid)

@@ -56,6 +56,13 @@ DEFAULTS = {
     # .. setting_description: What happens to an awarded badge when the learner falls below
     #    passing: "keep", "suspend" or "revoke".
     "CREDPLUGIN_ON_FAILING": ON_FAILING_KEEP,
+    # .. setting_name: CREDPLUGIN_PATHWAY_ON_COMPONENT_LOST
+    # .. setting_default: "suspend"
+    # .. setting_description: What happens to a pathway badge when a badge it counted is
+    #    revoked, suspended or expires and the pathway is no longer complete: "keep",
+    #    "suspend" (lifted when the pathway is complete again) or "revoke". A pathway may
+    #    choose its own.
+    "CREDPLUGIN_PATHWAY_ON_COMPONENT_LOST": ON_FAILING_SUSPEND,
     # .. setting_name: CREDPLUGIN_EVENTS_FROM
     # .. setting_default: "local"
     # .. setting_description: Which delivery of a passing event the plugin acts on when the
@@ -168,6 +175,11 @@ _CHOICES = {
     "CREDPLUGIN_AWARD_ON": (AWARD_ON_PASSING, AWARD_ON_CERTIFICATE),
     "CREDPLUGIN_ON_FAILING": (ON_FAILING_KEEP, ON_FAILING_SUSPEND, ON_FAILING_REVOKE),
     "CREDPLUGIN_EVENTS_FROM": (EVENTS_FROM_LOCAL, EVENTS_FROM_EVENT_BUS),
+    "CREDPLUGIN_PATHWAY_ON_COMPONENT_LOST": (
+        ON_FAILING_KEEP,
+        ON_FAILING_SUSPEND,
+        ON_FAILING_REVOKE,
+    ),
 }
 
 # Settings written in a format: the pattern a non-empty value must match, and how to say it.

@@ -109,7 +109,9 @@ def evaluate_records(records, *, new_requests=None, locked, attempt=""):
         by_course[validation.master_course_key(record.course_key)].append(record)
     creations = []
     for course_key, course_records in by_course.items():
-        for badge_class in BadgeClass.objects.filter(course_key=course_key, active=True):
+        for badge_class in BadgeClass.objects.filter(
+            course_key=course_key, active=True, pathway__isnull=True
+        ):
             for record, outcome in _evaluate_badge(badge_class, course_records, creations):
                 outcomes[record.pk].append((badge_class.slug, outcome))
     # The outbox rows come last: their status-list slots lock the list, so every badge

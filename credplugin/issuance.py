@@ -14,6 +14,7 @@ each badge is still individually signed and verified.
 import logging
 import uuid
 from collections import defaultdict
+from functools import partial
 from typing import NamedTuple
 
 from django.db import transaction
@@ -26,6 +27,8 @@ from credplugin import (
     identity,
     keys,
     notifications,
+    pathway_credentials,
+    pathways,
     requirements,
     status_lists,
 )
@@ -154,14 +157,11 @@ def _prepare(requests, slots, signer):
         by_badge_class[request.badge_class_id].append(request)
     prepared, outcomes, failures = [], {}, defaultdict(list)
     for batch in by_badge_class.values():
-        needed = requirements.active_requirements(batch[0].badge_class)
-        results = requirements.latest_results(
-            [r.user_id for r in batch], [n.usage_key for n in needed]
-        )
+        compose = pathway_credentials.composer(batch[0].badge_class) or _assessment_composer(batch)
         for request in batch:
             signer.lease.tick()
             try:
-                prepared.append(_signed_badge(request, needed, results, slots[request.pk], signer))
+                prepared.append(_signed_badge(request, compose, slots[request.pk], signer))
             except PermanentIssuanceError as error:
                 failures[str(error)].append(request.pk)
             except Exception as error:  # one bad badge must not block the batch
@@ -173,13 +173,23 @@ def _prepare(requests, slots, signer):
     return prepared, outcomes
 
 
-def _signed_badge(request, needed, results, slot, signer):
+def _assessment_composer(batch):
+    """``compose(request, **slot)`` for badges earned by assessment blocks, with the batch's
+    requirements and results loaded once."""
+    needed = requirements.active_requirements(batch[0].badge_class)
+    results = requirements.latest_results([r.user_id for r in batch], [n.usage_key for n in needed])
+    return partial(_compose_assessed, needed=needed, results=results)
+
+
+def _compose_assessed(request, *, needed, results, **slot):
+    return composition.compose(request, needed, results, **slot)
+
+
+def _signed_badge(request, compose, slot, signer):
     sequence, index = slot
     now = timezone.now()
     badge_uuid = uuid.uuid4()
-    document = composition.compose(
-        request, needed, results, badge_uuid=badge_uuid, sequence=sequence, index=index, now=now
-    )
+    document = compose(request, badge_uuid=badge_uuid, sequence=sequence, index=index, now=now)
     signed = sign_credential(document, signer.signing_key, created=now)
     report = verify_credential(
         signed,
@@ -226,10 +236,12 @@ def _store(prepared):
         issued = [badge for badge in prepared if badge.request_id in claimable]
         if not issued:
             return []
+        pathways.lock_pathways(issued)  # before the insert: see pathways.lock_pathways
         IssuedBadge.objects.bulk_create(issued)
         IssuanceRequest.objects.filter(pk__in=claimable).update(
             status=IssuanceRequest.Status.ISSUED, reason="", updated=timezone.now()
         )
+        pathways.components_awarded(issued)  # in this transaction: never lost
         transaction.on_commit(lambda: announce(issued))
     log.info("credplugin issued %d badge(s)", len(issued))
     return issued

@@ -428,8 +428,9 @@ class StatusList(models.Model):
 
 
 class LearnerPreference(models.Model):
-    """A person's standing choices about credplugin e-mail: awards and assessment reviews as a
-    learner, new submissions to review as course staff. Every e-mail is sent unless opted out."""
+    """A person's standing choices about credplugin e-mail: awards, assessment reviews, renewal
+    reminders and pathway progress as a learner, new submissions to review as course staff.
+    Every e-mail is sent unless opted out."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE
@@ -442,6 +443,9 @@ class LearnerPreference(models.Model):
         default=True, help_text=_("E-mail course staff when a learner submits work to review.")
     )
     email_renewal_reminders = models.BooleanField(default=True)
+    email_on_pathway_progress = models.BooleanField(
+        default=True, help_text=_("E-mail at 25, 50 and 75 % of a pathway.")
+    )
 
     class Meta:
         verbose_name = _("learner preference")
@@ -569,3 +573,33 @@ class RenewalReminder(models.Model):
 
     def __str__(self):
         return f"{self.badge_id} v{self.version} -{self.days_before}d"
+
+
+from credplugin.pathway_models import (  # noqa: E402
+    Pathway,
+    PathwayComponent,
+    PathwayHold,
+    PathwayMilestone,
+)
+
+__all__ = [
+    "AssessmentResult",
+    "BadgeClass",
+    "BadgeRequirement",
+    "CoursePassingRecord",
+    "CredentialVersion",
+    "IssuanceRequest",
+    "IssuedBadge",
+    "IssuerKey",
+    "LearnerPreference",
+    "Pathway",
+    "PathwayComponent",
+    "PathwayHold",
+    "PathwayMilestone",
+    "RenewalAssessment",
+    "RenewalReminder",
+    "RenewalRequest",
+    "RubricSnapshot",
+    "StatusChange",
+    "StatusList",
+]

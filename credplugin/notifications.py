@@ -1,4 +1,5 @@
-"""The e-mail a learner gets when a badge is awarded; translatable, and the learner may opt out.
+"""The e-mails a learner gets when a badge is awarded and at pathway milestones; translatable,
+and the learner may opt out of each.
 
 Sent after the award commits. Mail trouble is logged and never undoes the award: the badge is
 on the learner's badge page either way.
@@ -6,6 +7,7 @@ on the learner's badge page either way.
 
 import logging
 
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -81,3 +83,38 @@ def message(subject, template, context, user):
     email = EmailMultiAlternatives(subject, text, to=[user.email])
     email.attach_alternative(html, "text/html")
     return email
+
+
+def send_pathway_milestone(user_id, badge_class, percent, earned, required):
+    """E-mail the learner that they reached ``percent`` of the pathway awarding
+    ``badge_class``, unless they opted out; returns whether a message was sent."""
+    if not credplugin_settings.SEND_EMAIL:
+        return False
+    if LearnerPreference.objects.filter(user_id=user_id, email_on_pathway_progress=False).exists():
+        return False
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None or not user.email:
+        return False
+    try:
+        with translation.override(badge_class.language or None):
+            context = {
+                "learner_name": learner_display_name(user),
+                "pathway_name": badge_class.name,
+                "percent": percent,
+                "earned": earned,
+                "required": required,
+                "pathway_url": identity.public_url(
+                    "pathway-page", badge_class_uuid=str(badge_class.uuid)
+                ),
+                "badges_url": identity.public_url("my-badges"),
+            }
+            subject = _("You are %(percent)s%% of the way to “%(pathway)s”") % {
+                "percent": percent,
+                "pathway": badge_class.name,
+            }
+            text = render_to_string("credplugin/email/pathway_milestone_body.txt", context)
+        EmailMultiAlternatives(subject, text, to=[user.email]).send()
+    except Exception:  # mail trouble must not undo an award
+        log.exception("credplugin could not e-mail learner %s about a pathway milestone", user_id)
+        return False
+    return True

@@ -5,7 +5,8 @@ pending issuance requests idle for longer than ``CREDPLUGIN_SWEEP_AFTER_SECONDS`
 no other task took over, retries exhausted, an award attempted too often) and requests waiting
 for a signing key once one exists. A killed worker's awards are taken over by the tasks
 themselves within seconds (``credplugin.claims``), and claims keep work in progress from
-looking idle: the sweeper is the backstop for what no message brings back. Run from
+looking idle: the sweeper is the backstop for what no message brings back. It also
+applies the lost-component policy to pathway badges whose components lapsed. Run from
 Celery beat (``sweep_issuance_requests_task``) or cron (``manage.py credplugin_sweep``), since
 Tutor runs no beat. Everything it triggers is idempotent, so sweeping too often is harmless.
 """
@@ -15,7 +16,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from credplugin import awards, evaluation, identity, issuance, keys
+from credplugin import awards, evaluation, identity, issuance, keys, pathways
 from credplugin.conf import credplugin_settings
 from credplugin.models import CoursePassingRecord, IssuanceRequest
 
@@ -79,6 +80,7 @@ def sweep(*, older_than=None, inline=False, progress=None):
     if batch:
         _issue(batch, inline)
         counts["requests"] += len(batch)
+    counts["pathway_badges_lost"] = pathways.enforce()  # components that lapsed
     if any(counts.values()):
         log.info("credplugin sweep found %s", counts)
     return counts

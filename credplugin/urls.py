@@ -8,7 +8,7 @@ HTML pages are wrapped in ``in_shown_language`` so their ``lang`` is the languag
 
 from django.urls import path, re_path
 
-from credplugin.views import badges, issuer, learner, renewal, rest, verify
+from credplugin.views import badges, issuer, learner, pathways, renewal, rest, verify
 from credplugin.views.layout import in_shown_language
 
 app_name = "credplugin"
@@ -33,6 +33,17 @@ urlpatterns = [
     path("credplugin/my-badges/", in_shown_language(learner.my_badges), name="my-badges"),
     path("credplugin/my-badges/reminders", renewal.update_reminders, name="my-reminders"),
     path(
+        "credplugin/pathways/<uuid:badge_class_uuid>/",
+        in_shown_language(learner.pathway_page),
+        name="pathway-page",
+    ),
+    path(
+        "credplugin/my-badges/pathway-emails",
+        learner.update_pathway_emails,
+        name="my-pathway-emails",
+    ),
+    path("credplugin/my-badges/record.json", learner.learner_record, name="my-learner-record"),
+    path(
         "credplugin/my-badges/<uuid:badge_uuid>/sharing",
         learner.update_sharing,
         name="my-badge-sharing",
@@ -52,5 +63,16 @@ urlpatterns = [
         "credplugin/api/v1/badges/<uuid:badge_uuid>/history",
         rest.BadgeHistoryView.as_view(),
         name="badge-history-api",
+    ),
+    path("credplugin/api/v1/pathways/", pathways.PathwayListView.as_view(), name="pathways-api"),
+    path(
+        "credplugin/api/v1/pathways/progress",
+        pathways.PathwayProgressView.as_view(),
+        name="pathway-progress-api",
+    ),
+    path(
+        "credplugin/api/v1/pathways/<uuid:badge_class_uuid>/",
+        pathways.PathwayDetailView.as_view(),
+        name="pathway-api",
     ),
 ]

@@ -62,6 +62,16 @@ def test_issue_steps_reports_every_step_of_every_badge(tmp_path):
     assert steps["prepare"] >= steps["sign"] and figures["total_cpu_ms_per_badge"] > 0
 
 
+def test_the_pathways_bench_awards_one_pathway_badge_per_learner(tmp_path):
+    results = tmp_path / "pathways.json"
+    figures = run_bench("pathways.py", "--learners", "5", "--results", str(results))
+    assert figures == json.loads(results.read_text())
+    assert figures["pathway_badges"] == figures["learners"] == 5
+    assert figures["component_badges"] == 15 and figures["clr_badges"] == 20
+    assert figures["clr_verified"] is True
+    assert figures["component_cpu_ms_per_badge"] > 0 and figures["pathway_badges_per_second"] > 0
+
+
 @pytest.mark.integration
 def test_the_pipeline_bench_issues_one_verifying_badge_per_learner(tmp_path):
     database_url = os.environ.get("CREDPLUGIN_DATABASE_URL") or ""

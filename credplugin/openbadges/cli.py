@@ -22,6 +22,7 @@ from credplugin.openbadges.baking import (
     unbake_svg,
 )
 from credplugin.openbadges.canonical import CanonicalizationError
+from credplugin.openbadges.clr import is_clr, verify_clr
 from credplugin.openbadges.did import DidError, did_web_from_url
 from credplugin.openbadges.keys import KeyFormatError, SigningKey, generate_key
 from credplugin.openbadges.proof import ProofError, sign_credential
@@ -122,6 +123,10 @@ def add_verify_arguments(parser: argparse.ArgumentParser) -> None:
 def run_verify(args) -> int:
     credential = read_credential(args.file)
     resolve = file_resolver(args.did_doc, args.status_list)
+    if is_clr(credential):
+        return _report_record(
+            verify_clr(credential, resolve=resolve, now=parse_now(args.now)), args
+        )
     report = verify_credential(credential, resolve=resolve, now=parse_now(args.now))
     standing = issuer_standing(report, trusted=set(args.trust))
     if args.json:
@@ -158,6 +163,23 @@ def _issuer_line(facts, standing) -> str:
         f"{named}, not one you trust (--trust DID): the signature shows only that the badge "
         "is intact and was signed with this DID's key, not who controls it"
     )
+
+
+def _report_record(report, args) -> int:
+    """A CLR learner record: the record's checks, then each badge inside it."""
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        print("VERIFIED" if report.verified else "NOT VERIFIED", "(learner record)")
+        for check in report.checks:
+            print(f"  {'PASS' if check.passed else 'FAIL'} {check.name}: {check.reason}")
+        for credential_id, badge_report in report.badges:
+            verdict = "VERIFIED" if badge_report.verified else "NOT VERIFIED"
+            print(f"  badge {credential_id}: {verdict}")
+            for check in badge_report.checks:
+                if not check.passed:
+                    print(f"    FAIL {check.name}: {check.reason}")
+    return EXIT_OK if report.verified else EXIT_NOT_VERIFIED
 
 
 def run_keygen(args) -> int:

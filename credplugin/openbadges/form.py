@@ -16,6 +16,7 @@ import marshal
 import re
 
 from credplugin.openbadges.loader import (
+    CLR_V2_CONTEXT,
     CREDENTIALS_V2_CONTEXT,
     OPEN_BADGES_EXTENSIONS_CONTEXT,
     context_manifest,
@@ -84,6 +85,9 @@ BADGE_TYPES = {
     ("evidence",): "Evidence",
 }
 STATUS_LIST_TYPES = {("issuer",): "Profile", ("credentialSubject",): "BitstringStatusList"}
+RECORD_TYPES = {("issuer",): "Profile", ("credentialSubject",): "ClrSubject"}
+# Where a CLR 2.0 record holds its badges; each is checked as a credential of its own.
+RECORD_BADGES = "verifiableCredential"
 # Objects that must be single JSON objects, not lists: the verifier reads exactly one of each.
 SINGLE_OBJECTS = {("issuer",), ("credentialSubject",), ("credentialSubject", "achievement")}
 
@@ -104,19 +108,21 @@ class _Place:
         self.children = {}
 
 
-def _places(required_types: dict) -> _Place:
+def _places(required_types: dict, single_objects=SINGLE_OBJECTS) -> _Place:
     root = _Place(())
-    for path in {*required_types, *SINGLE_OBJECTS}:
+    for path in {*required_types, *single_objects}:
         place = root
         for depth, key in enumerate(path, 1):
             place = place.children.setdefault(key, _Place(path[:depth]))
         place.required_type = required_types.get(path)
-        place.single = path in SINGLE_OBJECTS
+        place.single = path in single_objects
     return root
 
 
 BADGE_PLACES = _places(BADGE_TYPES)
 STATUS_LIST_PLACES = _places(STATUS_LIST_TYPES)
+# A record's subject lists the achievements of its badges: only issuer and subject are single.
+RECORD_PLACES = _places(RECORD_TYPES, {("issuer",), ("credentialSubject",)})
 # The badge-class parts of a credential (its achievement, with the rubric) are the same for
 # every learner: an object with an id whose content passed is not walked again. Sizes are
 # ``marshal`` bytes, as in the fast canonicalizer's memo; smaller objects are quicker to walk
@@ -163,6 +169,31 @@ def check_status_list_form(document: dict) -> None:
     """
     _check_context(document.get("@context"), credential=False)
     _check_object(document, STATUS_LIST_PLACES, (), 0, minimum_size=0)
+
+
+def check_record_form(document: dict) -> tuple:
+    """Refuse a CLR 2.0 ``ClrCredential`` whose own JSON is not in the plain form: the VC 2.0
+    and CLR 2.0 contexts, then the OB 3.0 ones; plain keys. The badges it holds
+    (``credentialSubject.verifiableCredential``) are not walked here: the record's verifier
+    checks each as a credential. A record has no status entries, so none are returned.
+
+    Raises:
+        FormError: naming the first thing out of form.
+    """
+    context = document.get("@context")
+    if not isinstance(context, list) or context[:2] != [CREDENTIALS_V2_CONTEXT, CLR_V2_CONTEXT]:
+        raise FormError(f"@context must start with {CREDENTIALS_V2_CONTEXT}, {CLR_V2_CONTEXT}")
+    _check_context([CREDENTIALS_V2_CONTEXT, *context[2:]], credential=True)
+    subject = document.get("credentialSubject")
+    envelope = document
+    if isinstance(subject, dict) and RECORD_BADGES in subject:
+        badges = {key: value for key, value in subject.items() if key != RECORD_BADGES}
+        envelope = {**document, "credentialSubject": badges}
+    _check_node(envelope, RECORD_PLACES, (), 0)
+    types = _types(document, ())
+    if "VerifiableCredential" not in types or "ClrCredential" not in types:
+        raise FormError("type must list VerifiableCredential and ClrCredential")
+    return ()
 
 
 def _check_context(context, *, credential: bool) -> None:

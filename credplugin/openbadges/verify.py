@@ -88,6 +88,7 @@ def verify_credential(
     resolve: Resolver | None = None,
     now: datetime | None = None,
     verified_status_lists: dict | None = None,
+    form: Callable[[dict], tuple] = check_credential_form,
 ) -> VerificationReport:
     """Verify an OB 3.0 credential offline and report each check.
 
@@ -100,6 +101,8 @@ def verify_credential(
             same resolved documents (an issuing batch): a status list credential whose
             signature was verified is not verified again while ``resolve`` returns that very
             object. Its validity period is still judged at each ``now``.
+        form: the plain-form check, which refuses or returns the status entries it read
+            (:func:`.form.check_record_form` for a CLR record's own JSON).
 
     Raises:
         ValueError: ``now`` is naive (a caller's mistake, unlike anything in ``document``).
@@ -110,7 +113,7 @@ def verify_credential(
     if not isinstance(document, dict):
         return _refused("the credential is not a JSON object")
     try:
-        status_entries = check_credential_form(document)
+        status_entries = form(document)
     except FormError as error:
         return _refused(f"not in the plain Open Badges 3.0 form: {error}")
     facts = SignedFacts.of(document, status_entries)

@@ -7,7 +7,7 @@ badges; another learner's badge answers 404 as if it did not exist.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -60,10 +60,46 @@ def my_badges(request):
                 ),
             }
         )
-    context = page_context(
-        entries=entries, reminders_enabled=reminders.reminders_enabled(request.user.id)
+    return render(
+        request,
+        "credplugin/my_badges.html",
+        page_context(
+            entries=entries,
+            reminders_enabled=reminders.reminders_enabled(request.user.id),
+            record_badges=[e["badge"] for e in entries if e["badge"].status == "active"],
+            pathways=[_with_milestone(entry) for entry in api.pathway_progress(request.user.id)],
+            pathway_emails=api.pathway_emails_enabled(request.user.id),
+        ),
     )
-    return render(request, "credplugin/my_badges.html", context)
+
+
+MILESTONES = (75, 50, 25)
+
+
+def _with_milestone(entry):
+    """The pathway progress entry with the highest milestone (25, 50, 75 %) it passed."""
+    reached = next((m for m in MILESTONES if entry["percent"] >= m), None)
+    return {**entry, "milestone": None if entry["complete"] else reached}
+
+
+@never_cache_private
+@login_required
+@require_safe
+def learner_record(request):
+    """Download the learner's signed CLR 2.0 record: every current badge, or those ticked."""
+    try:
+        record = api.export_learner_record(
+            request.user.id, badge_uuids=request.GET.getlist("badge") or None
+        )
+    except api.InvalidInput as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    except NotFound as missing:
+        raise Http404(str(missing)) from missing
+    except api.KeyUnavailable as unavailable:
+        return HttpResponse(str(unavailable), status=503, content_type="text/plain; charset=utf-8")
+    response = JsonResponse(record, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="learner-record.clr.json"'
+    return response
 
 
 @never_cache_private
@@ -78,4 +114,26 @@ def update_sharing(request, badge_uuid):
     except NotFound as missing:
         raise Http404(_("You have no badge with this address.")) from missing
     messages.success(request, _("Your sharing choices for this badge are saved."))
+    return redirect("credplugin:my-badges")
+
+
+@require_safe
+def pathway_page(request, badge_class_uuid):
+    """The public page of a pathway: what it requires, with its component badges."""
+    try:
+        pathway = api.get_pathway(str(badge_class_uuid))
+    except NotFound as missing:
+        raise Http404(str(missing)) from missing
+    return render(request, "credplugin/pathway_page.html", page_context(pathway=pathway))
+
+
+@never_cache_private
+@login_required
+@require_POST
+def update_pathway_emails(request):
+    """The learner's choice of e-mails at pathway milestones (25, 50 and 75 %)."""
+    api.set_pathway_emails(
+        request.user.id, enabled=request.POST.get("email_on_pathway_progress") == "on"
+    )
+    messages.success(request, _("Your e-mail choice is saved."))
     return redirect("credplugin:my-badges")

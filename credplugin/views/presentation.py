@@ -25,6 +25,11 @@ def _as_list(value):
     return value if isinstance(value, list) else [value]
 
 
+def _single(value):
+    """A one-element array is the same JSON-LD as its element; read it as the element."""
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+
 def _text(value):
     """OB 3.0 allows language maps for some strings; show the first value of one."""
     if isinstance(value, dict):
@@ -59,7 +64,7 @@ def _alignment(entry):
 
 def _points(level):
     try:
-        return float(level.get("points"))
+        return float(_single(level.get("points")))
     except (TypeError, ValueError):
         return None
 
@@ -78,11 +83,15 @@ def _competencies(achievement, subject):
     are not competencies and are left out."""
     achieved = {}
     for result in _as_list(subject.get("result")):
-        if isinstance(result, dict) and isinstance(result.get("resultDescription"), str):
-            achieved[result["resultDescription"]] = result
+        described = _single(result.get("resultDescription")) if isinstance(result, dict) else None
+        if isinstance(described, str):
+            achieved[described] = result
     competencies = []
     for description in _as_list(achievement.get("resultDescription")):
-        if not isinstance(description, dict) or description.get("resultType") == "RawScore":
+        if (
+            not isinstance(description, dict)
+            or _single(description.get("resultType")) == "RawScore"
+        ):
             continue
         levels = {
             str(level.get("id")): level
@@ -90,8 +99,8 @@ def _competencies(achievement, subject):
             if isinstance(level, dict)
         }
         result = achieved.get(str(description.get("id")), {})
-        reached = levels.get(str(result.get("achievedLevel")), {})
-        required = levels.get(str(description.get("requiredLevel")), {})
+        reached = levels.get(str(_single(result.get("achievedLevel"))), {})
+        required = levels.get(str(_single(description.get("requiredLevel"))), {})
         scale = _scale(levels)
         competencies.append(
             {

@@ -19,9 +19,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
+from credplugin.openbadges.clr import is_clr
 from credplugin.views.caching import never_cache_private
 from credplugin.views.layout import page_context
 from credplugin.views.presentation import describe_credential
+from credplugin.views.records import verify_submitted_record
 from credplugin.views.throttling import seconds_until_allowed
 from credplugin.views.uploads import (
     BODY,
@@ -129,6 +131,8 @@ def verify_api(request):
         credential = read_submitted_badge(*_submission_from_api_request(request))
     except UnreadableBadge as error:
         return JsonResponse({"error": str(error)}, status=error.status)
+    if is_clr(credential):  # a learner record: the record, then each badge inside it
+        return JsonResponse(verify_submitted_record(credential), json_dumps_params={"indent": 2})
     return _report_response(verify_submitted_credential(credential))
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.issued_badges import badge_setup, earn  # noqa: F401 - fixtures
+from tests.pathway_badges import award, components, pathway_class  # noqa: F401 - fixtures
 from tests.renewals import renewable  # noqa: F401 - fixture
 
 

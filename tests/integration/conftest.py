@@ -170,3 +170,6 @@ def send_passing_events(start_passing_events):
         return start_passing_events(broker_url, users, course_key, **options).wait()
 
     return send
+
+
+from tests.pathway_badges import components, pathway_class  # noqa: E402, F401 - fixtures

@@ -36,6 +36,15 @@ const SOURCES = [
 ];
 
 const HERE = dirname(new URL(import.meta.url).pathname);
+const SHIPPED = join(HERE, '..', '..', 'credplugin', 'openbadges', 'contexts');
+
+// Contexts no npm package publishes: copied as shipped, with the source recorded when they
+// were vendored (the CLR 2.0 context comes from 1EdTech's public validator).
+const VENDORED = [
+  ['https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json', 'clr-v2p0-context-2.0.1.json',
+    '1EdTech/digital-credentials-public-validator@38254719',
+    'inspector-vc/src/main/resources/contexts/clr-v2p0-2.0.1.json'],
+];
 
 function packageRoot(name) {
   return join(HERE, 'node_modules', name);
@@ -70,5 +79,11 @@ for(const [url, file, pkg, path] of SOURCES) {
     sha256: createHash('sha256').update(bytes).digest('hex'),
   };
 }
+for(const [url, file, source, path] of VENDORED) {
+  const bytes = readFileSync(join(SHIPPED, file));
+  JSON.parse(bytes.toString('utf8'));
+  writeFileSync(join(outDir, file), bytes);
+  manifest[url] = {file, source, path, sha256: createHash('sha256').update(bytes).digest('hex')};
+}
 writeFileSync(join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-console.log(`wrote ${SOURCES.length} contexts to ${outDir}`);
+console.log(`wrote ${SOURCES.length + VENDORED.length} contexts to ${outDir}`);

