@@ -407,3 +407,12 @@ class LearnerPreference(models.Model):
 
     def __str__(self):
         return f"{self.user_id} email={self.email_on_award}"
+
+
+# Outcomes keep their models in their own module; importing them here registers them.
+from credplugin.outcomes.models import (  # noqa: E402, F401
+    OutcomePlan,
+    SurveyInvitation,
+    SurveyOptOut,
+    SurveyResponse,
+)

@@ -21,6 +21,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from credplugin import awards, claims, evaluation, issuance, sweeper
 from credplugin.conf import credplugin_settings
+from credplugin.outcomes import surveys
 
 log = logging.getLogger(__name__)
 
@@ -153,3 +154,15 @@ def recover_lost_work_task(self):
 def sweep_issuance_requests_task(self):
     """Beat task: queue again whatever the outbox and the passing records left behind."""
     return sweeper.sweep()
+
+
+@shared_task(**_TASK_OPTIONS)
+@set_code_owner_attribute
+def send_follow_up_surveys_task(self):
+    """Beat task: e-mail the follow-up surveys now due; returns how many went out. Safe to run
+    from several workers at once: each survey is e-mailed at most once."""
+    try:
+        return surveys.send_due_surveys()
+    except TRANSIENT_ERRORS as error:
+        _retry_or_leave(self, error, "the follow-up surveys")
+        return None

@@ -8,7 +8,7 @@ HTML pages are wrapped in ``in_shown_language`` so their ``lang`` is the languag
 
 from django.urls import path, re_path
 
-from credplugin.views import badges, issuer, learner, rest, verify
+from credplugin.views import badges, issuer, learner, rest, surveys, verify
 from credplugin.views.layout import in_shown_language
 
 app_name = "credplugin"
@@ -50,5 +50,14 @@ urlpatterns = [
         "credplugin/api/v1/badges/<uuid:badge_uuid>/history",
         rest.BadgeHistoryView.as_view(),
         name="badge-history-api",
+    ),
+]
+
+urlpatterns += [
+    path("credplugin/surveys/<str:token>/", in_shown_language(surveys.survey), name="survey"),
+    path(
+        "credplugin/surveys/<str:token>/opt-out",
+        in_shown_language(surveys.survey_opt_out),
+        name="survey-opt-out",
     ),
 ]

@@ -28,3 +28,7 @@ def plugin_settings(settings):
         "credplugin-sweep",
         {"task": "credplugin.tasks.sweep_issuance_requests_task", "schedule": 300.0},
     )
+    schedule.setdefault(
+        "credplugin-surveys",
+        {"task": "credplugin.tasks.send_follow_up_surveys_task", "schedule": 3600.0},
+    )
