@@ -52,6 +52,7 @@ def _path_template(urlconf, name, kwarg_names):
 # Values the URL patterns accept where a plain marker would not match their converter.
 _SAMPLES = {
     "badge_uuid": "00000000-0000-4000-8000-000000000000",
+    "badge_class_uuid": "00000000-0000-4000-8000-000000000001",
     "purpose": "revocation",
     "sequence": "987654321",
 }

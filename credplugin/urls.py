@@ -8,7 +8,7 @@ HTML pages are wrapped in ``in_shown_language`` so their ``lang`` is the languag
 
 from django.urls import path, re_path
 
-from credplugin.views import badges, issuer, learner, rest, surveys, verify
+from credplugin.views import badges, issuer, learner, outcomes, rest, surveys, verify
 from credplugin.views.layout import in_shown_language
 
 app_name = "credplugin"
@@ -59,5 +59,18 @@ urlpatterns += [
         "credplugin/surveys/<str:token>/opt-out",
         in_shown_language(surveys.survey_opt_out),
         name="survey-opt-out",
+    ),
+]
+
+urlpatterns += [
+    path(
+        "credplugin/outcomes/<uuid:badge_class_uuid>/",
+        in_shown_language(outcomes.outcomes_page),
+        name="outcomes-page",
+    ),
+    path(
+        "credplugin/outcomes/<uuid:badge_class_uuid>/statement.json",
+        outcomes.outcomes_statement,
+        name="outcomes-statement",
     ),
 ]

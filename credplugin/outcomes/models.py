@@ -135,3 +135,30 @@ class SurveyOptOut(models.Model):
 
     def __str__(self):
         return str(self.user_id)
+
+
+class OutcomeSnapshot(models.Model):
+    """The figures of one scope, period and section, computed once their data was final.
+
+    Published figures are read from here, never recomputed: two publications can never be
+    subtracted to single someone out, and a learner's retirement leaves the counts intact.
+    ``figures`` are exact; suppression is applied when they are shown.
+    """
+
+    scope_key = models.CharField(max_length=255)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    section = models.CharField(max_length=32)
+    figures = models.JSONField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("outcome snapshot")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope_key", "period_start", "section"], name="credplugin_one_snapshot"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.scope_key} {self.period_start} {self.section}"

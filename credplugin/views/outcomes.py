@@ -1,0 +1,134 @@
+"""The public outcomes of a badge: an HTML page and the signed statement as JSON-LD.
+
+Public, cacheable like badge pages. Only badge classes whose author published their outcomes
+answer; others are 404. Shown figures are the kept, suppressed ones (``outcomes.statements``).
+"""
+
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from credplugin.conf import credplugin_settings
+from credplugin.models import BadgeClass, OutcomePlan, SurveyResponse
+from credplugin.outcomes import statements
+from credplugin.outcomes.figures import Scope
+from credplugin.views.caching import public_cache
+from credplugin.views.layout import page_context
+
+MEASURE_LABELS = {
+    "earners": gettext_lazy("Earners"),
+    "completion_rate": gettext_lazy("Enrolled learners who earned the badge"),
+    "first_attempt_pass_rate": gettext_lazy("Assessments passed at the first attempt"),
+    "revision_rate": gettext_lazy("Assessments revised and judged again"),
+    "days_enrollment_to_award": gettext_lazy("Days from enrollment to the badge"),
+    "days_first_attempt_to_award": gettext_lazy(
+        "Days from the first assessed attempt to the badge"
+    ),
+    "mentor_turnaround_hours": gettext_lazy("Hours from submission to the mentor's decision"),
+    "criterion_levels": gettext_lazy("Level reached per rubric criterion"),
+    "ethics_score_bands": gettext_lazy("Ethics case study scores"),
+    "revocation_rate": gettext_lazy("Badges revoked"),
+    "suspension_rate": gettext_lazy("Badges suspended"),
+    "lapse_rate": gettext_lazy("Badges expired without renewal"),
+    "respondents": gettext_lazy("Survey respondents who agreed to be counted"),
+    "job_change": gettext_lazy("Job change since the badge"),
+    "promotion_rate": gettext_lazy("Promoted"),
+    "more_responsibility_rate": gettext_lazy("Took on new responsibilities"),
+    "pay_change": gettext_lazy("Pay change"),
+    "applies_competencies": gettext_lazy("How often they use the competencies"),
+}
+
+
+ANSWER_LABELS = {
+    "job_change": dict(SurveyResponse.JobChange.choices),
+    "pay_change": dict(SurveyResponse.PayChange.choices),
+    "applies_competencies": {str(value): label for value, label in SurveyResponse.Applies.choices},
+}
+
+
+def section_label(name):
+    if name == statements.PROGRAMME:
+        return _("The programme")
+    days = int(name.removeprefix("survey-"))
+    return _("Survey %(days)s days after the award") % {"days": days}
+
+
+def rows(figures, prefix=""):
+    """The figures of one section as table rows: label, n, and the value as text or counts."""
+    found = []
+    for name, figure in figures.items():
+        label = f"{prefix}{MEASURE_LABELS.get(name, name)}"
+        if "n" not in figure and "suppressed" not in figure:
+            found.extend(rows(figure, prefix=f"{label}: "))
+            continue
+        found.append({"label": label, "n": figure.get("n"), **_shown(name, figure)})
+    return found
+
+
+def _shown(name, figure):
+    if figure.get("suppressed"):
+        return {"suppressed": True}
+    if "counts" in figure:
+        labels = ANSWER_LABELS.get(name, {})
+        return {
+            "counts": [(labels.get(key, key), count) for key, count in figure["counts"].items()]
+        }
+    if "median" in figure:
+        text = _("median %(median)s, 90 %% within %(p90)s") % figure
+    elif name.endswith("_rate"):
+        text = f"{round(figure['value'] * 100)} %"
+    else:
+        text = str(figure["value"])
+    return {"text": text}
+
+
+def display_periods(periods):
+    return [
+        {
+            "start": period["start"],
+            "end": period["end"],
+            "sections": [
+                {"label": section_label(name), "rows": rows(figures)}
+                for name, figures in period["sections"].items()
+            ],
+        }
+        for period in periods
+    ]
+
+
+def published_badge_class(badge_class_uuid):
+    """The badge class with published outcomes, or 404."""
+    badge_class = BadgeClass.objects.filter(uuid=badge_class_uuid).first()
+    plan = OutcomePlan.objects.filter(badge_class=badge_class, published=True).first()
+    if badge_class is None or plan is None:
+        raise Http404(_("This badge publishes no outcomes."))
+    return badge_class, Scope.achievement(badge_class.achievement_uuid)
+
+
+@public_cache
+@require_safe
+def outcomes_page(request, badge_class_uuid):
+    """Every kept quarter of the badge's outcomes, each figure with its n."""
+    badge_class, scope = published_badge_class(badge_class_uuid)
+    statements.roll_up(scope)
+    periods = statements.published(scope)
+    context = page_context(
+        badge_class=badge_class,
+        periods=display_periods(periods),
+        min_cohort=credplugin_settings.OUTCOMES_MIN_COHORT,
+    )
+    return render(request, "credplugin/outcomes_page.html", context)
+
+
+@public_cache
+@require_safe
+def outcomes_statement(request, badge_class_uuid):
+    """The same figures, signed by the issuer's key."""
+    badge_class, scope = published_badge_class(badge_class_uuid)
+    statements.roll_up(scope)
+    document = statements.statement(badge_class, scope)
+    return JsonResponse(
+        document, content_type="application/ld+json", json_dumps_params={"ensure_ascii": False}
+    )
