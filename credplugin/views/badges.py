@@ -20,6 +20,7 @@ from credplugin.models import IssuedBadge
 from credplugin.views import artwork
 from credplugin.views.caching import public_cache
 from credplugin.views.layout import page_context
+from credplugin.views.outcomes import outcomes_url
 from credplugin.views.presentation import (
     describe_credential,
     linkedin_url_for_badge,
@@ -127,6 +128,7 @@ def badge_page(request, badge_uuid):
         qr_code=qr_code_data_uri(links["page_url"]),
         verify_url=request.build_absolute_uri(reverse("credplugin:verify-page")),
         og_image_url=facts["image_url"] or request.build_absolute_uri(links["png_url"]),
+        outcomes_url=outcomes_url(badge.badge_class),
     )
     return render(request, "credplugin/badge_page.html", context)
 

@@ -6,6 +6,7 @@ answer; others are 404. Shown figures are the kept, suppressed ones (``outcomes.
 
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
@@ -96,6 +97,20 @@ def display_periods(periods):
         }
         for period in periods
     ]
+
+
+def outcomes_url(badge_class):
+    """The outcomes page of ``badge_class``'s achievement, if any of its runs publishes one."""
+    plan = (
+        OutcomePlan.objects.filter(
+            published=True, badge_class__achievement_uuid=badge_class.achievement_uuid
+        )
+        .select_related("badge_class")
+        .first()
+    )
+    if plan is None:
+        return None
+    return reverse("credplugin:outcomes-page", args=[plan.badge_class.uuid])
 
 
 def published_badge_class(badge_class_uuid):

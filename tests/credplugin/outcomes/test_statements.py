@@ -151,3 +151,12 @@ def test_the_public_page_and_json_only_for_published_badges(client, q1, settings
     assert statements.verify_statement(response.json())[0]
     with override_settings(CREDPLUGIN_OUTCOMES_MIN_COHORT=10):
         assert "<td>4</td><td>4</td>" not in client.get(page).content.decode()
+
+
+def test_every_badge_page_of_the_achievement_links_to_its_outcomes(client, earn):
+    badge = earn()
+    page = reverse("credplugin:badge-page", args=[badge.uuid])
+    outcomes = reverse("credplugin:outcomes-page", args=[badge.badge_class.uuid])
+    assert outcomes not in client.get(page).content.decode()
+    OutcomePlan.objects.create(badge_class=badge.badge_class, published=True)
+    assert f'href="{outcomes}"' in client.get(page).content.decode()
