@@ -74,3 +74,11 @@ urlpatterns += [
         name="outcomes-statement",
     ),
 ]
+
+urlpatterns += [
+    path(
+        "credplugin/courses/<str:course_key>/outcomes/",
+        in_shown_language(outcomes.outcomes_dashboard),
+        name="outcomes-dashboard",
+    ),
+]

@@ -1,21 +1,33 @@
-"""The public outcomes of a badge: an HTML page and the signed statement as JSON-LD.
+"""Outcomes over HTTP: the public page and signed statement of a badge, and the staff dashboard.
 
-Public, cacheable like badge pages. Only badge classes whose author published their outcomes
-answer; others are 404. Shown figures are the kept, suppressed ones (``outcomes.statements``).
+The public page and JSON are cacheable like badge pages; only badge classes whose author
+published their outcomes answer, others are 404, and they show the kept, suppressed figures
+(``outcomes.statements``). The dashboard is private to the course run's staff
+(``outcomes.dashboard`` says what it shows exactly and what suppressed).
 """
 
-from django.http import Http404, JsonResponse
+from datetime import UTC, datetime, time, timedelta
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey
 
+from credplugin import compat
 from credplugin.conf import credplugin_settings
 from credplugin.models import BadgeClass, OutcomePlan, SurveyResponse
-from credplugin.outcomes import statements
+from credplugin.outcomes import dashboard, statements
 from credplugin.outcomes.figures import Scope
-from credplugin.views.caching import public_cache
+from credplugin.views.caching import never_cache_private, public_cache
 from credplugin.views.layout import page_context
 
 MEASURE_LABELS = {
@@ -120,6 +132,102 @@ def published_badge_class(badge_class_uuid):
     if badge_class is None or plan is None:
         raise Http404(_("This badge publishes no outcomes."))
     return badge_class, Scope.achievement(badge_class.achievement_uuid)
+
+
+class DashboardFilter(forms.Form):
+    """The dashboard's date range and course run."""
+
+    start = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput({"type": "date"}))
+    end = forms.DateField(label=gettext_lazy("Before"), widget=forms.DateInput({"type": "date"}))
+    run = forms.ChoiceField(label=gettext_lazy("Course run"))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and not start < end <= start + timedelta(days=dashboard.MAX_RANGE_DAYS):
+            raise forms.ValidationError(
+                _("Choose a start before the end, at most three years apart.")
+            )
+        return cleaned
+
+
+def _staff_runs(user, course_key):
+    """Runs of the course's catalog course (with badges) in which ``user`` is staff."""
+    catalog = (
+        BadgeClass.objects.filter(course_key=course_key)
+        .values_list("catalog_course", flat=True)
+        .first()
+    )
+    runs = {str(course_key)}
+    if catalog:
+        runs |= {
+            str(key)
+            for key in BadgeClass.objects.filter(catalog_course=catalog).values_list(
+                "course_key", flat=True
+            )
+        }
+    return sorted(run for run in runs if compat.is_course_staff(user, CourseKey.from_string(run)))
+
+
+@never_cache_private
+@login_required
+@require_safe
+def outcomes_dashboard(request, course_key):
+    """A course run's badge figures for course staff: charts, tables and CSV."""
+    try:
+        course_key = CourseKey.from_string(course_key)
+    except InvalidKeyError as invalid:
+        raise Http404(_("There is no such course.")) from invalid
+    if not compat.is_course_staff(request.user, course_key):
+        raise PermissionDenied(_("Only the course's staff see its badge outcomes."))
+    today = timezone.now().date()
+    defaults = {"start": today - timedelta(days=365), "end": today + timedelta(days=1)}
+    form = DashboardFilter({**defaults, "run": str(course_key), **request.GET.dict()})
+    form.fields["run"].choices = [(run, run) for run in _staff_runs(request.user, course_key)]
+    if not form.is_valid():
+        context = page_context(course_key=course_key, form=form, rows=[], charts=[])
+        return render(request, "credplugin/outcomes_dashboard.html", context, status=400)
+    run = CourseKey.from_string(form.cleaned_data["run"])
+    start = datetime.combine(form.cleaned_data["start"], time.min, tzinfo=UTC)
+    end = datetime.combine(form.cleaned_data["end"], time.min, tzinfo=UTC)
+    rows = dashboard.course_figures(run, start, end)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(dashboard.as_csv(rows, start, end), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="outcomes-{run}.csv"'
+        return response
+    context = page_context(
+        course_key=run,
+        form=form,
+        start=start,
+        end=end,
+        rows=[{**row, "periods": display_periods(row["published"])} for row in rows],
+        charts=_charts(rows),
+        chart_data=dashboard.chart_data(rows),
+        min_cohort=credplugin_settings.OUTCOMES_MIN_COHORT,
+        csv_url=f"?{urlencode({**form.cleaned_data, 'format': 'csv'})}",
+    )
+    return render(request, "credplugin/outcomes_dashboard.html", context)
+
+
+PART_LABELS = {"value": gettext_lazy("Value"), "median": gettext_lazy("Median")}
+
+
+def _charts(rows):
+    charts = []
+    for name, part in dashboard.CHARTED:
+        lines = [
+            {
+                "badge": row["badge_class"].name,
+                "value": row["programme"][name].get(part),
+                "n": row["programme"][name]["n"],
+            }
+            for row in rows
+        ]
+        label = MEASURE_LABELS[name]
+        charts.append(
+            {"name": name, "label": label, "part_label": PART_LABELS[part], "lines": lines}
+        )
+    return charts
 
 
 @public_cache
