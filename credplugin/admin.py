@@ -506,3 +506,7 @@ class LearnerPreferenceAdmin(admin.ModelAdmin):
     list_display = ("user", "email_on_award")
     search_fields = ("user__username", "user__email")
     raw_id_fields = ("user",)
+
+
+# Outcomes register their own admin pages.
+from credplugin.outcomes import admin as outcomes_admin  # noqa: E402, F401
