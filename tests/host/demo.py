@@ -8,7 +8,9 @@
 4. a separate Celery worker process issues the badge; the demo verifies it through the public
    verify API;
 5. prints a short summary and writes ``var/demo/``: ``credential.json``, ``badge.png``,
-   ``badge.svg``, ``did.json``, ``status-list.json`` and ``summary.json``;
+   ``badge.svg``, ``did.json``, ``status-list.json`` and ``summary.json``; a clearly labelled
+   simulated cohort (``tests/host/demo_outcomes.py``) gives the badge published outcomes,
+   whose signed statement is written to ``outcomes.json``;
 6. serves the workbench and the public pages on http://127.0.0.1:8000 until Ctrl-C.
 
 The course and the learner's journey through the block live in ``tests/host/demo_course.py``.
@@ -39,6 +41,7 @@ from tests.host.demo_course import (
     author_course,
     complete_course,
 )
+from tests.host.demo_outcomes import COHORT, publish_outcomes, seed_cohort
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ISSUE_TIMEOUT_SECONDS = 90
@@ -340,7 +343,7 @@ def run(settings):
     # The output is for a person; libraries' warnings go to a file instead (edx-submissions
     # resets the warning filters on every read, so filtering them would not last).
     warnings.showwarning = _warnings_to(settings.demo_dir / "warnings.log")
-    progress = Progress(total=7)
+    progress = Progress(total=9)
     worker = None
     try:
         with progress.step(f"create a fresh SQLite database in {settings.host_dir}"):
@@ -356,6 +359,8 @@ def run(settings):
             create_issuer_key()
         with progress.step("author the demo course: save the assessment block in Studio"):
             course = author_course()
+        with progress.step(f"seed a simulated cohort of {COHORT} learners (labelled as such)"):
+            badge_class = seed_cohort()
         with progress.step("a learner submits, a mentor grades, the course-passing event fires"):
             learner = complete_course(course)
         client = Client()
@@ -364,6 +369,11 @@ def run(settings):
             report = verify(client, badge.credential)
         with progress.step(f"write {settings.demo_dir}"):
             credential, summary = write_outputs(client, badge, report, settings)
+        with progress.step("publish the badge's outcomes; write the signed outcomes.json"):
+            summary.update(
+                publish_outcomes(client, badge_class, settings.demo_dir, settings.root_url)
+            )
+            (settings.demo_dir / "summary.json").write_text(json.dumps(summary, indent=2))
         print_summary(credential, summary, report)
         if report["verdict"] != "verified":
             raise DemoFailure(f"the issued badge did not verify: {report['explanation']}")
