@@ -135,10 +135,10 @@ def test_every_credplugin_task_is_routed_to_the_configured_queue(plugin):
     assert all(route == {"queue": "badges"} for route in namespace["EXPLICIT_QUEUES"].values())
 
 
-def test_init_task_and_sweep_job_name_real_management_commands(plugin):
+def test_init_task_and_cron_jobs_name_real_management_commands(plugin):
     (init_task,) = plugin.hooks.Filters.CLI_DO_INIT_TASKS.items
-    (sweep_job,) = plugin.hooks.Filters.CLI_DO_COMMANDS.items
-    commands = [init_task, *sweep_job.callback()]
+    sweep_job, survey_job = plugin.hooks.Filters.CLI_DO_COMMANDS.items
+    commands = [init_task, *sweep_job.callback(), *survey_job.callback()]
 
     for service, shell in commands:
         assert service == "lms"
