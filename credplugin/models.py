@@ -411,6 +411,7 @@ class LearnerPreference(models.Model):
 
 # Outcomes keep their models in their own module; importing them here registers them.
 from credplugin.outcomes.models import (  # noqa: E402, F401
+    OutcomeCounter,
     OutcomePlan,
     OutcomeSnapshot,
     SurveyInvitation,

@@ -19,6 +19,7 @@ from credplugin.admin import ReadOnlyAdmin
 from credplugin.exceptions import InvalidInput
 from credplugin.models import (
     BadgeClass,
+    OutcomeCounter,
     OutcomePlan,
     OutcomeSnapshot,
     SurveyInvitation,
@@ -116,3 +117,9 @@ class SurveyOptOutAdmin(ReadOnlyAdmin):
 class OutcomeSnapshotAdmin(ReadOnlyAdmin):
     list_display = ("scope_key", "period_start", "section", "computed_at")
     list_filter = ("section",)
+
+
+@admin.register(OutcomeCounter)
+class OutcomeCounterAdmin(ReadOnlyAdmin):
+    list_display = ("badge_class", "day", "kind", "count")
+    list_filter = ("kind",)

@@ -28,6 +28,7 @@ from credplugin.models import (
     IssuedBadge,
     SurveyResponse,
 )
+from credplugin.outcomes import counters
 
 ETHICS_SCORE = "ethics_scenarios"
 ETHICS_BANDS = ("0–0.2", "0.2–0.4", "0.4–0.6", "0.6–0.8", "0.8–1")
@@ -125,6 +126,10 @@ def compute(scope, start, end, now=None):
         "mentor_turnaround_hours": _spread(mentor_turnaround_hours(scope, start, end)),
         **_levels_and_ethics(usage_keys, earners),
         **_status_rates(scope, start, end, now),
+        **{
+            f"{kind}s": {"n": total, "value": total}
+            for kind, total in counters.totals(scope.badge_class_ids, start, end).items()
+        },
     }
     return figures
 

@@ -162,3 +162,31 @@ class OutcomeSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.scope_key} {self.period_start} {self.section}"
+
+
+class OutcomeCounter(models.Model):
+    """How often something happened to a badge class's badges on one day, and nothing about
+    who: public page views, verifications, LinkedIn shares."""
+
+    class Kind(models.TextChoices):
+        PAGE_VIEW = "page_view", _("badge page views")
+        VERIFICATION = "verification", _("verifications")
+        LINKEDIN_SHARE = "linkedin_share", _("LinkedIn shares")
+
+    badge_class = models.ForeignKey(
+        "credplugin.BadgeClass", related_name="+", on_delete=models.CASCADE
+    )
+    day = models.DateField()
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("outcome counter")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["badge_class", "day", "kind"], name="credplugin_one_counter"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.badge_class_id} {self.day} {self.kind}={self.count}"

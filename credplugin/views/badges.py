@@ -16,7 +16,8 @@ from django.views.decorators.http import require_safe
 
 from credplugin import openbadges
 from credplugin.compat import learner_display_name
-from credplugin.models import IssuedBadge
+from credplugin.models import IssuedBadge, OutcomeCounter
+from credplugin.outcomes import counters
 from credplugin.views import artwork
 from credplugin.views.caching import public_cache
 from credplugin.views.layout import page_context
@@ -119,6 +120,7 @@ def badge_page(request, badge_uuid):
         return badge_not_found(request)
     facts = describe_credential(badge.credential)
     links = sharing_links(request, badge, facts)
+    counters.count(badge.badge_class_id, OutcomeCounter.Kind.PAGE_VIEW)
     context = page_context(
         badge=badge,
         facts=facts,
