@@ -73,7 +73,7 @@ def respondents(page):
 @pytest.mark.usefixtures("outcome_settings")
 def test_a_survey_answer_reaches_the_dashboard_and_the_public_page(
     live_server,
-    earn,
+    earn,  # noqa: F811
     browser,
     sign_in,
     monkeypatch,  # noqa: F811
