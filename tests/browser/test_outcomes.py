@@ -76,7 +76,7 @@ def test_a_survey_answer_reaches_the_dashboard_and_the_public_page(
     earn,  # noqa: F811
     browser,
     sign_in,
-    monkeypatch,  # noqa: F811
+    monkeypatch,
 ):
     badge = answered_by_nine_of_ten(earn)
     invitation = invite(badge)
