@@ -148,7 +148,7 @@ def _first_awards(scope, start, end):
 def _attempts(usage_keys, start, end):
     """Judged attempts per (learner, block) whose first judgement fell in the period, in order."""
     results = (
-        AssessmentResult.objects.filter(usage_key__in=usage_keys)
+        AssessmentResult.objects.filter(usage_key__in=usage_keys, created__lt=end)
         .only("user_id", "usage_key", "passed", "created")
         .order_by("created", "id")
     )
