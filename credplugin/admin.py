@@ -596,3 +596,6 @@ class RenewalReminderAdmin(ReadOnlyAdmin):
 
 
 from credplugin import pathway_admin  # noqa: E402, F401  (registers the pathway admin)
+
+# Outcomes register their own admin pages.
+from credplugin.outcomes import admin as outcomes_admin  # noqa: E402, F401

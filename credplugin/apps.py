@@ -97,3 +97,7 @@ class CredPluginConfig(AppConfig):
         worker_ready.connect(
             awards.recover_after_worker_start, weak=False, dispatch_uid="credplugin.recover"
         )
+        # Outcomes erase their personal data when the LMS retires a learner.
+        from credplugin.outcomes import retirement  # noqa: PLC0415
+
+        retirement.connect()

@@ -193,3 +193,70 @@ def serves_learners():
     if str(getattr(settings, "ROOT_URLCONF", "")).startswith("cms."):
         return False
     return getattr(settings, "PROJECT_TYPE", "lms.djangoapp") != "cms.djangoapp"
+
+
+# --- outcomes: enrollments and mentor decisions ----------------------------------------------
+
+
+def course_enrollments(course_keys, start, end, users=None):
+    """``{user_id: enrolled_at}`` of learners who enrolled in ``course_keys`` in ``[start,
+    end)`` (either bound may be None), optionally only ``users``; a learner's first enrollment.
+
+    In the LMS, ``CourseEnrollment.created``; standalone, where there are no enrollments, a
+    learner counts as enrolled from their first assessed attempt in the course.
+    """
+    from django.db.models import Min  # noqa: PLC0415
+
+    try:
+        from common.djangoapps.student.models import CourseEnrollment  # noqa: PLC0415
+    except ImportError:
+        from credplugin.models import AssessmentResult  # noqa: PLC0415
+
+        rows = AssessmentResult.objects.filter(course_key__in=course_keys)
+    else:
+        rows = CourseEnrollment.objects.filter(course_id__in=course_keys)
+    if users is not None:
+        rows = rows.filter(user_id__in=users)
+    firsts = rows.values("user_id").annotate(first=Min("created"))
+    if start is not None:
+        firsts = firsts.filter(first__gte=start)
+    if end is not None:
+        firsts = firsts.filter(first__lt=end)
+    return {row["user_id"]: row["first"] for row in firsts}
+
+
+def review_turnarounds(course_keys, usage_keys, start, end):
+    """``(submitted_at, decided_at)`` of every mentor decision in ``[start, end)`` on work
+    submitted to the assessment blocks ``usage_keys``, from the blocks' review log in
+    edx-submissions (``xblocks/assessment/review.py``)."""
+    from submissions.models import Submission  # noqa: PLC0415
+
+    from xblocks.assessment.review import (  # noqa: PLC0415
+        GRADED,
+        REVIEW_ITEM_TYPE,
+        REVISION_REQUESTED,
+        log_item_id,
+    )
+
+    course_ids = [str(key) for key in course_keys]
+    review_items = [log_item_id(key) for key in usage_keys]
+    decisions = Submission.objects.filter(
+        student_item__course_id__in=course_ids,
+        student_item__item_type=REVIEW_ITEM_TYPE,
+        student_item__item_id__in=review_items,
+        created_at__gte=start,
+        created_at__lt=end,
+    ).values_list("answer", "created_at")
+    decided = {}
+    for answer, created_at in decisions:
+        if isinstance(answer, dict) and answer.get("status") in (GRADED, REVISION_REQUESTED):
+            uuid = answer.get("submission_uuid")
+            if uuid and uuid not in decided:
+                decided[uuid] = created_at
+    submitted = {
+        str(uuid): when
+        for uuid, when in Submission.objects.filter(uuid__in=list(decided)).values_list(
+            "uuid", "submitted_at"
+        )
+    }
+    return [(submitted[uuid], when) for uuid, when in decided.items() if uuid in submitted]

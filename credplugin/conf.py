@@ -169,6 +169,26 @@ DEFAULTS = {
     #    the badge; when several have passed unsent, only the nearest is sent, and one more
     #    than three days late is dropped.
     "CREDPLUGIN_RENEWAL_REMINDER_DAYS": [90, 30, 7, 0],
+    # .. setting_name: CREDPLUGIN_SURVEY_DAYS
+    # .. setting_default: [30, 90, 180]
+    # .. setting_description: Days after an award when the earner is e-mailed a follow-up
+    #    survey, for badge classes without their own outcome plan; [] sends none.
+    "CREDPLUGIN_SURVEY_DAYS": [30, 90, 180],
+    # .. setting_name: CREDPLUGIN_SURVEY_SEND_WITHIN_DAYS
+    # .. setting_default: 14
+    # .. setting_description: A survey not sent within this many days of its due date is
+    #    skipped, so a late start or a long outage never sends a pile of stale surveys.
+    "CREDPLUGIN_SURVEY_SEND_WITHIN_DAYS": 14,
+    # .. setting_name: CREDPLUGIN_SURVEY_EDIT_DAYS
+    # .. setting_default: 30
+    # .. setting_description: How long after answering a follow-up survey the learner may
+    #    still change the answer.
+    "CREDPLUGIN_SURVEY_EDIT_DAYS": 30,
+    # .. setting_name: CREDPLUGIN_OUTCOMES_MIN_COHORT
+    # .. setting_default: 10
+    # .. setting_description: The fewest people a published outcome figure may be computed
+    #    from; smaller cells are suppressed.
+    "CREDPLUGIN_OUTCOMES_MIN_COHORT": 10,
 }
 
 _CHOICES = {

@@ -592,6 +592,9 @@ __all__ = [
     "IssuedBadge",
     "IssuerKey",
     "LearnerPreference",
+    "OutcomeCounter",
+    "OutcomePlan",
+    "OutcomeSnapshot",
     "Pathway",
     "PathwayComponent",
     "PathwayHold",
@@ -602,4 +605,17 @@ __all__ = [
     "RubricSnapshot",
     "StatusChange",
     "StatusList",
+    "SurveyInvitation",
+    "SurveyOptOut",
+    "SurveyResponse",
 ]
+
+# Outcomes keep their models in their own module; importing them here registers them.
+from credplugin.outcomes.models import (  # noqa: E402, F401
+    OutcomeCounter,
+    OutcomePlan,
+    OutcomeSnapshot,
+    SurveyInvitation,
+    SurveyOptOut,
+    SurveyResponse,
+)

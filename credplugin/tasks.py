@@ -31,6 +31,7 @@ from credplugin import (
     sweeper,
 )
 from credplugin.conf import credplugin_settings
+from credplugin.outcomes import surveys
 
 log = logging.getLogger(__name__)
 
@@ -197,3 +198,15 @@ def send_renewal_reminders_task(self):
     returns how many reminders were sent."""
     renewal.sweep()
     return reminders.send_due()["sent"]
+
+
+@shared_task(**_TASK_OPTIONS)
+@set_code_owner_attribute
+def send_follow_up_surveys_task(self):
+    """Beat task: e-mail the follow-up surveys now due; returns how many went out. Safe to run
+    from several workers at once: each survey is e-mailed at most once."""
+    try:
+        return surveys.send_due_surveys()
+    except TRANSIENT_ERRORS as error:
+        _retry_or_leave(self, error, "the follow-up surveys")
+        return None

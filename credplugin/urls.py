@@ -8,7 +8,17 @@ HTML pages are wrapped in ``in_shown_language`` so their ``lang`` is the languag
 
 from django.urls import path, re_path
 
-from credplugin.views import badges, issuer, learner, pathways, renewal, rest, verify
+from credplugin.views import (
+    badges,
+    issuer,
+    learner,
+    outcomes,
+    pathways,
+    renewal,
+    rest,
+    surveys,
+    verify,
+)
 from credplugin.views.layout import in_shown_language
 
 app_name = "credplugin"
@@ -74,5 +84,35 @@ urlpatterns = [
         "credplugin/api/v1/pathways/<uuid:badge_class_uuid>/",
         pathways.PathwayDetailView.as_view(),
         name="pathway-api",
+    ),
+]
+
+urlpatterns += [
+    path("credplugin/surveys/<str:token>/", in_shown_language(surveys.survey), name="survey"),
+    path(
+        "credplugin/surveys/<str:token>/opt-out",
+        in_shown_language(surveys.survey_opt_out),
+        name="survey-opt-out",
+    ),
+]
+
+urlpatterns += [
+    path(
+        "credplugin/outcomes/<uuid:badge_class_uuid>/",
+        in_shown_language(outcomes.outcomes_page),
+        name="outcomes-page",
+    ),
+    path(
+        "credplugin/outcomes/<uuid:badge_class_uuid>/statement.json",
+        outcomes.outcomes_statement,
+        name="outcomes-statement",
+    ),
+]
+
+urlpatterns += [
+    path(
+        "credplugin/courses/<str:course_key>/outcomes/",
+        in_shown_language(outcomes.outcomes_dashboard),
+        name="outcomes-dashboard",
     ),
 ]

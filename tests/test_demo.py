@@ -151,6 +151,23 @@ def test_demo_credential_verifies_with_the_javascript_stack(demo_run, js_stack):
         assert answer.verified, (name, answer.error)
 
 
+@pytest.mark.js
+def test_demo_outcomes_are_real_figures_signed_by_the_issuer(demo_run, js_stack):  # noqa: F811
+    demo_dir, completed, _first_uuid = demo_run
+    summary = load(demo_dir, "summary.json")
+    statement = load(demo_dir, "outcomes.json")
+
+    assert summary["outcomes_statement"] == str(demo_dir / "outcomes.json")
+    assert summary["outcomes_url"].startswith("http://127.0.0.1:8000/credplugin/outcomes/")
+    first_quarter = statement["credentialSubject"]["dataSetTimePeriod"][0]
+    programme = next(s for s in first_quarter["sections"] if s["section"] == "programme")
+    earners = next(f for f in programme["figures"] if f["measure"] == "earners")
+    assert earners["value"] >= 30
+    assert {s["section"] for s in first_quarter["sections"]} >= {"survey-30", "survey-180"}
+    answer = js_stack.verify(statement, did_documents=[load(demo_dir, "did.json")])
+    assert answer.verified, answer.error
+
+
 def test_demo_names_the_failing_step(tmp_path):
     completed = run_demo(tmp_path / "demo", CREDPLUGIN_DEMO_BROKER="redis://127.0.0.1:1/0")
 

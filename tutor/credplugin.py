@@ -20,7 +20,7 @@ What it does:
 - routes every ``credplugin.tasks.*`` task to the LMS worker's queue with ``EXPLICIT_QUEUES``
   (task names stay stable; the plugin never hard-codes a queue);
 - creates the issuer signing key during ``tutor local do init`` when none is active;
-- adds the job ``tutor local do credplugin-sweep``;
+- adds the jobs ``tutor local do credplugin-sweep`` and ``credplugin-send-surveys``;
 - with tutor-mfe, puts "My badges" in the user menu of every MFE header (desktop and mobile)
   and a "My badges" card in the learner dashboard's sidebar, through frontend plugin slots
   (rebuild the mfe image after enabling: ``tutor images build mfe``). The Learning MFE's
@@ -30,6 +30,7 @@ Tutor runs no Celery beat, so the sweeper, which re-queues issuance requests a l
 message left pending, needs a cron line on the Docker host, for example every five minutes::
 
     */5 * * * * tutor local do credplugin-sweep >> /var/log/credplugin-sweep.log 2>&1
+    17 * * * * tutor local do credplugin-send-surveys >> /var/log/credplugin-surveys.log 2>&1
 
 On Kubernetes, run ``./manage.py lms credplugin_sweep`` from a CronJob using the openedx image.
 """
@@ -55,6 +56,7 @@ TASK_NAMES = (
     "credplugin.tasks.send_assessment_email_task",
     "credplugin.tasks.renew_badge_task",
     "credplugin.tasks.send_renewal_reminders_task",
+    "credplugin.tasks.send_follow_up_surveys_task",
 )
 
 hooks.Filters.CONFIG_DEFAULTS.add_items(
@@ -123,6 +125,15 @@ def credplugin_sweep():
 
 
 hooks.Filters.CLI_DO_COMMANDS.add_item(credplugin_sweep)
+
+
+@click.command(name="credplugin-send-surveys")
+def credplugin_send_surveys():
+    """E-mail the follow-up surveys now due (run it hourly from cron: Tutor has no beat)."""
+    return [("lms", "./manage.py lms credplugin_send_surveys")]
+
+
+hooks.Filters.CLI_DO_COMMANDS.add_item(credplugin_send_surveys)
 
 
 # "My badges" in the MFEs, through frontend-plugin-framework slots. The URL is rendered by Tutor

@@ -32,3 +32,7 @@ def plugin_settings(settings):
         "credplugin-renewal-reminders",
         {"task": "credplugin.tasks.send_renewal_reminders_task", "schedule": 3600.0},
     )
+    schedule.setdefault(
+        "credplugin-surveys",
+        {"task": "credplugin.tasks.send_follow_up_surveys_task", "schedule": 3600.0},
+    )

@@ -16,10 +16,12 @@ from django.views.decorators.http import require_safe
 
 from credplugin import openbadges, renewal
 from credplugin.compat import learner_display_name
-from credplugin.models import IssuedBadge
+from credplugin.models import IssuedBadge, OutcomeCounter
+from credplugin.outcomes import counters
 from credplugin.views import artwork
 from credplugin.views.caching import public_cache
 from credplugin.views.layout import page_context
+from credplugin.views.outcomes import outcomes_url
 from credplugin.views.presentation import (
     describe_credential,
     linkedin_url_for_badge,
@@ -118,6 +120,7 @@ def badge_page(request, badge_uuid):
         return badge_not_found(request)
     facts = describe_credential(badge.credential)
     links = sharing_links(request, badge, facts)
+    counters.count(badge.badge_class_id, OutcomeCounter.Kind.PAGE_VIEW)
     context = page_context(
         badge=badge,
         facts=facts,
@@ -129,6 +132,7 @@ def badge_page(request, badge_uuid):
         og_image_url=facts["image_url"] or request.build_absolute_uri(links["png_url"]),
         versions=renewal.versions(badge),
         renewal=renewal.notice(badge) if badge.user_id == request.user.id else None,
+        outcomes_url=outcomes_url(badge.badge_class),
     )
     return render(request, "credplugin/badge_page.html", context)
 

@@ -11,7 +11,8 @@
    assessment and the mentor grades it; the worker signs the second version, verified too;
 6. prints a short summary and writes ``var/demo/``: ``credential.json``, ``badge.png``,
    ``badge.svg``, ``did.json``, ``status-list.json``, ``renewed-credential.json`` and
-   ``summary.json``;
+   ``summary.json``; a clearly labelled simulated cohort (``tests/host/demo_outcomes.py``)
+   gives the badge published outcomes, whose signed statement is written to ``outcomes.json``;
 7. serves the workbench and the public pages on http://127.0.0.1:8000 until Ctrl-C.
 
 The course and the learner's journey through the block live in ``tests/host/demo_course.py``.
@@ -43,6 +44,7 @@ from tests.host.demo_course import (
     complete_course,
     renew_badge,
 )
+from tests.host.demo_outcomes import COHORT, publish_outcomes, seed_cohort
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ISSUE_TIMEOUT_SECONDS = 90
@@ -393,7 +395,7 @@ def run(settings):
     # The output is for a person; libraries' warnings go to a file instead (edx-submissions
     # resets the warning filters on every read, so filtering them would not last).
     warnings.showwarning = _warnings_to(settings.demo_dir / "warnings.log")
-    progress = Progress(total=8)
+    progress = Progress(total=10)
     worker = None
     try:
         with progress.step(f"create a fresh SQLite database in {settings.host_dir}"):
@@ -409,6 +411,8 @@ def run(settings):
             create_issuer_key()
         with progress.step("author the demo course: save the assessment block in Studio"):
             course = author_course()
+        with progress.step(f"seed a simulated cohort of {COHORT} learners (labelled as such)"):
+            badge_class = seed_cohort()
         with progress.step("a learner submits, a mentor grades, the course-passing event fires"):
             learner = complete_course(course)
         client = Client()
@@ -417,6 +421,11 @@ def run(settings):
             report = verify(client, badge.credential)
         with progress.step(f"write {settings.demo_dir}"):
             credential, summary = write_outputs(client, badge, report, settings)
+        with progress.step("publish the badge's outcomes; write the signed outcomes.json"):
+            summary.update(
+                publish_outcomes(client, badge_class, settings.demo_dir, settings.root_url)
+            )
+            (settings.demo_dir / "summary.json").write_text(json.dumps(summary, indent=2))
         if report["verdict"] != "verified":
             print_summary(credential, summary, report)
             raise DemoFailure(f"the issued badge did not verify: {report['explanation']}")

@@ -1,0 +1,1 @@
+"""Outcomes: follow-up surveys, figures per badge class, and signed outcome statements."""

@@ -1,0 +1,89 @@
+"""The staff dashboard's figures: per badge class of a course, for a chosen date range.
+
+Course staff already see every learner's work in their course, so the programme figures of a
+range they choose are shown exact. Survey answers are another matter: learners gave them to be
+counted only in aggregates, so the dashboard shows them exactly as published (kept quarters,
+suppressed below ``CREDPLUGIN_OUTCOMES_MIN_COHORT``), and no choice of range can single anyone
+out.
+"""
+
+import csv
+import io
+
+from credplugin.models import BadgeClass
+from credplugin.outcomes import figures, statements
+from credplugin.outcomes.figures import Scope
+
+MAX_RANGE_DAYS = 3 * 366
+
+# The programme figures the dashboard charts, and which part of each it charts.
+CHARTED = (
+    ("earners", "value"),
+    ("completion_rate", "value"),
+    ("first_attempt_pass_rate", "value"),
+    ("revision_rate", "value"),
+    ("days_enrollment_to_award", "median"),
+    ("days_first_attempt_to_award", "median"),
+    ("mentor_turnaround_hours", "median"),
+    ("revocation_rate", "value"),
+    ("lapse_rate", "value"),
+)
+
+
+def badge_classes(course_key):
+    return list(BadgeClass.objects.filter(course_key=course_key).order_by("name", "slug"))
+
+
+def course_figures(course_key, start, end):
+    """``[{badge_class, programme, published}]`` for every badge class of the course run."""
+    rows = []
+    for badge_class in badge_classes(course_key):
+        achievement = Scope.achievement(badge_class.achievement_uuid)
+        statements.roll_up(achievement)
+        rows.append(
+            {
+                "badge_class": badge_class,
+                "programme": figures.compute(Scope.badge_class(badge_class), start, end),
+                "published": statements.published(achievement),
+            }
+        )
+    return rows
+
+
+def as_csv(rows, start, end):
+    """The programme figures as CSV: one line per badge class and figure."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["badge", "badge_uuid", "from", "before", "figure", "part", "value", "n"])
+    period = [start.date().isoformat(), end.date().isoformat()]
+    for row in rows:
+        badge = [row["badge_class"].name, str(row["badge_class"].uuid), *period]
+        for name, figure in row["programme"].items():
+            for label, part in _parts(name, figure):
+                writer.writerow([*badge, label, *part])
+    return out.getvalue()
+
+
+def _parts(name, figure):
+    """``(figure name, (part, value, n))`` rows of one figure, nested ones flattened."""
+    if "n" not in figure:
+        for sub, sub_figure in figure.items():
+            yield from _parts(f"{name}/{sub}", sub_figure)
+        return
+    if "counts" in figure:
+        for category, count in figure["counts"].items():
+            yield name, (category, count, figure["n"])
+        return
+    for part in ("value", "median", "p90"):
+        if part in figure:
+            yield name, (part, figure[part], figure["n"])
+
+
+def chart_data(rows):
+    """What the charts draw: per charted figure, one value per badge class (null if none)."""
+    return {
+        "labels": [row["badge_class"].name for row in rows],
+        "series": {
+            name: [row["programme"][name].get(part) for row in rows] for name, part in CHARTED
+        },
+    }

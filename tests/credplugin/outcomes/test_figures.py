@@ -1,0 +1,133 @@
+"""Every programme figure against the hand-computed cohort of ``data.py``."""
+
+from datetime import timedelta
+
+import pytest
+from submissions.models import Submission
+
+from credplugin.models import IssuedBadge, SurveyInvitation, SurveyResponse
+from credplugin.outcomes import figures
+from credplugin.outcomes.figures import Scope
+from tests.credplugin.outcomes.data import END, START, day, q1_cohort
+from xblocks.assessment import review
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def q1():
+    requirement, learners = q1_cohort()
+    scope = Scope.badge_class(requirement.badge_class)
+    return scope, figures.compute(scope, START, END), requirement, learners
+
+
+def test_earners_are_those_whose_first_award_fell_in_the_period(q1):
+    assert q1[1]["earners"] == {"n": 4, "value": 4}  # u1, u2, u3, u5
+
+
+def test_completion_counts_who_enrolled_in_the_period_and_earned_at_any_time(q1):
+    # enrolled (first attempt, standalone) in Q1: u1 u2 u3 u4 u6; of them earned: u1 u2 u3 u6
+    assert q1[1]["completion_rate"] == {"n": 5, "count": 4, "value": 0.8}
+
+
+def test_first_attempt_pass_and_revision_rates(q1):
+    # attempt histories starting in Q1: u1 (fail, pass), u2, u3, u4 (fail), u6
+    assert q1[1]["first_attempt_pass_rate"] == {"n": 5, "count": 3, "value": 0.6}
+    assert q1[1]["revision_rate"] == {"n": 5, "count": 1, "value": 0.2}
+
+
+def test_time_to_competency_median_and_p90(q1):
+    # u2 1 day, u1 8, u5 13, u3 31: median = 2nd of 4, p90 = 4th of 4 (nearest rank)
+    expected = {"n": 4, "median": 8.0, "p90": 31.0}
+    assert q1[1]["days_enrollment_to_award"] == expected
+    assert q1[1]["days_first_attempt_to_award"] == expected
+
+
+def test_levels_per_criterion_and_ethics_bands_of_the_earners(q1):
+    assert q1[1]["criterion_levels"] == {
+        "design": {"n": 4, "counts": {"expert": 1, "proficient": 3}},
+        "ethics": {"n": 4, "counts": {"expert": 1, "proficient": 3}},
+    }
+    assert q1[1]["ethics_score_bands"] == {
+        "n": 4,
+        "counts": {"0.8–1": 2, "0.4–0.6": 1, "0.6–0.8": 1},
+    }
+
+
+def test_revocation_suspension_and_lapse_rates(q1):
+    assert q1[1]["revocation_rate"] == {"n": 4, "count": 1, "value": 0.25}
+    assert q1[1]["suspension_rate"] == {"n": 4, "count": 0, "value": 0.0}
+    assert q1[1]["lapse_rate"] == {"n": 4, "count": 1, "value": 0.25}
+
+
+def test_a_scope_of_every_run_and_of_the_course_sees_the_same_cohort(q1):
+    scope, expected, requirement, _ = q1
+    badge_class = requirement.badge_class
+    for other in (
+        Scope.achievement(badge_class.achievement_uuid),
+        Scope.course(badge_class.catalog_course),
+    ):
+        assert figures.compute(other, START, END)["earners"] == expected["earners"]
+
+
+def test_mentor_turnaround_from_the_review_log(q1):
+    scope, _, requirement, learners = q1
+    course, block = requirement.badge_class.course_key, requirement.usage_key
+    hours = [12, 36]
+    for learner, turnaround in zip(("u1", "u2"), hours, strict=True):
+        work = review.submit(course, block, learner, {"text": "my work"})
+        Submission.objects.filter(uuid=work["uuid"]).update(submitted_at=day(2, 1))
+        event = {"status": review.GRADED, "submission_uuid": work["uuid"]}
+        review.record_event(course, block, learner, event)
+        Submission.objects.filter(answer=event).update(
+            created_at=day(2, 1) + timedelta(hours=turnaround)
+        )
+    late = review.submit(course, block, "u3", {"text": "late"})
+    review.record_event(
+        course, block, "u3", {"status": review.GRADED, "submission_uuid": late["uuid"]}
+    )
+    result = figures.compute(scope, START, END)["mentor_turnaround_hours"]
+    assert result == {"n": 2, "median": 12.0, "p90": 36.0}
+
+
+def test_percentiles_by_nearest_rank():
+    assert figures.percentile([], 0.5) is None
+    assert figures.percentile([5], 0.9) == 5
+    assert figures.percentile(list(range(1, 11)), 0.9) == 9
+    assert figures.percentile(list(range(1, 11)), 0.5) == 5
+
+
+def test_survey_figures_count_only_consenting_answers_of_the_cohort(q1):
+    scope, _, requirement, learners = q1
+    answers = {
+        # learner: (offset, job change, promoted, more responsibility, pay, applies, consent)
+        "u1": (30, "new_role", True, True, "up_to_10", 4, True),
+        "u2": (30, "none", False, True, "", 2, True),
+        "u3": (30, "new_employer", True, False, "over_25", 3, False),  # no consent
+        "u5": (90, "none", False, False, "same", 1, True),  # another survey
+        "u6": (30, "none", False, False, "same", 0, True),  # earned in Q2
+    }
+    for name, (offset, job, promoted, more, pay, applies, consent) in answers.items():
+        invitation = SurveyInvitation.objects.create(
+            badge=IssuedBadge.objects.get(user=learners[name]), offset_days=offset
+        )
+        SurveyResponse.objects.create(
+            invitation=invitation,
+            job_change=job,
+            promotion=promoted,
+            more_responsibility=more,
+            pay_change=pay,
+            applies_competencies=applies,
+            consent=consent,
+            submitted_at=day(3, 1),
+            updated_at=day(3, 1),
+        )
+    assert figures.survey_figures(scope, START, END, 30) == {
+        "respondents": {"n": 2, "value": 2},
+        "job_change": {"n": 2, "counts": {"new_role": 1, "none": 1}},
+        "promotion_rate": {"n": 2, "count": 1, "value": 0.5},
+        "more_responsibility_rate": {"n": 2, "count": 2, "value": 1.0},
+        "pay_change": {"n": 1, "counts": {"up_to_10": 1}},
+        "applies_competencies": {"n": 2, "counts": {"4": 1, "2": 1}},
+    }
+    assert figures.survey_figures(scope, START, END, 90)["respondents"] == {"n": 1, "value": 1}
