@@ -132,6 +132,11 @@ DEFAULTS = {
     #    ``library_copies(library_usage_key)`` that reads the course content learners see.
     #    Unused where the modulestore exists.
     "CREDPLUGIN_CONTENT_STORE": "",
+    # .. setting_name: CREDPLUGIN_WALLET_EXCHANGE_SECONDS
+    # .. setting_default: 600
+    # .. setting_description: How long an "Add to wallet" exchange (its QR code and links)
+    #    stays usable; each exchange delivers its badge to one wallet, once.
+    "CREDPLUGIN_WALLET_EXCHANGE_SECONDS": 600,
 }
 
 _CHOICES = {

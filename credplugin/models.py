@@ -407,3 +407,29 @@ class LearnerPreference(models.Model):
 
     def __str__(self):
         return f"{self.user_id} email={self.email_on_award}"
+
+
+class WalletExchange(models.Model):
+    """A VC-API exchange that hands one badge to the wallet of the learner who opened it.
+
+    ``exchange_id`` is the unguessable capability in the exchange URL. An exchange is used up
+    (``completed_at``) by the first wallet presentation that passes; it expires at
+    ``expires_at`` either way.
+    """
+
+    exchange_id = models.CharField(max_length=64, unique=True)
+    challenge = models.CharField(max_length=64)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE)
+    badge = models.ForeignKey(
+        IssuedBadge, related_name="wallet_exchanges", on_delete=models.CASCADE
+    )
+    created = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    holder_did = models.CharField(_("wallet DID"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("wallet exchange")
+
+    def __str__(self):
+        return f"{self.badge_id} → {self.holder_did or 'pending'}"

@@ -8,7 +8,7 @@ HTML pages are wrapped in ``in_shown_language`` so their ``lang`` is the languag
 
 from django.urls import path, re_path
 
-from credplugin.views import badges, issuer, learner, rest, verify
+from credplugin.views import badges, issuer, learner, rest, verify, wallet
 from credplugin.views.layout import in_shown_language
 
 app_name = "credplugin"
@@ -50,5 +50,20 @@ urlpatterns = [
         "credplugin/api/v1/badges/<uuid:badge_uuid>/history",
         rest.BadgeHistoryView.as_view(),
         name="badge-history-api",
+    ),
+    path(
+        "credplugin/my-badges/<uuid:badge_uuid>/wallet",
+        wallet.start_exchange,
+        name="my-badge-wallet",
+    ),
+    path(
+        "credplugin/wallet/interactions/<str:exchange_id>",
+        wallet.interaction,
+        name="wallet-interaction",
+    ),
+    path(
+        "credplugin/wallet/exchanges/<str:exchange_id>",
+        wallet.exchange,
+        name="wallet-exchange",
     ),
 ]

@@ -25,6 +25,7 @@ from credplugin.views.presentation import (
     linkedin_url_for_badge,
     qr_code_data_uri,
 )
+from credplugin.views.states import ACTIVE, badge_state
 from credplugin.views.verdicts import verify_stored_badge
 
 JSON_LD = "application/ld+json"
@@ -127,6 +128,7 @@ def badge_page(request, badge_uuid):
         qr_code=qr_code_data_uri(links["page_url"]),
         verify_url=request.build_absolute_uri(reverse("credplugin:verify-page")),
         og_image_url=facts["image_url"] or request.build_absolute_uri(links["png_url"]),
+        wallet_offer=request.user.id == badge.user_id and badge_state(badge) == ACTIVE,
     )
     return render(request, "credplugin/badge_page.html", context)
 
