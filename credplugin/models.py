@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from oauth2_provider.settings import oauth2_settings
 from opaque_keys.edx.django.models import CourseKeyField, UsageKeyField
 
 HEX_COLOUR = RegexValidator(r"^#[0-9a-f]{6}$", _("Write the colour as #rrggbb, e.g. #0b4f8a."))
@@ -433,3 +434,24 @@ class WalletExchange(models.Model):
 
     def __str__(self):
         return f"{self.badge_id} → {self.holder_did or 'pending'}"
+
+
+class ObApiClient(models.Model):
+    """An Open Badges 3.0 API client registered through dynamic client registration.
+
+    The OAuth client itself is the platform's django-oauth-toolkit ``Application``; this row
+    keeps what RFC 7591 registers beyond it and the scopes the client may ask for.
+    """
+
+    application = models.OneToOneField(
+        oauth2_settings.APPLICATION_MODEL, related_name="+", on_delete=models.CASCADE
+    )
+    scope = models.CharField(max_length=255)
+    metadata = models.JSONField(default=dict)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Open Badges API client")
+
+    def __str__(self):
+        return self.metadata.get("client_name", str(self.application_id))

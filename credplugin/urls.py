@@ -8,7 +8,7 @@ HTML pages are wrapped in ``in_shown_language`` so their ``lang`` is the languag
 
 from django.urls import path, re_path
 
-from credplugin.views import badges, issuer, learner, rest, verify, wallet
+from credplugin.views import badges, issuer, learner, obv3_api, rest, verify, wallet
 from credplugin.views.layout import in_shown_language
 
 app_name = "credplugin"
@@ -66,4 +66,15 @@ urlpatterns = [
         wallet.exchange,
         name="wallet-exchange",
     ),
+    path("ims/ob/v3p0/discovery", obv3_api.discovery, name="obv3-discovery"),
+    path("ims/ob/v3p0/register", obv3_api.register, name="obv3-register"),
+    path(
+        "ims/ob/v3p0/authorize",
+        in_shown_language(obv3_api.ObAuthorizationView.as_view()),
+        name="obv3-authorize",
+    ),
+    path("ims/ob/v3p0/token", obv3_api.ObTokenView.as_view(), name="obv3-token"),
+    path("ims/ob/v3p0/revoke", obv3_api.ObRevokeTokenView.as_view(), name="obv3-revoke"),
+    path("ims/ob/v3p0/credentials", obv3_api.credentials, name="obv3-credentials"),
+    path("ims/ob/v3p0/profile", obv3_api.profile, name="obv3-profile"),
 ]
