@@ -16,6 +16,7 @@ from oauth2_provider.models import get_access_token_model, get_application_model
 from credplugin import obv3
 from credplugin.models import ObApiClient
 from credplugin.obv3_scopes import SCOPE_CREDENTIAL_READ, SCOPE_PROFILE_READ
+from tests.openbadges.test_credential import schema_validator  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 REDIRECT = "https://backpack.example/callback"
@@ -281,3 +282,9 @@ def test_since_filters_and_links_page_through(client, earn):
     assert credentials(client, headers, since=later).json()["credential"] == []
     response = credentials(client, headers, limit=1, offset=0)
     assert 'rel="last"' in response["Link"] and 'rel="next"' not in response["Link"]
+
+
+def test_served_credentials_match_the_1edtech_schema(client, earn, schema_validator):  # noqa: F811
+    response = credentials(client, bearer(earn().user, SCOPE_CREDENTIAL_READ))
+    for credential in response.json()["credential"]:
+        schema_validator.validate(credential)

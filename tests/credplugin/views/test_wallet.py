@@ -15,6 +15,7 @@ from credplugin.issuance import resolve_for_verification
 from credplugin.models import WalletExchange
 from credplugin.openbadges.keys import generate_key
 from credplugin.openbadges.verify import verify_credential
+from tests.openbadges.test_credential import schema_validator  # noqa: F401 - fixture
 from tests.wallets import did_auth
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +127,16 @@ def test_a_wallet_proving_its_did_receives_the_badge_bound_to_it_once(client, ea
     assert replay.status_code == 410
     assert "already been used" in replay.json()["detail"]
     assert post(client, exchange_path(exchange), {}).status_code == 410
+
+
+def test_the_delivered_badge_matches_the_1edtech_schema(
+    client,
+    earn,
+    schema_validator,  # noqa: F811
+):
+    _, exchange = open_exchange(client, earn())
+    response = present(client, exchange, generate_key())
+    schema_validator.validate(response.json()["verifiablePresentation"]["verifiableCredential"][0])
 
 
 def _unchanged(exchange):
