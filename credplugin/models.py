@@ -455,3 +455,20 @@ class ObApiClient(models.Model):
 
     def __str__(self):
         return self.metadata.get("client_name", str(self.application_id))
+
+
+class ObApiUse(models.Model):
+    """When an Open Badges API client last read a learner's data, shown on "My badges"."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE)
+    client = models.ForeignKey(ObApiClient, related_name="uses", on_delete=models.CASCADE)
+    last_read = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("Open Badges API use")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "client"], name="credplugin_one_api_use")
+        ]
+
+    def __str__(self):
+        return f"{self.client} {self.last_read:%Y-%m-%d %H:%M}"

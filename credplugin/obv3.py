@@ -9,18 +9,26 @@ platform's other OAuth clients behave.
 """
 
 import secrets
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from oauth2_provider.models import get_application_model
+from oauth2_provider.models import (
+    get_access_token_model,
+    get_application_model,
+    get_grant_model,
+    get_refresh_token_model,
+)
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
-from credplugin.exceptions import CredPluginError
-from credplugin.models import IssuedBadge, ObApiClient
+from credplugin.exceptions import CredPluginError, NotFound
+from credplugin.models import IssuedBadge, ObApiClient, ObApiUse
 from credplugin.obv3_scopes import SCOPES
 
 AUTH_METHOD = "client_secret_basic"  # noqa: S105 - the method's name, not a secret
+USE_RECORDED_EVERY = timedelta(minutes=1)
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 MAX_REDIRECT_URIS = 5
 MAX_URI_LENGTH = 500
@@ -238,3 +246,64 @@ def learner_credentials(user, *, since=None):
     if since is not None:
         badges = badges.filter(issued_at__gte=since)
     return badges
+
+
+def record_use(user, client):
+    """Note that ``client`` read ``user``'s data now; at most one write a minute per pair."""
+    now = timezone.now()
+    use = ObApiUse.objects.filter(user=user, client=client).only("last_read").first()
+    if use is None:
+        try:
+            with transaction.atomic():
+                ObApiUse.objects.create(user=user, client=client, last_read=now)
+        except IntegrityError:
+            pass  # a concurrent request of the same client recorded it
+    elif use.last_read < now - USE_RECORDED_EVERY:
+        ObApiUse.objects.filter(pk=use.pk).update(last_read=now)
+
+
+def connections(user):
+    """The OB API clients holding a live token of ``user``: what each may read and when it
+    last read, for the learner to review and disconnect."""
+    now = timezone.now()
+    access = get_access_token_model().objects.filter(user=user, expires__gt=now)
+    refresh = get_refresh_token_model().objects.filter(user=user, revoked__isnull=True)
+    application_ids = set(access.values_list("application_id", flat=True))
+    application_ids |= set(refresh.values_list("application_id", flat=True))
+    clients = ObApiClient.objects.filter(application_id__in=application_ids).select_related(
+        "application"
+    )
+    last_reads = dict(
+        ObApiUse.objects.filter(user=user, client__in=clients).values_list("client_id", "last_read")
+    )
+    return [
+        {
+            "client": client,
+            "name": client.metadata.get("client_name") or client.application.name,
+            "url": client.metadata.get("client_uri", ""),
+            "scopes": [SCOPES[scope] for scope in client.scope.split() if scope in SCOPES],
+            "last_read": last_reads.get(client.pk),
+        }
+        for client in clients
+    ]
+
+
+def disconnect(user, client_pk):
+    """Revoke every token and pending code ``user`` gave the client, at once.
+
+    Raises:
+        NotFound: no such client.
+    """
+    client = ObApiClient.objects.filter(pk=client_pk).first()
+    if client is None:
+        raise NotFound(_("There is no such connected app."))
+    application = client.application_id
+    with transaction.atomic():
+        for token in get_refresh_token_model().objects.filter(
+            user=user, application_id=application, revoked__isnull=True
+        ):
+            token.revoke()
+        get_access_token_model().objects.filter(user=user, application_id=application).delete()
+        get_grant_model().objects.filter(user=user, application_id=application).delete()
+        ObApiUse.objects.filter(user=user, client=client).delete()
+    return client

@@ -77,4 +77,9 @@ urlpatterns = [
     path("ims/ob/v3p0/revoke", obv3_api.ObRevokeTokenView.as_view(), name="obv3-revoke"),
     path("ims/ob/v3p0/credentials", obv3_api.credentials, name="obv3-credentials"),
     path("ims/ob/v3p0/profile", obv3_api.profile, name="obv3-profile"),
+    path(
+        "credplugin/my-badges/apps/<int:client_pk>/disconnect",
+        obv3_api.disconnect,
+        name="my-app-disconnect",
+    ),
 ]

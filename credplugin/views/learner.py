@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from credplugin import api
+from credplugin import api, obv3
 from credplugin.exceptions import NotFound
 from credplugin.models import IssuedBadge
 from credplugin.views.badges import sharing_links
@@ -59,7 +59,8 @@ def my_badges(request):
                 ),
             }
         )
-    return render(request, "credplugin/my_badges.html", page_context(entries=entries))
+    context = page_context(entries=entries, connections=obv3.connections(request.user))
+    return render(request, "credplugin/my_badges.html", context)
 
 
 @never_cache_private

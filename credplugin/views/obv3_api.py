@@ -13,8 +13,10 @@ from datetime import datetime
 from functools import wraps
 from urllib.parse import urlencode
 
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -25,6 +27,7 @@ from oauthlib.oauth2 import Server
 
 from credplugin import identity, obv3
 from credplugin.conf import credplugin_settings
+from credplugin.exceptions import NotFound
 from credplugin.models import ObApiClient
 from credplugin.obv3_scopes import SCOPE_CREDENTIAL_READ, SCOPE_PROFILE_READ, SCOPES
 from credplugin.views.caching import never_cache_private
@@ -185,7 +188,8 @@ def _bearer(request, scope):
         response = imsx_error(_("A valid bearer token is required."), 401, "unauthorized")
         response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
         return None, response
-    if not ObApiClient.objects.filter(application_id=token.application_id).exists():
+    client = ObApiClient.objects.filter(application_id=token.application_id).first()
+    if client is None:
         return None, imsx_error(_("This token is not for the Open Badges API."), 403, "forbidden")
     if scope not in token.scope.split():
         response = imsx_error(
@@ -193,6 +197,7 @@ def _bearer(request, scope):
         )
         response["WWW-Authenticate"] = f'Bearer error="insufficient_scope", scope="{scope}"'
         return None, response
+    obv3.record_use(token.user, client)
     return token.user, None
 
 
@@ -276,3 +281,17 @@ def profile(request, user):
     if user.email:
         body["email"] = user.email
     return JsonResponse(body)
+
+
+@never_cache_private
+@login_required
+@require_POST
+def disconnect(request, client_pk):
+    """The learner withdraws an app's access: its tokens stop working at once."""
+    try:
+        client = obv3.disconnect(request.user, client_pk)
+    except NotFound as missing:
+        raise Http404(str(missing)) from missing
+    name = client.metadata.get("client_name") or client.application.name
+    messages.success(request, _("%(name)s can no longer read your badges.") % {"name": name})
+    return redirect("credplugin:my-badges")

@@ -11,7 +11,12 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from oauth2_provider.models import get_access_token_model, get_application_model, get_grant_model
+from oauth2_provider.models import (
+    get_access_token_model,
+    get_application_model,
+    get_grant_model,
+    get_refresh_token_model,
+)
 
 from credplugin import obv3
 from credplugin.models import ObApiClient
@@ -288,3 +293,32 @@ def test_served_credentials_match_the_1edtech_schema(client, earn, schema_valida
     response = credentials(client, bearer(earn().user, SCOPE_CREDENTIAL_READ))
     for credential in response.json()["credential"]:
         schema_validator.validate(credential)
+
+
+def test_my_badges_lists_connected_apps_and_disconnecting_revokes_at_once(client, earn):
+    badge, other = earn("ada"), earn("grace")
+    headers = bearer(badge.user, SCOPE_CREDENTIAL_READ)
+    others = bearer(other.user, SCOPE_CREDENTIAL_READ)
+    token = get_access_token_model().objects.get(user=badge.user)
+    refresh = get_refresh_token_model().objects.create(
+        user=badge.user, application=token.application, token="refresh-ada", access_token=token
+    )
+    client.force_login(badge.user)
+    page = client.get(reverse("credplugin:my-badges"))
+    [connection] = page.context["connections"]
+    assert connection["name"] == "Backpack" and connection["last_read"] is None
+    assert credentials(client, headers).status_code == 200
+    page = client.get(reverse("credplugin:my-badges"))
+    assert page.context["connections"][0]["last_read"] is not None
+    assert "Read your Open Badges credentials" in page.content.decode()
+
+    ob_client = connection["client"]
+    answer = client.post(reverse("credplugin:my-app-disconnect", args=[ob_client.pk]))
+    assert answer.status_code == 302
+    assert credentials(client, headers).status_code == 401
+    refresh.refresh_from_db()
+    assert refresh.revoked is not None
+    assert client.get(reverse("credplugin:my-badges")).context["connections"] == []
+    assert credentials(client, others).status_code == 200  # another learner's access stays
+    missing = client.post(reverse("credplugin:my-app-disconnect", args=[ob_client.pk + 99]))
+    assert missing.status_code == 404
