@@ -15,17 +15,9 @@ from credplugin.issuance import resolve_for_verification
 from credplugin.models import IssuedBadge
 from credplugin.obv3_scopes import SCOPE_CREDENTIAL_READ, SCOPE_PROFILE_READ
 from credplugin.openbadges.verify import verify_credential
+from tests.backpacks import REDIRECT_URI, discover, register_backpack, site  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
-REDIRECT_URI = "http://127.0.0.1:8765/callback"
-
-
-@pytest.fixture
-def site(live_server, settings, monkeypatch):
-    """The live server is the site; the client library is told plain HTTP is fine here."""
-    settings.LMS_ROOT_URL = live_server.url
-    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
-    return live_server
 
 
 def browser_for(client, user):
@@ -57,25 +49,11 @@ def consent(browser, authorization_url):
     return answer.headers["Location"]
 
 
-def register(api):
-    response = requests.post(
-        api["x-imssf-registrationUrl"],
-        json={
-            "client_name": "Backpack",
-            "client_uri": "https://backpack.example",
-            "tos_uri": "https://backpack.example/tos",
-            "policy_uri": "https://backpack.example/privacy",
-            "redirect_uris": [REDIRECT_URI],
-            "scope": f"{SCOPE_CREDENTIAL_READ} {SCOPE_PROFILE_READ}",
-        },
-        timeout=10,
-    )
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
 def test_a_backpack_pulls_a_learners_badges_through_the_ob_api(
-    site, earn, client, django_capture_on_commit_callbacks
+    site,  # noqa: F811 - fixture
+    earn,
+    client,
+    django_capture_on_commit_callbacks,
 ):
     badges = [earn("ada"), earn("grace")]
     ada = badges[0].user
@@ -84,10 +62,9 @@ def test_a_backpack_pulls_a_learners_badges_through_the_ob_api(
     with django_capture_on_commit_callbacks(execute=True):
         newest = IssuedBadge.objects.filter(user=ada).latest("issued_at", "id")
         api.reissue_badge(str(newest.uuid), reason="Corrected again.", actor_id=None)
-    discovery = requests.get(f"{site.url}/ims/ob/v3p0/discovery", timeout=10).json()
-    scheme = discovery["components"]["securitySchemes"]["OAuth2ACG"]
+    discovery, scheme = discover(site)
     flow = scheme["flows"]["authorizationCode"]
-    registered = register(scheme)
+    registered = register_backpack(scheme)
 
     oauth = OAuth2Session(
         registered["client_id"],
