@@ -15,7 +15,9 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.db.models import TextField
+from django.db.models.functions import Cast
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -264,8 +266,10 @@ def credentials(request, user):
         return imsx_error(error, 400)
     badges = obv3.learner_credentials(user, since=since)
     total = badges.count()
-    page = list(badges.values_list("credential", flat=True)[offset : offset + limit])
-    response = JsonResponse({"credential": page})
+    stored = badges.annotate(text=Cast("credential", TextField())).values_list("text", flat=True)
+    # The credentials as stored (valid JSON, written by JSONField): joined, not re-encoded.
+    body = '{"credential": [' + ", ".join(stored[offset : offset + limit]) + "]}"
+    response = HttpResponse(body, content_type="application/json")
     response["X-Total-Count"] = str(total)
     response["Link"] = _link_header(request, limit, offset, total)
     return response
