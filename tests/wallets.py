@@ -6,19 +6,23 @@ show the two agree.
 
 from credplugin.openbadges.loader import CREDENTIALS_V2_CONTEXT
 from credplugin.openbadges.multibase import encode_base58btc
+from credplugin.openbadges.presentation import ED25519_2020_PROOF, LCW_CONTEXTS
 from credplugin.openbadges.proof import format_created, hash_data
 
 
-def did_auth(key, *, challenge, domain, created=None, document=None, **extra):
-    """A presentation signed as a wallet signs one (the JS wallet test checks we agree)."""
+def did_auth(key, *, challenge, domain, created=None, document=None, lcw=False, **extra):
+    """A presentation signed as a wallet signs one (the JS wallet test checks we agree);
+    ``lcw`` signs as the Learner Credential Wallet does (VC 1.1, Ed25519Signature2020)."""
     unsecured = document or {
-        "@context": [CREDENTIALS_V2_CONTEXT],
+        "@context": LCW_CONTEXTS if lcw else [CREDENTIALS_V2_CONTEXT],
         "type": ["VerifiablePresentation"],
         "holder": key.controller,
     }
+    suite = {"type": ED25519_2020_PROOF} if lcw else {"type": "DataIntegrityProof"}
+    if not lcw:
+        suite["cryptosuite"] = "eddsa-rdfc-2022"
     options = {
-        "type": "DataIntegrityProof",
-        "cryptosuite": "eddsa-rdfc-2022",
+        **suite,
         "created": format_created(created),
         "verificationMethod": key.verification_method,
         "proofPurpose": "authentication",

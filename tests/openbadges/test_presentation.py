@@ -9,6 +9,7 @@ import pytest
 from credplugin.openbadges.keys import generate_key
 from credplugin.openbadges.loader import CREDENTIALS_V2_CONTEXT
 from credplugin.openbadges.presentation import (
+    LCW_CONTEXTS,
     PresentationError,
     delivery_presentation,
     did_authentication_request,
@@ -40,6 +41,23 @@ def wallet_key():
 
 def test_a_presentation_by_the_holders_did_key_names_the_holder(wallet_key):
     assert check(signed(wallet_key)) == wallet_key.controller
+
+
+def test_the_learner_credential_wallets_ed25519_2020_presentation_is_accepted(wallet_key):
+    assert check(signed(wallet_key, lcw=True)) == wallet_key.controller
+    with pytest.raises(PresentationError, match="challenge"):
+        check(signed(wallet_key, lcw=True, challenge="another-exchange"))
+
+
+def test_a_suite_is_accepted_only_with_its_own_contexts(wallet_key):
+    lcw = signed(wallet_key, lcw=True)
+    lcw["@context"] = [CREDENTIALS_V2_CONTEXT]
+    with pytest.raises(PresentationError, match="DataIntegrityProof"):
+        check(lcw)
+    data_integrity = signed(wallet_key)
+    data_integrity["@context"] = LCW_CONTEXTS
+    with pytest.raises(PresentationError, match="Ed25519Signature2020"):
+        check(data_integrity)
 
 
 @pytest.mark.parametrize(

@@ -37,21 +37,30 @@ def site(live_server, settings):
     return live_server
 
 
+@pytest.fixture(params=["eddsa-rdfc-2022", "ed25519-2020"])
+def wallet(request, tmp_path):
+    """``(suite, did:key, key file)``: a VC 2.0 wallet, and one signing as LCW does."""
+    key = generate_key()
+    key_file = tmp_path / "wallet-key.json"
+    key_file.write_text(json.dumps(key.to_json()))
+    return request.param, key, key_file
+
+
 def test_the_javascript_wallet_receives_a_badge_it_can_verify(
     site,
     earn,
     client,
-    tmp_path,
     js_stack,  # noqa: F811
+    wallet,
 ):
+    suite, wallet_key, key_file = wallet
     badge = earn()
     client.force_login(badge.user)
     page = client.post(reverse("credplugin:my-badge-wallet", args=[badge.uuid]))
-    key_file = tmp_path / "wallet-key.json"
-    wallet_key = generate_key()
-    key_file.write_text(json.dumps(wallet_key.to_json()))
 
-    run = run_wallet("exchange", "--key", str(key_file), page.context["interaction_url"])
+    run = run_wallet(
+        "exchange", "--key", str(key_file), "--suite", suite, page.context["interaction_url"]
+    )
     assert run["status"] == 200, run["answer"]
     credential = run["answer"]["verifiablePresentation"]["verifiableCredential"][0]
     assert credential["credentialSubject"]["id"] == wallet_key.controller
@@ -67,6 +76,8 @@ def test_the_javascript_wallet_receives_a_badge_it_can_verify(
         "did-auth",
         "--key",
         str(key_file),
+        "--suite",
+        suite,
         "--challenge",
         run["request"]["challenge"],
         "--domain",
