@@ -72,8 +72,10 @@ def discovery(request):
         "info": {
             "title": credplugin_settings.issuer_name or "Open Badges",
             "version": "3.0",
-            "termsOfService": credplugin_settings.issuer_url,
-            "x-imssf-privacyPolicyUrl": credplugin_settings.issuer_url,
+            "termsOfService": credplugin_settings.OB_API_TERMS_URL
+            or credplugin_settings.issuer_url,
+            "x-imssf-privacyPolicyUrl": credplugin_settings.OB_API_PRIVACY_URL
+            or credplugin_settings.issuer_url,
             "x-imssf-image": credplugin_settings.ISSUER_IMAGE or None,
         },
         "servers": [{"url": _url("obv3-discovery").removesuffix("/discovery")}],

@@ -58,6 +58,14 @@ def test_discovery_names_every_oauth_endpoint(client, db):
     assert set(flow["scopes"]) == {SCOPE_CREDENTIAL_READ, SCOPE_PROFILE_READ}
 
 
+def test_discovery_names_the_operators_terms_and_privacy_policy(client, settings):
+    settings.CREDPLUGIN_OB_API_TERMS_URL = "https://lms.example.com/tos"
+    settings.CREDPLUGIN_OB_API_PRIVACY_URL = "https://lms.example.com/privacy"
+    info = client.get(reverse("credplugin:obv3-discovery")).json()["info"]
+    assert info["termsOfService"] == "https://lms.example.com/tos"
+    assert info["x-imssf-privacyPolicyUrl"] == "https://lms.example.com/privacy"
+
+
 def test_registration_returns_credentials_and_stores_only_a_hash(client, db):
     response = register(client, metadata())
     assert response.status_code == 201
