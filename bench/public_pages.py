@@ -11,6 +11,10 @@ full request stack (middleware included) with the test client for ``--seconds`` 
 - ``credential_json``: ``…/credential.json``, the stored credential;
 - ``verify_api``: ``POST /credplugin/api/v1/verify`` with the credential JSON.
 
+Then the OB 3.0 API: ``GET /ims/ob/v3p0/credentials?limit=100`` with a valid bearer token for a
+learner holding 500 badges (copies of the issued one: the read path does not care how they were
+signed), p50/p99 latency against ``credential.json``'s p50/p99 in the same run.
+
 Each figure is reported with its ratio to the baseline measured in the same run, so the
 numbers compare across machines. Figures go to ``bench/results/public_pages.json``.
 """
@@ -123,7 +127,9 @@ def run(seconds):
             "verify_api": lambda: client.post(verify, body, content_type="application/json"),
         }
         rates = {name: _rate(send, seconds) for name, send in endpoints.items()}
+        latencies = _ob_api_latencies(badge, client, credential, seconds)
     return {
+        "latency_ms": latencies,
         "seconds_per_endpoint": seconds,
         "requests_per_second": {name: round(rate, 1) for name, rate in rates.items()},
         "ratio_to_baseline": {
@@ -131,6 +137,82 @@ def run(seconds):
         },
         "database": "sqlite (in-process test client, no network)",
         "python": sys.version.split()[0],
+    }
+
+
+def _percentiles(send, seconds):
+    """p50 and p99 in milliseconds of ``send()`` over ``seconds`` (at least 100 requests)."""
+    send()
+    durations, deadline = [], time.perf_counter() + seconds
+    while time.perf_counter() < deadline or len(durations) < 100:
+        start = time.perf_counter()
+        response = send()
+        durations.append((time.perf_counter() - start) * 1000)
+        if response.status_code != 200:
+            raise RuntimeError(f"the benchmark got HTTP {response.status_code}")
+    durations.sort()
+    return {
+        "p50": round(durations[len(durations) // 2], 2),
+        "p99": round(durations[int(len(durations) * 0.99) - 1], 2),
+        "requests": len(durations),
+    }
+
+
+def _ob_api_latencies(badge, client, credential_url, seconds, *, badges=500, page=100):
+    """``getCredentials`` (``page`` of ``badges``) and ``credential.json``, same run."""
+    import uuid  # noqa: PLC0415
+    from datetime import timedelta  # noqa: PLC0415
+
+    from django.utils import timezone  # noqa: PLC0415
+    from oauth2_provider.models import get_access_token_model  # noqa: PLC0415
+
+    from credplugin import obv3  # noqa: PLC0415
+    from credplugin.models import IssuanceRequest, IssuedBadge  # noqa: PLC0415
+    from credplugin.obv3_scopes import SCOPE_CREDENTIAL_READ  # noqa: PLC0415
+
+    requests = IssuanceRequest.objects.bulk_create(
+        IssuanceRequest(
+            user=badge.user,
+            badge_class=badge.badge_class,
+            generation=badge.generation + number,
+            status=IssuanceRequest.Status.ISSUED,
+        )
+        for number in range(1, badges)
+    )
+    copies = []
+    for number, request in enumerate(requests, start=1):
+        copy = IssuedBadge.objects.get(pk=badge.pk)
+        copy.pk, copy.uuid, copy.request = None, uuid.uuid4(), request
+        copy.generation, copy.status_list_index = (
+            request.generation,
+            badge.status_list_index + number,
+        )
+        copies.append(copy)
+    IssuedBadge.objects.bulk_create(copies)
+    client_row, _ = obv3.register_client(
+        {
+            "client_name": "Bench",
+            "client_uri": "https://bench.example",
+            "tos_uri": "https://bench.example/tos",
+            "policy_uri": "https://bench.example/privacy",
+            "redirect_uris": ["https://bench.example/cb"],
+            "scope": SCOPE_CREDENTIAL_READ,
+        }
+    )
+    token = get_access_token_model().objects.create(
+        user=badge.user,
+        application=client_row.application,
+        token="bench-token",
+        scope=SCOPE_CREDENTIAL_READ,
+        expires=timezone.now() + timedelta(hours=1),
+    )
+    api_url = f"/ims/ob/v3p0/credentials?limit={page}"
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token.token}"}
+    return {
+        "credential_json": _percentiles(lambda: client.get(credential_url), seconds),
+        f"ob_api_credentials_{page}_of_{badges}": _percentiles(
+            lambda: client.get(api_url, **auth), seconds
+        ),
     }
 
 
@@ -147,6 +229,8 @@ def main(argv=None):
         for name, rate in figures["requests_per_second"].items():
             ratio = figures["ratio_to_baseline"][name]
             print(f"{name:16} {rate:10.1f} req/s   {ratio:8.4f} × baseline")
+        for name, figure in figures["latency_ms"].items():
+            print(f"{name:32} p50 {figure['p50']:8.2f} ms   p99 {figure['p99']:8.2f} ms")
         print(f"written to {RESULTS.relative_to(REPO_ROOT)}")
 
 

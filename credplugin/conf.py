@@ -189,6 +189,21 @@ DEFAULTS = {
     # .. setting_description: The fewest people a published outcome figure may be computed
     #    from; smaller cells are suppressed.
     "CREDPLUGIN_OUTCOMES_MIN_COHORT": 10,
+    # .. setting_name: CREDPLUGIN_WALLET_EXCHANGE_SECONDS
+    # .. setting_default: 600
+    # .. setting_description: How long an "Add to wallet" exchange (its QR code and links)
+    #    stays usable; each exchange delivers its badge to one wallet, once.
+    "CREDPLUGIN_WALLET_EXCHANGE_SECONDS": 600,
+    # .. setting_name: CREDPLUGIN_OB_API_TERMS_URL
+    # .. setting_default: ""  (falls back to the issuer URL)
+    # .. setting_description: The terms of service the Open Badges 3.0 API's discovery
+    #    document names for clients (``info.termsOfService``).
+    "CREDPLUGIN_OB_API_TERMS_URL": "",
+    # .. setting_name: CREDPLUGIN_OB_API_PRIVACY_URL
+    # .. setting_default: ""  (falls back to the issuer URL)
+    # .. setting_description: The privacy policy the Open Badges 3.0 API's discovery document
+    #    names for clients (``info.x-imssf-privacyPolicyUrl``).
+    "CREDPLUGIN_OB_API_PRIVACY_URL": "",
 }
 
 _CHOICES = {

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from oauth2_provider.settings import oauth2_settings
 from opaque_keys.edx.django.models import CourseKeyField, UsageKeyField
 
 HEX_COLOUR = RegexValidator(r"^#[0-9a-f]{6}$", _("Write the colour as #rrggbb, e.g. #0b4f8a."))
@@ -592,6 +593,8 @@ __all__ = [
     "IssuedBadge",
     "IssuerKey",
     "LearnerPreference",
+    "ObApiClient",
+    "ObApiUse",
     "OutcomeCounter",
     "OutcomePlan",
     "OutcomeSnapshot",
@@ -608,6 +611,7 @@ __all__ = [
     "SurveyInvitation",
     "SurveyOptOut",
     "SurveyResponse",
+    "WalletExchange",
 ]
 
 # Outcomes keep their models in their own module; importing them here registers them.
@@ -619,3 +623,67 @@ from credplugin.outcomes.models import (  # noqa: E402, F401
     SurveyOptOut,
     SurveyResponse,
 )
+
+
+class WalletExchange(models.Model):
+    """A VC-API exchange that hands one badge to the wallet of the learner who opened it.
+
+    ``exchange_id`` is the unguessable capability in the exchange URL. An exchange is used up
+    (``completed_at``) by the first wallet presentation that passes; it expires at
+    ``expires_at`` either way.
+    """
+
+    exchange_id = models.CharField(max_length=64, unique=True)
+    challenge = models.CharField(max_length=64)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE)
+    badge = models.ForeignKey(
+        IssuedBadge, related_name="wallet_exchanges", on_delete=models.CASCADE
+    )
+    created = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    holder_did = models.CharField(_("wallet DID"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("wallet exchange")
+
+    def __str__(self):
+        return f"{self.badge_id} → {self.holder_did or 'pending'}"
+
+
+class ObApiClient(models.Model):
+    """An Open Badges 3.0 API client registered through dynamic client registration.
+
+    The OAuth client itself is the platform's django-oauth-toolkit ``Application``; this row
+    keeps what RFC 7591 registers beyond it and the scopes the client may ask for.
+    """
+
+    application = models.OneToOneField(
+        oauth2_settings.APPLICATION_MODEL, related_name="+", on_delete=models.CASCADE
+    )
+    scope = models.CharField(max_length=255)
+    metadata = models.JSONField(default=dict)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Open Badges API client")
+
+    def __str__(self):
+        return self.metadata.get("client_name", str(self.application_id))
+
+
+class ObApiUse(models.Model):
+    """When an Open Badges API client last read a learner's data, shown on "My badges"."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE)
+    client = models.ForeignKey(ObApiClient, related_name="uses", on_delete=models.CASCADE)
+    last_read = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("Open Badges API use")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "client"], name="credplugin_one_api_use")
+        ]
+
+    def __str__(self):
+        return f"{self.client} {self.last_read:%Y-%m-%d %H:%M}"

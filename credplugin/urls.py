@@ -12,12 +12,14 @@ from credplugin.views import (
     badges,
     issuer,
     learner,
+    obv3_api,
     outcomes,
     pathways,
     renewal,
     rest,
     surveys,
     verify,
+    wallet,
 )
 from credplugin.views.layout import in_shown_language
 
@@ -114,5 +116,39 @@ urlpatterns += [
         "credplugin/courses/<str:course_key>/outcomes/",
         in_shown_language(outcomes.outcomes_dashboard),
         name="outcomes-dashboard",
+    ),
+]
+
+urlpatterns += [
+    path(
+        "credplugin/my-badges/<uuid:badge_uuid>/wallet",
+        wallet.start_exchange,
+        name="my-badge-wallet",
+    ),
+    path(
+        "credplugin/wallet/interactions/<str:exchange_id>",
+        wallet.interaction,
+        name="wallet-interaction",
+    ),
+    path(
+        "credplugin/wallet/exchanges/<str:exchange_id>",
+        wallet.exchange,
+        name="wallet-exchange",
+    ),
+    path("ims/ob/v3p0/discovery", obv3_api.discovery, name="obv3-discovery"),
+    path("ims/ob/v3p0/register", obv3_api.register, name="obv3-register"),
+    path(
+        "ims/ob/v3p0/authorize",
+        in_shown_language(obv3_api.ObAuthorizationView.as_view()),
+        name="obv3-authorize",
+    ),
+    path("ims/ob/v3p0/token", obv3_api.ObTokenView.as_view(), name="obv3-token"),
+    path("ims/ob/v3p0/revoke", obv3_api.ObRevokeTokenView.as_view(), name="obv3-revoke"),
+    path("ims/ob/v3p0/credentials", obv3_api.credentials, name="obv3-credentials"),
+    path("ims/ob/v3p0/profile", obv3_api.profile, name="obv3-profile"),
+    path(
+        "credplugin/my-badges/apps/<int:client_pk>/disconnect",
+        obv3_api.disconnect,
+        name="my-app-disconnect",
     ),
 ]

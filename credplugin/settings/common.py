@@ -20,6 +20,7 @@ def plugin_settings(settings):
     locale_paths = list(getattr(settings, "LOCALE_PATHS", []))
     if LOCALE_DIR not in locale_paths:
         settings.LOCALE_PATHS = [*locale_paths, LOCALE_DIR]
+    _add_ob_api_scopes(settings)
     schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
     if schedule is None:
         schedule = {}
@@ -36,3 +37,16 @@ def plugin_settings(settings):
         "credplugin-surveys",
         {"task": "credplugin.tasks.send_follow_up_surveys_task", "schedule": 3600.0},
     )
+
+
+def _add_ob_api_scopes(settings):
+    """Make the Open Badges 3.0 API's scopes known to django-oauth-toolkit (its consent page
+    describes each requested scope); which client may ask for them is decided per client.
+    The application model is named as edx-platform names it, for migrations that point at it."""
+    from credplugin.obv3_scopes import SCOPES  # noqa: PLC0415 - settings load before apps
+
+    if not hasattr(settings, "OAUTH2_PROVIDER_APPLICATION_MODEL"):
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+    provider = dict(getattr(settings, "OAUTH2_PROVIDER", {}))
+    provider["SCOPES"] = {**provider.get("SCOPES", {}), **SCOPES}
+    settings.OAUTH2_PROVIDER = provider

@@ -27,6 +27,7 @@ from credplugin.views.presentation import (
     linkedin_url_for_badge,
     qr_code_data_uri,
 )
+from credplugin.views.states import ACTIVE, badge_state
 from credplugin.views.verdicts import verify_stored_badge
 
 JSON_LD = "application/ld+json"
@@ -133,6 +134,7 @@ def badge_page(request, badge_uuid):
         versions=renewal.versions(badge),
         renewal=renewal.notice(badge) if badge.user_id == request.user.id else None,
         outcomes_url=outcomes_url(badge.badge_class),
+        wallet_offer=request.user.id == badge.user_id and badge_state(badge) == ACTIVE,
     )
     return render(request, "credplugin/badge_page.html", context)
 

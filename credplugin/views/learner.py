@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from credplugin import api, reminders, renewal
+from credplugin import api, obv3, reminders, renewal
 from credplugin.exceptions import NotFound
 from credplugin.models import IssuedBadge
 from credplugin.views.badges import sharing_links
@@ -69,6 +69,7 @@ def my_badges(request):
             record_badges=[e["badge"] for e in entries if e["badge"].status == "active"],
             pathways=[_with_milestone(entry) for entry in api.pathway_progress(request.user.id)],
             pathway_emails=api.pathway_emails_enabled(request.user.id),
+            connections=obv3.connections(request.user),
         ),
     )
 

@@ -56,6 +56,7 @@ PLATFORM_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "rest_framework",
+    "oauth2_provider",  # django-oauth-toolkit, which edx-platform runs for its OAuth 2.0
     "submissions",
     "workbench",  # the XBlock SDK workbench: the assessment block's scenarios, demo, browser tests
     "tests.host.apps.HostPlatformConfig",

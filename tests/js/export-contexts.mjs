@@ -33,6 +33,11 @@ const SOURCES = [
   ['https://www.w3.org/ns/credentials/status/v1', 'vc-bitstring-status-list-v1.json',
     '@digitalbazaar/vc-bitstring-status-list-context',
     'contexts/vc-bitstring-status-list-v1.jsonld'],
+  // What the Learner Credential Wallet signs DID Authentication presentations with.
+  ['https://www.w3.org/2018/credentials/v1', 'credentials-v1.json',
+    '@digitalbazaar/credentials-context', 'contexts/v1.jsonld'],
+  ['https://w3id.org/security/suites/ed25519-2020/v1', 'ed25519-signature-2020-v1.json',
+    'ed25519-signature-2020-context', 'contexts/ed25519-signature-2020-v1.jsonld'],
 ];
 
 const HERE = dirname(new URL(import.meta.url).pathname);
