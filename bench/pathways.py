@@ -76,7 +76,7 @@ def _courses(learners):
 
 def _backfill(course_keys):
     """``(cpu seconds, wall seconds)`` of backfilling the courses one after the other."""
-    from credplugin import backfill  # noqa: PLC0415
+    from credplugin.issuing import backfill  # noqa: PLC0415
 
     started_cpu, started = time.process_time(), time.perf_counter()
     for course_key in course_keys:
@@ -85,7 +85,8 @@ def _backfill(course_keys):
 
 
 def _record_timings(badges):
-    from credplugin import identity, issuance, keys  # noqa: PLC0415
+    from credplugin.issuer import identity, keys  # noqa: PLC0415
+    from credplugin.issuing import issuance  # noqa: PLC0415
     from credplugin.openbadges.clr import build_clr, verify_clr  # noqa: PLC0415
     from credplugin.openbadges.proof import sign_credential  # noqa: PLC0415
 

@@ -47,7 +47,7 @@ from credplugin.models import (
     StatusList,
     WalletExchange,
 )
-from credplugin.views import artwork
+from credplugin.presentation import artwork
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -13,36 +13,23 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from credplugin import (
-    assessment_emails,
-    awards,
-    badges,
-    clr,
-    composition,
-    content,
-    evaluation,
-    identity,
-    issuance,
-    pathways,
-    reminders,
-    renewal,
-    renewal_policy,
-    requirements,
-    status_lists,
-    validation,
-)
-from credplugin.authoring_limits import AUTHORING_LIMITS  # noqa: F401  (re-exported)
+from credplugin import clr, pathways, reminders, renewal, renewal_policy
+from credplugin.authoring import content, requirements, validation
+from credplugin.authoring.content import BLOCK_TYPE as ASSESSMENT_BLOCK_TYPE  # noqa: F401  (re-exported)
+from credplugin.authoring.limits import AUTHORING_LIMITS  # noqa: F401  (re-exported)
+from credplugin.authoring.validation import ASSESSMENT_METHODS  # noqa: F401  (re-exported)
 from credplugin.compat import learner_display_name
-from credplugin.content import BLOCK_TYPE as ASSESSMENT_BLOCK_TYPE  # noqa: F401  (re-exported)
 from credplugin.exceptions import (  # noqa: F401  (re-exported for callers)
     CredPluginError,
     InvalidInput,
     InvalidTransition,
     NotFound,
 )
-from credplugin.keys import KeyUnavailable  # noqa: F401  (re-exported for the views)
+from credplugin.issuer import identity, status_lists
+from credplugin.issuer.keys import KeyUnavailable  # noqa: F401  (re-exported for the views)
+from credplugin.issuing import composition, evaluation, intake, issuance, lifecycle
+from credplugin.mail import assessment_reviews
 from credplugin.models import IssuanceRequest
-from credplugin.validation import ASSESSMENT_METHODS  # noqa: F401  (re-exported)
 
 # --- requirements and results (called by the assessment XBlocks) ---------------------------
 
@@ -62,8 +49,8 @@ def register_badge_requirement(
 ):
     """Declare that the badge described by ``badge`` needs the block ``usage_key``.
 
-    Called with a block's published settings (see :mod:`credplugin.content`). Blocks of one
-    course run sharing ``badge["slug"]`` feed one badge; the last registered description wins.
+    Called with a block's published settings (see :mod:`credplugin.authoring.content`). Blocks of
+    one course run sharing ``badge["slug"]`` feed one badge; the last registered description wins.
     ``badge``: slug, name, description, image_url, colour and accent_colour (``#rrggbb`` or
     empty, the generated artwork's disc and ring), criteria_narrative, achievement_type, hours,
     validity_months, alignments [{name, framework, code, url}], tags, language. ``pass_rule``:
@@ -176,7 +163,7 @@ def record_assessment_result(
         reviewer_id=reviewer_id,
     )
     if result.passed:
-        awards.result_recorded(user_id, result.course_key)
+        intake.result_recorded(user_id, result.course_key)
         renewal.result_recorded(result)
     return str(result.uuid)
 
@@ -243,7 +230,7 @@ def renew_badge(badge_uuid):
 
 def badge_versions(badge_uuid):
     """Every signed version of a badge, oldest first (see ``renewal.versions``)."""
-    return renewal.versions(badges.get(badge_uuid))
+    return renewal.versions(lifecycle.get(badge_uuid))
 
 
 # --- passing, certificates and evaluation (called by the event receivers) -------------------
@@ -255,7 +242,7 @@ def accepts_delivery(*, from_event_bus):
     With the event bus on, each event reaches the receivers twice (in the process that sent
     it and in the consumer); exactly one of those deliveries is acted on.
     """
-    return awards.accepts_delivery(from_event_bus=from_event_bus)
+    return intake.accepts_delivery(from_event_bus=from_event_bus)
 
 
 def course_passing_status_changed(*, user_id, course_key, is_passing):
@@ -264,14 +251,14 @@ def course_passing_status_changed(*, user_id, course_key, is_passing):
     Cheap when nothing changed (the common case: every grade recompute sends this). Returns
     True when an evaluation was queued.
     """
-    return awards.course_passing_status_changed(
+    return intake.course_passing_status_changed(
         user_id=user_id, course_key=course_key, is_passing=is_passing
     )
 
 
 def certificate_created(*, user_id, course_key):
     """Record a certificate (the trigger when ``CREDPLUGIN_AWARD_ON`` is ``certificate``)."""
-    return awards.certificate_created(user_id=user_id, course_key=course_key)
+    return intake.certificate_created(user_id=user_id, course_key=course_key)
 
 
 def evaluate(user_id, course_key):
@@ -289,29 +276,31 @@ def evaluate(user_id, course_key):
 def revoke_badge(badge_uuid, *, reason, actor_id, block_reaward=False):
     """Revoke a badge (permanent for this badge). With ``block_reaward`` the learner passing
     again does not earn it anew; otherwise a later award is a new badge (next generation)."""
-    return badges.describe(
-        badges.revoke(
-            badges.get(badge_uuid), reason=reason, actor_id=actor_id, block_reaward=block_reaward
+    return lifecycle.describe(
+        lifecycle.revoke(
+            lifecycle.get(badge_uuid), reason=reason, actor_id=actor_id, block_reaward=block_reaward
         )
     )
 
 
 def suspend_badge(badge_uuid, *, reason, actor_id):
     """Suspend an active badge; it verifies as suspended until reinstated."""
-    return badges.describe(badges.suspend(badges.get(badge_uuid), reason=reason, actor_id=actor_id))
+    return lifecycle.describe(
+        lifecycle.suspend(lifecycle.get(badge_uuid), reason=reason, actor_id=actor_id)
+    )
 
 
 def reinstate_badge(badge_uuid, *, reason, actor_id):
     """Lift a suspension."""
-    return badges.describe(
-        badges.reinstate(badges.get(badge_uuid), reason=reason, actor_id=actor_id)
+    return lifecycle.describe(
+        lifecycle.reinstate(lifecycle.get(badge_uuid), reason=reason, actor_id=actor_id)
     )
 
 
 def badge_history(badge_uuid):
     """Every status the badge has had, oldest first: ``[{status, previous_status, reason,
     actor (username or None), at}]``, starting with its issuance."""
-    return badges.history(badges.get(badge_uuid))
+    return lifecycle.history(lifecycle.get(badge_uuid))
 
 
 def validate_colour(value, field="colour"):
@@ -325,10 +314,10 @@ def reissue_badge(badge_uuid, *, reason, actor_id):
     The old badge is revoked with ``reason``; the new one is the next generation and is
     issued through the outbox. Returns the new request's uuid.
     """
-    issued = badges.get(badge_uuid)
+    issued = lifecycle.get(badge_uuid)
     with transaction.atomic():
         if issued.status != issued.Status.REVOKED:
-            badges.revoke(issued, reason=reason, actor_id=actor_id)
+            lifecycle.revoke(issued, reason=reason, actor_id=actor_id)
         latest = (
             IssuanceRequest.objects.filter(user_id=issued.user_id, badge_class=issued.badge_class)
             .order_by("-generation")
@@ -337,7 +326,7 @@ def reissue_badge(badge_uuid, *, reason, actor_id):
         request = IssuanceRequest.objects.create(
             user_id=issued.user_id, badge_class=issued.badge_class, generation=latest.generation + 1
         )
-        awards.schedule_issuance(request.pk)
+        intake.schedule_issuance(request.pk)
     return str(request.uuid)
 
 
@@ -353,7 +342,7 @@ def retry_issuance(request_uuid):
         IssuanceRequest.objects.filter(pk=request.pk).update(
             status=IssuanceRequest.Status.PENDING, reason="", updated=timezone.now()
         )
-        awards.schedule_issuance(request.pk)
+        intake.schedule_issuance(request.pk)
     return str(request.uuid)
 
 
@@ -366,7 +355,7 @@ def course_offers_badges(course_key):
 
 def list_badges(user_id, *, course_key=None, include_revoked=True):
     """A learner's badges, newest first, as dicts (uuid, name, status, credential…)."""
-    return badges.list_for_user(user_id, course_key=course_key, include_revoked=include_revoked)
+    return lifecycle.list_for_user(user_id, course_key=course_key, include_revoked=include_revoked)
 
 
 def badge_for_block(*, user_id, usage_key):
@@ -375,13 +364,13 @@ def badge_for_block(*, user_id, usage_key):
     ``{"name", "badge_url": the learner's badge page or None before it is issued,
     "my_badges_url"}``, or None when the block counts towards no badge.
     """
-    return badges.for_block(user_id, usage_key)
+    return lifecycle.for_block(user_id, usage_key)
 
 
 def assessment_submitted(*, course_key, usage_key, title, learner_id):
     """A learner submitted work to review: e-mail the course staff (after commit, opt-out)."""
-    assessment_emails.schedule(
-        assessment_emails.SUBMITTED,
+    assessment_reviews.schedule(
+        assessment_reviews.SUBMITTED,
         course_key=course_key,
         usage_key=usage_key,
         title=title,
@@ -392,9 +381,9 @@ def assessment_submitted(*, course_key, usage_key, title, learner_id):
 def assessment_reviewed(*, course_key, usage_key, title, learner_id, status, passed=None):
     """A mentor graded the work (``status`` "graded", with ``passed``) or asked for a revision
     ("revision_requested"): e-mail the learner after commit, unless they opted out."""
-    if status not in (assessment_emails.GRADED, assessment_emails.REVISION_REQUESTED):
+    if status not in (assessment_reviews.GRADED, assessment_reviews.REVISION_REQUESTED):
         raise InvalidInput(f"Unknown review status {status!r}.")
-    assessment_emails.schedule(
+    assessment_reviews.schedule(
         status,
         course_key=course_key,
         usage_key=usage_key,
@@ -406,12 +395,12 @@ def assessment_reviewed(*, course_key, usage_key, title, learner_id, status, pas
 
 def notification_preferences(user_id):
     """``{"email_on_review": bool, "email_on_submission": bool}`` for this person."""
-    return assessment_emails.preferences(user_id)
+    return assessment_reviews.preferences(user_id)
 
 
 def set_notification_preferences(user_id, *, email_on_review=None, email_on_submission=None):
     """Opt in or out of review e-mails (as a learner) and submission e-mails (as staff)."""
-    return assessment_emails.set_preferences(
+    return assessment_reviews.set_preferences(
         user_id, email_on_review=email_on_review, email_on_submission=email_on_submission
     )
 
@@ -433,15 +422,15 @@ def get_public_badge(badge_uuid):
     Raises:
         NotFound: no such badge, or its learner hid it.
     """
-    issued = badges.get(badge_uuid)
+    issued = lifecycle.get(badge_uuid)
     if issued.hidden:
         raise NotFound(f"No issued badge has the uuid {badge_uuid!r}.")
-    return badges.describe(issued)
+    return lifecycle.describe(issued)
 
 
 def set_badge_visibility(badge_uuid, *, user_id, hidden=None, show_name=None):
     """The owner's sharing choices: hide the badge from the public, show their name on it."""
-    return badges.set_visibility(badge_uuid, user_id=user_id, hidden=hidden, show_name=show_name)
+    return lifecycle.set_visibility(badge_uuid, user_id=user_id, hidden=hidden, show_name=show_name)
 
 
 def preview_credential(badge_class_uuid):

@@ -86,16 +86,18 @@ class CredPluginConfig(AppConfig):
     def ready(self):
         from celery.signals import worker_ready  # noqa: PLC0415
 
-        # System checks register on import; the module has no other side effect.
-        from credplugin import awards, checks  # noqa: F401, PLC0415
+        from credplugin import checks  # noqa: F401, PLC0415
         from credplugin.conf import credplugin_settings  # noqa: PLC0415
+
+        # System checks register on import; the module has no other side effect.
+        from credplugin.issuing import intake  # noqa: F401, PLC0415
         from credplugin.openbadges import canonical  # noqa: PLC0415
 
         # openbadges reads no settings: the setting is handed in, and read on every call.
         canonical.use_fast_path(lambda: bool(credplugin_settings.FAST_CANONICALIZATION))
-        # A starting worker may replace one that died holding work (credplugin.claims).
+        # A starting worker may replace one that died holding work (credplugin.issuing.claims).
         worker_ready.connect(
-            awards.recover_after_worker_start, weak=False, dispatch_uid="credplugin.recover"
+            intake.recover_after_worker_start, weak=False, dispatch_uid="credplugin.recover"
         )
         # Outcomes erase their personal data when the LMS retires a learner.
         from credplugin.outcomes import retirement  # noqa: PLC0415

@@ -88,8 +88,8 @@ def check_email_backend(app_configs, **kwargs):
 @register(Tags.database)
 def check_signing_key(app_configs, **kwargs):
     """Without a usable key, awards wait (safely) in the outbox until an operator adds one."""
-    from credplugin import identity, keys  # noqa: PLC0415  (apps must be ready)
     from credplugin.exceptions import CredPluginError  # noqa: PLC0415
+    from credplugin.issuer import identity, keys  # noqa: PLC0415  (apps must be ready)
 
     try:
         did = identity.issuer_did()

@@ -11,8 +11,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credplugin import identity, issuance, keys
 from credplugin.exceptions import InvalidInput, NotFound, PermanentIssuanceError
+from credplugin.issuer import identity, keys
+from credplugin.issuing import issuance
 from credplugin.models import IssuedBadge, Pathway
 from credplugin.openbadges.clr import Association, build_clr, verify_clr
 from credplugin.openbadges.credential import IdentityObject

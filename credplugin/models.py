@@ -255,7 +255,7 @@ class IssuanceRequest(models.Model):
     status_list_index = models.PositiveIntegerField(null=True, blank=True)
     # The attempt (a Celery task id) working on a pending request, and until when it counts as
     # alive; a redelivered task takes its own rows back at once, anyone takes expired ones
-    # (credplugin.claims). Only liveness: exactly once comes from the row lock when storing.
+    # (credplugin.issuing.claims). Only liveness: exactly once comes from the row lock when storing.
     claimed_by = models.CharField(max_length=64, blank=True, default="", db_index=True)
     lease_until = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)

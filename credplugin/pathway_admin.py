@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from credplugin import pathways, requirements, validation
+from credplugin import pathways
 from credplugin.admin import ReadOnlyAdmin
-from credplugin.authoring_limits import AUTHORING_LIMITS
+from credplugin.authoring import requirements, validation
+from credplugin.authoring.limits import AUTHORING_LIMITS
 from credplugin.exceptions import InvalidInput
 from credplugin.models import BadgeClass, Pathway, PathwayComponent, PathwayHold, PathwayMilestone
 

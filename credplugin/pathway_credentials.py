@@ -9,9 +9,10 @@ competency alignments (read from their signed credentials) besides the pathway's
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from credplugin import identity, pathways
-from credplugin.composition import alignment_of, credential_json
+from credplugin import pathways
 from credplugin.exceptions import PermanentIssuanceError
+from credplugin.issuer import identity
+from credplugin.issuing.composition import alignment_of, credential_json
 from credplugin.openbadges.achievement import Achievement, Alignment, Criteria, Image
 from credplugin.openbadges.credential import (
     AchievementSubject,

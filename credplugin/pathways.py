@@ -22,9 +22,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from credplugin import awards, badges, notifications, validation
+from credplugin.authoring import validation
 from credplugin.conf import ON_FAILING_KEEP, ON_FAILING_REVOKE, credplugin_settings
 from credplugin.exceptions import InvalidInput, NotFound
+from credplugin.issuing import intake, lifecycle
+from credplugin.mail import badge_awarded
 from credplugin.models import (
     BadgeClass,
     IssuanceRequest,
@@ -174,7 +176,7 @@ def save_pathway(*, badge=None, badge_class=None, course_key=None, **rule):
         course_key = validation.course_key(course_key)
         badge_class = BadgeClass.objects.filter(course_key=course_key, slug=fields["slug"]).first()
         if badge_class is None:
-            from credplugin.requirements import catalog_course  # noqa: PLC0415
+            from credplugin.authoring.requirements import catalog_course  # noqa: PLC0415
 
             badge_class = BadgeClass(
                 course_key=course_key, catalog_course=catalog_course(course_key)
@@ -414,7 +416,7 @@ def components_awarded(issued_badges):
                     request = _award(pathway.badge_class, user_id)
                     if request is not None:
                         created.append(request.pk)
-                        awards.schedule_issuance(request.pk)
+                        intake.schedule_issuance(request.pk)
                 else:
                     _record_milestone(pathway, user_id, state)
     return created
@@ -439,7 +441,7 @@ def _record_milestone(pathway, user_id, state):
     )
     transaction.on_commit(
         partial(
-            notifications.send_pathway_milestone,
+            badge_awarded.send_pathway_milestone,
             user_id,
             pathway.badge_class,
             max(new),
@@ -491,7 +493,7 @@ def _award(badge_class, user_id):
             return None
         if issued.status == IssuedBadge.Status.SUSPENDED:
             if PathwayHold.objects.filter(badge=issued).delete()[0]:
-                badges.reinstate(issued, reason="", actor_id=None)
+                lifecycle.reinstate(issued, reason="", actor_id=None)
             return None
         if issued.reaward_blocked:
             return None
@@ -571,7 +573,7 @@ def enforce(user_id=None, *, achievements=None, now=None):
 def _lose(badge, policy):
     with transaction.atomic():
         if policy == ON_FAILING_REVOKE:
-            badges.revoke(badge, reason=COMPONENT_LOST_REASON, actor_id=None)
+            lifecycle.revoke(badge, reason=COMPONENT_LOST_REASON, actor_id=None)
         else:
-            badges.suspend(badge, reason=COMPONENT_LOST_REASON, actor_id=None)
+            lifecycle.suspend(badge, reason=COMPONENT_LOST_REASON, actor_id=None)
             PathwayHold.objects.get_or_create(badge=badge)

@@ -24,9 +24,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from credplugin import identity, notifications, renewal
+from credplugin import renewal
 from credplugin.compat import learner_display_name
 from credplugin.conf import credplugin_settings
+from credplugin.issuer import identity
+from credplugin.mail import badge_awarded
 from credplugin.models import BadgeClass, IssuedBadge, LearnerPreference, RenewalReminder
 
 log = logging.getLogger(__name__)
@@ -185,7 +187,7 @@ def _message(claim, now, renew_url):
                 subject = _("Your badge “%(badge)s” expires today") % {
                     "badge": badge.badge_class.name
                 }
-            return notifications.message(
+            return badge_awarded.message(
                 subject, "credplugin/email/renewal_reminder_body", context, badge.user
             )
     except Exception:  # one unwritable message must not stop the others

@@ -18,9 +18,10 @@ from typing import NamedTuple
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from credplugin import requirements, status_lists
+from credplugin.authoring import requirements
 from credplugin.conf import credplugin_settings
 from credplugin.exceptions import InvalidTransition, NotFound
+from credplugin.issuer import status_lists
 from credplugin.models import (
     AssessmentResult,
     BadgeClass,
@@ -222,9 +223,9 @@ def sweep():
 
 
 def _enqueue(request_id):
-    from credplugin import awards  # noqa: PLC0415  (awards imports the API's modules)
+    from credplugin.issuing import intake  # noqa: PLC0415  (awards imports the API's modules)
 
-    awards.enqueue("renew_badge_task", request_id)
+    intake.enqueue("renew_badge_task", request_id)
 
 
 def renew(badge_uuid):

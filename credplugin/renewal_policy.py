@@ -7,7 +7,7 @@ the badge it renews, in any run of the course (docs/decisions/0016).
 
 from django.db import IntegrityError, transaction
 
-from credplugin import requirements, validation
+from credplugin.authoring import requirements, validation
 from credplugin.exceptions import InvalidInput
 from credplugin.models import BadgeClass, BadgeRequirement, RenewalAssessment, RubricSnapshot
 

@@ -13,7 +13,8 @@ import logging
 from django.db import transaction
 from django.utils import timezone, translation
 
-from credplugin import composition, events, identity, keys, status_lists
+from credplugin.issuer import identity, keys, status_lists
+from credplugin.issuing import announcements, composition
 from credplugin.models import (
     AssessmentResult,
     BadgeRequirement,
@@ -55,7 +56,7 @@ def issue_renewal(request_id):
     badge = request.badge
     document = compose_renewed(badge, request, now)
     signed = sign_credential(document, signing_key, created=now)
-    from credplugin.issuance import resolve_for_verification  # noqa: PLC0415  (import cycle)
+    from credplugin.issuing.issuance import resolve_for_verification  # noqa: PLC0415  (import cycle)
 
     report = verify_credential(signed, resolve=resolve_for_verification, now=now)
     if not report.verified:
@@ -160,7 +161,7 @@ def _store(request, signed, key_row, now):
         locked.status = RenewalRequest.Status.ISSUED
         locked.reason = ""
         locked.save(update_fields=["status", "reason", "updated"])
-        transaction.on_commit(lambda: events.send_badge_awarded(badge))
+        transaction.on_commit(lambda: announcements.send_badge_awarded(badge))
     log.info("credplugin renewed badge %s to version %d", badge.uuid, badge.version)
     return ISSUED
 

@@ -1,9 +1,9 @@
-"""Celery tasks: thin wrappers over ``credplugin.awards``, ``issuance`` and ``sweeper``.
+"""Celery tasks: thin wrappers over ``credplugin.issuing.intake``, ``issuance`` and ``sweeper``.
 
 Task paths are stable and no queue is named here: the host routes them (``EXPLICIT_QUEUES``).
 Tasks are ``acks_late`` with ``reject_on_worker_lost``, so a killed worker's message is
 delivered again, and the evaluation task then finishes what its lost run committed
-(``credplugin.claims``); every task is idempotent, so a second run does nothing twice. Only
+(``credplugin.issuing.claims``); every task is idempotent, so a second run does nothing twice. Only
 transient errors (database connection trouble, a race lost to another worker, broker outages)
 are retried, with exponential backoff and jitter; anything else marks the request failed with a
 readable reason.
@@ -19,18 +19,10 @@ from django.db import IntegrityError, InterfaceError, OperationalError
 from edx_django_utils.monitoring import set_code_owner_attribute
 from kombu.exceptions import OperationalError as BrokerError
 
-from credplugin import (
-    assessment_emails,
-    awards,
-    claims,
-    evaluation,
-    issuance,
-    reminders,
-    renewal,
-    renewal_signing,
-    sweeper,
-)
+from credplugin import reminders, renewal, renewal_signing
 from credplugin.conf import credplugin_settings
+from credplugin.issuing import claims, evaluation, intake, issuance, sweeper
+from credplugin.mail import assessment_reviews
 from credplugin.outcomes import surveys
 
 log = logging.getLogger(__name__)
@@ -63,7 +55,7 @@ def _issue(task, request_ids, *, retry_here=True):
             _retry_or_leave(task, error, f"issuance request(s) {request_ids}")
         else:
             log.warning("credplugin will issue %s in a new task: %s", request_ids, error)
-            awards.enqueue("issue_badges_task", request_ids)
+            intake.enqueue("issue_badges_task", request_ids)
     except Exception as error:  # unknown errors are not retried blindly; an operator reads them
         log.exception("credplugin issuance request(s) %s failed unexpectedly", request_ids)
         issuance.mark_failed(request_ids, f"Unexpected error: {type(error).__name__}: {error}")
@@ -88,7 +80,7 @@ def issue_badges_task(self, request_ids):
 
 
 def _finish_orphans(task, attempt):
-    """Issue the awards attempts that died left behind (``credplugin.claims``)."""
+    """Issue the awards attempts that died left behind (``credplugin.issuing.claims``)."""
     for orphans in claims.orphaned_batches(attempt, batch=evaluation.EVALUATION_BATCH):
         _issue(task, orphans, retry_here=False)
 
@@ -96,7 +88,7 @@ def _finish_orphans(task, attempt):
 def _drain(task, user_id, course_key, attempt):
     """Evaluate pending learners batch by batch, issuing each batch's awards; returns how
     many requests it created."""
-    ask_for_help = partial(awards.request_evaluation, user_id, course_key, helper=True)
+    ask_for_help = partial(intake.request_evaluation, user_id, course_key, helper=True)
     created = 0
     for new_requests in evaluation.drain_pending(
         user_id, course_key, on_full_batch=ask_for_help, attempt=attempt
@@ -114,8 +106,8 @@ def evaluate_learner_task(self, user_id, course_key, follow_up_seconds=0):
     pending learner, batch by batch, issuing what each batch awarded here; returns how many
     requests it created.
 
-    Orphaned awards (``credplugin.claims``) are those of an attempt that died: this task's own
-    earlier delivery (its message comes back under the same id when its worker is lost), or
+    Orphaned awards (``credplugin.issuing.claims``) are those of an attempt that died: this task's
+    own earlier delivery (its message comes back under the same id when its worker is lost), or
     any attempt whose lease ran out. With ``follow_up_seconds`` (a debounced request,
     ``awards.request_evaluation``), it queues one more evaluation that many seconds after it
     finished, for the learners whose events were debounced meanwhile; otherwise, while
@@ -131,9 +123,9 @@ def evaluate_learner_task(self, user_id, course_key, follow_up_seconds=0):
         _retry_or_leave(self, error, f"the evaluation of user {user_id} in {course_key}")
         return None
     if follow_up_seconds:
-        awards.follow_up_evaluation(user_id, course_key, follow_up_seconds)
+        intake.follow_up_evaluation(user_id, course_key, follow_up_seconds)
     else:
-        awards.look_again_after_leases(attempt)
+        intake.look_again_after_leases(attempt)
     return created
 
 
@@ -155,7 +147,7 @@ def recover_lost_work_task(self):
     except TRANSIENT_ERRORS as error:
         _retry_or_leave(self, error, "the recovery of lost work")
         return None
-    awards.look_again_after_leases(attempt)
+    intake.look_again_after_leases(attempt)
     return created
 
 
@@ -169,10 +161,10 @@ def sweep_issuance_requests_task(self):
 @shared_task(**_TASK_OPTIONS)
 @set_code_owner_attribute
 def send_assessment_email_task(self, context):
-    """E-mail about a submission or a review (``credplugin.assessment_emails``); a transient
+    """E-mail about a submission or a review (``credplugin.mail.assessment_reviews``); a transient
     database error is retried, mail trouble is logged there and never retried."""
     try:
-        return assessment_emails.send(context)
+        return assessment_reviews.send(context)
     except TRANSIENT_ERRORS as error:
         if self.request.retries >= credplugin_settings.TASK_MAX_RETRIES:
             log.error("credplugin gave up e-mailing about %s: %s", context.get("kind"), error)

@@ -16,10 +16,10 @@ from urllib.parse import quote, urlencode, urlsplit
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credplugin import identity, keys
 from credplugin.conf import credplugin_settings
 from credplugin.exceptions import CredPluginError, NotFound
-from credplugin.issuance import resolve_for_verification
+from credplugin.issuer import identity, keys
+from credplugin.issuing.issuance import resolve_for_verification
 from credplugin.models import IssuedBadge, WalletExchange
 from credplugin.openbadges.presentation import (
     PresentationError,

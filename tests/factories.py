@@ -12,7 +12,7 @@ from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
 from credplugin import models
-from credplugin.requirements import catalog_course, rubric_hash
+from credplugin.authoring.requirements import catalog_course, rubric_hash
 
 COURSE_KEY = CourseKey.from_string("course-v1:credplugin+ethics+2026")
 
@@ -184,7 +184,7 @@ class IssuerKeyFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        from credplugin import keys  # noqa: PLC0415  (needs settings)
+        from credplugin.issuer import keys  # noqa: PLC0415  (needs settings)
 
         return keys.generate(rotate=True)
 

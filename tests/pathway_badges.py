@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
-from credplugin import issuance
+from credplugin.issuing import issuance
 from credplugin.models import IssuanceRequest, IssuedBadge
 from tests.factories import (
     COURSE_KEY,

@@ -34,12 +34,12 @@ BREAKS = [
     ),
     (
         "credplugin/api.py",
-        "from credplugin.views import artwork",
+        "from credplugin.views import badges",
         "Nothing imports credplugin.views but the URL configuration",
     ),
     (
         "credplugin/views/learner.py",
-        "from credplugin import issuance",
+        "from credplugin.issuing import issuance",
         "Views reach the issuing pipeline only through credplugin.api",
     ),
 ]

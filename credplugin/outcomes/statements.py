@@ -25,8 +25,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from credplugin import identity, issuance, keys
 from credplugin.conf import credplugin_settings
+from credplugin.issuer import identity, keys
+from credplugin.issuing import issuance
 from credplugin.models import BadgeClass, IssuedBadge, OutcomeSnapshot
 from credplugin.openbadges.form import FormError
 from credplugin.openbadges.proof import sign_credential

@@ -20,10 +20,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from credplugin import identity
 from credplugin.compat import learner_display_name
 from credplugin.conf import credplugin_settings
 from credplugin.exceptions import InvalidInput, NotFound
+from credplugin.issuer import identity
 from credplugin.models import (
     IssuedBadge,
     OutcomePlan,

@@ -18,17 +18,17 @@ from credplugin import openbadges, renewal
 from credplugin.compat import learner_display_name
 from credplugin.models import IssuedBadge, OutcomeCounter
 from credplugin.outcomes import counters
-from credplugin.views import artwork
-from credplugin.views.caching import public_cache
-from credplugin.views.layout import page_context
-from credplugin.views.outcomes import outcomes_url
-from credplugin.views.presentation import (
+from credplugin.presentation import artwork
+from credplugin.presentation.describe import (
     describe_credential,
     linkedin_url_for_badge,
     qr_code_data_uri,
 )
-from credplugin.views.states import ACTIVE, badge_state
-from credplugin.views.verdicts import verify_stored_badge
+from credplugin.presentation.states import ACTIVE, badge_state
+from credplugin.presentation.verdicts import verify_stored_badge
+from credplugin.views.caching import public_cache
+from credplugin.views.layout import page_context
+from credplugin.views.outcomes import outcomes_url
 
 JSON_LD = "application/ld+json"
 

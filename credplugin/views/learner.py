@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST, require_safe
 from credplugin import api, obv3, reminders, renewal
 from credplugin.exceptions import NotFound
 from credplugin.models import IssuedBadge
+from credplugin.presentation.describe import describe_credential
+from credplugin.presentation.states import STATE_LABELS, badge_state
 from credplugin.views.badges import sharing_links
 from credplugin.views.caching import never_cache_private
 from credplugin.views.layout import page_context
-from credplugin.views.presentation import describe_credential
-from credplugin.views.states import STATE_LABELS, badge_state
 
 
 class SharingForm(forms.Form):

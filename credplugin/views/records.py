@@ -5,8 +5,8 @@ same trust boundary; see ``verdicts``)."""
 from datetime import UTC, datetime
 
 from credplugin.openbadges.clr import verify_clr
-from credplugin.views.resolution import verification_resolver
-from credplugin.views.verdicts import verify_submitted_credential
+from credplugin.presentation.resolution import verification_resolver
+from credplugin.presentation.verdicts import verify_submitted_credential
 
 
 def verify_submitted_record(document, *, now=None):

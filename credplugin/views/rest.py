@@ -20,12 +20,12 @@ from credplugin.compat import is_course_staff, rest_authentication_classes
 from credplugin.exceptions import InvalidTransition
 from credplugin.exceptions import NotFound as BadgeNotFound
 from credplugin.models import IssuedBadge
-from credplugin.serializers import (
+from credplugin.views.caching import never_cache_private
+from credplugin.views.serializers import (
     IssuedBadgeSerializer,
     StatusChangeSerializer,
     StatusHistorySerializer,
 )
-from credplugin.views.caching import never_cache_private
 
 
 def _status_action(name):

@@ -20,12 +20,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from credplugin.openbadges.clr import is_clr
-from credplugin.views.caching import never_cache_private
-from credplugin.views.layout import page_context
-from credplugin.views.presentation import describe_credential
-from credplugin.views.records import verify_submitted_record
-from credplugin.views.throttling import seconds_until_allowed
-from credplugin.views.uploads import (
+from credplugin.presentation.describe import describe_credential
+from credplugin.presentation.uploads import (
     BODY,
     FILE,
     PASTE,
@@ -34,7 +30,11 @@ from credplugin.views.uploads import (
     read_submitted_badge,
     too_large_error,
 )
-from credplugin.views.verdicts import own_badge, verify_submitted_credential
+from credplugin.presentation.verdicts import own_badge, verify_submitted_credential
+from credplugin.views.caching import never_cache_private
+from credplugin.views.layout import page_context
+from credplugin.views.records import verify_submitted_record
+from credplugin.views.throttling import seconds_until_allowed
 
 _MULTIPART_OVERHEAD = 64 * 1024
 

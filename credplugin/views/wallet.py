@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from credplugin import wallet
 from credplugin.exceptions import NotFound
+from credplugin.presentation.describe import qr_code_data_uri
 from credplugin.views.caching import never_cache_private
 from credplugin.views.layout import page_context
-from credplugin.views.presentation import qr_code_data_uri
 
 MAX_MESSAGE_BYTES = 64 * 1024
 JSON_TYPES = ("application/json", "application/ld+json")

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from credplugin import api
-from credplugin.views import artwork
+from credplugin.presentation import artwork
 from tests.browser_support import axe_violations, chromium_page, save_screenshot, tab_to
 from tests.issued_badges import badge_setup, earn  # noqa: F401 - fixtures
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from credplugin import issuance, pathways
+from credplugin import pathways
+from credplugin.issuing import issuance
 from credplugin.openbadges.clr import verify_clr
 from tests.browser_support import axe_violations, chromium_page, save_screenshot
 from tests.factories import UserFactory

@@ -3,7 +3,8 @@
 import pytest
 from django.test import override_settings
 
-from credplugin import checks, keys
+from credplugin import checks
+from credplugin.issuer import keys
 from credplugin.models import IssuanceRequest
 from tests.factories import BadgeClassFactory, UserFactory
 

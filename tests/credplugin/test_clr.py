@@ -5,8 +5,9 @@ import json
 import pytest
 from django.urls import reverse
 
-from credplugin import api, badges, clr, issuance, pathways
+from credplugin import api, clr, pathways
 from credplugin.exceptions import InvalidInput, NotFound
+from credplugin.issuing import issuance, lifecycle
 from credplugin.openbadges.clr import verify_clr
 from tests.factories import UserFactory
 from tests.js_stack import js_stack  # noqa: F401 - pytest fixture
@@ -50,7 +51,7 @@ def test_a_chosen_subset_is_marked_partial(learner):
 
 def test_a_revoked_badge_is_left_out_and_cannot_be_chosen(learner, components):
     first = api.list_badges(learner.id)[-1]
-    badges.revoke(badges.get(first["uuid"]), reason="Error", actor_id=None)
+    lifecycle.revoke(lifecycle.get(first["uuid"]), reason="Error", actor_id=None)
     with pytest.raises(InvalidInput):
         clr.learner_record(learner.id, badge_uuids=[first["uuid"]])
     ids = [
@@ -114,7 +115,9 @@ def test_javascript_verifies_the_record_and_each_badge_inside_it(
 
 def test_the_verify_api_reports_a_record_and_each_badge_inside_it(client, learner):
     record = clr.learner_record(learner.id)
-    badges.revoke(badges.get(api.list_badges(learner.id)[-1]["uuid"]), reason="X", actor_id=None)
+    lifecycle.revoke(
+        lifecycle.get(api.list_badges(learner.id)[-1]["uuid"]), reason="X", actor_id=None
+    )
     client.logout()
     response = client.post(
         reverse("credplugin:verify-api"), json.dumps(record), content_type="application/json"

@@ -8,7 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from credplugin import api, keys
+from credplugin import api
+from credplugin.issuer import keys
 from credplugin.models import CoursePassingRecord, IssuanceRequest, IssuedBadge, IssuerKey
 from credplugin.openbadges import bake_png, generate_key
 from tests import attacks

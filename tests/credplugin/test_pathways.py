@@ -7,8 +7,9 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from credplugin import api, backfill, badges, issuance, pathways
+from credplugin import api, pathways
 from credplugin.exceptions import InvalidInput
+from credplugin.issuing import backfill, issuance, lifecycle
 from credplugin.models import IssuanceRequest, IssuedBadge, Pathway, PathwayHold, PathwayMilestone
 from credplugin.openbadges.verify import verify_credential
 from tests.factories import (
@@ -174,13 +175,13 @@ def test_a_lost_issuance_task_leaves_the_pathway_request_for_the_sweeper(
     pathway_class, components, award, monkeypatch
 ):
     make(pathway_class, components[:1])
-    monkeypatch.setattr("credplugin.awards.enqueue", lambda *args, **kwargs: False)
+    monkeypatch.setattr("credplugin.issuing.intake.enqueue", lambda *args, **kwargs: False)
     user = UserFactory()
     award(user, components[0])
     request = IssuanceRequest.objects.get(user=user, badge_class=pathway_class)
     assert request.status == IssuanceRequest.Status.PENDING
     monkeypatch.undo()
-    from credplugin import sweeper  # noqa: PLC0415
+    from credplugin.issuing import sweeper  # noqa: PLC0415
 
     sweeper.sweep(older_than=0, inline=True)
     assert len(pathway_badges(user, pathway_class)) == 1
@@ -198,7 +199,7 @@ def test_a_revoked_component_suspends_the_pathway_badge_until_re_earned(
     second = award(user, components[1])
     [badge] = pathway_badges(user, pathway_class)
     with django_capture_on_commit_callbacks(execute=True):
-        badges.revoke(second, reason="Plagiarism", actor_id=None)
+        lifecycle.revoke(second, reason="Plagiarism", actor_id=None)
     badge.refresh_from_db()
     assert badge.status == IssuedBadge.Status.SUSPENDED
     assert PathwayHold.objects.filter(badge=badge).exists()
@@ -217,7 +218,7 @@ def test_the_revoke_policy_revokes_and_re_earning_awards_a_new_generation(
     user = UserFactory()
     first = award(user, components[0])
     with django_capture_on_commit_callbacks(execute=True):
-        badges.revoke(first, reason="Error", actor_id=None)
+        lifecycle.revoke(first, reason="Error", actor_id=None)
     [badge] = pathway_badges(user, pathway_class)
     assert badge.status == IssuedBadge.Status.REVOKED
     award(user, components[0])
@@ -231,7 +232,7 @@ def test_keep_leaves_the_pathway_badge_alone(
     user = UserFactory()
     first = award(user, components[0])
     with django_capture_on_commit_callbacks(execute=True):
-        badges.suspend(first, reason="Check", actor_id=None)
+        lifecycle.suspend(first, reason="Check", actor_id=None)
     [badge] = pathway_badges(user, pathway_class)
     assert badge.status == IssuedBadge.Status.ACTIVE
 
@@ -253,7 +254,7 @@ def test_n_of_m_keeps_the_badge_while_enough_components_remain(
     user = UserFactory()
     earned = [award(user, requirement) for requirement in components]
     with django_capture_on_commit_callbacks(execute=True):
-        badges.revoke(earned[0], reason="Error", actor_id=None)
+        lifecycle.revoke(earned[0], reason="Error", actor_id=None)
     [badge] = pathway_badges(user, pathway_class)
     assert badge.status == IssuedBadge.Status.ACTIVE
 
@@ -311,7 +312,7 @@ def test_the_pathway_badge_is_announced_as_badge_awarded(
 ):
     announced = []
     monkeypatch.setattr(
-        "credplugin.issuance.events.send_badge_awarded",
+        "credplugin.issuing.issuance.announcements.send_badge_awarded",
         lambda badge: announced.append(badge.badge_class_id),
     )
     make(pathway_class, components[:1])

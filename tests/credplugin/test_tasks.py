@@ -7,7 +7,8 @@ from celery.exceptions import Retry
 from django.db import OperationalError
 from django.test import override_settings
 
-from credplugin import awards, issuance, tasks
+from credplugin import tasks
+from credplugin.issuing import intake, issuance
 from credplugin.models import CoursePassingRecord, IssuanceRequest, IssuedBadge
 from tests.factories import (
     COURSE_KEY,
@@ -113,7 +114,7 @@ def test_a_transient_issuance_error_after_evaluation_moves_to_its_own_task(reque
 
 
 def test_a_debounced_evaluation_looks_again_one_window_after_it_finished(request_row):
-    with mock.patch.object(awards, "enqueue") as enqueue:
+    with mock.patch.object(intake, "enqueue") as enqueue:
         tasks.evaluate_learner_task.run(request_row.user_id, str(COURSE_KEY), 2)
     enqueue.assert_called_once_with(
         "evaluate_learner_task", request_row.user_id, str(COURSE_KEY), countdown=2
@@ -121,6 +122,6 @@ def test_a_debounced_evaluation_looks_again_one_window_after_it_finished(request
 
 
 def test_the_follow_up_evaluation_asks_for_none(request_row):
-    with mock.patch.object(awards, "enqueue") as enqueue:
+    with mock.patch.object(intake, "enqueue") as enqueue:
         tasks.evaluate_learner_task.run(request_row.user_id, str(COURSE_KEY))
     enqueue.assert_not_called()

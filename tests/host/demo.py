@@ -285,7 +285,7 @@ def write_outputs(client, badge, report, settings):
 
 def print_summary(credential, summary, verdict):
     """A few lines a person reads: the badge, what it proves, whether it verifies, where it is."""
-    from credplugin.views.presentation import describe_credential  # noqa: PLC0415
+    from credplugin.presentation.describe import describe_credential  # noqa: PLC0415
 
     facts = describe_credential(credential)
     lines = [

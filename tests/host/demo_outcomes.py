@@ -78,7 +78,7 @@ def _learner_judged(requirement, number, judged_at):
 
 def _learner_awarded(requirement, number, learner, awarded_at):
     """Issue the learner's badge through the real pipeline, dated ``awarded_at``."""
-    from credplugin import issuance  # noqa: PLC0415
+    from credplugin.issuing import issuance  # noqa: PLC0415
     from credplugin.models import CoursePassingRecord, IssuanceRequest  # noqa: PLC0415
 
     CoursePassingRecord.objects.update_or_create(

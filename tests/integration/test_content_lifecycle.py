@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import F
 
-from credplugin import requirements
+from credplugin.authoring import requirements
 from credplugin.models import BadgeClass, BadgeRequirement
 from tests.host import content
 from tests.host.models import ContentBlock

@@ -143,7 +143,7 @@ def test_two_workers_racing_on_the_same_requests_issue_no_duplicates(
     wait_until_settled(badge_class, shared_broker_url, [first, second])
     assert_one_verifying_badge_each(badge_class, learners)
     # Evaluations and a starting worker's recovery may take these rows over too (unclaimed
-    # rows are anyone's, credplugin.claims): the race is that both workers ran the copies.
+    # rows are anyone's, credplugin.issuing.claims): the race is that both workers ran the copies.
     for worker in (first, second):
         assert received_task_ids(worker, "issue_badge_task"), f"no race happened: {worker.name}"
 

@@ -10,7 +10,8 @@ import threading
 import pytest
 from django.db import connection
 
-from credplugin import issuance, pathways
+from credplugin import pathways
+from credplugin.issuing import issuance
 from credplugin.models import IssuanceRequest, IssuedBadge
 from tests.factories import UserFactory, learner_meeting
 
@@ -25,7 +26,7 @@ def test_concurrent_last_components_request_the_pathway_badge_once(
     pathways.save_pathway(
         badge_class=pathway_class, components=[c.badge_class.uuid for c in components[:2]]
     )
-    monkeypatch.setattr("credplugin.awards.enqueue", lambda *args, **kwargs: False)
+    monkeypatch.setattr("credplugin.issuing.intake.enqueue", lambda *args, **kwargs: False)
     lock = pathways.lock_pathways
     for _learner in range(LEARNERS):
         user = UserFactory()

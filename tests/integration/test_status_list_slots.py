@@ -3,7 +3,7 @@
 import pytest
 from django.db import transaction
 
-from credplugin import status_lists
+from credplugin.issuer import status_lists
 from credplugin.models import StatusList
 from tests.integration.threads import run_at_once
 
@@ -15,8 +15,8 @@ BATCH = 200  # the issuing batch size
 
 
 def test_concurrent_batches_get_distinct_random_slots(integration_database_url):
-    # The first list exists already (racing to open a new one is settled by reserve_slots'
-    # retry on IntegrityError, not by take_slots).
+    # The first list exists already (racing to open a new one is settled by
+    # count_attempt_and_reserve_slots' retry on IntegrityError, not by take_slots).
     with transaction.atomic():
         taken = status_lists.take_slots(1)
 

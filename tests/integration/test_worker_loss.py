@@ -4,7 +4,7 @@ Each test holds the issuer-key table (``held_back``): a worker that has decided 
 committed their outbox rows and waits there, at the start of issuing them, however fast it is.
 Then the test kills or freezes it, lets the key go, and times the badges against the last
 passing event, with no sweep: only the pipeline's own messages and leases
-(``credplugin.claims``) bring the lost work back.
+(``credplugin.issuing.claims``) bring the lost work back.
 """
 
 import json

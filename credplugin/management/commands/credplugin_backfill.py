@@ -6,8 +6,8 @@ learner who already has the badge (or a request for it) is left alone.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from credplugin import backfill
 from credplugin.exceptions import InvalidInput
+from credplugin.issuing import backfill
 from credplugin.management.progress import ProgressBar
 
 

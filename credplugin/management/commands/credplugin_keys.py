@@ -8,8 +8,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from credplugin import identity, issuance, keys
 from credplugin.exceptions import CredPluginError, NotFound
+from credplugin.issuer import identity, keys
+from credplugin.issuing import issuance
 from credplugin.models import IssuanceRequest, IssuerKey
 
 

@@ -5,7 +5,7 @@ Example crontab line: ``*/5 * * * * manage.py lms credplugin_sweep``.
 
 from django.core.management.base import BaseCommand
 
-from credplugin import sweeper
+from credplugin.issuing import sweeper
 
 
 class Command(BaseCommand):

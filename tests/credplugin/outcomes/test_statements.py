@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
-from credplugin import issuance
+from credplugin.issuing import issuance
 from credplugin.models import (
     IssuedBadge,
     OutcomePlan,

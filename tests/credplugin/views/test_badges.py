@@ -17,7 +17,7 @@ from PIL import Image
 from credplugin import api
 from credplugin.models import BadgeClass, IssuedBadge
 from credplugin.openbadges import unbake_png, unbake_svg, verify_credential
-from credplugin.views.resolution import verification_resolver
+from credplugin.presentation.resolution import verification_resolver
 
 pytestmark = pytest.mark.django_db
 

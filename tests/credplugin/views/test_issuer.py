@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from credplugin import api
 from credplugin.openbadges import verify_credential
-from credplugin.views.resolution import verification_resolver
+from credplugin.presentation.resolution import verification_resolver
 
 pytestmark = pytest.mark.django_db
 

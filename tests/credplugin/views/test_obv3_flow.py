@@ -11,7 +11,7 @@ from django.conf import settings as django_settings
 from requests_oauthlib import OAuth2Session
 
 from credplugin import api
-from credplugin.issuance import resolve_for_verification
+from credplugin.issuing.issuance import resolve_for_verification
 from credplugin.models import IssuedBadge
 from credplugin.obv3_scopes import SCOPE_CREDENTIAL_READ, SCOPE_PROFILE_READ
 from credplugin.openbadges.verify import verify_credential

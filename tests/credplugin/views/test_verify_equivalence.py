@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from credplugin import api
-from credplugin.views.presentation import describe_credential
-from credplugin.views.verdicts import INVALID, verify_submitted_credential
+from credplugin.presentation.describe import describe_credential
+from credplugin.presentation.verdicts import INVALID, verify_submitted_credential
 from tests.attacks import CREDENTIALS
 
 pytestmark = pytest.mark.django_db

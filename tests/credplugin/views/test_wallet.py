@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from credplugin import api
-from credplugin.issuance import resolve_for_verification
+from credplugin.issuing.issuance import resolve_for_verification
 from credplugin.models import WalletExchange
 from credplugin.openbadges.keys import generate_key
 from credplugin.openbadges.verify import verify_credential

@@ -1,0 +1,3 @@
+"""The issuer: its identity (profile, did:web document), its signing keys and its status
+lists.
+"""

@@ -1,0 +1,1 @@
+"""E-mail the plugin sends: badge awarded, assessment reviews."""

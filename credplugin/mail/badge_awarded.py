@@ -1,0 +1,120 @@
+"""The e-mails a learner gets when a badge is awarded and at pathway milestones; translatable,
+and the learner may opt out of each.
+
+Sent after the award commits. Mail trouble is logged and never undoes the award: the badge is
+on the learner's badge page either way.
+"""
+
+import logging
+
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from credplugin.compat import learner_display_name
+from credplugin.conf import credplugin_settings
+from credplugin.issuer import identity
+from credplugin.models import LearnerPreference
+
+log = logging.getLogger(__name__)
+
+
+def _opted_out(user_ids):
+    """Which of these learners asked not to be e-mailed about awards."""
+    return set(
+        LearnerPreference.objects.filter(
+            user_id__in=list(user_ids), email_on_award=False
+        ).values_list("user_id", flat=True)
+    )
+
+
+def send_award_emails(issued_badges):
+    """E-mail each learner about their new badge, unless they opted out, over one mail
+    connection; returns how many messages were sent.
+
+    ``issued_badges``: ``IssuedBadge`` rows with user and badge class loaded. One connection per
+    batch, since an SMTP server would otherwise be dialled (and TLS negotiated) once per badge.
+    """
+    if not credplugin_settings.SEND_EMAIL:
+        return 0
+    opted_out = _opted_out(issued.user_id for issued in issued_badges)
+    messages = []
+    for issued in issued_badges:
+        if issued.user.email and issued.user_id not in opted_out:
+            message = _award_message(issued)
+            if message is not None:
+                messages.append(message)
+    if not messages:
+        return 0
+    try:
+        return get_connection().send_messages(messages) or 0
+    except Exception:  # mail trouble must not undo or repeat an award
+        log.exception("credplugin could not e-mail %d learner(s) about their badges", len(messages))
+        return 0
+
+
+def _award_message(issued):
+    """The e-mail about one new badge, in the badge's language; None if it cannot be written."""
+    try:
+        with translation.override(issued.badge_class.language or None):
+            context = {
+                "learner_name": learner_display_name(issued.user),
+                "badge_name": issued.badge_class.name,
+                "badge_description": issued.badge_class.description,
+                "issuer_name": credplugin_settings.issuer_name,
+                "badge_url": identity.badge_page_url(issued.uuid),
+                "badge_image_url": identity.public_url("badge-png", badge_uuid=str(issued.uuid)),
+                "badges_url": identity.public_url("my-badges"),
+                "valid_until": issued.valid_until,
+            }
+            subject = _("You earned the badge “%(badge)s”") % {"badge": issued.badge_class.name}
+            return message(subject, "credplugin/email/badge_awarded_body", context, issued.user)
+    except Exception:  # one unwritable message must not stop the others
+        log.exception("credplugin could not write the e-mail about badge %s", issued.uuid)
+        return None
+
+
+def message(subject, template, context, user):
+    """An e-mail to ``user`` in text and HTML, from ``<template>.txt`` and ``<template>.html``."""
+    text = render_to_string(f"{template}.txt", context)
+    html = render_to_string(f"{template}.html", context)
+    email = EmailMultiAlternatives(subject, text, to=[user.email])
+    email.attach_alternative(html, "text/html")
+    return email
+
+
+def send_pathway_milestone(user_id, badge_class, percent, earned, required):
+    """E-mail the learner that they reached ``percent`` of the pathway awarding
+    ``badge_class``, unless they opted out; returns whether a message was sent."""
+    if not credplugin_settings.SEND_EMAIL:
+        return False
+    if LearnerPreference.objects.filter(user_id=user_id, email_on_pathway_progress=False).exists():
+        return False
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None or not user.email:
+        return False
+    try:
+        with translation.override(badge_class.language or None):
+            context = {
+                "learner_name": learner_display_name(user),
+                "pathway_name": badge_class.name,
+                "percent": percent,
+                "earned": earned,
+                "required": required,
+                "pathway_url": identity.public_url(
+                    "pathway-page", badge_class_uuid=str(badge_class.uuid)
+                ),
+                "badges_url": identity.public_url("my-badges"),
+            }
+            subject = _("You are %(percent)s%% of the way to “%(pathway)s”") % {
+                "percent": percent,
+                "pathway": badge_class.name,
+            }
+            text = render_to_string("credplugin/email/pathway_milestone_body.txt", context)
+        EmailMultiAlternatives(subject, text, to=[user.email]).send()
+    except Exception:  # mail trouble must not undo an award
+        log.exception("credplugin could not e-mail learner %s about a pathway milestone", user_id)
+        return False
+    return True
