@@ -86,11 +86,10 @@ class CredPluginConfig(AppConfig):
     def ready(self):
         from celery.signals import worker_ready  # noqa: PLC0415
 
-        from credplugin import checks  # noqa: F401, PLC0415
+        # System checks and tasks register on import; the pipeline queues the tasks by name.
+        from credplugin import checks, tasks  # noqa: F401, PLC0415
         from credplugin.conf import credplugin_settings  # noqa: PLC0415
-
-        # System checks register on import; the module has no other side effect.
-        from credplugin.issuing import intake  # noqa: F401, PLC0415
+        from credplugin.issuing import intake  # noqa: PLC0415
         from credplugin.openbadges import canonical  # noqa: PLC0415
 
         # openbadges reads no settings: the setting is handed in, and read on every call.

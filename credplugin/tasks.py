@@ -21,7 +21,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from credplugin import reminders, renewal, renewal_signing
 from credplugin.conf import credplugin_settings
-from credplugin.issuing import claims, evaluation, intake, issuance, sweeper
+from credplugin.issuing import claims, evaluation, intake, issuance, queue, sweeper
 from credplugin.mail import assessment_reviews
 from credplugin.outcomes import surveys
 
@@ -55,7 +55,7 @@ def _issue(task, request_ids, *, retry_here=True):
             _retry_or_leave(task, error, f"issuance request(s) {request_ids}")
         else:
             log.warning("credplugin will issue %s in a new task: %s", request_ids, error)
-            intake.enqueue("issue_badges_task", request_ids)
+            queue.enqueue("issue_badges_task", request_ids)
     except Exception as error:  # unknown errors are not retried blindly; an operator reads them
         log.exception("credplugin issuance request(s) %s failed unexpectedly", request_ids)
         issuance.mark_failed(request_ids, f"Unexpected error: {type(error).__name__}: {error}")

@@ -22,7 +22,7 @@ from credplugin.conf import (
     ON_FAILING_KEEP,
     credplugin_settings,
 )
-from credplugin.issuing import claims
+from credplugin.issuing import claims, queue
 from credplugin.models import CoursePassingRecord
 
 log = logging.getLogger(__name__)
@@ -31,19 +31,6 @@ log = logging.getLogger(__name__)
 def accepts_delivery(*, from_event_bus):
     """Whether this delivery of an event is the one ``CREDPLUGIN_EVENTS_FROM`` acts on."""
     return bool(from_event_bus) == (credplugin_settings.EVENTS_FROM == EVENTS_FROM_EVENT_BUS)
-
-
-def enqueue(task_name, *args, countdown=None):
-    """Queue a task; returns whether it was. A broker failure is logged, never raised (the
-    sweeper recovers from the database)."""
-    from credplugin import tasks  # noqa: PLC0415  (tasks import this module)
-
-    try:
-        getattr(tasks, task_name).apply_async(args, countdown=countdown)
-    except Exception:  # a broker outage must not reach the caller; the DB keeps the work
-        log.warning("credplugin could not queue %s%r; the sweeper will pick it up", task_name, args)
-        return False
-    return True
 
 
 def schedule_evaluation(user_id, course_key):
@@ -67,20 +54,20 @@ def request_evaluation(user_id, course_key, *, helper=False):
     window = _debounce_seconds()
     if not window:
         if not helper:
-            enqueue("evaluate_learner_task", user_id, course_key)
+            queue.enqueue("evaluate_learner_task", user_id, course_key)
         return
     now = time.monotonic()
     queued_at = _evaluation_queued_at.get(course_key)
     if queued_at is not None and now - queued_at < window:
         return
-    if enqueue("evaluate_learner_task", user_id, course_key, window):
+    if queue.enqueue("evaluate_learner_task", user_id, course_key, window):
         _evaluation_queued_at[course_key] = now
 
 
 def follow_up_evaluation(user_id, course_key, window):
     """The second look ``request_evaluation`` promises, ``window`` seconds from now; the
     follow-up itself asks for none."""
-    enqueue("evaluate_learner_task", user_id, course_key, countdown=window)
+    queue.enqueue("evaluate_learner_task", user_id, course_key, countdown=window)
 
 
 # When the look this process last queued runs (time.monotonic()).
@@ -98,14 +85,14 @@ def look_again_after_leases(attempt):
     global _look_due_at  # noqa: PLW0603  (this process's memory, like the debounce)
 
     now = time.monotonic()
-    if now < _look_due_at or _tasks_run_eagerly():
+    if now < _look_due_at or queue.tasks_run_eagerly():
         return  # eager tasks run in their caller: no worker of theirs can be lost
     expiry = claims.next_expiry(attempt)
     if expiry is None:
         return
     countdown = _seconds_until(expiry)
     _look_due_at = now + countdown
-    if not enqueue("recover_lost_work_task", countdown=countdown):
+    if not queue.enqueue("recover_lost_work_task", countdown=countdown):
         _look_due_at = 0.0
 
 
@@ -121,7 +108,7 @@ def recover_after_worker_start(**_signal):
         countdown = claims.lease_seconds() + 1
     finally:
         connection.close()  # the worker's main process does no other database work
-    enqueue("recover_lost_work_task", countdown=countdown)
+    queue.enqueue("recover_lost_work_task", countdown=countdown)
 
 
 def _seconds_until(moment):
@@ -133,19 +120,13 @@ def _seconds_until(moment):
 
 def _debounce_seconds():
     """The evaluation debounce window; 0 when tasks run eagerly, in the caller, at once."""
-    if _tasks_run_eagerly():
+    if queue.tasks_run_eagerly():
         return 0
     return credplugin_settings.EVALUATION_DEBOUNCE_SECONDS
 
 
-def _tasks_run_eagerly():
-    from credplugin import tasks  # noqa: PLC0415  (tasks import this module)
-
-    return bool(tasks.evaluate_learner_task.app.conf.task_always_eager)
-
-
 def schedule_issuance(request_id):
-    transaction.on_commit(partial(enqueue, "issue_badge_task", request_id))
+    transaction.on_commit(partial(queue.enqueue, "issue_badge_task", request_id))
 
 
 def _needs_evaluation(is_passing, has_certificate):

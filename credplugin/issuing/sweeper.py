@@ -19,7 +19,7 @@ from django.utils import timezone
 from credplugin import pathways
 from credplugin.conf import credplugin_settings
 from credplugin.issuer import identity, keys
-from credplugin.issuing import evaluation, intake, issuance
+from credplugin.issuing import evaluation, issuance, queue
 from credplugin.models import CoursePassingRecord, IssuanceRequest
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def sweep(*, older_than=None, inline=False, progress=None):
             evaluation.evaluate(user_id, course_key)
         else:
             CoursePassingRecord.objects.filter(pk=pk).update(updated=timezone.now())
-            intake.enqueue("evaluate_learner_task", user_id, str(course_key))
+            queue.enqueue("evaluate_learner_task", user_id, str(course_key))
         counts["evaluations"] += 1
         if progress:
             progress("evaluations", counts["evaluations"])
@@ -93,4 +93,4 @@ def _issue(request_ids, inline):
         issuance.issue_requests(request_ids)
         return
     IssuanceRequest.objects.filter(pk__in=request_ids).update(updated=timezone.now())
-    intake.enqueue("issue_badges_task", request_ids)
+    queue.enqueue("issue_badges_task", request_ids)

@@ -6,6 +6,7 @@ links to the assessment in the course. Mail trouble is logged and never undoes t
 """
 
 import logging
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from credplugin.compat import course_staff_users, learner_display_name, user_language
 from credplugin.conf import credplugin_settings
+from credplugin.issuing import queue
 from credplugin.models import LearnerPreference
 
 log = logging.getLogger(__name__)
@@ -48,13 +50,7 @@ def schedule(kind, *, course_key, usage_key, title, learner_id, passed=None):
         "learner_id": learner_id,
         "passed": passed,
     }
-    transaction.on_commit(lambda: _enqueue(context))
-
-
-def _enqueue(context):
-    from credplugin.issuing import intake  # noqa: PLC0415  (awards imports the tasks lazily too)
-
-    intake.enqueue("send_assessment_email_task", context)
+    transaction.on_commit(partial(queue.enqueue, "send_assessment_email_task", context))
 
 
 def recipients(kind, course_key, learner_id):

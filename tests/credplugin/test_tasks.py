@@ -8,7 +8,7 @@ from django.db import OperationalError
 from django.test import override_settings
 
 from credplugin import tasks
-from credplugin.issuing import intake, issuance
+from credplugin.issuing import issuance, queue
 from credplugin.models import CoursePassingRecord, IssuanceRequest, IssuedBadge
 from tests.factories import (
     COURSE_KEY,
@@ -114,7 +114,7 @@ def test_a_transient_issuance_error_after_evaluation_moves_to_its_own_task(reque
 
 
 def test_a_debounced_evaluation_looks_again_one_window_after_it_finished(request_row):
-    with mock.patch.object(intake, "enqueue") as enqueue:
+    with mock.patch.object(queue, "enqueue") as enqueue:
         tasks.evaluate_learner_task.run(request_row.user_id, str(COURSE_KEY), 2)
     enqueue.assert_called_once_with(
         "evaluate_learner_task", request_row.user_id, str(COURSE_KEY), countdown=2
@@ -122,6 +122,6 @@ def test_a_debounced_evaluation_looks_again_one_window_after_it_finished(request
 
 
 def test_the_follow_up_evaluation_asks_for_none(request_row):
-    with mock.patch.object(intake, "enqueue") as enqueue:
+    with mock.patch.object(queue, "enqueue") as enqueue:
         tasks.evaluate_learner_task.run(request_row.user_id, str(COURSE_KEY))
     enqueue.assert_not_called()

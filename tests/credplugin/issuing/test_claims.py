@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from credplugin import tasks
-from credplugin.issuing import claims, evaluation, intake, issuance
+from credplugin.issuing import claims, evaluation, intake, issuance, queue
 from credplugin.models import CoursePassingRecord, IssuanceRequest, IssuedBadge
 from tests.factories import (
     COURSE_KEY,
@@ -168,7 +168,7 @@ def on_a_broker():
     with (
         mock.patch.object(intake, "_look_due_at", 0.0),
         mock.patch("credplugin.tasks.recover_lost_work_task.apply_async") as apply_async,
-        mock.patch.object(intake, "_tasks_run_eagerly", return_value=False),
+        mock.patch.object(queue, "tasks_run_eagerly", return_value=False),
     ):
         yield apply_async
 

@@ -7,7 +7,7 @@ from django.db import IntegrityError
 from django.test import override_settings
 
 from credplugin import api
-from credplugin.issuing import evaluation, intake
+from credplugin.issuing import evaluation, intake, queue
 from credplugin.models import CoursePassingRecord, IssuanceRequest, IssuedBadge
 from tests.factories import (
     COURSE_KEY,
@@ -249,7 +249,7 @@ def debounced():
         mock.patch.object(intake.time, "monotonic", side_effect=lambda: clock.now),
         mock.patch.object(intake, "_evaluation_queued_at", {}),
         mock.patch("credplugin.tasks.evaluate_learner_task.apply_async") as apply_async,
-        mock.patch.object(intake, "_tasks_run_eagerly", return_value=False),
+        mock.patch.object(queue, "tasks_run_eagerly", return_value=False),
     ):
         apply_async.clock = clock
         yield apply_async
