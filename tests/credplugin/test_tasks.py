@@ -1,8 +1,11 @@
 """Celery tasks: retry only transient errors, with backoff; mark the rest failed, readably."""
 
+import re
+from pathlib import Path
 from unittest import mock
 
 import pytest
+from celery import current_app
 from celery.exceptions import Retry
 from django.db import OperationalError
 from django.test import override_settings
@@ -37,6 +40,23 @@ def test_tasks_are_late_acked_requeued_on_worker_loss_and_route_nowhere():
     assert tasks.sweep_issuance_requests_task.name == (
         "credplugin.tasks.sweep_issuance_requests_task"
     )
+
+
+def test_every_task_the_pipeline_queues_by_name_is_registered():
+    package = Path(tasks.__file__).parent
+    queued = {
+        name
+        for source in package.rglob("*.py")
+        for name in re.findall(r"enqueue,?\s*\(?\s*\"(\w+)\"", source.read_text())
+    }
+    assert {"evaluate_learner_task", "issue_badge_task", "send_assessment_email_task"} <= queued
+    for name in queued:
+        assert current_app.tasks[f"credplugin.tasks.{name}"].name == getattr(tasks, name).name
+
+
+def test_a_task_name_nobody_registered_is_logged_not_raised(caplog):
+    assert queue.enqueue("no_such_task", 1) is False
+    assert "could not queue no_such_task" in caplog.text
 
 
 def test_the_task_issues_the_badge(request_row):
