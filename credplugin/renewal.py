@@ -13,6 +13,7 @@ status change of the badge applies to all of them (docs/decisions/0016).
 
 import logging
 from datetime import timedelta
+from functools import partial
 from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
@@ -22,6 +23,7 @@ from credplugin.authoring import requirements
 from credplugin.conf import credplugin_settings
 from credplugin.exceptions import InvalidTransition, NotFound
 from credplugin.issuer import status_lists
+from credplugin.issuing import queue
 from credplugin.models import (
     AssessmentResult,
     BadgeClass,
@@ -203,7 +205,7 @@ def request_renewal(issued, result_uuids):
                     status_list_sequence=sequence,
                     status_list_index=index,
                 )
-            transaction.on_commit(lambda: _enqueue(request.pk))
+            transaction.on_commit(partial(queue.enqueue, "renew_badge_task", request.pk))
     except IntegrityError:  # another delivery requested this version first
         return None
     log.info("credplugin will renew badge %s to version %d", issued.uuid, version)
@@ -218,14 +220,8 @@ def sweep():
     ).values_list("pk", flat=True)
     found = list(pending[:1000])
     for request_id in found:
-        _enqueue(request_id)
+        queue.enqueue("renew_badge_task", request_id)
     return len(found)
-
-
-def _enqueue(request_id):
-    from credplugin.issuing import intake  # noqa: PLC0415  (awards imports the API's modules)
-
-    intake.enqueue("renew_badge_task", request_id)
 
 
 def renew(badge_uuid):

@@ -47,7 +47,7 @@ def drain_pending(user_id, course_key, *, batch=EVALUATION_BATCH, on_full_batch=
     outbox rows' ids (committed, claimed by ``attempt``: ``credplugin.issuing.claims``), for the
     caller to issue before the next batch.
 
-    Since events are debounced per course (``awards.request_evaluation``),
+    Since events are debounced per course (``intake.request_evaluation``),
     one task drains what many events marked. ``on_full_batch`` is called when more may be
     pending, so the caller can ask another worker to help.
     """

@@ -175,7 +175,7 @@ def test_a_lost_issuance_task_leaves_the_pathway_request_for_the_sweeper(
     pathway_class, components, award, monkeypatch
 ):
     make(pathway_class, components[:1])
-    monkeypatch.setattr("credplugin.issuing.intake.enqueue", lambda *args, **kwargs: False)
+    monkeypatch.setattr("credplugin.issuing.queue.enqueue", lambda *args, **kwargs: False)
     user = UserFactory()
     award(user, components[0])
     request = IssuanceRequest.objects.get(user=user, badge_class=pathway_class)

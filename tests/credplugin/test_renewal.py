@@ -222,7 +222,7 @@ def test_a_renewal_requested_before_a_suspension_is_refused_when_signed(
     renewable, django_capture_on_commit_callbacks
 ):
     badge, _hash, renew = renewable
-    with mock.patch("credplugin.renewal._enqueue"):
+    with mock.patch("credplugin.issuing.queue.enqueue"):
         renew(badge.user, OPENS + timedelta(days=1))
     staff = UserFactory(username="staff", is_staff=True)
     api.suspend_badge(str(badge.uuid), reason="Under review", actor_id=staff.id)

@@ -26,7 +26,7 @@ def test_concurrent_last_components_request_the_pathway_badge_once(
     pathways.save_pathway(
         badge_class=pathway_class, components=[c.badge_class.uuid for c in components[:2]]
     )
-    monkeypatch.setattr("credplugin.issuing.intake.enqueue", lambda *args, **kwargs: False)
+    monkeypatch.setattr("credplugin.issuing.queue.enqueue", lambda *args, **kwargs: False)
     lock = pathways.lock_pathways
     for _learner in range(LEARNERS):
         user = UserFactory()
