@@ -120,8 +120,8 @@ def run(args):
         _setup_django(host_dir, args.database_url)
         from django.core.management import call_command  # noqa: PLC0415
 
-        from credplugin import pathways  # noqa: PLC0415
         from credplugin.models import IssuedBadge  # noqa: PLC0415
+        from credplugin.stacking import pathways  # noqa: PLC0415
         from tests.factories import BadgeClassFactory  # noqa: PLC0415
         from tests.integration.scenario import create_learners  # noqa: PLC0415
 

@@ -166,9 +166,9 @@ def _ob_api_latencies(badge, client, credential_url, seconds, *, badges=500, pag
     from django.utils import timezone  # noqa: PLC0415
     from oauth2_provider.models import get_access_token_model  # noqa: PLC0415
 
-    from credplugin import obv3  # noqa: PLC0415
+    from credplugin.delivery import ob_api  # noqa: PLC0415
+    from credplugin.delivery.ob_api_scopes import SCOPE_CREDENTIAL_READ  # noqa: PLC0415
     from credplugin.models import IssuanceRequest, IssuedBadge  # noqa: PLC0415
-    from credplugin.obv3_scopes import SCOPE_CREDENTIAL_READ  # noqa: PLC0415
 
     requests = IssuanceRequest.objects.bulk_create(
         IssuanceRequest(
@@ -189,7 +189,7 @@ def _ob_api_latencies(badge, client, credential_url, seconds, *, badges=500, pag
         )
         copies.append(copy)
     IssuedBadge.objects.bulk_create(copies)
-    client_row, _ = obv3.register_client(
+    client_row, _ = ob_api.register_client(
         {
             "client_name": "Bench",
             "client_uri": "https://bench.example",

@@ -107,7 +107,7 @@ def _populate(count, now):
 
 def _explain(now):
     """The EXPLAIN rows of each offset's scan, and whether every one uses the expiry index."""
-    from credplugin import reminders  # noqa: PLC0415
+    from credplugin.renewing import reminders  # noqa: PLC0415
 
     plans, uses_index = {}, True
     offsets = reminders.offsets()
@@ -132,7 +132,7 @@ def run(args):
         from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
         from django.utils import timezone  # noqa: PLC0415
 
-        from credplugin import reminders  # noqa: PLC0415
+        from credplugin.renewing import reminders  # noqa: PLC0415
 
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
         now = timezone.now()

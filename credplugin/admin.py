@@ -598,10 +598,9 @@ class RenewalReminderAdmin(ReadOnlyAdmin):
     list_select_related = ("badge",)
 
 
-from credplugin import pathway_admin  # noqa: E402, F401  (registers the pathway admin)
-
 # Outcomes register their own admin pages.
 from credplugin.outcomes import admin as outcomes_admin  # noqa: E402, F401
+from credplugin.stacking import admin as pathway_admin  # noqa: E402, F401  (registers the pathway admin)
 
 
 @admin.register(WalletExchange)

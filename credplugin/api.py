@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from credplugin import clr, pathways, reminders, renewal, renewal_policy
 from credplugin.authoring import content, requirements, validation
 from credplugin.authoring.content import BLOCK_TYPE as ASSESSMENT_BLOCK_TYPE  # noqa: F401  (re-exported)
 from credplugin.authoring.limits import AUTHORING_LIMITS  # noqa: F401  (re-exported)
@@ -30,6 +29,8 @@ from credplugin.issuer.keys import KeyUnavailable  # noqa: F401  (re-exported fo
 from credplugin.issuing import composition, evaluation, intake, issuance, lifecycle
 from credplugin.mail import assessment_reviews
 from credplugin.models import IssuanceRequest
+from credplugin.renewing import policy, reminders, renewal
+from credplugin.stacking import pathways, record
 
 # --- requirements and results (called by the assessment XBlocks) ---------------------------
 
@@ -176,14 +177,14 @@ def set_renewal_policy(badge_class_uuid, *, window_days, grace_days=0, renew_by=
     ``grace_days`` after it; ``renew_by`` is ``assessment`` (pass the renewal assessments of
     one course run) or ``course`` (pass the course's assessments again). ``window_days=None``
     makes the badge not renewable. Returns the stored policy."""
-    return renewal_policy.set_policy(
+    return policy.set_policy(
         badge_class_uuid, window_days=window_days, grace_days=grace_days, renew_by=renew_by
     )
 
 
 def check_renewal_policy(*, validity_months, window_days, grace_days, renew_by):
     """Raise ``InvalidInput`` if this renewal policy cannot be stored; writes nothing."""
-    renewal_policy.clean_policy(
+    policy.clean_policy(
         validity_months=validity_months,
         window_days=window_days,
         grace_days=grace_days,
@@ -202,7 +203,7 @@ def register_renewal_assessment(
     """Mark a published assessment block as a renewal assessment of the badge whose slug is
     ``renews`` in any run of this course. Its results are judged like any other; passing
     every renewal assessment of one run inside the window renews the holder's badge."""
-    return renewal_policy.register_renewal_assessment(
+    return policy.register_renewal_assessment(
         course_key=course_key,
         usage_key=usage_key,
         title=title,
@@ -215,7 +216,7 @@ def register_renewal_assessment(
 
 def retire_renewal_assessment(usage_key):
     """The block no longer renews a badge; True if it did."""
-    return renewal_policy.retire_renewal_assessment(usage_key)
+    return policy.retire_renewal_assessment(usage_key)
 
 
 def renew_badge(badge_uuid):
@@ -525,7 +526,7 @@ def export_learner_record(user_id, *, badge_uuids=None):
         NotFound: they hold no current badge.
         KeyUnavailable: no signing key is configured.
     """
-    return clr.learner_record(user_id, badge_uuids=badge_uuids)
+    return record.learner_record(user_id, badge_uuids=badge_uuids)
 
 
 def pathway_emails_enabled(user_id):

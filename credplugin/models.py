@@ -576,7 +576,7 @@ class RenewalReminder(models.Model):
         return f"{self.badge_id} v{self.version} -{self.days_before}d"
 
 
-from credplugin.pathway_models import (  # noqa: E402
+from credplugin.stacking.models import (  # noqa: E402
     Pathway,
     PathwayComponent,
     PathwayHold,

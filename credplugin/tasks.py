@@ -19,11 +19,11 @@ from django.db import IntegrityError, InterfaceError, OperationalError
 from edx_django_utils.monitoring import set_code_owner_attribute
 from kombu.exceptions import OperationalError as BrokerError
 
-from credplugin import reminders, renewal, renewal_signing
 from credplugin.conf import credplugin_settings
 from credplugin.issuing import claims, evaluation, intake, issuance, queue, sweeper
 from credplugin.mail import assessment_reviews
 from credplugin.outcomes import surveys
+from credplugin.renewing import reminders, renewal, signing
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +177,7 @@ def send_assessment_email_task(self, context):
 def renew_badge_task(self, renewal_request_id):
     """Sign the new version of a badge a ``RenewalRequest`` (by primary key) asks for."""
     try:
-        return renewal_signing.issue_renewal(renewal_request_id)
+        return signing.issue_renewal(renewal_request_id)
     except TRANSIENT_ERRORS as error:
         _retry_or_leave(self, error, f"renewal request {renewal_request_id}")
     return None

@@ -4,7 +4,7 @@ registration a backpack sends."""
 import pytest
 import requests
 
-from credplugin.obv3_scopes import SCOPE_CREDENTIAL_READ, SCOPE_PROFILE_READ
+from credplugin.delivery.ob_api_scopes import SCOPE_CREDENTIAL_READ, SCOPE_PROFILE_READ
 
 REDIRECT_URI = "http://127.0.0.1:8765/callback"
 

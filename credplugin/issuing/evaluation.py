@@ -16,12 +16,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from credplugin import renewal
 from credplugin.authoring import requirements, validation
 from credplugin.conf import ON_FAILING_KEEP, ON_FAILING_REVOKE, credplugin_settings
 from credplugin.issuer import status_lists
 from credplugin.issuing import claims, intake, lifecycle
 from credplugin.models import BadgeClass, CoursePassingRecord, IssuanceRequest, IssuedBadge
+from credplugin.renewing import renewal
 
 # Pending records one evaluation task takes on at a time (see drain_pending).
 EVALUATION_BATCH = 200

@@ -20,7 +20,6 @@ from typing import NamedTuple
 from django.db import transaction
 from django.utils import timezone
 
-from credplugin import pathway_credentials, pathways
 from credplugin.authoring import requirements
 from credplugin.exceptions import NotFound, PermanentIssuanceError
 from credplugin.issuer import identity, keys, status_lists
@@ -30,6 +29,7 @@ from credplugin.models import IssuanceRequest, IssuedBadge
 from credplugin.openbadges.did import did_document, did_web_document_url
 from credplugin.openbadges.proof import sign_credential
 from credplugin.openbadges.verify import parse_datetime, verify_credential
+from credplugin.stacking import credentials, pathways
 
 log = logging.getLogger(__name__)
 OPEN = (IssuanceRequest.Status.PENDING, IssuanceRequest.Status.WAITING)
@@ -150,7 +150,7 @@ def _prepare(requests, slots, signer):
         by_badge_class[request.badge_class_id].append(request)
     prepared, outcomes, failures = [], {}, defaultdict(list)
     for batch in by_badge_class.values():
-        compose = pathway_credentials.composer(batch[0].badge_class) or _assessment_composer(batch)
+        compose = credentials.composer(batch[0].badge_class) or _assessment_composer(batch)
         for request in batch:
             signer.lease.tick()
             try:

@@ -11,11 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from credplugin import pathways, renewal
 from credplugin.exceptions import InvalidInput, InvalidTransition, NotFound
 from credplugin.issuer import identity, status_lists
 from credplugin.issuing import announcements
 from credplugin.models import BadgeRequirement, IssuedBadge, StatusChange, StatusList
+from credplugin.renewing import renewal
+from credplugin.stacking import pathways
 
 log = logging.getLogger(__name__)
 

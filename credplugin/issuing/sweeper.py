@@ -16,11 +16,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from credplugin import pathways
 from credplugin.conf import credplugin_settings
 from credplugin.issuer import identity, keys
 from credplugin.issuing import evaluation, issuance, queue
 from credplugin.models import CoursePassingRecord, IssuanceRequest
+from credplugin.stacking import pathways
 
 log = logging.getLogger(__name__)
 BATCH = 500

@@ -43,7 +43,7 @@ def _add_ob_api_scopes(settings):
     """Make the Open Badges 3.0 API's scopes known to django-oauth-toolkit (its consent page
     describes each requested scope); which client may ask for them is decided per client.
     The application model is named as edx-platform names it, for migrations that point at it."""
-    from credplugin.obv3_scopes import SCOPES  # noqa: PLC0415 - settings load before apps
+    from credplugin.delivery.ob_api_scopes import SCOPES  # noqa: PLC0415 - settings load before apps
 
     if not hasattr(settings, "OAUTH2_PROVIDER_APPLICATION_MODEL"):
         settings.OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"

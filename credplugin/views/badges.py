@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from credplugin import openbadges, renewal
+from credplugin import openbadges
 from credplugin.compat import learner_display_name
 from credplugin.models import IssuedBadge, OutcomeCounter
 from credplugin.outcomes import counters
@@ -26,6 +26,7 @@ from credplugin.presentation.describe import (
 )
 from credplugin.presentation.states import ACTIVE, badge_state
 from credplugin.presentation.verdicts import verify_stored_badge
+from credplugin.renewing import renewal
 from credplugin.views.caching import public_cache
 from credplugin.views.layout import page_context
 from credplugin.views.outcomes import outcomes_url

@@ -12,11 +12,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from credplugin import api, obv3, reminders, renewal
+from credplugin import api
+from credplugin.delivery import ob_api
 from credplugin.exceptions import NotFound
 from credplugin.models import IssuedBadge
 from credplugin.presentation.describe import describe_credential
 from credplugin.presentation.states import STATE_LABELS, badge_state
+from credplugin.renewing import reminders, renewal
 from credplugin.views.badges import sharing_links
 from credplugin.views.caching import never_cache_private
 from credplugin.views.layout import page_context
@@ -69,7 +71,7 @@ def my_badges(request):
             record_badges=[e["badge"] for e in entries if e["badge"].status == "active"],
             pathways=[_with_milestone(entry) for entry in api.pathway_progress(request.user.id)],
             pathway_emails=api.pathway_emails_enabled(request.user.id),
-            connections=obv3.connections(request.user),
+            connections=ob_api.connections(request.user),
         ),
     )
 

@@ -27,11 +27,12 @@ from oauth2_provider.oauth2_backends import OAuthLibCore
 from oauth2_provider.views import AuthorizationView, RevokeTokenView, TokenView
 from oauthlib.oauth2 import Server
 
-from credplugin import api, obv3
+from credplugin import api
 from credplugin.conf import credplugin_settings
+from credplugin.delivery import ob_api
+from credplugin.delivery.ob_api_scopes import SCOPE_CREDENTIAL_READ, SCOPE_PROFILE_READ, SCOPES
 from credplugin.exceptions import NotFound
 from credplugin.models import ObApiClient
-from credplugin.obv3_scopes import SCOPE_CREDENTIAL_READ, SCOPE_PROFILE_READ, SCOPES
 from credplugin.views.caching import never_cache_private
 from credplugin.views.layout import page_context
 
@@ -135,10 +136,10 @@ def register(request):
     except (ValueError, RecursionError):
         return _registration_error(_("The registration request is not JSON."))
     try:
-        client, secret = obv3.register_client(metadata)
-    except obv3.RegistrationRefused as refused:
+        client, secret = ob_api.register_client(metadata)
+    except ob_api.RegistrationRefused as refused:
         return _registration_error(str(refused), refused.error)
-    return JsonResponse(obv3.registration_response(client, secret), status=201)
+    return JsonResponse(ob_api.registration_response(client, secret), status=201)
 
 
 def _registration_error(description, error="invalid_client_metadata", status=400):
@@ -149,7 +150,7 @@ class ObAuthorizationView(AuthorizationView):
     """DOT's authorization (consent) page in the LMS's look, admitting only S256 PKCE."""
 
     template_name = "credplugin/obv3_authorize.html"
-    validator_class = obv3.ObApiValidator
+    validator_class = ob_api.ObApiValidator
 
     def dispatch(self, request, *args, **kwargs):
         data = request.POST if request.method == "POST" else request.GET
@@ -173,19 +174,19 @@ class ObAuthorizationView(AuthorizationView):
 class ObTokenView(TokenView):
     """DOT's token endpoint (codes and refresh tokens) with the API's validator."""
 
-    validator_class = obv3.ObApiValidator
+    validator_class = ob_api.ObApiValidator
 
 
 class ObRevokeTokenView(RevokeTokenView):
     """DOT's RFC 7009 revocation endpoint with the API's validator."""
 
-    validator_class = obv3.ObApiValidator
+    validator_class = ob_api.ObApiValidator
 
 
 def _bearer(request, scope):
     """``(user, None)`` for a valid token of an OB API client with ``scope``, else
     ``(None, Imsx error response)``."""
-    core = OAuthLibCore(Server(obv3.ObApiValidator()))
+    core = OAuthLibCore(Server(ob_api.ObApiValidator()))
     valid, oauthlib_request = core.verify_request(request, scopes=[])
     token = getattr(oauthlib_request, "access_token", None)
     if not valid or token is None:
@@ -201,7 +202,7 @@ def _bearer(request, scope):
         )
         response["WWW-Authenticate"] = f'Bearer error="insufficient_scope", scope="{scope}"'
         return None, response
-    obv3.record_use(token.user, client)
+    ob_api.record_use(token.user, client)
     return token.user, None
 
 
@@ -266,7 +267,7 @@ def credentials(request, user):
         limit, offset, since = _paging(request)
     except ValueError as error:
         return imsx_error(error, 400)
-    badges = obv3.learner_credentials(user, since=since)
+    badges = ob_api.learner_credentials(user, since=since)
     total = badges.count()
     stored = badges.annotate(text=Cast("credential", TextField())).values_list("text", flat=True)
     # The credentials as stored (valid JSON, written by JSONField): joined, not re-encoded.
@@ -295,7 +296,7 @@ def profile(request, user):
 def disconnect(request, client_pk):
     """The learner withdraws an app's access: its tokens stop working at once."""
     try:
-        client = obv3.disconnect(request.user, client_pk)
+        client = ob_api.disconnect(request.user, client_pk)
     except NotFound as missing:
         raise Http404(str(missing)) from missing
     name = client.metadata.get("client_name") or client.application.name

@@ -3,7 +3,8 @@
 Trust boundary: opening an exchange needs the learner's session and one of their own badges;
 the interaction URL and the exchange endpoint are public and answer only to the unguessable
 exchange id, and every byte a wallet sends is parsed here with a size limit and checked by
-``credplugin.wallet`` before anything is stored. Errors are JSON problem details with a reason.
+``credplugin.delivery.wallet`` before anything is stored. Errors are JSON problem details with a
+reason.
 """
 
 import json
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from credplugin import wallet
+from credplugin.delivery import wallet
 from credplugin.exceptions import NotFound
 from credplugin.presentation.describe import qr_code_data_uri
 from credplugin.views.caching import never_cache_private

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from credplugin import pathways
 from credplugin.issuing import issuance
 from credplugin.openbadges.clr import verify_clr
+from credplugin.stacking import pathways
 from tests.browser_support import axe_violations, chromium_page, save_screenshot
 from tests.factories import UserFactory
 from tests.pathway_badges import award, components, pathway_class  # noqa: F401 - fixtures

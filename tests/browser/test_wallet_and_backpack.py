@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from requests_oauthlib import OAuth2Session
 
-from credplugin.obv3_scopes import SCOPE_CREDENTIAL_READ, SCOPE_PROFILE_READ
+from credplugin.delivery.ob_api_scopes import SCOPE_CREDENTIAL_READ, SCOPE_PROFILE_READ
 from tests.backpacks import REDIRECT_URI, discover, register_backpack, site  # noqa: F401
 from tests.browser.test_employer_and_operator import sign_in
 from tests.browser_support import axe_violations, chromium_page

@@ -10,9 +10,9 @@ import threading
 import pytest
 from django.db import connection
 
-from credplugin import pathways
 from credplugin.issuing import issuance
 from credplugin.models import IssuanceRequest, IssuedBadge
+from credplugin.stacking import pathways
 from tests.factories import UserFactory, learner_meeting
 
 pytestmark = pytest.mark.integration

@@ -8,8 +8,9 @@ import pytest
 from django.core import mail
 from django.db import connection
 
-from credplugin import api, reminders
+from credplugin import api
 from credplugin.models import IssuedBadge, RenewalReminder
+from credplugin.renewing import reminders
 from tests.renewals import EXPIRES, ISSUED_AT, at
 
 pytestmark = pytest.mark.integration

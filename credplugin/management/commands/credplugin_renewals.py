@@ -1,13 +1,13 @@
 """Renewal reminders for cron (Tutor runs no Celery beat): list what is due, or send it.
 
 Example crontab line: ``17 * * * * manage.py lms credplugin_renewals --send``. Safe to run
-from several hosts at once: each reminder is sent once (see ``credplugin.reminders``).
+from several hosts at once: each reminder is sent once (see ``credplugin.renewing.reminders``).
 """
 
 from django.core.management.base import BaseCommand
 
-from credplugin import reminders, renewal
 from credplugin.models import IssuedBadge
+from credplugin.renewing import reminders, renewal
 
 
 class Command(BaseCommand):

@@ -18,9 +18,9 @@ from oauth2_provider.models import (
     get_refresh_token_model,
 )
 
-from credplugin import obv3
+from credplugin.delivery import ob_api
+from credplugin.delivery.ob_api_scopes import SCOPE_CREDENTIAL_READ, SCOPE_PROFILE_READ
 from credplugin.models import ObApiClient
-from credplugin.obv3_scopes import SCOPE_CREDENTIAL_READ, SCOPE_PROFILE_READ
 from tests.openbadges.test_credential import schema_validator  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
@@ -227,7 +227,7 @@ def test_the_code_with_its_verifier_buys_one_token_once(client, registered, djan
 
 def bearer(user, scope, application=None):
     if application is None:
-        application = obv3.register_client(metadata(scope=scope))[0].application
+        application = ob_api.register_client(metadata(scope=scope))[0].application
     token = get_access_token_model().objects.create(
         user=user,
         application=application,

@@ -11,9 +11,9 @@ from django.conf import settings as django_settings
 from requests_oauthlib import OAuth2Session
 
 from credplugin import api
+from credplugin.delivery.ob_api_scopes import SCOPE_CREDENTIAL_READ, SCOPE_PROFILE_READ
 from credplugin.issuing.issuance import resolve_for_verification
 from credplugin.models import IssuedBadge
-from credplugin.obv3_scopes import SCOPE_CREDENTIAL_READ, SCOPE_PROFILE_READ
 from credplugin.openbadges.verify import verify_credential
 from tests.backpacks import REDIRECT_URI, discover, register_backpack, site  # noqa: F401
 

@@ -7,9 +7,10 @@ import pytest
 from django.core.management import call_command
 from openedx_events.learning.signals import BADGE_AWARDED
 
-from credplugin import api, renewal
+from credplugin import api
 from credplugin.models import CredentialVersion, IssuedBadge, RenewalRequest
 from credplugin.openbadges.verify import verify_credential
+from credplugin.renewing import renewal
 from tests.factories import COURSE_KEY, UserFactory, criterion_levels
 from tests.issued_badges import EVIDENCE, pass_capstone
 from tests.renewals import EXPIRES, at
@@ -102,6 +103,7 @@ def test_a_pass_inside_the_window_signs_a_new_version_of_the_same_credential(ren
     badge, _hash, renew = renewable
     first = badge.credential
     received = mock.Mock()
+    BADGE_AWARDED.enable()  # OpenEdxEventsTestMixin classes leave events disabled behind them
     BADGE_AWARDED.connect(received)
     try:
         after = renew(badge.user, OPENS + timedelta(days=1))
@@ -226,11 +228,11 @@ def test_a_renewal_requested_before_a_suspension_is_refused_when_signed(
         renew(badge.user, OPENS + timedelta(days=1))
     staff = UserFactory(username="staff", is_staff=True)
     api.suspend_badge(str(badge.uuid), reason="Under review", actor_id=staff.id)
-    from credplugin import renewal_signing  # noqa: PLC0415
+    from credplugin.renewing import signing  # noqa: PLC0415
 
     with at(OPENS + timedelta(days=1)):
-        outcome = renewal_signing.issue_renewal(RenewalRequest.objects.get().pk)
-    assert outcome == renewal_signing.FAILED
+        outcome = signing.issue_renewal(RenewalRequest.objects.get().pk)
+    assert outcome == signing.FAILED
     request = RenewalRequest.objects.get()
     assert "suspended" in request.reason
     badge.refresh_from_db()

@@ -11,12 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from credplugin import pathways
 from credplugin.admin import ReadOnlyAdmin
 from credplugin.authoring import requirements, validation
 from credplugin.authoring.limits import AUTHORING_LIMITS
 from credplugin.exceptions import InvalidInput
 from credplugin.models import BadgeClass, Pathway, PathwayComponent, PathwayHold, PathwayMilestone
+from credplugin.stacking import pathways
 
 _BADGE_FIELDS = ("name", "description", "achievement_type", "criteria_narrative")
 

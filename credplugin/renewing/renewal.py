@@ -32,7 +32,7 @@ from credplugin.models import (
     RenewalAssessment,
     RenewalRequest,
 )
-from credplugin.renewal_policy import BY_ASSESSMENT, BY_COURSE
+from credplugin.renewing.policy import BY_ASSESSMENT, BY_COURSE
 
 log = logging.getLogger(__name__)
 

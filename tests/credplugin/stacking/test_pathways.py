@@ -7,11 +7,12 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from credplugin import api, pathways
+from credplugin import api
 from credplugin.exceptions import InvalidInput
 from credplugin.issuing import backfill, issuance, lifecycle
 from credplugin.models import IssuanceRequest, IssuedBadge, Pathway, PathwayHold, PathwayMilestone
 from credplugin.openbadges.verify import verify_credential
+from credplugin.stacking import pathways
 from tests.factories import (
     BadgeClassFactory,
     CoursePassingRecordFactory,

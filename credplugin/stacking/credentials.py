@@ -9,7 +9,6 @@ competency alignments (read from their signed credentials) besides the pathway's
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from credplugin import pathways
 from credplugin.exceptions import PermanentIssuanceError
 from credplugin.issuer import identity
 from credplugin.issuing.composition import alignment_of, credential_json
@@ -19,6 +18,7 @@ from credplugin.openbadges.credential import (
     Evidence,
     IdentityObject,
 )
+from credplugin.stacking import pathways
 
 
 def composer(badge_class):

@@ -23,9 +23,9 @@ from oauth2_provider.models import (
 )
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
+from credplugin.delivery.ob_api_scopes import SCOPES
 from credplugin.exceptions import CredPluginError, NotFound
 from credplugin.models import IssuedBadge, ObApiClient, ObApiUse
-from credplugin.obv3_scopes import SCOPES
 
 AUTH_METHOD = "client_secret_basic"  # noqa: S105 - the method's name, not a secret
 USE_RECORDED_EVERY = timedelta(minutes=1)

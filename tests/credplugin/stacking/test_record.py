@@ -5,10 +5,12 @@ import json
 import pytest
 from django.urls import reverse
 
-from credplugin import api, clr, pathways
+from credplugin import api
 from credplugin.exceptions import InvalidInput, NotFound
 from credplugin.issuing import issuance, lifecycle
 from credplugin.openbadges.clr import verify_clr
+from credplugin.stacking import pathways
+from credplugin.stacking import record as clr
 from tests.factories import UserFactory
 from tests.js_stack import js_stack  # noqa: F401 - pytest fixture
 

@@ -8,8 +8,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
 
-from credplugin import api, reminders
+from credplugin import api
 from credplugin.models import RenewalReminder
+from credplugin.renewing import reminders
 from tests.factories import UserFactory
 from tests.renewals import EXPIRES, at
 

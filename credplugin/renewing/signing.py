@@ -26,7 +26,7 @@ from credplugin.models import (
 from credplugin.openbadges.proof import sign_credential
 from credplugin.openbadges.serialize import format_datetime
 from credplugin.openbadges.verify import parse_datetime, verify_credential
-from credplugin.renewal import refusal
+from credplugin.renewing.renewal import refusal
 
 log = logging.getLogger(__name__)
 

@@ -24,12 +24,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from credplugin import renewal
 from credplugin.compat import learner_display_name
 from credplugin.conf import credplugin_settings
 from credplugin.issuer import identity
 from credplugin.mail import badge_awarded
 from credplugin.models import BadgeClass, IssuedBadge, LearnerPreference, RenewalReminder
+from credplugin.renewing import renewal
 
 log = logging.getLogger(__name__)
 SEND_BATCH = 500
