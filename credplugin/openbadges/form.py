@@ -53,6 +53,8 @@ TEXT_KEYS = frozenset(
         "genre",
         "achievedLevel",
         "requiredLevel",
+        "resultType",
+        "points",
         "value",
         "statusPurpose",
         "statusListIndex",
@@ -63,6 +65,11 @@ TEXT_KEYS = frozenset(
         "url",
     }
 )
+# Keys whose one value (a number, an image) the pages show: never a list of them.
+SINGLE_VALUE_KEYS = frozenset({"creditsEarned", "creditsAvailable", "image"})
+# Keys that hold text at one place only: a result names its result description by IRI (the
+# page finds the description by it), while the achievement lists the descriptions themselves.
+PLACE_TEXT_KEYS = {("credentialSubject", "result"): frozenset({"resultDescription"})}
 # Where the schema requires a type, and which: key path (list items included) → type name.
 BADGE_TYPES = {
     ("issuer",): "Profile",
@@ -93,12 +100,14 @@ class FormError(ValueError):
 
 
 class _Place:
-    """A key path the verifier reads: the type its objects need, whether it holds only one."""
+    """A key path the verifier reads: the type its objects need, whether it holds only one,
+    which of their keys hold text."""
 
-    __slots__ = ("path", "required_type", "single", "children")
+    __slots__ = ("path", "required_type", "single", "children", "text_keys")
 
     def __init__(self, path):
         self.path = path
+        self.text_keys = TEXT_KEYS | PLACE_TEXT_KEYS.get(path, frozenset())
         self.required_type = None
         self.single = False
         self.children = {}
@@ -217,12 +226,22 @@ class _Shape:
 
     def __init__(self, place, keys: tuple):
         children = place.children if place is not None else {}
-        self.actions = tuple((children.get(key), key in TEXT_KEYS) for key in keys)
+        text_keys = place.text_keys if place is not None else TEXT_KEYS
+        self.actions = tuple(
+            (
+                children.get(key) or (_SINGLE_VALUE if key in SINGLE_VALUE_KEYS else None),
+                key in text_keys,
+            )
+            for key in keys
+        )
         self.read = tuple(key for key in children if key in keys)
         self.has_id = "id" in keys
         self.required_type = place.required_type if place is not None else None
 
 
+# The place of a value that may not be a list (``SINGLE_VALUE_KEYS``), read nowhere else.
+_SINGLE_VALUE = _Place(("a single value",))
+_SINGLE_VALUE.single = True
 # Shapes whose keys are all plain terms, by (place, *keys in order).
 _shapes = {}
 SHAPES_LIMIT = 4096
@@ -350,15 +369,15 @@ def _remembered_walk(node: dict, place, depth: int, minimum_size: int = MEMO_MIN
 def _check_node(node: dict, place, path: tuple, depth: int) -> None:
     """Check one JSON object; ``place`` is its entry in the places the verifier reads, if any.
 
-    This runs on every verification, over every value of the credential and of its status
-    list, so the common case costs one set operation for the keys and one type test per value;
-    anything unusual is looked at, and explained, by the helpers below.
+    The full check, run where the fast walk (:func:`_walk`) met something unusual: it finds,
+    and names, the first thing out of form.
     """
     if depth > MAX_DEPTH:
         raise FormError(f"nested more than {MAX_DEPTH} levels deep")
     if not (_top_level_keys if depth == 0 else _plain_keys).issuperset(node):
         _learn_keys(node, path, depth)
     children = place.children if place is not None else None
+    text_keys = place.text_keys if place is not None else TEXT_KEYS
     for key, value in node.items():
         kind = value.__class__
         if kind is str:
@@ -367,14 +386,13 @@ def _check_node(node: dict, place, path: tuple, depth: int) -> None:
                     f"{_where((*path, key))} holds a lone UTF-16 surrogate, which is not text"
                 )
         elif kind is dict:
-            if key in TEXT_KEYS:
+            if key in text_keys:
                 raise FormError(f"{_where((*path, key))} must be text, not an object")
             _check_object(value, children.get(key) if children else None, (*path, key), depth + 1)
         elif kind is list:
-            if key in TEXT_KEYS:
-                raise FormError(f"{_where((*path, key))} must be a single text, not a list")
-            _check_list(key, value, children.get(key) if children else None, path, depth)
-        elif key in TEXT_KEYS:
+            child = children.get(key) if children else None
+            _check_list(key, value, child, path, depth, text=key in text_keys)
+        elif key in text_keys:
             raise FormError(f"{_where((*path, key))} must be text")
     if children:
         _check_objects_where_read(node, children)
@@ -409,7 +427,11 @@ def _learn_keys(node: dict, path: tuple, depth: int) -> None:
             _learn_plain_term(key, f"{_where(path)}: key {str(key)[:60]!r} is not a plain term")
 
 
-def _check_list(key: str, items: list, child, path: tuple, depth: int) -> None:
+def _check_list(key: str, items: list, child, path: tuple, depth: int, *, text: bool) -> None:
+    if text:
+        raise FormError(f"{_where((*path, key))} must be a single text, not a list")
+    if key in SINGLE_VALUE_KEYS:
+        raise FormError(f"{_where((*path, key))} must be a single value, not a list")
     if child is not None and child.single:
         raise FormError(f"{_where(child.path)} must be one object, not a list")
     for item in items:
