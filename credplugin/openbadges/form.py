@@ -33,7 +33,7 @@ PLAIN_TERM = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 # Halves of a UTF-16 pair on their own: JSON can escape them, UTF-8 cannot carry them.
 LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 MAX_DEPTH = 24
-CREDENTIAL_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
+CREDENTIAL_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
 # Keys whose values pages and the verifier show or judge as text, wherever they appear.
 TEXT_KEYS = frozenset(
     {
@@ -157,11 +157,19 @@ def check_credential_form(document: dict) -> tuple:
         _walk(document, BADGE_PLACES, 0)
     except _Unusual:
         _check_node(document, BADGE_PLACES, (), 0)
-    types = _types(document, ())
-    if "VerifiableCredential" not in types or not CREDENTIAL_TYPES & set(types):
-        raise FormError(
-            "type must list VerifiableCredential and OpenBadgeCredential or AchievementCredential"
-        )
+    types = document.get("type")
+    if not (
+        types.__class__ is list
+        and _plain_names(types)
+        and "VerifiableCredential" in types
+        and not CREDENTIAL_TYPES.isdisjoint(types)
+    ):
+        types = _types(document, ())
+        if "VerifiableCredential" not in types or not CREDENTIAL_TYPES & set(types):
+            raise FormError(
+                "type must list VerifiableCredential and OpenBadgeCredential or "
+                "AchievementCredential"
+            )
     try:
         return tuple(
             BitstringStatusListEntry.from_json(entry)
