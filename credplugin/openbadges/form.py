@@ -253,6 +253,9 @@ _SINGLE_VALUE.single = True
 # Shapes whose keys are all plain terms, by (place, *keys in order).
 _shapes = {}
 SHAPES_LIMIT = 4096
+# Shapes with longer keys in all (no badge has them) are decided afresh each time rather than
+# kept: the cache holds at most SHAPES_LIMIT × this many characters of keys.
+SHAPE_MAXIMUM_KEY_CHARACTERS = 1024
 
 
 def _walk(node: dict, place, depth: int) -> None:
@@ -351,9 +354,11 @@ def _learn_shape(node: dict, place, depth: int) -> _Shape:
             top_level and key == "@context"
         ):
             raise _Unusual
-    if len(_shapes) >= SHAPES_LIMIT:
-        _shapes.clear()
-    shape = _shapes[(place, *node)] = _Shape(place, tuple(node))
+    shape = _Shape(place, tuple(node))
+    if sum(map(len, node)) <= SHAPE_MAXIMUM_KEY_CHARACTERS:
+        if len(_shapes) >= SHAPES_LIMIT:
+            _shapes.clear()
+        _shapes[(place, *node)] = shape
     return shape
 
 
