@@ -82,8 +82,8 @@ def _populate(count, now):
         ),
         (
             "INSERT INTO credplugin_issuancerequest (id, uuid, user_id, badge_class_id, "
-            "generation, status, reason, attempts, created, updated) "
-            "SELECT seq, REPLACE(UUID(), '-', ''), seq, %s, 1, 'issued', '', 1, %s, %s "
+            "generation, status, reason, attempts, claimed_by, created, updated) "
+            "SELECT seq, REPLACE(UUID(), '-', ''), seq, %s, 1, 'issued', '', 1, '', %s, %s "
             f"FROM seq_1_to_{count}",
             [badge_class.pk, start, start],
         ),

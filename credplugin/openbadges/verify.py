@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 import attr
 
+from credplugin.openbadges import marshalled
 from credplugin.openbadges.canonical import CanonicalizationError
 from credplugin.openbadges.did import DID_WEB_PREFIX, assertion_method, did_key_document
 from credplugin.openbadges.form import FormError, check_credential_form, check_status_list_form
@@ -112,23 +113,24 @@ def verify_credential(
         raise ValueError("now must be a timezone-aware datetime")
     if not isinstance(document, dict):
         return _refused("the credential is not a JSON object")
-    try:
-        status_entries = form(document)
-    except FormError as error:
-        return _refused(f"not in the plain Open Badges 3.0 form: {error}")
-    facts = SignedFacts.of(document, status_entries)
-    key = _KeyLookup.of(document, resolve)
-    return VerificationReport(
-        [
-            _run("structure", lambda: _check_structure(document)),
-            _run("proof", lambda: _check_proof(document, key)),
-            _run("issuer", lambda: _check_issuer(document)),
-            _run("proof_purpose", lambda: _check_purpose(document, key)),
-            _run("validity", lambda: _judge_validity(facts.valid_from, facts.valid_until, now)),
-            _run("status", lambda: _check_status(facts, resolve, now, verified_status_lists)),
-        ],
-        facts,
-    )
+    with marshalled.one_verification():
+        try:
+            status_entries = form(document)
+        except FormError as error:
+            return _refused(f"not in the plain Open Badges 3.0 form: {error}")
+        facts = SignedFacts.of(document, status_entries)
+        key = _KeyLookup.of(document, resolve)
+        return VerificationReport(
+            [
+                _run("structure", lambda: _check_structure(document)),
+                _run("proof", lambda: _check_proof(document, key)),
+                _run("issuer", lambda: _check_issuer(document)),
+                _run("proof_purpose", lambda: _check_purpose(document, key)),
+                _run("validity", lambda: _judge_validity(facts.valid_from, facts.valid_until, now)),
+                _run("status", lambda: _check_status(facts, resolve, now, verified_status_lists)),
+            ],
+            facts,
+        )
 
 
 def _check_structure(document: dict) -> str:

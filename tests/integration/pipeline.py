@@ -86,7 +86,8 @@ def wait_until_settled(badge_class, broker_url, workers, *, timeout=120):
 
 def send_tasks(broker_url, task_name, argument_lists):
     """Put task messages on the broker directly, as a duplicate or late delivery would."""
-    app = Celery("credplugin-integration", broker=broker_url)
+    # Not the current app: the test process's own (eager) app must stay the one tasks use.
+    app = Celery("credplugin-integration", broker=broker_url, set_as_current=False)
     with app.producer_or_acquire() as producer:
         for args in argument_lists:
             app.send_task(f"credplugin.tasks.{task_name}", args=list(args), producer=producer)

@@ -183,6 +183,20 @@ OUT_OF_FORM = {
     ),
     "a list of names": (lambda d: _achievement(d).update({"name": ["A", "B"]}), "single"),
     "a number for a date": (lambda d: d.update({"validFrom": 1}), "text"),
+    "a list for a result's description": (
+        lambda d: d["credentialSubject"].update(
+            {"result": [{"type": ["Result"], "resultDescription": ["urn:x"], "value": "1"}]}
+        ),
+        "result.resultDescription must be a single text",
+    ),
+    "a list of earned credits": (
+        lambda d: d["credentialSubject"].update({"creditsEarned": [12.5]}),
+        "creditsEarned must be a single value",
+    ),
+    "a list of images": (
+        lambda d: _achievement(d).update({"image": ["https://example.org/badge.png"]}),
+        "image must be a single value",
+    ),
     "a blank-node id": (lambda d: _achievement(d).update({"id": "_:b0"}), "blank node"),
     "a keyword type": (lambda d: _achievement(d).update({"type": "@json"}), "keyword"),
     "a missing achievement type": (lambda d: _achievement(d).pop("type"), "type"),

@@ -12,8 +12,7 @@ A quad is ``(subject, predicate, object)`` in N-Quads form (``"<iri>"`` or a lit
 blank nodes are ints: each JSON object without an ``id`` is a fresh blank node, as in pyld.
 """
 
-import marshal
-
+from credplugin.openbadges import marshalled
 from credplugin.openbadges.fastcanon.context import top_level_context
 from credplugin.openbadges.fastcanon.literals import (
     XSD_BOOLEAN,
@@ -183,7 +182,7 @@ class _Emitter:
         that are not plain data.
         """
         try:
-            content = marshal.dumps(element)
+            content = marshalled.dumps(element)
         except ValueError:
             return self.node(context, element)
         if len(content) < MEMO_MINIMUM_SIZE:
