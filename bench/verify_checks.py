@@ -1,4 +1,4 @@
-"""The verifier's plain-form checks (ADR 0013): what they cost, and how fast the bomb is refused.
+"""The verifier's plain-form checks (ADR 0009): what they cost, and how fast the bomb is refused.
 
     .venv/bin/python bench/verify_checks.py [--seconds 3] [--json]
 

@@ -2,7 +2,7 @@
 
 XBlocks import nothing else of the plugin; receivers, the admin and views make every change
 here. Views and serializers may read models to display them, but import no pipeline module
-(``docs/decisions/0015-boundaries-checked-by-import-linter.md``; ``.importlinter`` checks it).
+(``docs/decisions/0013-boundaries-checked-by-import-linter.md``; ``.importlinter`` checks it).
 Functions take and return plain values (ids, keys, dicts, strings) so XBlocks never import
 credplugin models. Bad input raises ``InvalidInput`` (a ``ValueError``) or ``NotFound`` (a
 ``LookupError``) with a readable sentence, and nothing is changed.

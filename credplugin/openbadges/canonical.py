@@ -49,7 +49,7 @@ _fast_path = {"enabled": lambda: True}
 def use_fast_path(enabled) -> None:
     """Whether :func:`canonicalize` tries the fast path before pyld: a callable read on each
     call. This package reads no settings; credplugin's app passes
-    ``CREDPLUGIN_FAST_CANONICALIZATION`` in (``docs/decisions/0016-fast-canonicalizer.md``).
+    ``CREDPLUGIN_FAST_CANONICALIZATION`` in (``docs/decisions/0015-fast-canonicalizer.md``).
     """
     _fast_path["enabled"] = enabled
 

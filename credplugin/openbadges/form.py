@@ -9,7 +9,7 @@ shipped contexts, whose only keyword aliases are ``id`` and ``type`` (a test kee
 document whose keys are all plain terms can hold no IRI key, value object, ``@index``,
 ``@graph`` or inline context, so each key has exactly the meaning its short name has in the
 OB 3.0 context. The objects the verifier and pages read must also carry the type the OB 3.0
-schema requires of them, and the text they show must be plain strings. ADR 0013 gives the rule.
+schema requires of them, and the text they show must be plain strings. ADR 0009 gives the rule.
 """
 
 import re

@@ -5,7 +5,7 @@ and verify it with the site's safe resolver, which never fetches a URL a submitt
 names unless it is this site's own document or an operator-allowed host. Reports describe one
 submission, so they are never cached. Submissions are limited per client
 (``CREDPLUGIN_VERIFY_RATE_LIMIT``). Of a submitted badge, pages show only what a credential
-that is authentic says, read in the form the verifier checked (ADR 0013).
+that is authentic says, read in the form the verifier checked (ADR 0009).
 """
 
 import json

@@ -1,4 +1,4 @@
-"""The plain-form check's fast walk passes only what the full check passes (ADR 0013).
+"""The plain-form check's fast walk passes only what the full check passes (ADR 0009).
 
 The fast walk reuses per-shape decisions and hands anything unusual to the full check, which
 names the fault; these tests hold the two to the same verdicts, and the serializations the

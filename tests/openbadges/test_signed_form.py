@@ -1,4 +1,4 @@
-"""The verifier reads only the plain form, so it judges the signed meaning (ADR 0013).
+"""The verifier reads only the plain form, so it judges the signed meaning (ADR 0009).
 
 Each attack first shows it keeps the signed graph (same canonical N-Quads as the genuine
 badge): without the form rule the signature would match while the JSON said otherwise.

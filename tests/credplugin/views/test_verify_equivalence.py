@@ -1,5 +1,5 @@
 """Property: a JSON-LD-equivalent rewriting of a badge the pipeline issued is either refused or
-judged and shown exactly as the badge itself (ADR 0013).
+judged and shown exactly as the badge itself (ADR 0009).
 
 Rewritings: keys as IRIs, plain values as value objects, ``@index``, inline or reordered
 contexts, a value wrapped in an array or a one-element array unwrapped, keys reordered. They
