@@ -172,7 +172,7 @@ def test_demo_names_the_failing_step(tmp_path):
     completed = run_demo(tmp_path / "demo", CREDPLUGIN_DEMO_BROKER="redis://127.0.0.1:1/0")
 
     assert completed.returncode == 1
-    assert "make demo stopped: step 2 (start a Celery worker process" in completed.stderr
+    assert "make demo stopped: step 2 (reach the broker" in completed.stderr
     assert "cannot reach the broker redis://127.0.0.1:1/0" in completed.stderr
 
 

@@ -395,7 +395,7 @@ def run(settings):
     # The output is for a person; libraries' warnings go to a file instead (edx-submissions
     # resets the warning filters on every read, so filtering them would not last).
     warnings.showwarning = _warnings_to(settings.demo_dir / "warnings.log")
-    progress = Progress(total=10)
+    progress = Progress(total=11)
     worker = None
     try:
         with progress.step(f"create a fresh SQLite database in {settings.host_dir}"):
@@ -404,15 +404,18 @@ def run(settings):
             from django.test import Client  # noqa: PLC0415
 
             call_command("migrate", run_syncdb=True, verbosity=0)  # the workbench has no migrations
-        with progress.step(f"start a Celery worker process (broker {settings.broker})"):
+        with progress.step(f"reach the broker ({settings.broker})"):
             check_broker(settings.broker)
-            worker = start_worker(settings)
         with progress.step("create the issuer's signing key (credplugin_keys generate)"):
             create_issuer_key()
         with progress.step("author the demo course: save the assessment block in Studio"):
             course = author_course()
+        # Seeded before the worker starts: SQLite takes one writer at a time, and the cohort
+        # is written here, in this process.
         with progress.step(f"seed a simulated cohort of {COHORT} learners (labelled as such)"):
             badge_class = seed_cohort()
+        with progress.step("start a Celery worker process on that broker"):
+            worker = start_worker(settings)
         with progress.step("a learner submits, a mentor grades, the course-passing event fires"):
             learner = complete_course(course)
         client = Client()

@@ -23,6 +23,7 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import django
 from edx_django_utils.plugins import add_plugins, get_plugin_apps
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -129,6 +130,8 @@ def _database_from_url(url):
     }
 
 
+_SQLITE_IMMEDIATE = {"transaction_mode": "IMMEDIATE"} if django.VERSION >= (5, 1) else {}
+
 if os.environ.get("CREDPLUGIN_DATABASE_URL"):
     DATABASES = {"default": _database_from_url(os.environ["CREDPLUGIN_DATABASE_URL"])}
 else:
@@ -136,7 +139,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(HOST_DIR / "host.sqlite3"),
-            "OPTIONS": {"timeout": 30},
+            # The demo's worker process writes to the same file: a write transaction waits
+            # for the lock (BEGIN IMMEDIATE, Django 5.1+) instead of failing on upgrade.
+            "OPTIONS": {"timeout": 30, **_SQLITE_IMMEDIATE},
             "TEST": {"NAME": os.environ.get("CREDPLUGIN_SQLITE_TEST_NAME") or None},
         }
     }
