@@ -157,10 +157,17 @@ def test_a_frozen_worker_resumed_after_another_took_its_message_stores_no_duplic
     taker = start_worker(broker_url, name="taker", concurrency=2, **options)
     wait_for_badges(badge_class, len(learners), [taker])
     assert IssuedBadge.objects.filter(badge_class=badge_class).count() == len(learners)
-    taken_over = received_task_ids(frozen, "evaluate_learner_task") & received_task_ids(
-        taker, "evaluate_learner_task"
+
+    # The taker may finish the awards (their leases ran out) before Redis hands it the frozen
+    # worker's message once the visibility timeout has passed: wait for that hand-over.
+    def handed_over():
+        return received_task_ids(frozen, "evaluate_learner_task") & received_task_ids(
+            taker, "evaluate_learner_task"
+        )
+
+    taken_over = wait_until(
+        handed_over, timeout=60, what="the taker being handed the frozen worker's message"
     )
-    assert taken_over, "the taker was handed none of the frozen worker's messages"
 
     # Resumed, the frozen worker signs the awards it held and finds them issued.
     frozen.resume()
