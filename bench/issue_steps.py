@@ -38,21 +38,24 @@ from bench.pipeline import drop_database, measure, recreate_database  # noqa: E4
 RESULTS = REPO_ROOT / "bench" / "results" / "issue_steps.json"
 
 
-def _parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--learners", type=int, default=3000)
+def in_process_arguments(argv, *, description, learners, results):
+    """The options of a bench that runs the pipeline in this process: ``--learners``,
+    ``--database-url`` (MariaDB, created and dropped; SQLite otherwise), ``--json`` and
+    ``--results``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--learners", type=int, default=learners)
     parser.add_argument(
         "--database-url",
         help="a MariaDB database to create, use and drop (default: SQLite in a temporary dir)",
     )
     parser.add_argument("--json", action="store_true", help="print the figures as one object")
     parser.add_argument(
-        "--results", type=Path, default=RESULTS, help=f"where to write the figures ({RESULTS.name})"
+        "--results", type=Path, default=results, help=f"where to write the figures ({results.name})"
     )
     return parser.parse_args(argv)
 
 
-def _setup_django(host_dir, database_url):
+def setup_django(host_dir, database_url):
     os.environ.update(
         DJANGO_SETTINGS_MODULE="tests.host.settings",
         CREDPLUGIN_HOST_SETTINGS_TYPE="test",
@@ -106,7 +109,7 @@ def run(args):
     if args.database_url:
         recreate_database(args.database_url)
     try:
-        _setup_django(host_dir, args.database_url)
+        setup_django(host_dir, args.database_url)
         from django.core.management import call_command  # noqa: PLC0415
 
         from credplugin.issuing import evaluation, issuance  # noqa: PLC0415
@@ -145,7 +148,10 @@ def run(args):
 
 
 def main(argv=None):
-    figures = measure(run, _parse_args(argv))
+    args = in_process_arguments(
+        argv, description=__doc__.splitlines()[0], learners=3000, results=RESULTS
+    )
+    figures = measure(run, args)
     return 0 if figures["badges_issued"] == figures["learners"] else 1
 
 

@@ -22,7 +22,6 @@ eagerly in this process as ``credplugin_backfill`` runs them:
 Figures go to ``bench/results/pathways.json``; ``--json`` also prints them as one object.
 """
 
-import argparse
 import shutil
 import sys
 import tempfile
@@ -32,25 +31,11 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench.issue_steps import _setup_django  # noqa: E402
+from bench.issue_steps import in_process_arguments, setup_django  # noqa: E402
 from bench.pipeline import drop_database, measure, recreate_database  # noqa: E402
 
 RESULTS = REPO_ROOT / "bench" / "results" / "pathways.json"
 RECORD_SIZE = 50
-
-
-def _parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--learners", type=int, default=10_000)
-    parser.add_argument(
-        "--database-url",
-        help="a MariaDB database to create, use and drop (default: SQLite in a temporary dir)",
-    )
-    parser.add_argument("--json", action="store_true", help="print the figures as one object")
-    parser.add_argument(
-        "--results", type=Path, default=RESULTS, help=f"where to write the figures ({RESULTS.name})"
-    )
-    return parser.parse_args(argv)
 
 
 def _courses(learners):
@@ -117,7 +102,7 @@ def run(args):
     if args.database_url:
         recreate_database(args.database_url)
     try:
-        _setup_django(host_dir, args.database_url)
+        setup_django(host_dir, args.database_url)
         from django.core.management import call_command  # noqa: PLC0415
 
         from credplugin.models import IssuedBadge  # noqa: PLC0415
@@ -164,7 +149,10 @@ def run(args):
 
 
 def main(argv=None):
-    figures = measure(run, _parse_args(argv))
+    args = in_process_arguments(
+        argv, description=__doc__.splitlines()[0], learners=10_000, results=RESULTS
+    )
+    figures = measure(run, args)
     complete = figures["pathway_badges"] == figures["learners"]
     return 0 if complete and figures["clr_verified"] else 1
 
