@@ -30,7 +30,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench.issue_steps import _setup_django as setup_django  # noqa: E402
+from bench.issue_steps import setup_django  # noqa: E402
 from bench.pipeline import drop_database, recreate_database  # noqa: E402
 
 RESULTS = REPO_ROOT / "bench" / "results" / "renewals.json"
