@@ -17,6 +17,7 @@ from credplugin.compat import learner_display_name
 from credplugin.conf import credplugin_settings
 from credplugin.issuer import identity
 from credplugin.models import LearnerPreference
+from credplugin.presentation.language import shown_language
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,12 @@ def _award_message(issued):
 
 
 def message(subject, template, context, user):
-    """An e-mail to ``user`` in text and HTML, from ``<template>.txt`` and ``<template>.html``."""
+    """An e-mail to ``user`` in text and HTML, from ``<template>.txt`` and ``<template>.html``.
+
+    The HTML declares the language its words are in (``LANGUAGE_CODE``): mail is rendered
+    without a request, so no context processor supplies it.
+    """
+    context = {"LANGUAGE_CODE": shown_language(translation.get_language()), **context}
     text = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
     email = EmailMultiAlternatives(subject, text, to=[user.email])
