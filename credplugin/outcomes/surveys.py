@@ -20,10 +20,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from credplugin.compat import learner_display_name
 from credplugin.conf import credplugin_settings
 from credplugin.exceptions import InvalidInput, NotFound
 from credplugin.issuer import identity
+from credplugin.mail import badge_awarded
 from credplugin.models import (
     IssuedBadge,
     OutcomePlan,
@@ -172,14 +172,12 @@ def survey_message(invitation):
     badge = invitation.badge
     try:
         with translation.override(badge.badge_class.language or None):
-            context = {
-                "learner_name": learner_display_name(badge.user),
-                "badge_name": badge.badge_class.name,
-                "issuer_name": credplugin_settings.issuer_name,
-                "days": invitation.offset_days,
-                "survey_url": identity.public_url("survey", token=invitation.token),
-                "opt_out_url": identity.public_url("survey-opt-out", token=invitation.token),
-            }
+            context = badge_awarded.badge_context(
+                badge,
+                days=invitation.offset_days,
+                survey_url=identity.public_url("survey", token=invitation.token),
+                opt_out_url=identity.public_url("survey-opt-out", token=invitation.token),
+            )
             subject = _("How has “%(badge)s” served you?") % {"badge": badge.badge_class.name}
             text = render_to_string("credplugin/email/survey_invitation_body.txt", context)
             html = render_to_string("credplugin/email/survey_invitation_body.html", context)

@@ -24,9 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from credplugin.compat import learner_display_name
 from credplugin.conf import credplugin_settings
-from credplugin.issuer import identity
 from credplugin.mail import badge_awarded
 from credplugin.models import BadgeClass, IssuedBadge, LearnerPreference, RenewalReminder
 from credplugin.renewing import renewal
@@ -164,16 +162,12 @@ def _message(claim, now, renew_url):
         return None
     try:
         with translation.override(badge.badge_class.language or None):
-            context = {
-                "learner_name": learner_display_name(badge.user),
-                "badge_name": badge.badge_class.name,
-                "issuer_name": credplugin_settings.issuer_name,
-                "days": max(0, (badge.valid_until - now).days),
-                "valid_until": badge.valid_until,
-                "renew_url": renew_url,
-                "badge_url": identity.badge_page_url(badge.uuid),
-                "badges_url": identity.public_url("my-badges"),
-            }
+            context = badge_awarded.badge_context(
+                badge,
+                days=max(0, (badge.valid_until - now).days),
+                valid_until=badge.valid_until,
+                renew_url=renew_url,
+            )
             if claim.days_before > 0:
                 subject = ngettext(
                     "Your badge “%(badge)s” expires in %(days)d day",
