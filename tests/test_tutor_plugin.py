@@ -206,6 +206,18 @@ def test_the_sweep_job_runs_the_sweeper_in_the_lms(site):
     assert "job in lms-job exited 0" in ran.stdout
 
 
+def test_the_renewal_reminders_job_sends_them_in_the_lms(site):
+    listed = site.run("local", "do", "--help").stdout
+    assert "credplugin-send-renewal-reminders" in listed
+
+    ran = site.run("local", "do", "credplugin-send-renewal-reminders")
+
+    (job,) = [call for call in site.docker_calls() if "run" in call][-1:]
+    assert job[job.index("-c") - 3] == "lms-job"
+    assert job[-1] == "./manage.py lms credplugin_renewals --send"
+    assert "job in lms-job exited 0" in ran.stdout
+
+
 @pytest.mark.parametrize(
     ("appended", "alerted"),
     [(None, True), ("some-other-package", True), ("credplugin==1.0", False)],
