@@ -32,7 +32,7 @@ message left pending, needs a cron line on the Docker host, for example every fi
 
     */5 * * * * tutor local do credplugin-sweep >> /var/log/credplugin-sweep.log 2>&1
     17 * * * * tutor local do credplugin-send-surveys >> /var/log/credplugin-surveys.log 2>&1
-    29 * * * * tutor local do credplugin-send-renewal-reminders >> /var/log/credplugin-renewals.log 2>&1
+    29 * * * * tutor local do credplugin-send-renewal-reminders >> /var/log/credplugin-renew.log
 
 On Kubernetes, run ``./manage.py lms credplugin_sweep`` from a CronJob using the openedx image.
 """
