@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from credplugin.issuer import identity, keys, status_lists
-from credplugin.issuing import announcements, composition
+from credplugin.issuing import announcements, claims, composition
 from credplugin.mail import badge_awarded
 from credplugin.models import (
     AssessmentResult,
@@ -36,6 +36,25 @@ ISSUED = "issued"
 FAILED = "failed"
 SKIPPED = "skipped"
 WAITING = "waiting"
+
+
+def issue_claimed(request_id, attempt):
+    """Sign the request for ``attempt`` unless another live attempt holds it
+    (``claims.take``); returns the outcome (``skipped`` when held elsewhere)."""
+    if not claims.take(RenewalRequest, request_id, attempt):
+        return SKIPPED
+    return issue_renewal(request_id)
+
+
+def finish_orphaned(attempt, *, batch):
+    """Sign the renewals attempts that died left behind, claimed for ``attempt`` batch by
+    batch; returns how many were taken over."""
+    taken = 0
+    for orphans in claims.orphaned_batches(attempt, batch=batch, model=RenewalRequest):
+        for request_id in orphans:
+            issue_renewal(request_id)
+        taken += len(orphans)
+    return taken
 
 
 def issue_renewal(request_id):
