@@ -31,6 +31,20 @@ PENDING = IssuanceRequest.Status.PENDING
 OUTBOXES = (IssuanceRequest, RenewalRequest)
 
 
+def insert_claims(model, rows, token_field):
+    """Claim by inserting: insert ``rows`` (unsaved, each carrying a token in
+    ``token_field``), letting the model's unique constraint refuse those another sender
+    claimed first, and return the rows this call inserted (found by their tokens).
+
+    The shape of e-mails sent once per row whoever sends (renewal reminders, survey
+    invitations): each sender sends only what it won. Outbox rows are claimed differently,
+    with a lease on rows that already exist (above), since their work may be taken over.
+    """
+    model.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    tokens = {getattr(row, token_field) for row in rows}
+    return model.objects.filter(**{f"{token_field}__in": list(tokens)})
+
+
 def lease_seconds():
     return credplugin_settings.ISSUANCE_LEASE_SECONDS
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from credplugin.conf import credplugin_settings
 from credplugin.exceptions import InvalidInput, NotFound
 from credplugin.issuer import identity
+from credplugin.issuing import claims
 from credplugin.mail import badge_awarded
 from credplugin.models import (
     IssuedBadge,
@@ -88,16 +89,13 @@ def due_badges(offset, now):
 
 def _claim_new(now):
     """Insert invitation rows for every due survey; returns the rows this call inserted."""
-    tokens = []
-    for offset in _all_offsets():
-        rows = [
-            SurveyInvitation(badge=badge, offset_days=offset, token=new_token())
-            for badge in due_badges(offset, now)[:SEND_BATCH]
-            if offset in survey_days(badge.badge_class)
-        ]
-        SurveyInvitation.objects.bulk_create(rows, ignore_conflicts=True)
-        tokens.extend(row.token for row in rows)
-    return list(_with_badge(SurveyInvitation.objects.filter(token__in=tokens)))
+    rows = [
+        SurveyInvitation(badge=badge, offset_days=offset, token=new_token())
+        for offset in _all_offsets()
+        for badge in due_badges(offset, now)[:SEND_BATCH]
+        if offset in survey_days(badge.badge_class)
+    ]
+    return list(_with_badge(claims.insert_claims(SurveyInvitation, rows, "token")))
 
 
 def _claim_failed():

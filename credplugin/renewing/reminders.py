@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from credplugin.conf import credplugin_settings
+from credplugin.issuing import claims
 from credplugin.mail import badge_awarded
 from credplugin.models import BadgeClass, IssuedBadge, LearnerPreference, RenewalReminder
 from credplugin.renewing import renewal
@@ -108,18 +109,18 @@ def send_due(now=None, *, limit=None):
     skipped = opted_out(owners.values())
     wanted = [row for row in rows if owners[row[0]] not in skipped]
     token = uuid.uuid4()
-    RenewalReminder.objects.bulk_create(
+    claimed = claims.insert_claims(
+        RenewalReminder,
         [
             RenewalReminder(badge_id=pk, version=v, days_before=d, claim=token)
             for pk, v, d in wanted
-        ],  # noqa: E501
-        ignore_conflicts=True,
-        batch_size=1000,
+        ],
+        "claim",
     )
     won = list(
-        RenewalReminder.objects.filter(claim=token)
-        .select_related("badge__user", "badge__badge_class")
-        .defer("badge__credential")  # the e-mail needs none of the ~12 kB credential
+        claimed.select_related("badge__user", "badge__badge_class").defer(
+            "badge__credential"  # the e-mail needs none of the ~12 kB credential
+        )
     )
     sent, links = 0, {}
     for start in range(0, len(won), SEND_BATCH):
