@@ -188,6 +188,18 @@ def register_renewal_assessment(
     )
 
 
+def check_renewal_assessment(*, course_key, renews):
+    """Raise ``InvalidInput`` if a block of ``course_key`` cannot be marked as renewing the
+    badge whose slug is ``renews`` (Studio's save of a draft; publishing registers it)."""
+    policy.check_renewal_assessment(course_key=course_key, renews=renews)
+
+
+def badges_to_renew(course_key):
+    """The badges an assessment block of ``course_key`` may renew: every slug offered in any
+    run of the course, ``[{"slug", "name", "renewable"}]`` (Studio's choice of the badge)."""
+    return policy.badges_to_renew(course_key)
+
+
 def retire_renewal_assessment(usage_key):
     """The block no longer renews a badge; True if it did."""
     return policy.retire_renewal_assessment(usage_key)

@@ -198,15 +198,22 @@ def test_init_creates_the_signing_key_once_and_leaves_the_lms_checks_clean(site)
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
-def test_the_sweep_job_runs_the_sweeper_in_the_lms(site):
+@pytest.mark.parametrize(
+    ("name", "command"),
+    [
+        ("credplugin-sweep", "./manage.py lms credplugin_sweep"),
+        ("credplugin-send-renewal-reminders", "./manage.py lms credplugin_renewals --send"),
+    ],
+)
+def test_a_cron_job_runs_its_command_in_the_lms(site, name, command):
     listed = site.run("local", "do", "--help").stdout
-    assert "credplugin-sweep" in listed
+    assert name in listed
 
-    ran = site.run("local", "do", "credplugin-sweep")
+    ran = site.run("local", "do", name)
 
     (job,) = [call for call in site.docker_calls() if "run" in call][-1:]
     assert job[job.index("-c") - 3] == "lms-job"
-    assert job[-1] == "./manage.py lms credplugin_sweep"
+    assert job[-1] == command
     assert "job in lms-job exited 0" in ran.stdout
 
 

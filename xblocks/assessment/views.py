@@ -308,5 +308,6 @@ class Views:
                 "template_url": self._handler("authoring_template"),
                 "labels_json": json.dumps(self.editor_labels()),
                 "achievement_types": limits().achievement_types,
+                "badges_to_renew": self.block.badges_to_renew(),
             },
         )
