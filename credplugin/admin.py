@@ -599,6 +599,7 @@ class RenewalReminderAdmin(ReadOnlyAdmin):
 
 
 # Outcomes register their own admin pages.
+from credplugin.mentoring import admin as mentoring_admin  # noqa: E402, F401
 from credplugin.outcomes import admin as outcomes_admin  # noqa: E402, F401
 from credplugin.stacking import admin as pathway_admin  # noqa: E402, F401  (registers the pathway admin)
 

@@ -169,6 +169,12 @@ DEFAULTS = {
     #    the badge; when several have passed unsent, only the nearest is sent, and one more
     #    than three days late is dropped.
     "CREDPLUGIN_RENEWAL_REMINDER_DAYS": [90, 30, 7, 0],
+    # .. setting_name: CREDPLUGIN_MENTOR_TURNAROUND_HOURS
+    # .. setting_default: 48
+    # .. setting_description: The target turnaround of a mentor review: work that has waited
+    #    this many hours is e-mailed to its mentor (or, without one, to the course's reviewers),
+    #    once per submission; mentors may opt out on their dashboard.
+    "CREDPLUGIN_MENTOR_TURNAROUND_HOURS": 48,
     # .. setting_name: CREDPLUGIN_SURVEY_DAYS
     # .. setting_default: [30, 90, 180]
     # .. setting_description: Days after an award when the earner is e-mailed a follow-up
