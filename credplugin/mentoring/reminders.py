@@ -86,13 +86,15 @@ def _users(ids):
 
 def send_due(now=None, *, limit=None, dry_run=False):
     """Claim and send the due reminders; returns ``{"due", "sent", "taken"}`` (``taken``:
-    claimed by another sender first). ``dry_run`` claims and sends nothing and returns the
+    claimed by another sender first); nothing with ``CREDPLUGIN_SEND_EMAIL`` off. ``dry_run`` claims and sends nothing and returns the
     due entries' ``(entry, recipients)`` under ``"would_send"``."""
     now = now or timezone.now()
     entries = due(now, limit=limit)
     if dry_run:
         to = recipients(entries)
         return {"due": len(entries), "would_send": [(entry, to[entry.pk]) for entry in entries]}
+    if not credplugin_settings.SEND_EMAIL:
+        return {"due": len(entries), "sent": 0, "taken": 0}
     hours = threshold_hours()
     token = uuid.uuid4()
     MentorReminder.objects.bulk_create(
