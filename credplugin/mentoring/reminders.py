@@ -86,8 +86,9 @@ def _users(ids):
 
 def send_due(now=None, *, limit=None, dry_run=False):
     """Claim and send the due reminders; returns ``{"due", "sent", "taken"}`` (``taken``:
-    claimed by another sender first); nothing with ``CREDPLUGIN_SEND_EMAIL`` off. ``dry_run`` claims and sends nothing and returns the
-    due entries' ``(entry, recipients)`` under ``"would_send"``."""
+    claimed by another sender first); none with ``CREDPLUGIN_SEND_EMAIL`` off. ``dry_run``
+    claims and sends nothing and returns the due entries' ``(entry, recipients)`` under
+    ``"would_send"``."""
     now = now or timezone.now()
     entries = due(now, limit=limit)
     if dry_run:

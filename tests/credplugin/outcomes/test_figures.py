@@ -7,7 +7,6 @@ import pytest
 import time_machine
 
 from credplugin import api
-
 from credplugin.models import IssuedBadge, SurveyInvitation, SurveyResponse
 from credplugin.outcomes import figures
 from credplugin.outcomes.figures import Scope
