@@ -231,6 +231,9 @@ _FORMATS = {
     ),
 }
 
+# Settings that must be a whole number of at least one.
+_POSITIVE_WHOLE_NUMBERS = {"CREDPLUGIN_MENTOR_TURNAROUND_HOURS"}
+
 
 class CredPluginSettings:
     """Attribute access to the plugin's settings without the ``CREDPLUGIN_`` prefix.
@@ -250,6 +253,10 @@ class CredPluginSettings:
             raise ImproperlyConfigured(
                 f"{name} is {value!r}; it must be one of {', '.join(allowed)}."
             )
+        if name in _POSITIVE_WHOLE_NUMBERS and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 1
+        ):
+            raise ImproperlyConfigured(f"{name} is {value!r}; it must be a whole number from 1.")
         pattern, described = _FORMATS.get(name, (None, ""))
         if pattern and value and not (isinstance(value, str) and pattern.match(value)):
             raise ImproperlyConfigured(f"{name} is {value!r}; it must be {described}.")

@@ -108,29 +108,20 @@ def waiting(course_key):
     )
 
 
-def mentor_queue(course_key, mentor_id, now=None):
-    """The work waiting for ``mentor_id`` in every assessment block of the course, oldest
-    first: ``[{entry, waited, url}]``."""
+def course_queues(course_key, mentor_id, now=None):
+    """The waiting work of the course, oldest first, as ``(mentor_id's learners', that of
+    learners without a mentor)``, each ``[{entry, waited, url}]``, across every assessment
+    block of the course."""
     now = now or timezone.now()
     entries = list(waiting(course_key))
     mentors = assignment.mentors_of(course_key, {entry.learner_id for entry in entries})
-    return [
-        {"entry": entry, "waited": now - entry.submitted_at, "url": grading_url(entry)}
-        for entry in entries
-        if mentors.get(entry.learner_id) == mentor_id
-    ]
-
-
-def unassigned_queue(course_key, now=None):
-    """Waiting work whose learner has no mentor, oldest first (any course reviewer takes it)."""
-    now = now or timezone.now()
-    entries = list(waiting(course_key))
-    mentors = assignment.mentors_of(course_key, {entry.learner_id for entry in entries})
-    return [
-        {"entry": entry, "waited": now - entry.submitted_at, "url": grading_url(entry)}
-        for entry in entries
-        if entry.learner_id not in mentors
-    ]
+    mine, unassigned = [], []
+    for entry in entries:
+        mentor = mentors.get(entry.learner_id)
+        if mentor is None or mentor == mentor_id:
+            row = {"entry": entry, "waited": now - entry.submitted_at, "url": grading_url(entry)}
+            (unassigned if mentor is None else mine).append(row)
+    return mine, unassigned
 
 
 def turnarounds(course_keys, usage_keys, start, end):

@@ -57,10 +57,11 @@ def mentor_dashboard(request, course_key):
     """The caller's queue, the work nobody is assigned, and (for staff) every mentor's load."""
     key, is_staff = reviewer_course(request, course_key)
     now = timezone.now()
+    mine, unassigned = queue.course_queues(key, request.user.pk, now)
     context = page_context(
         course_key=key,
-        mine=_items(queue.mentor_queue(key, request.user.pk, now)),
-        unassigned=_items(queue.unassigned_queue(key, now)),
+        mine=_items(mine),
+        unassigned=_items(unassigned),
         mentors=workload.per_mentor(key, now) if is_staff else None,
         target_hours=reminders.threshold_hours(),
         reminders_enabled=reminders.reminders_enabled(request.user.pk),

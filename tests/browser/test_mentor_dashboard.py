@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from credplugin import api
 from credplugin.models import LearnerPreference
+from tests.browser.test_employer_and_operator import assert_no_sideways_scroll, sign_in
 from tests.browser_support import axe_violations, chromium_page, save_screenshot, tab_to
 from tests.factories import COURSE_KEY, UserFactory, usage_key_for
 
@@ -24,12 +25,6 @@ def sized_browser(request, monkeypatch):
     width, height = WIDTHS[request.param]
     with chromium_page(monkeypatch, width=width, height=height) as page:
         yield request.param, page
-
-
-def sign_in(page, live_server, client, user):
-    client.force_login(user)
-    session = client.cookies["sessionid"].value
-    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
 
 
 def waiting_work(mentor):
@@ -54,11 +49,6 @@ def waiting_work(mentor):
         learner_id=loner.pk,
         submitted_at=timezone.now() - timedelta(hours=1),
     )
-
-
-def assert_no_sideways_scroll(page):
-    scroll, width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert scroll <= width, f"the page scrolls sideways ({scroll} > {width} px)"
 
 
 def test_a_mentor_works_through_their_queue_by_keyboard(

@@ -107,23 +107,21 @@ def test_a_mentors_queue_spans_every_block_oldest_first_with_the_time_waited(
         submit(learners[2], hours_ago=7, block=0)
         submit(learners[3], hours_ago=50, block=0)  # someone else's learner
     with time_machine.travel(start + timedelta(hours=1), tick=False):
-        rows = queue.mentor_queue(COURSE_KEY, mentors[0].pk)
+        rows, unassigned = queue.course_queues(COURSE_KEY, mentors[0].pk)
     assert [(row["entry"].learner_id, row["waited"]) for row in rows] == [
         (learners[1].pk, timedelta(hours=31)),
         (learners[2].pk, timedelta(hours=8)),
         (learners[0].pk, timedelta(hours=3)),
     ]
     assert rows[0]["url"].endswith(f"/courses/{COURSE_KEY}/jump_to/{BLOCKS[1]}")
-    assert [row["entry"].learner_id for row in queue.unassigned_queue(COURSE_KEY)] == [
-        learners[3].pk
-    ]
+    assert [row["entry"].learner_id for row in unassigned] == [learners[3].pk]
 
 
 def test_reviewed_work_leaves_the_queue(learners, mentors, submit):
     api.assign_mentor(course_key=str(COURSE_KEY), mentor=mentors[0].pk, learner=learners[0].pk)
     work = submit(learners[0], hours_ago=2)
     api.review_decided(submission_uuid=work, status="revision_requested", reviewer_id=mentors[0].pk)
-    assert queue.mentor_queue(COURSE_KEY, mentors[0].pk) == []
+    assert queue.course_queues(COURSE_KEY, mentors[0].pk) == ([], [])
 
 
 def test_the_xblock_orders_its_queue_only_where_mentors_are_assigned(learners, mentors):
