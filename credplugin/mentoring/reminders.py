@@ -138,7 +138,7 @@ def _message(entry, user, now):
         values = {
             "name": compat.learner_display_name(user),
             "learner_name": compat.learner_display_name(entry.learner),
-            "title": entry.title,
+            "title": entry.title or str(entry.usage_key),
             "hours": int((now - entry.submitted_at).total_seconds() // 3600),
             "target_hours": threshold_hours(),
             "url": queue.grading_url(entry),
