@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
-from credplugin.conf import credplugin_settings
 from credplugin.exceptions import InvalidInput
+from credplugin.mail.assessment_reviews import assessment_url
 from credplugin.mentoring import assignment
 from credplugin.mentoring.models import ReviewQueueEntry
 
@@ -91,10 +91,8 @@ def report_reviewed(*, submission_uuid, decision, reviewer_id, reviewed_at=None)
 
 
 def grading_url(entry):
-    """The block in the LMS courseware (``jump_to`` finds its unit), where staff grade it."""
-    return (
-        f"{credplugin_settings.lms_root_url}/courses/{entry.course_key}/jump_to/{entry.usage_key}"
-    )
+    """The block in the LMS courseware, where staff grade it (as the review e-mails link it)."""
+    return assessment_url(entry.course_key, entry.usage_key)
 
 
 def waiting(course_key):
