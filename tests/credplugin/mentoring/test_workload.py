@@ -49,3 +49,22 @@ def test_backlog_and_turnaround_per_mentor(mentors, learners, submit):
     ) == (4, 4.0, 30.0)
     assert (rows[None]["waiting"], rows[None]["oldest_hours"]) == (1, 2.0)
     assert rows["mentor2"]["waiting"] == 0
+
+
+def test_a_retired_learner_or_mentor_leaves_the_queue_and_the_assignments(
+    mentors, learners, submit
+):
+    from credplugin.mentoring.models import MentorAssignment, ReviewQueueEntry  # noqa: PLC0415
+    from credplugin.outcomes import retirement  # noqa: PLC0415
+
+    api.assign_mentor(course_key=str(COURSE_KEY), mentor=mentors[0].pk, learner=learners[0].pk)
+    api.assign_mentor(course_key=str(COURSE_KEY), mentor=mentors[1].pk, learner=learners[1].pk)
+    submit(learners[0])
+    decided = submit(learners[1])
+    api.review_decided(submission_uuid=decided, status="graded", reviewer_id=mentors[0].pk)
+    retirement.retire_learner(learners[0].pk)
+    retirement.retire_learner(mentors[0].pk)
+    assert list(ReviewQueueEntry.objects.values_list("learner_id", "reviewer_id")) == [
+        (learners[1].pk, None)
+    ]
+    assert list(MentorAssignment.objects.values_list("learner_id", flat=True)) == [learners[1].pk]
