@@ -556,6 +556,7 @@ class LearnerPreferenceAdmin(admin.ModelAdmin):
 
 # The pipeline packages register their own admin pages.
 from credplugin.delivery import admin as delivery_admin  # noqa: E402, F401
+from credplugin.mentoring import admin as mentoring_admin  # noqa: E402, F401
 from credplugin.outcomes import admin as outcomes_admin  # noqa: E402, F401
 from credplugin.renewing import admin as renewing_admin  # noqa: E402, F401
 from credplugin.stacking import admin as pathway_admin  # noqa: E402, F401

@@ -29,6 +29,9 @@ from credplugin.issuer import identity, status_lists
 from credplugin.issuer.keys import KeyUnavailable  # noqa: F401  (re-exported for the views)
 from credplugin.issuing import composition, evaluation, intake, issuance, lifecycle
 from credplugin.mail import assessment_reviews
+from credplugin.mentoring import assignment as mentor_assignment
+from credplugin.mentoring import queue as review_queue
+from credplugin.mentoring import reminders as mentor_reminders
 from credplugin.models import IssuanceRequest
 from credplugin.renewing import policy, reminders, renewal
 from credplugin.stacking import pathways, record
@@ -378,6 +381,86 @@ def assessment_reviewed(*, course_key, usage_key, title, learner_id, status, pas
         learner_id=learner_id,
         passed=passed,
     )
+
+
+# --- the review queue and mentors (the assessment block, the admin, the mentor views) ----
+
+
+def review_waiting(*, submission_uuid, course_key, usage_key, title, learner_id, submitted_at):
+    """Work was submitted (or resubmitted) to an assessment block and waits for a mentor.
+
+    The block calls this in the transaction that files the work; the learner's older work in
+    the block still waiting is replaced. Repeating a report changes nothing. Raises
+    ``InvalidInput`` for a malformed id or an unknown learner.
+    """
+    review_queue.report_waiting(
+        submission_uuid=submission_uuid,
+        course_key=course_key,
+        usage_key=usage_key,
+        title=title,
+        learner_id=learner_id,
+        submitted_at=submitted_at,
+    )
+
+
+def review_decided(*, submission_uuid, status, reviewer_id):
+    """A mentor (``reviewer_id``) graded the work (``status`` "graded") or asked for a revision
+    ("revision_requested"): it leaves the queue. Returns whether the queue changed."""
+    return review_queue.report_reviewed(
+        submission_uuid=submission_uuid, decision=status, reviewer_id=reviewer_id
+    )
+
+
+def mentored_learners(*, course_key, mentor_id, learner_ids):
+    """Those of ``learner_ids`` whom ``mentor_id`` mentors in the course; None when nobody in
+    the course has a mentor (the block's queue then keeps its plain order)."""
+    if not mentor_assignment.has_assignments(course_key):
+        return None
+    return mentor_assignment.learners_of(course_key, mentor_id, learner_ids)
+
+
+def assign_mentor(*, course_key, mentor, learner=None, cohort=None, assigned_by_id=None):
+    """Give a learner or a cohort (by name) of the course a mentor; people by id, username or
+    e-mail. The mentor must review work in the course. Returns the assignment as a dict.
+
+    Raises:
+        InvalidInput: with the reason; nothing is stored.
+    """
+    key = validation.course_key(course_key)
+    return mentor_assignment.describe(
+        mentor_assignment.assign(
+            key, mentor=mentor, learner=learner, cohort=cohort, assigned_by_id=assigned_by_id
+        )
+    )
+
+
+def unassign_mentor(*, course_key, assignment_id):
+    """Remove one assignment of the course. Raises ``NotFound``."""
+    mentor_assignment.unassign(validation.course_key(course_key), assignment_id)
+
+
+def import_mentor_assignments(*, course_key, data, assigned_by_id=None):
+    """Store the assignments of a CSV file, all or none; returns how many.
+
+    Raises:
+        InvalidInput: its ``errors`` names every wrong row; nothing is stored.
+    """
+    return mentor_assignment.import_csv(
+        validation.course_key(course_key), data, assigned_by_id=assigned_by_id
+    )
+
+
+def assign_mentors_round_robin(*, course_key, assigned_by_id=None):
+    """Give each learner of the course without a mentor one of its reviewers, in turn;
+    returns ``{mentor_id: learners assigned}``."""
+    return mentor_assignment.round_robin(
+        validation.course_key(course_key), assigned_by_id=assigned_by_id
+    )
+
+
+def set_mentor_reminders(user_id, *, enabled):
+    """A mentor's choice to be e-mailed about work waiting past the target turnaround."""
+    return mentor_reminders.set_reminders(user_id, enabled)
 
 
 def notification_preferences(user_id):

@@ -195,7 +195,7 @@ def serves_learners():
     return getattr(settings, "PROJECT_TYPE", "lms.djangoapp") != "cms.djangoapp"
 
 
-# --- outcomes: enrollments and mentor decisions ----------------------------------------------
+# --- outcomes and mentors: enrollments and cohorts -----------------------------------------------
 
 
 def course_enrollments(course_keys, start, end, users=None):
@@ -225,38 +225,45 @@ def course_enrollments(course_keys, start, end, users=None):
     return {row["user_id"]: row["first"] for row in firsts}
 
 
-def review_turnarounds(course_keys, usage_keys, start, end):
-    """``(submitted_at, decided_at)`` of every mentor decision in ``[start, end)`` on work
-    submitted to the assessment blocks ``usage_keys``, from the blocks' review log in
-    edx-submissions (``xblocks/assessment/review.py``)."""
-    from submissions.models import Submission  # noqa: PLC0415
+def learner_cohorts(course_key, user_ids):
+    """``{user_id: cohort name}`` of these learners in ``course_key``.
 
-    from xblocks.assessment.review import (  # noqa: PLC0415
-        GRADED,
-        REVIEW_ITEM_TYPE,
-        REVISION_REQUESTED,
-        log_item_id,
-    )
-
-    course_ids = [str(key) for key in course_keys]
-    review_items = [log_item_id(key) for key in usage_keys]
-    decisions = Submission.objects.filter(
-        student_item__course_id__in=course_ids,
-        student_item__item_type=REVIEW_ITEM_TYPE,
-        student_item__item_id__in=review_items,
-        created_at__gte=start,
-        created_at__lt=end,
-    ).values_list("answer", "created_at")
-    decided = {}
-    for answer, created_at in decisions:
-        if isinstance(answer, dict) and answer.get("status") in (GRADED, REVISION_REQUESTED):
-            uuid = answer.get("submission_uuid")
-            if uuid and uuid not in decided:
-                decided[uuid] = created_at
-    submitted = {
-        str(uuid): when
-        for uuid, when in Submission.objects.filter(uuid__in=list(decided)).values_list(
-            "uuid", "submitted_at"
+    In the LMS, the course's cohorts (``course_groups``' ``CohortMembership``: one cohort per
+    learner and course); standalone, Django's auth groups, each a cohort of every course (a
+    learner in several counts in the first by name).
+    """
+    user_ids = list(user_ids)
+    try:
+        from openedx.core.djangoapps.course_groups.models import (  # noqa: PLC0415
+            CohortMembership,
         )
-    }
-    return [(submitted[uuid], when) for uuid, when in decided.items() if uuid in submitted]
+    except ImportError:
+        from django.contrib.auth.models import Group  # noqa: PLC0415
+
+        rows = (
+            Group.user_set.through.objects.filter(user_id__in=user_ids)
+            .order_by("-group__name")
+            .values_list("user_id", "group__name")
+        )
+    else:
+        rows = CohortMembership.objects.filter(
+            course_id=course_key, user_id__in=user_ids
+        ).values_list("user_id", "course_user_group__name")
+    return dict(rows)
+
+
+def course_cohorts(course_key):
+    """The names of ``course_key``'s cohorts (standalone: every auth group's name)."""
+    try:
+        from openedx.core.djangoapps.course_groups.models import (  # noqa: PLC0415
+            CourseUserGroup,
+        )
+    except ImportError:
+        from django.contrib.auth.models import Group  # noqa: PLC0415
+
+        return set(Group.objects.values_list("name", flat=True))
+    return set(
+        CourseUserGroup.objects.filter(
+            course_id=course_key, group_type=CourseUserGroup.COHORT
+        ).values_list("name", flat=True)
+    )

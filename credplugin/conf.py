@@ -169,6 +169,12 @@ DEFAULTS = {
     #    the badge; when several have passed unsent, only the nearest is sent, and one more
     #    than three days late is dropped.
     "CREDPLUGIN_RENEWAL_REMINDER_DAYS": [90, 30, 7, 0],
+    # .. setting_name: CREDPLUGIN_MENTOR_TURNAROUND_HOURS
+    # .. setting_default: 48
+    # .. setting_description: The target turnaround of a mentor review: work that has waited
+    #    this many hours is e-mailed to its mentor (or, without one, to the course's reviewers),
+    #    once per submission; mentors may opt out on their dashboard.
+    "CREDPLUGIN_MENTOR_TURNAROUND_HOURS": 48,
     # .. setting_name: CREDPLUGIN_SURVEY_DAYS
     # .. setting_default: [30, 90, 180]
     # .. setting_description: Days after an award when the earner is e-mailed a follow-up
@@ -225,6 +231,9 @@ _FORMATS = {
     ),
 }
 
+# Settings that must be a whole number of at least one.
+_POSITIVE_WHOLE_NUMBERS = {"CREDPLUGIN_MENTOR_TURNAROUND_HOURS"}
+
 
 class CredPluginSettings:
     """Attribute access to the plugin's settings without the ``CREDPLUGIN_`` prefix.
@@ -244,6 +253,10 @@ class CredPluginSettings:
             raise ImproperlyConfigured(
                 f"{name} is {value!r}; it must be one of {', '.join(allowed)}."
             )
+        if name in _POSITIVE_WHOLE_NUMBERS and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 1
+        ):
+            raise ImproperlyConfigured(f"{name} is {value!r}; it must be a whole number from 1.")
         pattern, described = _FORMATS.get(name, (None, ""))
         if pattern and value and not (isinstance(value, str) and pattern.match(value)):
             raise ImproperlyConfigured(f"{name} is {value!r}; it must be {described}.")

@@ -447,6 +447,10 @@ class LearnerPreference(models.Model):
     email_on_pathway_progress = models.BooleanField(
         default=True, help_text=_("E-mail at 25, 50 and 75 % of a pathway.")
     )
+    email_mentor_reminders = models.BooleanField(
+        default=True,
+        help_text=_("E-mail a mentor when work they review waits past the target turnaround."),
+    )
 
     class Meta:
         verbose_name = _("learner preference")
@@ -599,6 +603,8 @@ __all__ = [
     "IssuedBadge",
     "IssuerKey",
     "LearnerPreference",
+    "MentorAssignment",
+    "MentorReminder",
     "ObApiClient",
     "ObApiUse",
     "OutcomeCounter",
@@ -611,6 +617,7 @@ __all__ = [
     "RenewalAssessment",
     "RenewalReminder",
     "RenewalRequest",
+    "ReviewQueueEntry",
     "RubricSnapshot",
     "StatusChange",
     "StatusList",
@@ -621,6 +628,12 @@ __all__ = [
 ]
 
 # Outcomes keep their models in their own module; importing them here registers them.
+# So do mentors.
+from credplugin.mentoring.models import (  # noqa: E402, F401
+    MentorAssignment,
+    MentorReminder,
+    ReviewQueueEntry,
+)
 from credplugin.outcomes.models import (  # noqa: E402, F401
     OutcomeCounter,
     OutcomePlan,

@@ -22,6 +22,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from credplugin.conf import credplugin_settings
 from credplugin.issuing import claims, evaluation, intake, issuance, queue, sweeper
 from credplugin.mail import assessment_reviews
+from credplugin.mentoring import reminders as mentor_reminders
 from credplugin.outcomes import surveys
 from credplugin.renewing import reminders, renewal, signing
 
@@ -205,4 +206,16 @@ def send_follow_up_surveys_task(self):
         return surveys.send_due_surveys()
     except TRANSIENT_ERRORS as error:
         _retry_or_leave(self, error, "the follow-up surveys")
+        return None
+
+
+@shared_task(**_TASK_OPTIONS)
+@set_code_owner_attribute
+def send_mentor_reminders_task(self):
+    """Beat task: e-mail mentors about work waiting past the target turnaround; returns how
+    many went out. Safe from several workers at once: each reminder is claimed once."""
+    try:
+        return mentor_reminders.send_due()["sent"]
+    except TRANSIENT_ERRORS as error:
+        _retry_or_leave(self, error, "the mentor reminders")
         return None

@@ -12,6 +12,8 @@ from credplugin.views import (
     badges,
     issuer,
     learner,
+    mentor_api,
+    mentors,
     obv3_api,
     outcomes,
     pathways,
@@ -116,6 +118,39 @@ urlpatterns += [
         "credplugin/courses/<str:course_key>/outcomes/",
         in_shown_language(outcomes.outcomes_dashboard),
         name="outcomes-dashboard",
+    ),
+]
+
+urlpatterns += [
+    path(
+        "credplugin/courses/<str:course_key>/mentors/",
+        in_shown_language(mentors.mentor_dashboard),
+        name="mentor-dashboard",
+    ),
+    path(
+        "credplugin/courses/<str:course_key>/mentors/reminders",
+        mentors.update_mentor_reminders,
+        name="mentor-reminders",
+    ),
+    path(
+        "credplugin/api/v1/courses/<str:course_id>/mentor-assignments/",
+        mentor_api.MentorAssignmentListView.as_view(),
+        name="mentor-assignments-api",
+    ),
+    path(
+        "credplugin/api/v1/courses/<str:course_id>/mentor-assignments/<int:assignment_id>/",
+        mentor_api.MentorAssignmentDetailView.as_view(),
+        name="mentor-assignment-api",
+    ),
+    path(
+        "credplugin/api/v1/courses/<str:course_id>/mentor-assignments/csv",
+        mentor_api.MentorAssignmentCsvView.as_view(),
+        name="mentor-assignments-csv-api",
+    ),
+    path(
+        "credplugin/api/v1/courses/<str:course_id>/mentor-assignments/round-robin",
+        mentor_api.MentorRoundRobinView.as_view(),
+        name="mentor-round-robin-api",
     ),
 ]
 

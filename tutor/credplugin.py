@@ -20,8 +20,8 @@ What it does:
 - routes every ``credplugin.tasks.*`` task to the LMS worker's queue with ``EXPLICIT_QUEUES``
   (task names stay stable; the plugin never hard-codes a queue);
 - creates the issuer signing key during ``tutor local do init`` when none is active;
-- adds the jobs ``tutor local do credplugin-sweep``, ``credplugin-send-surveys`` and
-  ``credplugin-send-renewal-reminders``;
+- adds the jobs ``tutor local do credplugin-sweep``, ``credplugin-send-surveys``,
+  ``credplugin-send-renewal-reminders`` and ``credplugin-mentor-reminders``;
 - with tutor-mfe, puts "My badges" in the user menu of every MFE header (desktop and mobile)
   and a "My badges" card in the learner dashboard's sidebar, through frontend plugin slots
   (rebuild the mfe image after enabling: ``tutor images build mfe``). The Learning MFE's
@@ -33,6 +33,7 @@ message left pending, needs a cron line on the Docker host, for example every fi
     */5 * * * * tutor local do credplugin-sweep >> /var/log/credplugin-sweep.log 2>&1
     17 * * * * tutor local do credplugin-send-surveys >> /var/log/credplugin-surveys.log 2>&1
     29 * * * * tutor local do credplugin-send-renewal-reminders >> /var/log/credplugin-renew.log
+    */15 * * * * tutor local do credplugin-mentor-reminders >> /var/log/credplugin-mentor.log
 
 On Kubernetes, run ``./manage.py lms credplugin_sweep`` from a CronJob using the openedx image.
 """
@@ -59,6 +60,7 @@ TASK_NAMES = (
     "credplugin.tasks.renew_badge_task",
     "credplugin.tasks.send_renewal_reminders_task",
     "credplugin.tasks.send_follow_up_surveys_task",
+    "credplugin.tasks.send_mentor_reminders_task",
 )
 
 hooks.Filters.CONFIG_DEFAULTS.add_items(
@@ -146,6 +148,16 @@ def credplugin_send_renewal_reminders():
 
 
 hooks.Filters.CLI_DO_COMMANDS.add_item(credplugin_send_renewal_reminders)
+
+
+@click.command(name="credplugin-mentor-reminders")
+def credplugin_mentor_reminders():
+    """E-mail mentors about work waiting past the target turnaround (every 15 minutes from
+    cron: Tutor has no beat)."""
+    return [("lms", "./manage.py lms credplugin_mentor_reminders")]
+
+
+hooks.Filters.CLI_DO_COMMANDS.add_item(credplugin_mentor_reminders)
 
 
 # "My badges" in the MFEs, through frontend-plugin-framework slots. The URL is rendered by Tutor

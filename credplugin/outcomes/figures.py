@@ -9,8 +9,8 @@ Figures here are exact and unsuppressed; ``privacy.suppress`` decides what may b
 Durations are in days (hours for mentor turnaround), medians and 90th percentiles by nearest
 rank. The first assessed attempt is the first ``AssessmentResult`` of a requirement block:
 results are written when work is judged, so "first attempt → award" starts at the first
-judgement. Mentor turnaround is read from the assessment block's review log in edx-submissions:
-from a submission to the mentor's decision on it (grade or revision request).
+judgement. Mentor turnaround is read from the plugin's review queue (``mentoring.queue``): from
+a submission to the mentor's decision on it (grade or revision request).
 """
 
 import math
@@ -21,6 +21,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from credplugin import compat
+from credplugin.mentoring import queue as review_queue
 from credplugin.models import (
     AssessmentResult,
     BadgeClass,
@@ -187,7 +188,7 @@ def mentor_turnaround_hours(scope, start, end):
     """Hours from each submission to the mentor's decision on it, for decisions in the period."""
     return [
         (decided - submitted).total_seconds() / 3600
-        for submitted, decided in compat.review_turnarounds(
+        for submitted, decided in review_queue.turnarounds(
             scope.course_keys(), scope.requirement_keys(), start, end
         )
     ]

@@ -6,7 +6,10 @@ What outcomes keep about a person, and for how long:
 - survey answers (job change, promotion, pay band, use of the competencies, comment, consent):
   until the learner is retired; the learner may change them for
   ``CREDPLUGIN_SURVEY_EDIT_DAYS``;
-- a survey opt-out: until the learner is retired.
+- a survey opt-out: until the learner is retired;
+- the review queue's rows of their submissions (when submitted, when decided, by whom) and
+  their mentor assignments, as learner or as mentor: until they are retired (a decision they
+  made as a mentor stays, without their name).
 
 All are deleted when the LMS retires the learner (``USER_RETIRE_LMS_MISC``). Kept snapshots
 (``OutcomeSnapshot``) hold only counts, so published figures keep their counts; issued
@@ -18,7 +21,13 @@ import logging
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from credplugin.models import SurveyInvitation, SurveyOptOut, SurveyResponse
+from credplugin.models import (
+    MentorAssignment,
+    ReviewQueueEntry,
+    SurveyInvitation,
+    SurveyOptOut,
+    SurveyResponse,
+)
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +40,10 @@ def retire_learner(user_id):
         deleted = SurveyResponse.objects.filter(invitation__badge__user_id=user_id).delete()[0]
         deleted += SurveyInvitation.objects.filter(badge__user_id=user_id).delete()[0]
         deleted += SurveyOptOut.objects.filter(user_id=user_id).delete()[0]
+        deleted += ReviewQueueEntry.objects.filter(learner_id=user_id).delete()[0]
+        ReviewQueueEntry.objects.filter(reviewer_id=user_id).update(reviewer=None)
+        deleted += MentorAssignment.objects.filter(learner_id=user_id).delete()[0]
+        deleted += MentorAssignment.objects.filter(mentor_id=user_id).delete()[0]
     log.info("credplugin erased %d outcome row(s) of a retired learner", deleted)
     return deleted
 

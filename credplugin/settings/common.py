@@ -37,6 +37,10 @@ def plugin_settings(settings):
         "credplugin-surveys",
         {"task": "credplugin.tasks.send_follow_up_surveys_task", "schedule": 3600.0},
     )
+    schedule.setdefault(
+        "credplugin-mentor-reminders",
+        {"task": "credplugin.tasks.send_mentor_reminders_task", "schedule": 900.0},
+    )
 
 
 def _add_ob_api_scopes(settings):

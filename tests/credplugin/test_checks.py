@@ -65,3 +65,10 @@ def test_a_content_store_that_cannot_be_imported_is_an_error():
 def test_a_rate_limit_in_another_format_is_an_error():
     messages = [m for m in checks.check_settings(None) if m.id == "credplugin.E001"]
     assert len(messages) == 1 and "30/min" in messages[0].msg
+
+
+@pytest.mark.parametrize("hours", [0, -4, "48", 2.5, True])
+def test_a_mentor_turnaround_that_is_not_a_whole_number_of_hours_is_an_error(hours):
+    with override_settings(CREDPLUGIN_MENTOR_TURNAROUND_HOURS=hours):
+        messages = [m for m in checks.check_settings(None) if m.id == "credplugin.E001"]
+    assert len(messages) == 1 and "MENTOR_TURNAROUND_HOURS" in messages[0].msg

@@ -282,7 +282,15 @@ class LearnerHandlersMixin:
         keys = (self.course_key(), self.usage_key(), actor.student_id)
         with review.locked(*keys):
             self._editable_actor()
-            review.submit(*keys, answer)
+            submission = review.submit(*keys, answer)
+            credplugin_api().review_waiting(
+                submission_uuid=submission["uuid"],
+                course_key=self.course_key(),
+                usage_key=self.usage_key(),
+                title=self.display_name,
+                learner_id=actor.user_id,
+                submitted_at=submission["submitted_at"],
+            )
         credplugin_api().assessment_submitted(
             course_key=self.course_key(),
             usage_key=self.usage_key(),

@@ -32,17 +32,29 @@ class ReviewHandlersMixin:
 
     @json_endpoint()
     def review_queue(self, data):
-        """Every learner's newest submission, oldest first, optionally of one status."""
-        self._staff_actor()
+        """Every learner's newest submission, oldest first, optionally of one status; where
+        the course assigns mentors, the work of the caller's own learners comes first."""
+        actor = self._staff_actor()
         status = data.get("status") or None
         if status is not None and status not in review.QUEUE_FILTERS:
             raise InvalidInput(_("Unknown status filter."))
         rows = review.queue(self.course_key(), self.usage_key(), status)
-        names = credplugin_api().learner_names(
-            {row["learner_user_id"] for row in rows if row["learner_user_id"]}
+        learner_ids = {row["learner_user_id"] for row in rows if row["learner_user_id"]}
+        names = credplugin_api().learner_names(learner_ids)
+        mine = credplugin_api().mentored_learners(
+            course_key=self.course_key(), mentor_id=actor.user_id, learner_ids=learner_ids
         )
         for row in rows:
             row["learner"] = names.get(row["learner_user_id"]) or row["student_id"]
+            row["assigned_to_me"] = mine is not None and row["learner_user_id"] in mine
+        if mine:
+            rows.sort(
+                key=lambda row: (
+                    row["status"] not in review.NEEDS_REVIEW_STATUSES,
+                    not row["assigned_to_me"],
+                    row["submitted_at"],
+                )
+            )
         return {"html": Views(self).queue_html(rows, status), "count": len(rows)}
 
     @json_endpoint()
@@ -136,6 +148,9 @@ class ReviewHandlersMixin:
                     reviewer_id=actor.user_id,
                 )
             review.record_event(self.course_key(), self.usage_key(), student_id, new_event)
+            credplugin_api().review_decided(
+                submission_uuid=found["uuid"], status=new_event["status"], reviewer_id=actor.user_id
+            )
             credplugin_api().assessment_reviewed(
                 course_key=self.course_key(),
                 usage_key=self.usage_key(),

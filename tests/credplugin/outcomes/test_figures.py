@@ -1,15 +1,16 @@
 """Every programme figure against the hand-computed cohort of ``data.py``."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
-from submissions.models import Submission
+import time_machine
 
+from credplugin import api
 from credplugin.models import IssuedBadge, SurveyInvitation, SurveyResponse
 from credplugin.outcomes import figures
 from credplugin.outcomes.figures import Scope
 from tests.credplugin.outcomes.data import END, START, day, q1_cohort
-from xblocks.assessment import review
 
 pytestmark = pytest.mark.django_db
 
@@ -70,22 +71,33 @@ def test_a_scope_of_every_run_and_of_the_course_sees_the_same_cohort(q1):
         assert figures.compute(other, START, END)["earners"] == expected["earners"]
 
 
-def test_mentor_turnaround_from_the_review_log(q1):
+def test_mentor_turnaround_from_the_review_queue(q1):
     scope, _, requirement, learners = q1
     course, block = requirement.badge_class.course_key, requirement.usage_key
     hours = [12, 36]
     for learner, turnaround in zip(("u1", "u2"), hours, strict=True):
-        work = review.submit(course, block, learner, {"text": "my work"})
-        Submission.objects.filter(uuid=work["uuid"]).update(submitted_at=day(2, 1))
-        event = {"status": review.GRADED, "submission_uuid": work["uuid"]}
-        review.record_event(course, block, learner, event)
-        Submission.objects.filter(answer=event).update(
-            created_at=day(2, 1) + timedelta(hours=turnaround)
+        work = uuid.uuid4()
+        api.review_waiting(
+            submission_uuid=work,
+            course_key=course,
+            usage_key=block,
+            title="Project",
+            learner_id=learners[learner].pk,
+            submitted_at=day(2, 1),
         )
-    late = review.submit(course, block, "u3", {"text": "late"})
-    review.record_event(
-        course, block, "u3", {"status": review.GRADED, "submission_uuid": late["uuid"]}
+        with time_machine.travel(day(2, 1) + timedelta(hours=turnaround), tick=False):
+            api.review_decided(submission_uuid=work, status="graded", reviewer_id=None)
+    late = uuid.uuid4()  # decided after the period
+    api.review_waiting(
+        submission_uuid=late,
+        course_key=course,
+        usage_key=block,
+        title="Project",
+        learner_id=learners["u3"].pk,
+        submitted_at=day(2, 1),
     )
+    with time_machine.travel(END + timedelta(hours=1), tick=False):
+        api.review_decided(submission_uuid=late, status="graded", reviewer_id=None)
     result = figures.compute(scope, START, END)["mentor_turnaround_hours"]
     assert result == {"n": 2, "median": 12.0, "p90": 36.0}
 

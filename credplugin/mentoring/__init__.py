@@ -1,0 +1,1 @@
+"""Mentors: the plugin's own review queue, who mentors whom, the dashboard's figures, reminders."""
