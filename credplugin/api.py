@@ -30,6 +30,9 @@ from credplugin.issuing import composition, evaluation, intake, issuance, lifecy
 from credplugin.mail import assessment_reviews
 from credplugin.models import IssuanceRequest
 from credplugin.renewing import policy, reminders, renewal
+from credplugin.reviewing import models as reviewing_models
+from credplugin.reviewing import pool as reviewing_pool
+from credplugin.reviewing import results as reviewing_results
 from credplugin.stacking import pathways, record
 
 # --- requirements and results (called by the assessment XBlocks) ---------------------------
@@ -96,6 +99,125 @@ def retire_requirement(usage_key):
     return content.retire(usage_key)
 
 
+# --- peer review (called by the assessment XBlock's peer step) -------------------------------
+
+
+def peer_enter(*, submission_uuid, course_key, usage_key, author_id, rubric, required_reviews):
+    """Put a learner's submission in the block's peer pool, needing ``required_reviews``."""
+    reviewing_pool.enter(
+        submission_uuid=str(submission_uuid),
+        course_key=validation.course_key(course_key),
+        usage_key=validation.usage_key(usage_key),
+        author_id=author_id,
+        rubric=rubric,
+        required_reviews=required_reviews,
+    )
+
+
+def peer_next(*, course_key, usage_key, reviewer_id):
+    """Lease the next submission for ``reviewer_id`` (fewest reviews, oldest first) or return
+    the one they hold: ``{review_uuid, submission_uuid, lease_expires}``; None when no
+    submission can be handed to them. Never their own work, never one they were handed before.
+    Raises ``InvalidInput`` for a reviewer staff excluded."""
+    review = reviewing_pool.next_for(
+        validation.usage_key(usage_key), validation.course_key(course_key), reviewer_id
+    )
+    if review is None:
+        return None
+    return {
+        "review_uuid": str(review.uuid),
+        "submission_uuid": review.submission.submission_uuid,
+        "lease_expires": review.lease_expires,
+    }
+
+
+def peer_save_review(*, review_uuid, reviewer_id, levels, feedback):
+    """Complete the reviewer's lease with ``{criterion id: level id}`` and written feedback.
+
+    Returns ``{submission_uuid, state, received, required}`` for the reviewed submission.
+    Raises ``NotFound`` (not their lease) or ``InvalidInput`` (done, expired or incomplete)."""
+    review = reviewing_pool.complete(review_uuid, reviewer_id, levels, feedback)
+    submission = review.submission
+    return {
+        "submission_uuid": submission.submission_uuid,
+        "state": submission.state,
+        "received": submission.review_count,
+        "required": submission.required_reviews,
+    }
+
+
+def peer_summary(submission_uuid):
+    """What peers said about one submission, anonymous: ``{state, required, received,
+    median_levels, created, reviews: [{review_uuid, levels, feedback, helpfulness}]}``, or
+    None when it never entered peer review. Excluded reviewers' reviews are left out."""
+    return reviewing_results.summary(str(submission_uuid))
+
+
+def peer_reviews_given(*, usage_key, reviewer_id):
+    return reviewing_results.given_by(validation.usage_key(usage_key), reviewer_id)
+
+
+def peer_rate_review(*, review_uuid, author_id, helpfulness):
+    """The author's 1–5 helpfulness rating of a review of their own work."""
+    reviewing_results.rate(str(review_uuid), author_id, helpfulness)
+
+
+def peer_calibrate(*, usage_key, user_id, example_id, rubric, staff_levels, learner_levels):
+    """Record a calibration attempt; returns whether it was close enough (see ADR 0022)."""
+    return reviewing_results.record_calibration(
+        usage_key=validation.usage_key(usage_key),
+        user_id=user_id,
+        example_id=example_id,
+        rubric=rubric,
+        staff_levels=staff_levels,
+        learner_levels=learner_levels,
+    )
+
+
+def peer_calibrated_examples(*, usage_key, user_id):
+    return reviewing_results.calibrated_examples(validation.usage_key(usage_key), user_id)
+
+
+def peer_unblock_due(*, usage_key, after_days, fallback):
+    """Unblock submissions waiting more than ``after_days`` days: ``fallback`` "flexible"
+    lowers the required count to the reviews given (none given: to a mentor), "mentor" sends
+    them to a mentor. Returns how many were unblocked."""
+    return reviewing_pool.unblock_due(
+        validation.usage_key(usage_key), after_days=after_days, fallback=fallback
+    )
+
+
+def peer_close(submission_uuid, *, needs_mentor=False):
+    """Stop handing a submission out: decided, or (``needs_mentor``) waiting for a mentor."""
+    reviewing_pool.close(
+        str(submission_uuid),
+        reviewing_models.NEEDS_MENTOR if needs_mentor else reviewing_models.CLOSED,
+    )
+
+
+def peer_exclude_reviewer(*, course_key, reviewer_id, reason, excluded_by):
+    """Exclude a reviewer from the course's peer review; their reviews stop counting and the
+    submissions they reviewed are handed out again. Returns False if already excluded."""
+    if not get_user_model().objects.filter(pk=reviewer_id).exists():
+        raise NotFound(f"No user has the id {reviewer_id!r}.")
+    return reviewing_pool.exclude_reviewer(
+        validation.course_key(course_key),
+        reviewer_id,
+        validation.text(reason, "reason", required=True, max_length=500),
+        excluded_by,
+    )
+
+
+def peer_reviewers(*, course_key, usage_key):
+    """``{review uuid: reviewer user id}`` of a block's completed reviews, for course staff."""
+    return {
+        str(key): value
+        for key, value in reviewing_results.reviewer_ids(
+            validation.course_key(course_key), validation.usage_key(usage_key)
+        ).items()
+    }
+
+
 # --- course content lifecycle (called by the Studio event receivers) -----------------------
 
 
@@ -139,6 +261,7 @@ def record_assessment_result(
     assessment_methods,
     feedback,
     reviewer_id,
+    judgement=None,
 ):
     """Store one judged attempt (append-only) and return its uuid as a string.
 
@@ -147,6 +270,9 @@ def record_assessment_result(
     ``rubric_hash``. ``scores``: named numbers, e.g. ``{"ethics_scenarios": 0.8}``.
     ``evidence``: ``[{name, description, url, genre}]``. A passing result for a learner who
     already passes the course queues an evaluation, so a late grade still completes the badge.
+    ``judgement``: how the result was formed when peers took part, ``{"mode": "peer_median" |
+    "peer_confirmed" | "mentor_after_peers" | "mentor_override", "peer_reviews": n}``; the
+    credential then describes the method.
     """
     result = requirements.record_assessment_result(
         user_id=user_id,
@@ -162,6 +288,7 @@ def record_assessment_result(
         assessment_methods=assessment_methods,
         feedback=feedback,
         reviewer_id=reviewer_id,
+        judgement=judgement,
     )
     if result.passed:
         intake.result_recorded(user_id, result.course_key)

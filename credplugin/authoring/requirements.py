@@ -199,6 +199,7 @@ def record_assessment_result(
     assessment_methods,
     feedback,
     reviewer_id,
+    judgement=None,
 ):
     """Append a judged attempt; returns the stored result."""
     course_key = validation.course_key(course_key)
@@ -233,6 +234,7 @@ def record_assessment_result(
         assessment_methods=validation.assessment_methods(assessment_methods),
         feedback=validation.text(feedback, "feedback"),
         reviewer_id=reviewer_id,
+        judgement=validation.judgement(judgement),
     )
 
 
