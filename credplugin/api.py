@@ -119,9 +119,21 @@ def peer_next(*, course_key, usage_key, reviewer_id):
     the one they hold: ``{review_uuid, submission_uuid, lease_expires}``; None when no
     submission can be handed to them. Never their own work, never one they were handed before.
     Raises ``InvalidInput`` for a reviewer staff excluded."""
-    review = reviewing_pool.next_for(
-        validation.usage_key(usage_key), validation.course_key(course_key), reviewer_id
+    return _lease(
+        reviewing_pool.next_for(
+            validation.usage_key(usage_key), validation.course_key(course_key), reviewer_id
+        )
     )
+
+
+def peer_held(*, usage_key, reviewer_id):
+    """The reviewer's unexpired lease in this block (as ``peer_next`` describes it), or None;
+    hands nothing out."""
+    review = reviewing_pool.held_lease(validation.usage_key(usage_key), reviewer_id)
+    return _lease(review)
+
+
+def _lease(review):
     if review is None:
         return None
     return {

@@ -11,6 +11,7 @@ import re
 from . import ethics, evidence
 from .errors import InvalidInput, Problems, Text, _
 from .passrule import clean_pass_rule
+from .peerstep import clean_peer
 from .rubric import HTTP_URL, MAX_DESCRIPTION, clean_competency, clean_rubric, clean_text, limits
 from .sanitize import sanitize_html
 
@@ -198,6 +199,7 @@ def clean_authoring(data):
                 _("Criterion ids must differ between the two rubrics; both use {ids}."),
                 ids=", ".join(shared),
             )
+    cleaned.update(clean_peer(data, problems, combined_rubric(cleaned)))
     problems.raise_any()
     return cleaned
 
@@ -351,7 +353,12 @@ def combined_rubric(fields):
 
 
 def assessment_methods(fields):
-    methods = ["mentor_review"]
+    """The methods the credential names; a result formed by the peers' median alone names no
+    mentor (staff who override it are named by the result's judgement instead)."""
+    peer = fields.get("peer_enabled")
+    methods = [] if peer and fields.get("peer_result_mode") == "peer_median" else ["mentor_review"]
+    if peer:
+        methods.append("peer_review")
     if fields["project_enabled"]:
         methods.insert(0, "project_rubric")
     if fields["self_assessment_enabled"]:

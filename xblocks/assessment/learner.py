@@ -282,7 +282,16 @@ class LearnerHandlersMixin:
         keys = (self.course_key(), self.usage_key(), actor.student_id)
         with review.locked(*keys):
             self._editable_actor()
-            review.submit(*keys, answer)
+            submission = review.submit(*keys, answer)
+            if self.peer_enabled:
+                credplugin_api().peer_enter(
+                    submission_uuid=submission["uuid"],
+                    course_key=self.course_key(),
+                    usage_key=self.usage_key(),
+                    author_id=actor.user_id,
+                    rubric=current,
+                    required_reviews=self.peer_must_be_graded_by,
+                )
         credplugin_api().assessment_submitted(
             course_key=self.course_key(),
             usage_key=self.usage_key(),
@@ -295,6 +304,8 @@ class LearnerHandlersMixin:
             "reflection": answer.get("reflection", ""),
             "self_assessment": answer.get("self_assessment", {}),
         }
+        if self.peer_enabled:
+            return self._learner_answer(_("Submitted. Now review your peers' work below."))
         return self._learner_answer(_("Submitted. A mentor will review your work."))
 
     def _project_evidence(self, draft, problems):
