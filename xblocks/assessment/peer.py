@@ -200,6 +200,8 @@ class PeerHandlersMixin:
         """The author rates how helpful one review of their work was (1–5)."""
         actor = self._peer_actor()
         review_uuid = _uuid_text(data.get("review_uuid"))
+        if review_uuid is None:
+            raise NotFound(_("That review of your work does not exist."))
         helpfulness = data.get("helpfulness")
         if isinstance(helpfulness, str) and helpfulness.isdigit():
             helpfulness = int(helpfulness)
