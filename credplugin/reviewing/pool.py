@@ -28,8 +28,9 @@ from .models import (
 )
 
 MAX_FEEDBACK = 10_000
-# How many locked candidates one request tries before it reports that nothing is available.
-_ATTEMPTS = 5
+# How many reads (skipping locked rows, then waiting for them, in turn) one request makes
+# before it reports that nothing is available.
+_ATTEMPTS = 6
 
 
 def enter(*, submission_uuid, course_key, usage_key, author_id, rubric, required_reviews):
@@ -80,7 +81,7 @@ def held_lease(usage_key, reviewer_id, now=None):
     )
 
 
-def _candidates(usage_key, reviewer_id):
+def _candidates(usage_key, reviewer_id, *, skip_locked):
     seen = PeerReview.objects.filter(reviewer_id=reviewer_id).values("submission_id")
     queryset = (
         PeerSubmission.objects.filter(
@@ -90,13 +91,40 @@ def _candidates(usage_key, reviewer_id):
         .exclude(pk__in=seen)
         .order_by("claimed", "created", "pk")
     )
-    if connection.features.has_select_for_update_skip_locked:
-        return queryset.select_for_update(skip_locked=True, of=("self",))
-    return queryset.select_for_update()
+    skip_locked = skip_locked and connection.features.has_select_for_update_skip_locked
+    return queryset.select_for_update(skip_locked=skip_locked)
+
+
+def _lease_one(usage_key, reviewer_id, now, *, skip_locked):
+    """Lease the first candidate, or return ``(None, found)``: whether a candidate was seen.
+
+    Without ``skip_locked`` the query waits for a row others hold, so "nothing found" then
+    means nothing is left, not that everything was momentarily locked.
+    """
+    with transaction.atomic():
+        candidate = _candidates(usage_key, reviewer_id, skip_locked=skip_locked).first()
+        if candidate is None:
+            return None, False
+        # The candidate row is locked: its claimed count is current.
+        if candidate.claimed >= candidate.required_reviews:
+            return None, True
+        PeerSubmission.objects.filter(pk=candidate.pk).update(claimed=F("claimed") + 1)
+        lease = PeerReview.objects.create(
+            submission=candidate,
+            reviewer_id=reviewer_id,
+            leased_at=now,
+            lease_expires=now + timedelta(hours=credplugin_settings.PEER_LEASE_HOURS),
+        )
+        return lease, True
 
 
 def next_for(usage_key, course_key, reviewer_id, now=None):
-    """Lease the next submission to ``reviewer_id``: their held lease, a new one, or None."""
+    """Lease the next submission to ``reviewer_id``: their held lease, a new one, or None.
+
+    Rows other reviewers are leasing right now are skipped; when every candidate is locked,
+    one more query waits for them, so a reviewer is told "nothing to review" only when
+    nothing is left.
+    """
     now = now or timezone.now()
     if ExcludedReviewer.objects.filter(course_key=course_key, reviewer_id=reviewer_id).exists():
         raise InvalidInput("Course staff have excluded you from peer review in this course.")
@@ -104,28 +132,16 @@ def next_for(usage_key, course_key, reviewer_id, now=None):
     held = held_lease(usage_key, reviewer_id, now)
     if held is not None:
         return held
-    lease_hours = credplugin_settings.PEER_LEASE_HOURS
-    for _ in range(_ATTEMPTS):
+    for attempt in range(_ATTEMPTS):
         try:
-            with transaction.atomic():
-                candidate = _candidates(usage_key, reviewer_id).first()
-                if candidate is None:
-                    return None
-                # The candidate row is locked: its claimed count is current.
-                if candidate.claimed >= candidate.required_reviews:
-                    continue
-                PeerSubmission.objects.filter(pk=candidate.pk).update(claimed=F("claimed") + 1)
-                return PeerReview.objects.create(
-                    submission=candidate,
-                    reviewer_id=reviewer_id,
-                    leased_at=now,
-                    lease_expires=now + timedelta(hours=lease_hours),
-                )
+            lease, found = _lease_one(usage_key, reviewer_id, now, skip_locked=attempt % 2 == 0)
         except IntegrityError:
             # The same reviewer asked twice at once and the other request won; use its lease.
-            held = held_lease(usage_key, reviewer_id, now)
-            if held is not None:
-                return held
+            return held_lease(usage_key, reviewer_id, now)
+        if lease is not None:
+            return lease
+        if not found and attempt % 2 == 1:
+            return None
     return None
 
 
