@@ -47,9 +47,8 @@ function CredpluginPeerStep(root, post, announce, problems) {
             post(form.dataset.handler, bodyOf(form)).then(function (answer) {
                 if (!answer.ok) {
                     announce(answer.data.error, true);
+                    // The summary above the button lists every problem, linked, and takes focus.
                     problems.show(form, answer.data.errors, root.dataset.msgJudgeProblems, answer.data.error);
-                    var first = form.querySelector('[aria-invalid="true"], .cpa-error-summary:not([hidden])');
-                    if (first) { problems.focusable(first).focus(); }
                     return;
                 }
                 show(answer.data);
