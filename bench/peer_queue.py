@@ -92,7 +92,11 @@ def _fill_pool(learners, course_key, usage_key):
     )
 
 
-def _review_once(api, course_key, usage_key, reviewer_id, hand_out, save):
+def _review_once(api, where, reviewer_id, timings):
+    """Ask for work and review it; ``where`` is (course key, usage key), ``timings`` the
+    (hand-out, save) lists the durations go to."""
+    course_key, usage_key = where
+    hand_out, save = timings
     started = time.perf_counter()
     lease = api.peer_next(course_key=course_key, usage_key=usage_key, reviewer_id=reviewer_id)
     leased = time.perf_counter()
@@ -106,7 +110,7 @@ def _review_once(api, course_key, usage_key, reviewer_id, hand_out, save):
     return True
 
 
-def _concurrent(api, course_key, usage_key, reviewer_ids, threads, rounds):
+def _concurrent(api, where, reviewer_ids, *, threads, rounds):
     """Every reviewer asks and reviews ``rounds`` times, spread over ``threads`` threads."""
     from django.db import connection  # noqa: PLC0415
 
@@ -118,7 +122,7 @@ def _concurrent(api, course_key, usage_key, reviewer_ids, threads, rounds):
             start.wait()
             for _round in range(rounds):
                 for reviewer_id in mine:
-                    _review_once(api, course_key, usage_key, reviewer_id, hand_out, save)
+                    _review_once(api, where, reviewer_id, (hand_out, save))
         except Exception as error:  # noqa: BLE001  (reported in the figures)
             errors.append(repr(error))
         finally:
@@ -150,17 +154,17 @@ def run(args):
         from tests.integration.scenario import create_learners  # noqa: PLC0415
 
         course = CourseKey.from_string("course-v1:bench+peer+run")
-        course_key, usage_key = str(course), str(course.make_usage_key("credplugin_assessment", "p"))
+        where = (str(course), str(course.make_usage_key("credplugin_assessment", "p")))
         learners = create_learners(args.learners, "peer")
-        _fill_pool(learners, course_key, usage_key)
+        _fill_pool(learners, *where)
         reviewers = [learner.id for learner in learners[: args.reviewers]]
         threads = max(1, min(args.threads if args.database_url else 1, len(reviewers)))
 
         base_hand_out, base_save = [], []
         for reviewer_id in reviewers[-1:] * BASELINE_ROUNDS:
-            _review_once(api, course_key, usage_key, reviewer_id, base_hand_out, base_save)
+            _review_once(api, where, reviewer_id, (base_hand_out, base_save))
         hand_out, save, errors, wall = _concurrent(
-            api, course_key, usage_key, reviewers[:-1] or reviewers, threads, args.reviews_each
+            api, where, reviewers[:-1] or reviewers, threads=threads, rounds=args.reviews_each
         )
         hand_out_ms, save_ms = _percentiles(hand_out), _percentiles(save)
         base_hand_out_ms, base_save_ms = _percentiles(base_hand_out), _percentiles(base_save)
