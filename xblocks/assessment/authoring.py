@@ -10,6 +10,7 @@ import re
 
 from . import ethics, evidence
 from .errors import InvalidInput, Problems, Text, _
+from .numbers import whole as _whole
 from .passrule import clean_pass_rule
 from .peerstep import clean_peer
 from .rubric import HTTP_URL, MAX_DESCRIPTION, clean_competency, clean_rubric, clean_text, limits
@@ -28,24 +29,6 @@ def _text(data, key, label, *, required=False, max_length=255):
 
 def _rich(data, key, label, *, required=False):
     return sanitize_html(_text(data, key, label, required=required, max_length=MAX_RICH_TEXT))
-
-
-def _whole(data, key, label, *, minimum, maximum, fallback):
-    value = data.get(key, fallback)
-    if value in (None, ""):
-        value = fallback
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(_("{label} must be a whole number."), label=label)
-    if not minimum <= value <= maximum:
-        raise InvalidInput(
-            _("{label} must be between {minimum} and {maximum}."),
-            label=label,
-            minimum=minimum,
-            maximum=maximum,
-        )
-    return value
 
 
 def _flag(data, key, label, default):

@@ -8,6 +8,7 @@ peers' median, for the credential's method narrative.
 import re
 
 from .errors import InvalidInput, Text, _
+from .numbers import whole
 from .rubric import MAX_DESCRIPTION, judge
 
 RESULT_MODES = ("peer_median", "mentor", "peer_confirmed")
@@ -20,22 +21,6 @@ PEER_FIELDS = (
     "peer_enabled", "peer_must_grade", "peer_must_be_graded_by", "peer_calibration",
     "peer_flexible_days", "peer_fallback", "peer_result_mode",
 )  # fmt: skip
-
-
-def _count(data, key, label, *, minimum, maximum, fallback):
-    value = data.get(key, fallback)
-    if value in (None, ""):
-        value = fallback
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
-        raise InvalidInput(
-            _("{label} must be a whole number between {minimum} and {maximum}."),
-            label=label,
-            minimum=minimum,
-            maximum=maximum,
-        )
-    return value
 
 
 def _choice(data, key, label, choices):
@@ -84,15 +69,15 @@ def clean_peer(data, problems, rubric):
     fields = {
         "peer_enabled": enabled,
         "peer_must_grade": problems.check(
-            "peer_must_grade", _count, data, "peer_must_grade", _("Reviews each learner gives"),
+            "peer_must_grade", whole, data, "peer_must_grade", _("Reviews each learner gives"),
             minimum=1, maximum=MAX_REVIEWS, fallback=3,
         ),
         "peer_must_be_graded_by": problems.check(
-            "peer_must_be_graded_by", _count, data, "peer_must_be_graded_by",
+            "peer_must_be_graded_by", whole, data, "peer_must_be_graded_by",
             _("Reviews each submission needs"), minimum=1, maximum=MAX_REVIEWS, fallback=3,
         ),
         "peer_flexible_days": problems.check(
-            "peer_flexible_days", _count, data, "peer_flexible_days",
+            "peer_flexible_days", whole, data, "peer_flexible_days",
             _("Days before a waiting submission is unblocked"), minimum=0,
             maximum=MAX_FLEXIBLE_DAYS, fallback=7,
         ),

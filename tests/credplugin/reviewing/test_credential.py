@@ -13,27 +13,32 @@ from tests.js_stack import js_stack  # noqa: F401 - pytest fixture
 from tests.openbadges.test_credential import schema_validator  # noqa: F401 - pytest fixture
 
 
+def record(learner, rubric_hash, judgement):
+    """A passed capstone result formed as ``judgement`` says."""
+    api.record_assessment_result(
+        user_id=learner.id,
+        course_key=str(COURSE_KEY),
+        usage_key=str(PROJECT),
+        rubric_hash=rubric_hash,
+        criterion_levels=criterion_levels(level_id="expert"),
+        scores={},
+        points_earned=6,
+        points_possible=6,
+        passed=True,
+        evidence=EVIDENCE,
+        assessment_methods=["project_rubric", "peer_review", "mentor_review"],
+        feedback="",
+        reviewer_id=None,
+        judgement=judgement,
+    )
+
+
 @pytest.fixture
 def peer_badge(badge_setup, django_capture_on_commit_callbacks):  # noqa: F811
     def issue(judgement):
         learner = UserFactory()
         with django_capture_on_commit_callbacks(execute=True):
-            api.record_assessment_result(
-                user_id=learner.id,
-                course_key=str(COURSE_KEY),
-                usage_key=str(PROJECT),
-                rubric_hash=badge_setup["rubric_hash"],
-                criterion_levels=criterion_levels(level_id="expert"),
-                scores={},
-                points_earned=6,
-                points_possible=6,
-                passed=True,
-                evidence=EVIDENCE,
-                assessment_methods=["project_rubric", "peer_review", "mentor_review"],
-                feedback="",
-                reviewer_id=None,
-                judgement=judgement,
-            )
+            record(learner, badge_setup["rubric_hash"], judgement)
             api.course_passing_status_changed(
                 user_id=learner.id, course_key=str(COURSE_KEY), is_passing=True
             )
@@ -104,22 +109,6 @@ def test_a_peer_formed_credential_passes_the_schema_and_the_javascript_verifier(
 def test_a_malformed_judgement_is_refused_and_nothing_stored(badge_setup, judgement):  # noqa: F811
     from credplugin.models import AssessmentResult  # noqa: PLC0415
 
-    learner = UserFactory()
     with pytest.raises(api.InvalidInput):
-        api.record_assessment_result(
-            user_id=learner.id,
-            course_key=str(COURSE_KEY),
-            usage_key=str(PROJECT),
-            rubric_hash=badge_setup["rubric_hash"],
-            criterion_levels=criterion_levels(level_id="expert"),
-            scores={},
-            points_earned=6,
-            points_possible=6,
-            passed=True,
-            evidence=[],
-            assessment_methods=["peer_review"],
-            feedback="",
-            reviewer_id=None,
-            judgement=judgement,
-        )
+        record(UserFactory(), badge_setup["rubric_hash"], judgement)
     assert not AssessmentResult.objects.exists()
