@@ -600,6 +600,7 @@ class RenewalReminderAdmin(ReadOnlyAdmin):
 
 # Outcomes register their own admin pages.
 from credplugin.outcomes import admin as outcomes_admin  # noqa: E402, F401
+from credplugin.reviewing import admin as reviewing_admin  # noqa: E402, F401  (peer review, read-only)
 from credplugin.stacking import admin as pathway_admin  # noqa: E402, F401  (registers the pathway admin)
 
 
