@@ -24,7 +24,7 @@ PEER_FIELDS = (
 
 
 def _choice(data, key, label, choices):
-    value = data.get(key, choices[0])
+    value = data.get(key) or choices[0]  # empty (a form that never showed it): the default
     if value not in choices:
         raise InvalidInput(_("Choose one of the offered values for {label}."), label=label)
     return value

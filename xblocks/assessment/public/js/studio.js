@@ -41,6 +41,7 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
             if (type === 'rubric') { editors.fillRubric(input, value); return; }
             if (type === 'scenarios') { editors.fillScenarios(input, value); return; }
             if (type === 'bool') { input.checked = !!value; return; }
+            if (input.tagName === 'SELECT' && (value === null || value === undefined)) { input.selectedIndex = 0; return; }
             if (type === 'lines') { input.value = (value || []).join('\n'); return; }
             if (type === 'csv') { input.value = (value || []).join(', '); return; }
             if (type === 'json') { input.value = value && value.length ? JSON.stringify(value, null, 2) : ''; return; }
