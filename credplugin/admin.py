@@ -559,4 +559,5 @@ from credplugin.delivery import admin as delivery_admin  # noqa: E402, F401
 from credplugin.mentoring import admin as mentoring_admin  # noqa: E402, F401
 from credplugin.outcomes import admin as outcomes_admin  # noqa: E402, F401
 from credplugin.renewing import admin as renewing_admin  # noqa: E402, F401
+from credplugin.reviewing import admin as reviewing_admin  # noqa: E402, F401
 from credplugin.stacking import admin as pathway_admin  # noqa: E402, F401

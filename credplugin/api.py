@@ -34,6 +34,9 @@ from credplugin.mentoring import queue as review_queue
 from credplugin.mentoring import reminders as mentor_reminders
 from credplugin.models import IssuanceRequest
 from credplugin.renewing import policy, reminders, renewal
+from credplugin.reviewing import models as reviewing_models
+from credplugin.reviewing import pool as reviewing_pool
+from credplugin.reviewing import results as reviewing_results
 from credplugin.stacking import pathways, record
 
 # --- requirements and results (called by the assessment XBlocks) ---------------------------
@@ -100,6 +103,137 @@ def retire_requirement(usage_key):
     return content.retire(usage_key)
 
 
+# --- peer review (called by the assessment XBlock's peer step) -------------------------------
+
+
+def peer_enter(*, submission_uuid, course_key, usage_key, author_id, rubric, required_reviews):
+    """Put a learner's submission in the block's peer pool, needing ``required_reviews``."""
+    reviewing_pool.enter(
+        submission_uuid=str(submission_uuid),
+        course_key=validation.course_key(course_key),
+        usage_key=validation.usage_key(usage_key),
+        author_id=author_id,
+        rubric=rubric,
+        required_reviews=required_reviews,
+    )
+
+
+def peer_next(*, course_key, usage_key, reviewer_id):
+    """Lease the next submission for ``reviewer_id`` (fewest reviews, oldest first) or return
+    the one they hold: ``{review_uuid, submission_uuid, lease_expires}``; None when no
+    submission can be handed to them. Never their own work, never one they were handed before.
+    Raises ``InvalidInput`` for a reviewer staff excluded."""
+    return _lease(
+        reviewing_pool.next_for(
+            validation.usage_key(usage_key), validation.course_key(course_key), reviewer_id
+        )
+    )
+
+
+def peer_held(*, usage_key, reviewer_id):
+    """The reviewer's unexpired lease in this block (as ``peer_next`` describes it), or None;
+    hands nothing out."""
+    review = reviewing_pool.held_lease(validation.usage_key(usage_key), reviewer_id)
+    return _lease(review)
+
+
+def _lease(review):
+    if review is None:
+        return None
+    return {
+        "review_uuid": str(review.uuid),
+        "submission_uuid": review.submission.submission_uuid,
+        "lease_expires": review.lease_expires,
+    }
+
+
+def peer_save_review(*, review_uuid, reviewer_id, levels, feedback):
+    """Complete the reviewer's lease with ``{criterion id: level id}`` and written feedback.
+
+    Returns ``{submission_uuid, state, received, required}`` for the reviewed submission.
+    Raises ``NotFound`` (not their lease) or ``InvalidInput`` (done, expired or incomplete)."""
+    review = reviewing_pool.complete(review_uuid, reviewer_id, levels, feedback)
+    submission = review.submission
+    return {
+        "submission_uuid": submission.submission_uuid,
+        "state": submission.state,
+        "received": submission.review_count,
+        "required": submission.required_reviews,
+    }
+
+
+def peer_summary(submission_uuid):
+    """What peers said about one submission, anonymous: ``{state, required, received,
+    median_levels, created, reviews: [{review_uuid, levels, feedback, helpfulness}]}``, or
+    None when it never entered peer review. Excluded reviewers' reviews are left out."""
+    return reviewing_results.summary(str(submission_uuid))
+
+
+def peer_reviews_given(*, usage_key, reviewer_id):
+    return reviewing_results.given_by(validation.usage_key(usage_key), reviewer_id)
+
+
+def peer_rate_review(*, review_uuid, author_id, helpfulness):
+    """The author's 1–5 helpfulness rating of a review of their own work."""
+    reviewing_results.rate(str(review_uuid), author_id, helpfulness)
+
+
+def peer_calibrate(*, usage_key, user_id, example_id, rubric, staff_levels, learner_levels):
+    """Record a calibration attempt; returns whether it was close enough (see ADR 0022)."""
+    return reviewing_results.record_calibration(
+        usage_key=validation.usage_key(usage_key),
+        user_id=user_id,
+        example_id=example_id,
+        rubric=rubric,
+        staff_levels=staff_levels,
+        learner_levels=learner_levels,
+    )
+
+
+def peer_calibrated_examples(*, usage_key, user_id):
+    return reviewing_results.calibrated_examples(validation.usage_key(usage_key), user_id)
+
+
+def peer_unblock_due(*, usage_key, after_days, fallback):
+    """Unblock submissions waiting more than ``after_days`` days: ``fallback`` "flexible"
+    lowers the required count to the reviews given (none given: to a mentor), "mentor" sends
+    them to a mentor. Returns how many were unblocked."""
+    return reviewing_pool.unblock_due(
+        validation.usage_key(usage_key), after_days=after_days, fallback=fallback
+    )
+
+
+def peer_close(submission_uuid, *, needs_mentor=False):
+    """Stop handing a submission out: decided, or (``needs_mentor``) waiting for a mentor."""
+    reviewing_pool.close(
+        str(submission_uuid),
+        reviewing_models.NEEDS_MENTOR if needs_mentor else reviewing_models.CLOSED,
+    )
+
+
+def peer_exclude_reviewer(*, course_key, reviewer_id, reason, excluded_by):
+    """Exclude a reviewer from the course's peer review; their reviews stop counting and the
+    submissions they reviewed are handed out again. Returns False if already excluded."""
+    if not get_user_model().objects.filter(pk=reviewer_id).exists():
+        raise NotFound(f"No user has the id {reviewer_id!r}.")
+    return reviewing_pool.exclude_reviewer(
+        validation.course_key(course_key),
+        reviewer_id,
+        validation.text(reason, "reason", required=True, max_length=500),
+        excluded_by,
+    )
+
+
+def peer_reviewers(*, course_key, usage_key):
+    """``{review uuid: reviewer user id}`` of a block's completed reviews, for course staff."""
+    return {
+        str(key): value
+        for key, value in reviewing_results.reviewer_ids(
+            validation.course_key(course_key), validation.usage_key(usage_key)
+        ).items()
+    }
+
+
 # --- course content lifecycle (called by the Studio event receivers) -----------------------
 
 
@@ -135,9 +269,10 @@ def record_assessment_result(**attempt):
     ``user_id``, ``course_key``, ``usage_key``, ``rubric_hash``, ``criterion_levels``
     (checked against the rubric snapshot ``rubric_hash``), ``scores``, ``points_earned``,
     ``points_possible``, ``passed``, ``evidence``, ``assessment_methods``, ``feedback`` and
-    ``reviewer_id``; a missing or unknown one raises ``TypeError`` naming it. A passing result
-    for a learner who already passes the course queues an evaluation, so a late grade still
-    completes the badge.
+    ``reviewer_id``, and optionally ``judgement`` (how peers and mentors formed the result, so
+    the credential describes the method); a missing or unknown one raises ``TypeError`` naming
+    it. A passing result for a learner who already passes the course queues an evaluation, so a
+    late grade still completes the badge.
     """
     result = requirements.record_assessment_result(requirements.JudgedAttempt(**attempt))
     if result.passed:

@@ -210,6 +210,11 @@ DEFAULTS = {
     # .. setting_description: The privacy policy the Open Badges 3.0 API's discovery document
     #    names for clients (``info.x-imssf-privacyPolicyUrl``).
     "CREDPLUGIN_OB_API_PRIVACY_URL": "",
+    # .. setting_name: CREDPLUGIN_PEER_LEASE_HOURS
+    # .. setting_default: 4
+    # .. setting_description: How long a peer reviewer holds the submission handed to them;
+    #    an unfinished review after that is released and the submission handed to someone else.
+    "CREDPLUGIN_PEER_LEASE_HOURS": 4,
 }
 
 _CHOICES = {

@@ -189,6 +189,14 @@ class AssessmentResult(models.Model):
         related_name="+",
         on_delete=models.SET_NULL,
     )
+    judgement = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Who formed the result: {"mode": ..., "peer_reviews": n}; the credential '
+            "describes the method from it. Empty for a mentor's grade without a peer step."
+        ),
+    )
     created = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -597,8 +605,10 @@ __all__ = [
     "AssessmentResult",
     "BadgeClass",
     "BadgeRequirement",
+    "CalibrationAttempt",
     "CoursePassingRecord",
     "CredentialVersion",
+    "ExcludedReviewer",
     "IssuanceRequest",
     "IssuedBadge",
     "IssuerKey",
@@ -614,6 +624,8 @@ __all__ = [
     "PathwayComponent",
     "PathwayHold",
     "PathwayMilestone",
+    "PeerReview",
+    "PeerSubmission",
     "RenewalAssessment",
     "RenewalReminder",
     "RenewalRequest",
@@ -641,6 +653,14 @@ from credplugin.outcomes.models import (  # noqa: E402, F401
     SurveyInvitation,
     SurveyOptOut,
     SurveyResponse,
+)
+
+# Peer review keeps its models in its own module; importing them here registers them.
+from credplugin.reviewing.models import (  # noqa: E402, F401
+    CalibrationAttempt,
+    ExcludedReviewer,
+    PeerReview,
+    PeerSubmission,
 )
 
 

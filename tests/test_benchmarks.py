@@ -130,3 +130,17 @@ def test_the_renewals_bench_scans_through_the_expiry_index_and_sends_once(tmp_pa
     assert figures["next_send_sent"] == figures["due"] - 20
     assert figures["remaining_due"] == 0
     assert figures["send_queries"] < 25
+
+
+def test_the_peer_queue_bench_hands_out_reviews_without_exceeding_or_repeating(tmp_path):
+    results = tmp_path / "peer_queue.json"
+    figures = run_bench(
+        "peer_queue.py", "--learners", "40", "--reviewers", "10", "--results", str(results)
+    )
+    assert figures == json.loads(results.read_text())
+    assert figures["database"] == "sqlite" and figures["threads"] == 1
+    # 9 reviewers x 3 rounds, plus the baseline reviewer's 20 reviews.
+    assert figures["reviews_saved"] == 9 * 3 + 20
+    assert figures["exceeded"] == figures["repeat_reviews"] == 0 and figures["errors"] == []
+    assert figures["hand_out_ms"]["p99"] >= figures["hand_out_ms"]["p50"] > 0
+    assert figures["save_ratio"] > 0 and figures["hand_out_ratio"] > 0

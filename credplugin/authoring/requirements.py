@@ -207,6 +207,9 @@ class JudgedAttempt:
         assessment_methods (list): names from ``validation.ASSESSMENT_METHODS``.
         feedback (str): the reviewer's written feedback.
         reviewer_id (int | None): the mentor who graded it; None when no person did.
+        judgement (dict | None): how the result was formed when peers took part,
+            ``{"mode": "peer_median" | "peer_confirmed" | "mentor_after_peers" |
+            "mentor_override", "peer_reviews": n}``; the credential then describes the method.
     """
 
     user_id = attr.ib()
@@ -222,6 +225,7 @@ class JudgedAttempt:
     assessment_methods = attr.ib()
     feedback = attr.ib()
     reviewer_id = attr.ib()
+    judgement = attr.ib(default=None)
 
 
 def record_assessment_result(attempt):
@@ -258,6 +262,7 @@ def record_assessment_result(attempt):
         assessment_methods=validation.assessment_methods(attempt.assessment_methods),
         feedback=validation.text(attempt.feedback, "feedback"),
         reviewer_id=attempt.reviewer_id,
+        judgement=validation.judgement(attempt.judgement),
     )
 
 

@@ -22,7 +22,12 @@ ASSESSMENT_METHODS = (
     "self_assessment",
     "ethics_case_scenarios",
     "ethics_impact_reflection",
+    "peer_review",
 )
+
+# How a result was formed (``AssessmentResult.judgement["mode"]``); see composition.
+JUDGEMENT_MODES = ("peer_median", "peer_confirmed", "mentor_after_peers", "mentor_override")
+MAX_PEER_REVIEWS = 100
 
 COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 
@@ -114,6 +119,20 @@ def assessment_methods(values):
             f"use {', '.join(ASSESSMENT_METHODS)}."
         )
     return list(dict.fromkeys(values))
+
+
+def judgement(value):
+    """``{"mode": one of JUDGEMENT_MODES, "peer_reviews": 0..100}``; None or ``{}`` stays empty."""
+    if not value:
+        return {}
+    if not isinstance(value, dict) or set(value) != {"mode", "peer_reviews"}:
+        raise InvalidInput("judgement must be {mode, peer_reviews}.")
+    if value["mode"] not in JUDGEMENT_MODES:
+        raise InvalidInput(f"judgement mode must be one of {', '.join(JUDGEMENT_MODES)}.")
+    count = value["peer_reviews"]
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_PEER_REVIEWS:
+        raise InvalidInput(f"peer_reviews must be a whole number from 0 to {MAX_PEER_REVIEWS}.")
+    return {"mode": value["mode"], "peer_reviews": count}
 
 
 def colour(value, field):

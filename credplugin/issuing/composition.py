@@ -14,6 +14,7 @@ from urllib.parse import quote
 from django.contrib.auth import get_user_model
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from credplugin.authoring import requirements as requirements_module
 from credplugin.exceptions import CredPluginError, PermanentIssuanceError
@@ -44,7 +45,36 @@ def method_descriptions():
         "self_assessment": _("The learner assessed their own work against the rubric."),
         "ethics_case_scenarios": _("Ethics case-study scenarios, scored."),
         "ethics_impact_reflection": _("A written reflection on the ethical impact of the work."),
+        "peer_review": _(
+            "Reviewed by peers against the rubric; each criterion's level is the "
+            "median of their levels."
+        ),
     }
+
+
+def judgement_narrative(judgement):
+    """Who judged, in the badge's language: e.g. "Median of 3 peer reviews, confirmed by a
+    mentor." None for a result without a peer step (the methods already say "mentor")."""
+    if not judgement:
+        return None
+    count = judgement["peer_reviews"]
+    narratives = {
+        "peer_median": ngettext(
+            "Median of {count} peer review.", "Median of {count} peer reviews.", count
+        ),
+        "peer_confirmed": ngettext(
+            "Median of {count} peer review, confirmed by a mentor.",
+            "Median of {count} peer reviews, confirmed by a mentor.",
+            count,
+        ),
+        "mentor_after_peers": ngettext(
+            "Decided by a mentor after {count} peer review.",
+            "Decided by a mentor after {count} peer reviews.",
+            count,
+        ),
+        "mentor_override": _("Decided by a mentor in place of peer review."),
+    }
+    return narratives[judgement["mode"]].format(count=count)
 
 
 def add_months(moment, months):
@@ -152,6 +182,15 @@ def _evidence(result, requirement):
         )
         for item in result.evidence
     ]
+    narrative = judgement_narrative(result.judgement)
+    if narrative:
+        items.append(
+            Evidence(
+                name=requirement.title or str(requirement.usage_key),
+                narrative=narrative,
+                genre=_("Judgement"),
+            )
+        )
     methods = method_descriptions()
     for method in result.assessment_methods or requirement.assessment_methods:
         items.append(

@@ -449,6 +449,7 @@ def test_author_sees_sections_and_every_problem_linked_to_its_field(
     assert toc.get_by_role("link").all_inner_texts() == [
         "General",
         "Project",
+        "Peer review",
         "Ethics case study",
         "Pass rule",
         "Badge",

@@ -10,7 +10,9 @@ import re
 
 from . import ethics, evidence
 from .errors import InvalidInput, Problems, Text, _
+from .numbers import whole as _whole
 from .passrule import clean_pass_rule
+from .peerstep import clean_peer
 from .rubric import HTTP_URL, MAX_DESCRIPTION, clean_competency, clean_rubric, clean_text, limits
 from .sanitize import sanitize_html
 
@@ -27,24 +29,6 @@ def _text(data, key, label, *, required=False, max_length=255):
 
 def _rich(data, key, label, *, required=False):
     return sanitize_html(_text(data, key, label, required=required, max_length=MAX_RICH_TEXT))
-
-
-def _whole(data, key, label, *, minimum, maximum, fallback):
-    value = data.get(key, fallback)
-    if value in (None, ""):
-        value = fallback
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(_("{label} must be a whole number."), label=label)
-    if not minimum <= value <= maximum:
-        raise InvalidInput(
-            _("{label} must be between {minimum} and {maximum}."),
-            label=label,
-            minimum=minimum,
-            maximum=maximum,
-        )
-    return value
 
 
 def _flag(data, key, label, default):
@@ -198,6 +182,7 @@ def clean_authoring(data):
                 _("Criterion ids must differ between the two rubrics; both use {ids}."),
                 ids=", ".join(shared),
             )
+    cleaned.update(clean_peer(data, problems, combined_rubric(cleaned)))
     problems.raise_any()
     return cleaned
 
@@ -369,7 +354,12 @@ def combined_rubric(fields):
 
 
 def assessment_methods(fields):
-    methods = ["mentor_review"]
+    """The methods the credential names; a result formed by the peers' median alone names no
+    mentor (staff who override it are named by the result's judgement instead)."""
+    peer = fields.get("peer_enabled")
+    methods = [] if peer and fields.get("peer_result_mode") == "peer_median" else ["mentor_review"]
+    if peer:
+        methods.append("peer_review")
     if fields["project_enabled"]:
         methods.insert(0, "project_rubric")
     if fields["self_assessment_enabled"]:

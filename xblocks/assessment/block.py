@@ -14,6 +14,7 @@ from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 from . import ethics, evidence, identity, olx, rubric
 from .learner import LearnerHandlersMixin
 from .passrule import DEFAULT_PASS_RULE
+from .peer import PeerHandlersMixin
 from .plugin import api as credplugin_api
 from .sanitize import sanitize_html
 from .staff import ReviewHandlersMixin
@@ -31,7 +32,9 @@ def _(text):
 @XBlock.needs("i18n")
 @XBlock.needs("user")
 @XBlock.wants("studio_user_permissions")
-class AssessmentBlock(StudioMixin, LearnerHandlersMixin, ReviewHandlersMixin, XBlock):
+class AssessmentBlock(
+    StudioMixin, LearnerHandlersMixin, PeerHandlersMixin, ReviewHandlersMixin, XBlock
+):
     """A project judged against a rubric by a mentor, and/or an ethics case study."""
 
     has_score = True
@@ -73,6 +76,14 @@ class AssessmentBlock(StudioMixin, LearnerHandlersMixin, ReviewHandlersMixin, XB
     reflection_min_words = Integer(default=150, scope=Scope.settings)
     reflection_max_words = Integer(default=1500, scope=Scope.settings)
     ethics_alignment = Dict(default={}, scope=Scope.settings)
+
+    peer_enabled = Boolean(default=False, scope=Scope.settings)
+    peer_must_grade = Integer(default=3, scope=Scope.settings)
+    peer_must_be_graded_by = Integer(default=3, scope=Scope.settings)
+    peer_calibration = List(default=[], scope=Scope.settings)
+    peer_flexible_days = Integer(default=7, scope=Scope.settings)
+    peer_fallback = String(default="flexible", scope=Scope.settings)
+    peer_result_mode = String(default="peer_median", scope=Scope.settings)
 
     draft = Dict(default={}, scope=Scope.user_state)
     draft_files = List(default=[], scope=Scope.user_state)
@@ -146,6 +157,7 @@ class AssessmentBlock(StudioMixin, LearnerHandlersMixin, ReviewHandlersMixin, XB
         fragment = Fragment(views.student_html(self.actor()))
         fragment.add_css(views.resource("public/css/assessment.css"))
         fragment.add_javascript(views.resource("public/js/problems.js"))
+        fragment.add_javascript(views.resource("public/js/peer.js"))
         fragment.add_javascript(views.resource("public/js/assessment.js"))
         fragment.initialize_js("CredpluginAssessmentBlock")
         return fragment

@@ -291,6 +291,15 @@ class LearnerHandlersMixin:
                 learner_id=actor.user_id,
                 submitted_at=submission["submitted_at"],
             )
+            if self.peer_enabled:
+                credplugin_api().peer_enter(
+                    submission_uuid=submission["uuid"],
+                    course_key=self.course_key(),
+                    usage_key=self.usage_key(),
+                    author_id=actor.user_id,
+                    rubric=current,
+                    required_reviews=self.peer_must_be_graded_by,
+                )
         credplugin_api().assessment_submitted(
             course_key=self.course_key(),
             usage_key=self.usage_key(),
@@ -303,6 +312,8 @@ class LearnerHandlersMixin:
             "reflection": answer.get("reflection", ""),
             "self_assessment": answer.get("self_assessment", {}),
         }
+        if self.peer_enabled:
+            return self._learner_answer(_("Submitted. Now review your peers' work below."))
         return self._learner_answer(_("Submitted. A mentor will review your work."))
 
     def _project_evidence(self, draft, problems):

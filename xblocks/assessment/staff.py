@@ -13,6 +13,7 @@ from . import review
 from .errors import InvalidInput, NotAllowed, Problems, _
 from .http import json_endpoint
 from .passrule import passes
+from .peerviews import PeerViews
 from .plugin import api as credplugin_api
 from .rubric import MAX_DESCRIPTION, earned_points, judge, max_points
 from .views import Views
@@ -72,7 +73,10 @@ class ReviewHandlersMixin:
             }
             review.record_event(self.course_key(), self.usage_key(), student_id, event)
         status = review.status_of(found, event)
-        return {"html": Views(self).review_html(found, event, status)}
+        html = Views(self).review_html(found, event, status)
+        if self.peer_enabled:
+            html += PeerViews(Views(self)).staff_html(found)
+        return {"html": html}
 
     def _latest_event(self, found):
         student_id = found["student_item"]["student_id"]
@@ -89,6 +93,7 @@ class ReviewHandlersMixin:
     def review_submit(self, data):
         """Grade (final) or ask for a revision; every problem of the form is named at once.
 
+        Course staff may grade at any time, whatever the peer step's state: that is the override.
         A grade needs a level for every criterion; a revision needs feedback and takes only
         the levels the mentor chose. An optional comment per criterion goes with its level.
         """
@@ -113,7 +118,6 @@ class ReviewHandlersMixin:
         for item in criterion_levels:
             if comments.get(item["criterion_id"]):
                 item["comment"] = comments[item["criterion_id"]]
-        student_id = found["student_item"]["student_id"]
         new_event = {
             "submission_uuid": found["uuid"],
             "status": review.GRADED if decision == "grade" else review.REVISION_REQUESTED,
@@ -124,41 +128,8 @@ class ReviewHandlersMixin:
         }
         if decision == "grade":
             new_event.update(self._outcome(answer, criterion_levels))
-        with transaction.atomic():
-            if decision == "grade":
-                review.set_score(
-                    found["uuid"],
-                    new_event["points_earned"],
-                    new_event["points_possible"],
-                    actor.username,
-                )
-                new_event["result_uuid"] = credplugin_api().record_assessment_result(
-                    user_id=answer["learner_user_id"],
-                    course_key=self.course_key(),
-                    usage_key=self.usage_key(),
-                    rubric_hash=answer["rubric_hash"],
-                    criterion_levels=criterion_levels,
-                    scores=new_event["scores"],
-                    points_earned=new_event["points_earned"],
-                    points_possible=new_event["points_possible"],
-                    passed=new_event["passed"],
-                    evidence=self._evidence(answer, new_event),
-                    assessment_methods=answer["assessment_methods"],
-                    feedback=feedback,
-                    reviewer_id=actor.user_id,
-                )
-            review.record_event(self.course_key(), self.usage_key(), student_id, new_event)
-            credplugin_api().review_decided(
-                submission_uuid=found["uuid"], status=new_event["status"], reviewer_id=actor.user_id
-            )
-            credplugin_api().assessment_reviewed(
-                course_key=self.course_key(),
-                usage_key=self.usage_key(),
-                title=self.display_name,
-                learner_id=answer["learner_user_id"],
-                status=new_event["status"],
-                passed=new_event.get("passed"),
-            )
+        judgement = self.peer_judgement(found, criterion_levels) if decision == "grade" else None
+        self.record_decision(found, new_event, actor.user_id, judgement)
         message = _("Graded.") if decision == "grade" else _("Revision requested.")
         next_rows = [
             row
@@ -175,6 +146,50 @@ class ReviewHandlersMixin:
                 just_decided=True,
             ),
         }
+
+    def record_decision(self, found, new_event, reviewer_id, judgement=None):
+        """Write a decision in one transaction: the score and credplugin's result (for a grade),
+        the review event the learner's view reads, the e-mail; a grade also ends peer review."""
+        answer = found["answer"]
+        student_id = found["student_item"]["student_id"]
+        grade = new_event["status"] == review.GRADED
+        with transaction.atomic():
+            if grade:
+                review.set_score(
+                    found["uuid"],
+                    new_event["points_earned"],
+                    new_event["points_possible"],
+                    new_event["reviewer"],
+                )
+                new_event["result_uuid"] = credplugin_api().record_assessment_result(
+                    user_id=answer["learner_user_id"],
+                    course_key=self.course_key(),
+                    usage_key=self.usage_key(),
+                    rubric_hash=answer["rubric_hash"],
+                    criterion_levels=new_event["criterion_levels"],
+                    scores=new_event["scores"],
+                    points_earned=new_event["points_earned"],
+                    points_possible=new_event["points_possible"],
+                    passed=new_event["passed"],
+                    evidence=self._evidence(answer, judgement),
+                    assessment_methods=answer["assessment_methods"],
+                    feedback=new_event["feedback"],
+                    reviewer_id=reviewer_id,
+                    judgement=judgement,
+                )
+            credplugin_api().peer_close(found["uuid"])
+            review.record_event(self.course_key(), self.usage_key(), student_id, new_event)
+            credplugin_api().review_decided(
+                submission_uuid=found["uuid"], status=new_event["status"], reviewer_id=reviewer_id
+            )
+            credplugin_api().assessment_reviewed(
+                course_key=self.course_key(),
+                usage_key=self.usage_key(),
+                title=self.display_name,
+                learner_id=answer["learner_user_id"],
+                status=new_event["status"],
+                passed=new_event.get("passed"),
+            )
 
     @staticmethod
     def _outcome(answer, criterion_levels):
@@ -205,12 +220,13 @@ class ReviewHandlersMixin:
         }
 
     @staticmethod
-    def _evidence(answer, outcome):
+    def _evidence(answer, judgement):
         """Evidence entries for the credential; private files are named, never linked."""
         entries = []
         if answer.get("text") or answer.get("links") or answer.get("files"):
             names = ", ".join(item["name"] for item in answer.get("files", []))
-            description = "Applied project judged by a mentor against the rubric."
+            judged_by = "peers" if (judgement or {}).get("mode") == "peer_median" else "a mentor"
+            description = f"Applied project judged by {judged_by} against the rubric."
             if names:
                 description += f" Files: {names}."
             entries.append(

@@ -16,6 +16,7 @@ from web_fragments.fragment import Fragment
 from . import authoring
 from .errors import InvalidInput, NotAllowed, Problems, _
 from .http import json_endpoint
+from .peerstep import PEER_FIELDS
 from .plugin import api as credplugin_api
 from .views import Views, load_template_data
 
@@ -26,7 +27,7 @@ AUTHORED_FIELDS = (
     "pass_rule", "badge", "prompt", "brief", "text_enabled", "text_min_words", "text_max_words",
     "max_links", "allowed_file_types", "max_file_size_mb", "max_files", "rubric",
     "case_narrative", "scenarios", "reflection_prompt", "guiding_questions", "reflection_rubric",
-    "reflection_min_words", "reflection_max_words", "ethics_alignment", "renews",
+    "reflection_min_words", "reflection_max_words", "ethics_alignment", "renews", *PEER_FIELDS,
 )  # fmt: skip
 
 

@@ -101,6 +101,11 @@ class Views:
                 "review_open",
                 "review_submit",
                 "email_preferences",
+                "peer_state",
+                "peer_calibrate",
+                "peer_review",
+                "peer_rate",
+                "peer_exclude",
             )
         }
         return self.render(
@@ -109,12 +114,21 @@ class Views:
                 "block": self.block,
                 "urls_json": json.dumps(urls),
                 "learner_html": self.learner_html(actor),
+                "peer_html": self.peer_html(actor),
                 "is_staff": actor.is_staff,
                 "queue_filters": self.queue_filters() if actor.is_staff else [],
                 "email": self._email_choices(actor),
                 "slug": slugify(str(self.block.scope_ids.usage_id)),
             },
         )
+
+    def peer_html(self, actor):
+        """The learner's peer step, for a signed-in learner of a block with peer review."""
+        if not (self.block.peer_enabled and actor.student_id and actor.user_id is not None):
+            return ""
+        from .peerviews import PeerViews  # noqa: PLC0415  (it renders through this class)
+
+        return PeerViews(self).learner_html(actor)
 
     def learner_html(self, actor):
         block = self.block

@@ -78,6 +78,7 @@ function CredpluginAssessmentBlock(runtime, element) {
             var typed = typedValues();
             learner.innerHTML = data.html;
             putBack(typed);
+            learner.dispatchEvent(new CustomEvent('cpa-learner-shown'));
         }
         announce(data.message, false);
         var target = focusSelector && learner.querySelector(focusSelector);
@@ -243,6 +244,9 @@ function CredpluginAssessmentBlock(runtime, element) {
             }).then(function (data) { showLearner(data, '.cpa-file-list'); });
         }
     });
+
+    var peerStep = CredpluginPeerStep(root, post, announce, problems);
+    learner.addEventListener('cpa-learner-shown', function () { peerStep.refresh(); });
 
     var staff = root.querySelector('.cpa-staff');
     if (!staff) { return; }

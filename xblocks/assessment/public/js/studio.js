@@ -41,10 +41,18 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
             if (type === 'rubric') { editors.fillRubric(input, value); return; }
             if (type === 'scenarios') { editors.fillScenarios(input, value); return; }
             if (type === 'bool') { input.checked = !!value; return; }
+            if (input.tagName === 'SELECT' && (value === null || value === undefined)) { input.selectedIndex = 0; return; }
             if (type === 'lines') { input.value = (value || []).join('\n'); return; }
             if (type === 'csv') { input.value = (value || []).join(', '); return; }
+            if (type === 'json') { input.value = value && value.length ? JSON.stringify(value, null, 2) : ''; return; }
             input.value = value === null || value === undefined ? '' : value;
         });
+    }
+
+    // Typed JSON, or the text itself for the server to name the problem under its field.
+    function readJson(text) {
+        if (!text.trim()) { return []; }
+        try { return JSON.parse(text); } catch (error) { return text; }
     }
 
     function collect() {
@@ -58,6 +66,7 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
             else if (type === 'int' || type === 'number') { value = value.trim() === '' ? null : Number(value); }
             else if (type === 'lines') { value = value.split('\n').map(function (line) { return line.trim(); }).filter(Boolean); }
             else if (type === 'csv') { value = value.split(',').map(function (item) { return item.trim(); }).filter(Boolean); }
+            else if (type === 'json') { value = readJson(value); }
             write(collected, input.dataset.field, value);
         });
         return collected;
