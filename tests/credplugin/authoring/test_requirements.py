@@ -147,7 +147,7 @@ def test_a_missing_or_unknown_result_keyword_is_refused_by_name(change, named):
 
 def test_the_api_documents_every_field_of_a_judged_attempt():
     fields = [field.name for field in attr.fields(api.JudgedAttempt)]
-    assert len(fields) == 13
+    assert len(fields) == 14
     assert all(f"``{name}``" in api.record_assessment_result.__doc__ for name in fields)
 
 
