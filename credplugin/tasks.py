@@ -22,7 +22,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from credplugin.conf import credplugin_settings
 from credplugin.issuing import claims, evaluation, intake, issuance, queue, sweeper
 from credplugin.mail import assessment_reviews
-from credplugin.outcomes import surveys
+from credplugin.outcomes import counters, surveys
 from credplugin.renewing import reminders, renewal, signing
 
 log = logging.getLogger(__name__)
@@ -202,3 +202,11 @@ def send_follow_up_surveys_task(self):
     except TRANSIENT_ERRORS as error:
         _retry_or_leave(self, error, "the follow-up surveys")
         return None
+
+
+@shared_task(**_TASK_OPTIONS)
+@set_code_owner_attribute
+def refresh_outcomes_task(self):
+    """Beat task: copy the badge page, verification and share counts from the cache into the
+    database; returns how many counter rows changed. Safe to run from several workers at once."""
+    return counters.flush()

@@ -27,6 +27,9 @@ CHARTED = (
     ("mentor_turnaround_hours", "median"),
     ("revocation_rate", "value"),
     ("lapse_rate", "value"),
+    ("page_views", "value"),
+    ("verifications", "value"),
+    ("linkedin_shares", "value"),
 )
 
 

@@ -37,6 +37,10 @@ def plugin_settings(settings):
         "credplugin-surveys",
         {"task": "credplugin.tasks.send_follow_up_surveys_task", "schedule": 3600.0},
     )
+    schedule.setdefault(
+        "credplugin-outcomes",
+        {"task": "credplugin.tasks.refresh_outcomes_task", "schedule": 300.0},
+    )
 
 
 def _add_ob_api_scopes(settings):
