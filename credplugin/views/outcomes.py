@@ -25,7 +25,7 @@ from opaque_keys.edx.keys import CourseKey
 from credplugin import compat
 from credplugin.conf import credplugin_settings
 from credplugin.models import BadgeClass, OutcomePlan, SurveyResponse
-from credplugin.outcomes import dashboard, statements
+from credplugin.outcomes import dashboard, links, statements
 from credplugin.outcomes.figures import Scope
 from credplugin.views.caching import never_cache_private, public_cache
 from credplugin.views.layout import page_context
@@ -116,16 +116,10 @@ def display_periods(periods):
 
 def outcomes_url(badge_class):
     """The outcomes page of ``badge_class``'s achievement, if any of its runs publishes one."""
-    plan = (
-        OutcomePlan.objects.filter(
-            published=True, badge_class__achievement_uuid=badge_class.achievement_uuid
-        )
-        .select_related("badge_class")
-        .first()
-    )
-    if plan is None:
+    publishing = links.publishing_badge_class(badge_class.achievement_uuid)
+    if publishing is None:
         return None
-    return reverse("credplugin:outcomes-page", args=[plan.badge_class.uuid])
+    return reverse("credplugin:outcomes-page", args=[publishing.uuid])
 
 
 def published_badge_class(badge_class_uuid):
