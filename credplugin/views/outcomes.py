@@ -166,6 +166,16 @@ def _staff_runs(user, course_key):
     return sorted(run for run in runs if compat.is_course_staff(user, CourseKey.from_string(run)))
 
 
+def _visible_pathways(user, course_key):
+    """The run's pathway scopes whose every course run ``user`` is staff of: pathway figures
+    are exact, so they are shown only to someone who already sees each of those learners."""
+    return [
+        (pathway, scope)
+        for pathway, scope in dashboard.pathway_scopes(course_key)
+        if all(compat.is_course_staff(user, run) for run in scope.course_keys())
+    ]
+
+
 @never_cache_private
 @login_required
 @require_safe
@@ -188,6 +198,7 @@ def outcomes_dashboard(request, course_key):
     start = datetime.combine(form.cleaned_data["start"], time.min, tzinfo=UTC)
     end = datetime.combine(form.cleaned_data["end"], time.min, tzinfo=UTC)
     rows = dashboard.course_figures(run, start, end)
+    rows += dashboard.pathway_figures(_visible_pathways(request.user, run), start, end)
     if request.GET.get("format") == "csv":
         response = HttpResponse(dashboard.as_csv(rows, start, end), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="outcomes-{run}.csv"'
@@ -214,7 +225,7 @@ def _charts(rows):
     for name, part in dashboard.CHARTED:
         lines = [
             {
-                "badge": row["badge_class"].name,
+                "badge": row["label"],
                 "value": row["programme"][name].get(part),
                 "n": row["programme"][name]["n"],
             }
