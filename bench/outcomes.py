@@ -1,12 +1,14 @@
-"""Response times of the outcome pages over a large synthetic history, on MariaDB.
+"""Response times of the outcome pages over a large synthetic history.
 
-    .venv/bin/python bench/outcomes.py --badges 1000000 --badge-classes 1000 \\
+    .venv/bin/python bench/outcomes.py --learners 1000000 --badge-classes 1000 \\
         [--answers-per-badge 3] [--page-view-rows 5000000] [--repeat 20] [--json] \\
         [--database-url mysql://root@127.0.0.1:3306/credplugin_bench_outcomes]
 
-Creates (and drops at the end) its own database, writes the rows with bulk inserts (learners,
-judged attempts, issued badges spread over the last two years and over ``--badge-classes``
-badge classes in as many course runs, survey invitations and answers, daily page-view counters),
+One badge per learner. On SQLite in a temporary directory, or in the MariaDB database
+``--database-url`` names (created and dropped at the end), writes the rows with bulk inserts
+(learners, judged attempts, issued badges spread over the last two years and over
+``--badge-classes`` badge classes in as many course runs, survey invitations and answers,
+daily page-view counters),
 then drives, through Django's full request stack with the test client:
 
 - ``dashboard``: five course runs' staff dashboards (a year of figures, live), ``--repeat``
@@ -20,68 +22,29 @@ Credentials are stored as ``{}``: no figure reads them. Figures go to
 ``bench/results/outcomes.json``; p50 and p99 in milliseconds.
 """
 
-import argparse
-import json
-import os
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from bench.issue_steps import in_process_arguments, setup_django  # noqa: E402
+from bench.pipeline import drop_database, measure, recreate_database  # noqa: E402
+
 RESULTS = REPO_ROOT / "bench" / "results" / "outcomes.json"
 BATCH = 5000
 
 
-def _parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--badges", type=int, default=1_000_000)
+def _bench_options(parser):
     parser.add_argument("--badge-classes", type=int, default=1000)
     parser.add_argument("--answers-per-badge", type=int, default=3)
     parser.add_argument("--page-view-rows", type=int, default=5_000_000)
     parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument(
-        "--database-url", default="mysql://root@127.0.0.1:3306/credplugin_bench_outcomes"
-    )
-    parser.add_argument("--results", default=str(RESULTS))
-    parser.add_argument("--json", action="store_true")
-    return parser.parse_args(argv)
-
-
-def _configure_django(database_url, host_dir):
-    sys.path.insert(0, str(REPO_ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.host.settings"
-    os.environ["CREDPLUGIN_HOST_DIR"] = host_dir
-    os.environ["CREDPLUGIN_HOST_SETTINGS_TYPE"] = "test"
-    os.environ["CREDPLUGIN_DATABASE_URL"] = database_url
-    import django  # noqa: PLC0415
-
-    django.setup()
-
-
-def _fresh_database():
-    import MySQLdb  # noqa: PLC0415
-    from django.db import connection  # noqa: PLC0415
-
-    settings = connection.settings_dict
-    server = MySQLdb.connect(
-        host=settings["HOST"], user=settings["USER"], port=int(settings["PORT"] or 3306)
-    )
-    server.cursor().execute(f"DROP DATABASE IF EXISTS `{settings['NAME']}`")
-    server.cursor().execute(f"CREATE DATABASE `{settings['NAME']}` CHARACTER SET utf8mb4")
-    server.close()
-    from django.core.management import call_command  # noqa: PLC0415
-
-    call_command("migrate", run_syncdb=True, verbosity=0)
-    call_command("credplugin_keys", "generate", verbosity=0)
-    return settings["NAME"]
-
-
-def _drop_database(name):
-    from django.db import connection  # noqa: PLC0415
-
-    connection.cursor().execute(f"DROP DATABASE IF EXISTS `{name}`")
 
 
 def _in_batches(model, rows):
@@ -128,14 +91,14 @@ def _populate(args):
         )
     _in_batches(
         user_model,
-        (user_model(username=f"b{n}", email=f"b{n}@bench.invalid") for n in range(args.badges)),
+        (user_model(username=f"b{n}", email=f"b{n}@bench.invalid") for n in range(args.learners)),
     )
     first_user = user_model.objects.order_by("id").values_list("id", flat=True).first()
     levels = criterion_levels()
     span = timedelta(days=730)
 
     def moment(n):
-        return now - span + span * (n / args.badges)
+        return now - span + span * (n / args.learners)
 
     _in_batches(
         models.AssessmentResult,
@@ -150,7 +113,7 @@ def _populate(args):
                 passed=True,
                 created=moment(n) - timedelta(days=n % 20),
             )
-            for n in range(args.badges)
+            for n in range(args.learners)
         ),
     )
     _in_batches(
@@ -163,7 +126,7 @@ def _populate(args):
                 status_list_sequence=1 + n // 100000,
                 status_list_index=n % 100000,
             )
-            for n in range(args.badges)
+            for n in range(args.learners)
         ),
     )
     first_request = (
@@ -181,7 +144,7 @@ def _populate(args):
                 status_list_sequence=1 + n // 100000,
                 status_list_index=n % 100000,
             )
-            for n in range(args.badges)
+            for n in range(args.learners)
         ),
     )
     first_badge = models.IssuedBadge.objects.order_by("id").values_list("id", flat=True).first()
@@ -192,7 +155,7 @@ def _populate(args):
             models.SurveyInvitation(
                 badge_id=first_badge + n, offset_days=offset, token=f"t{n}-{offset}", status="sent"
             )
-            for n in range(args.badges)
+            for n in range(args.learners)
             for offset in offsets
         ),
     )
@@ -213,7 +176,7 @@ def _populate(args):
                 submitted_at=answered_at,
                 updated_at=answered_at,
             )
-            for n in range(args.badges * len(offsets))
+            for n in range(args.learners * len(offsets))
         ),
     )
     days = max(1, args.page_view_rows // args.badge_classes)
@@ -279,10 +242,10 @@ def _measure(args, classes):
     awards = IssuedBadge.objects.filter(badge_class=published).count()
     kept = OutcomeSnapshot.objects.count()
     return {
-        "badges": args.badges,
+        "badges": args.learners,
         "badge_classes": args.badge_classes,
-        "badges_per_class": args.badges // args.badge_classes,
-        "survey_answers": args.badges * min(3, args.answers_per_badge),
+        "badges_per_class": args.learners // args.badge_classes,
+        "survey_answers": args.learners * min(3, args.answers_per_badge),
         "page_view_rows": args.badge_classes * max(1, args.page_view_rows // args.badge_classes),
         "dashboard": _summary(dashboard),
         "dashboard_first_visit": _summary(dashboard_first),
@@ -294,23 +257,38 @@ def _measure(args, classes):
     }
 
 
-def main(argv=None):
-    import tempfile  # noqa: PLC0415
+def run(args):
+    host_dir = Path(tempfile.mkdtemp(prefix="credplugin-bench-outcomes-"))
+    if args.database_url:
+        recreate_database(args.database_url)
+    try:
+        setup_django(host_dir, args.database_url)
+        from django.core.management import call_command  # noqa: PLC0415
 
-    args = _parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="credplugin-bench-outcomes-") as host_dir:
-        _configure_django(args.database_url, host_dir)
-        name = _fresh_database()
-        try:
-            started = time.perf_counter()
-            classes = _populate(args)
-            populate_seconds = time.perf_counter() - started
-            figures = {**_measure(args, classes), "populate_seconds": round(populate_seconds, 1)}
-        finally:
-            _drop_database(name)
-    Path(args.results).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.results).write_text(json.dumps(figures, indent=2) + "\n")
-    print(json.dumps(figures if args.json else figures, indent=None if args.json else 2))
+        call_command("credplugin_keys", "generate", verbosity=0)
+        started = time.perf_counter()
+        classes = _populate(args)
+        populate_seconds = time.perf_counter() - started
+        return {
+            "database": "mariadb" if args.database_url else "sqlite",
+            **_measure(args, classes),
+            "populate_seconds": round(populate_seconds, 1),
+        }
+    finally:
+        if args.database_url:
+            drop_database(args.database_url)
+        shutil.rmtree(host_dir, ignore_errors=True)
+
+
+def main(argv=None):
+    args = in_process_arguments(
+        argv,
+        description=__doc__.splitlines()[0],
+        learners=1_000_000,
+        results=RESULTS,
+        add_options=_bench_options,
+    )
+    measure(run, args)
     return 0
 
 

@@ -130,3 +130,15 @@ def test_the_renewals_bench_scans_through_the_expiry_index_and_sends_once(tmp_pa
     assert figures["next_send_sent"] == figures["due"] - 20
     assert figures["remaining_due"] == 0
     assert figures["send_queries"] < 25
+
+
+def test_the_outcomes_bench_times_every_page(tmp_path):
+    figures = run_bench(
+        "outcomes.py",
+        *("--learners", "60", "--badge-classes", "6", "--page-view-rows", "60", "--repeat", "2"),
+        *("--results", str(tmp_path / "outcomes.json")),
+    )
+    assert figures["badges"] == 60 and figures["database"] == "sqlite"
+    assert figures["survey_answers"] == 180
+    for page in ("dashboard", "dashboard_first_visit", "public_page", "statement"):
+        assert figures[page]["samples"] > 0 and figures[page]["p50_ms"] > 0, page
