@@ -38,6 +38,7 @@ from bench.pipeline import drop_database, measure, recreate_database  # noqa: E4
 
 RESULTS = REPO_ROOT / "bench" / "results" / "outcomes.json"
 BATCH = 5000
+NEW_AWARDS = 100
 
 
 def _bench_options(parser):
@@ -216,21 +217,80 @@ def _summary(times):
     }
 
 
+def _dashboards(staff, badge_classes, repeat):
+    """First visit and warm visits of each badge class's course run dashboard."""
+    from django.urls import reverse  # noqa: PLC0415
+
+    first_visits, warm = [], []
+    for badge_class in badge_classes:
+        url = reverse("credplugin:outcomes-dashboard", args=[str(badge_class.course_key)])
+        first, *again = _timed(staff, url, repeat + 1)
+        first_visits.append(first)
+        warm += again
+    return {"first": first_visits, "warm": warm}
+
+
+def _new_awards(badge_class, count):
+    """``count`` learners judged and awarded now in ``badge_class``, as the day goes on."""
+    from django.contrib.auth import get_user_model  # noqa: PLC0415
+    from django.utils import timezone  # noqa: PLC0415
+
+    from credplugin import models  # noqa: PLC0415
+
+    user_model = get_user_model()
+    requirement = models.BadgeRequirement.objects.get(badge_class=badge_class)
+    now = timezone.now()
+    for n in range(count):
+        user = user_model.objects.create(username=f"new{n}", email=f"new{n}@bench.invalid")
+        models.AssessmentResult.objects.create(
+            user=user,
+            course_key=badge_class.course_key,
+            usage_key=requirement.usage_key,
+            rubric=requirement.rubric,
+            passed=True,
+            created=now,
+        )
+        request = models.IssuanceRequest.objects.create(
+            user=user,
+            badge_class=badge_class,
+            status="issued",
+            status_list_sequence=999,
+            status_list_index=n,
+        )
+        models.IssuedBadge.objects.create(
+            request=request,
+            user=user,
+            badge_class=badge_class,
+            credential={},
+            issued_at=now,
+            status_list_sequence=999,
+            status_list_index=n,
+        )
+    return count
+
+
 def _measure(args, classes):
     from django.test import Client  # noqa: PLC0415
     from django.urls import reverse  # noqa: PLC0415
 
     from credplugin.models import IssuedBadge, OutcomePlan, OutcomeSnapshot  # noqa: PLC0415
+    from credplugin.outcomes import rollups  # noqa: PLC0415
     from tests.factories import UserFactory  # noqa: PLC0415
 
     staff = Client()
     staff.force_login(UserFactory(username="bench-staff", is_staff=True))
-    dashboard, dashboard_first = [], []
-    for badge_class in classes[:: max(1, len(classes) // 5)][:5]:
-        url = reverse("credplugin:outcomes-dashboard", args=[str(badge_class.course_key)])
-        first, *warm = _timed(staff, url, args.repeat + 1)
-        dashboard_first.append(first)
-        dashboard += warm
+    sampled = classes[:-2][:: max(1, len(classes) // 5)][:5]
+    before = _dashboards(staff, sampled, args.repeat)
+    started = time.perf_counter()
+    days_written = rollups.refresh()
+    full_refresh = time.perf_counter() - started
+    awards_total = IssuedBadge.objects.count()
+    new_awards = _new_awards(classes[0], NEW_AWARDS)
+    started = time.perf_counter()
+    rollups.refresh()
+    incremental_refresh = time.perf_counter() - started
+    # Other runs than before, so that the first visits keep their quarters as before did.
+    after = _dashboards(staff, [classes[classes.index(c) + 1] for c in sampled], args.repeat)
     published = classes[-1]  # not among the dashboards above: its first page rolls up
     OutcomePlan.objects.create(badge_class=published, published=True)
     anonymous = Client()
@@ -247,8 +307,16 @@ def _measure(args, classes):
         "badges_per_class": args.learners // args.badge_classes,
         "survey_answers": args.learners * min(3, args.answers_per_badge),
         "page_view_rows": args.badge_classes * max(1, args.page_view_rows // args.badge_classes),
-        "dashboard": _summary(dashboard),
-        "dashboard_first_visit": _summary(dashboard_first),
+        "dashboard_live": _summary(before["warm"]),
+        "dashboard_live_first_visit": _summary(before["first"]),
+        "dashboard": _summary(after["warm"]),
+        "dashboard_first_visit": _summary(after["first"]),
+        "roll_up_days_written": days_written,
+        "roll_up_full_refresh_s": round(full_refresh, 1),
+        "roll_up_full_ms_per_award": round(1000 * full_refresh / max(1, awards_total), 3),
+        "roll_up_incremental_ms_per_new_award": round(
+            1000 * incremental_refresh / max(1, new_awards), 1
+        ),
         "first_public_page_ms": round(first_ms, 1),
         "roll_up_ms_per_award": round(first_ms / max(1, awards), 3),
         "snapshots_kept": kept,

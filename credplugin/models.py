@@ -596,7 +596,9 @@ __all__ = [
     "ObApiClient",
     "ObApiUse",
     "OutcomeCounter",
+    "OutcomeDay",
     "OutcomePlan",
+    "OutcomeRollUp",
     "OutcomeSnapshot",
     "Pathway",
     "PathwayComponent",
@@ -617,7 +619,9 @@ __all__ = [
 # Outcomes keep their models in their own module; importing them here registers them.
 from credplugin.outcomes.models import (  # noqa: E402, F401
     OutcomeCounter,
+    OutcomeDay,
     OutcomePlan,
+    OutcomeRollUp,
     OutcomeSnapshot,
     SurveyInvitation,
     SurveyOptOut,

@@ -22,7 +22,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from credplugin.conf import credplugin_settings
 from credplugin.issuing import claims, evaluation, intake, issuance, queue, sweeper
 from credplugin.mail import assessment_reviews
-from credplugin.outcomes import counters, surveys
+from credplugin.outcomes import counters, rollups, surveys
 from credplugin.renewing import reminders, renewal, signing
 
 log = logging.getLogger(__name__)
@@ -208,5 +208,6 @@ def send_follow_up_surveys_task(self):
 @set_code_owner_attribute
 def refresh_outcomes_task(self):
     """Beat task: copy the badge page, verification and share counts from the cache into the
-    database; returns how many counter rows changed. Safe to run from several workers at once."""
-    return counters.flush()
+    database, then roll up the dashboard's days changed since the last run; returns how many
+    counter rows and days were written. Safe to run from several workers at once."""
+    return counters.flush() + rollups.refresh()

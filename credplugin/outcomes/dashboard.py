@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from credplugin.models import BadgeClass, Pathway
-from credplugin.outcomes import figures, statements
+from credplugin.outcomes import figures, rollups, statements
 from credplugin.outcomes.figures import Scope
 
 MAX_RANGE_DAYS = 3 * 366
@@ -52,7 +52,7 @@ def course_figures(course_key, start, end):
                 "label": badge_class.name,
                 "uuid": badge_class.uuid,
                 "badge_class": badge_class,
-                "programme": figures.compute(Scope.badge_class(badge_class), start, end),
+                "programme": rollups.compute(badge_class, start, end),
                 "published": statements.published(achievement),
             }
         )

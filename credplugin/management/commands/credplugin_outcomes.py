@@ -1,4 +1,5 @@
-"""Store the outcome counts the cache holds; for cron, since Tutor runs no Celery beat.
+"""Store the outcome counts the cache holds and roll up the dashboard's changed days; for
+cron, since Tutor runs no Celery beat.
 
 Example crontab line: ``*/5 * * * * manage.py lms credplugin_outcomes``. Several runs at once
 are safe: a count is never stored twice.
@@ -6,12 +7,13 @@ are safe: a count is never stored twice.
 
 from django.core.management.base import BaseCommand
 
-from credplugin.outcomes import counters
+from credplugin.outcomes import counters, rollups
 
 
 class Command(BaseCommand):
-    help = "Copy the badge page view, verification and share counts from the cache to the database."
+    help = "Store the cached outcome counts and roll up the dashboard's changed days."
 
     def handle(self, *args, **options):
         written = counters.flush()
-        self.stdout.write(f"Stored {written} outcome counter row(s).")
+        days = rollups.refresh()
+        self.stdout.write(f"Stored {written} outcome counter row(s) and {days} rolled-up day(s).")
