@@ -140,5 +140,12 @@ def test_the_outcomes_bench_times_every_page(tmp_path):
     )
     assert figures["badges"] == 60 and figures["database"] == "sqlite"
     assert figures["survey_answers"] == 180
-    for page in ("dashboard", "dashboard_first_visit", "public_page", "statement"):
+    for page in (
+        "dashboard_live",
+        "dashboard",
+        "dashboard_first_visit",
+        "public_page",
+        "statement",
+    ):
         assert figures[page]["samples"] > 0 and figures[page]["p50_ms"] > 0, page
+    assert figures["roll_up_days_written"] > 0 and figures["roll_up_full_refresh_s"] >= 0
