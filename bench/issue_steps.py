@@ -38,11 +38,13 @@ from bench.pipeline import drop_database, measure, recreate_database  # noqa: E4
 RESULTS = REPO_ROOT / "bench" / "results" / "issue_steps.json"
 
 
-def in_process_arguments(argv, *, description, learners, results):
+def in_process_arguments(argv, *, description, learners, results, add_options=None):
     """The options of a bench that runs the pipeline in this process: ``--learners``,
     ``--database-url`` (MariaDB, created and dropped; SQLite otherwise), ``--json`` and
-    ``--results``."""
+    ``--results``; ``add_options(parser)`` adds a bench's own."""
     parser = argparse.ArgumentParser(description=description)
+    if add_options is not None:
+        add_options(parser)
     parser.add_argument("--learners", type=int, default=learners)
     parser.add_argument(
         "--database-url",

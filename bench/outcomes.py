@@ -1,12 +1,14 @@
-"""Response times of the outcome pages over a large synthetic history, on MariaDB.
+"""Response times of the outcome pages over a large synthetic history.
 
-    .venv/bin/python bench/outcomes.py --badges 1000000 --badge-classes 1000 \\
+    .venv/bin/python bench/outcomes.py --learners 1000000 --badge-classes 1000 \\
         [--answers-per-badge 3] [--page-view-rows 5000000] [--repeat 20] [--json] \\
         [--database-url mysql://root@127.0.0.1:3306/credplugin_bench_outcomes]
 
-Creates (and drops at the end) its own database, writes the rows with bulk inserts (learners,
-judged attempts, issued badges spread over the last two years and over ``--badge-classes``
-badge classes in as many course runs, survey invitations and answers, daily page-view counters),
+One badge per learner. On SQLite in a temporary directory, or in the MariaDB database
+``--database-url`` names (created and dropped at the end), writes the rows with bulk inserts
+(learners, judged attempts, issued badges spread over the last two years and over
+``--badge-classes`` badge classes in as many course runs, survey invitations and answers,
+daily page-view counters),
 then drives, through Django's full request stack with the test client:
 
 - ``dashboard``: five course runs' staff dashboards (a year of figures, live), ``--repeat``
@@ -20,68 +22,30 @@ Credentials are stored as ``{}``: no figure reads them. Figures go to
 ``bench/results/outcomes.json``; p50 and p99 in milliseconds.
 """
 
-import argparse
-import json
-import os
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from bench.issue_steps import in_process_arguments, setup_django  # noqa: E402
+from bench.pipeline import drop_database, measure, recreate_database  # noqa: E402
+
 RESULTS = REPO_ROOT / "bench" / "results" / "outcomes.json"
 BATCH = 5000
+NEW_AWARDS = 100
 
 
-def _parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--badges", type=int, default=1_000_000)
+def _bench_options(parser):
     parser.add_argument("--badge-classes", type=int, default=1000)
     parser.add_argument("--answers-per-badge", type=int, default=3)
     parser.add_argument("--page-view-rows", type=int, default=5_000_000)
     parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument(
-        "--database-url", default="mysql://root@127.0.0.1:3306/credplugin_bench_outcomes"
-    )
-    parser.add_argument("--results", default=str(RESULTS))
-    parser.add_argument("--json", action="store_true")
-    return parser.parse_args(argv)
-
-
-def _configure_django(database_url, host_dir):
-    sys.path.insert(0, str(REPO_ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.host.settings"
-    os.environ["CREDPLUGIN_HOST_DIR"] = host_dir
-    os.environ["CREDPLUGIN_HOST_SETTINGS_TYPE"] = "test"
-    os.environ["CREDPLUGIN_DATABASE_URL"] = database_url
-    import django  # noqa: PLC0415
-
-    django.setup()
-
-
-def _fresh_database():
-    import MySQLdb  # noqa: PLC0415
-    from django.db import connection  # noqa: PLC0415
-
-    settings = connection.settings_dict
-    server = MySQLdb.connect(
-        host=settings["HOST"], user=settings["USER"], port=int(settings["PORT"] or 3306)
-    )
-    server.cursor().execute(f"DROP DATABASE IF EXISTS `{settings['NAME']}`")
-    server.cursor().execute(f"CREATE DATABASE `{settings['NAME']}` CHARACTER SET utf8mb4")
-    server.close()
-    from django.core.management import call_command  # noqa: PLC0415
-
-    call_command("migrate", run_syncdb=True, verbosity=0)
-    call_command("credplugin_keys", "generate", verbosity=0)
-    return settings["NAME"]
-
-
-def _drop_database(name):
-    from django.db import connection  # noqa: PLC0415
-
-    connection.cursor().execute(f"DROP DATABASE IF EXISTS `{name}`")
 
 
 def _in_batches(model, rows):
@@ -128,14 +92,14 @@ def _populate(args):
         )
     _in_batches(
         user_model,
-        (user_model(username=f"b{n}", email=f"b{n}@bench.invalid") for n in range(args.badges)),
+        (user_model(username=f"b{n}", email=f"b{n}@bench.invalid") for n in range(args.learners)),
     )
     first_user = user_model.objects.order_by("id").values_list("id", flat=True).first()
     levels = criterion_levels()
     span = timedelta(days=730)
 
     def moment(n):
-        return now - span + span * (n / args.badges)
+        return now - span + span * (n / args.learners)
 
     _in_batches(
         models.AssessmentResult,
@@ -150,7 +114,7 @@ def _populate(args):
                 passed=True,
                 created=moment(n) - timedelta(days=n % 20),
             )
-            for n in range(args.badges)
+            for n in range(args.learners)
         ),
     )
     _in_batches(
@@ -163,7 +127,7 @@ def _populate(args):
                 status_list_sequence=1 + n // 100000,
                 status_list_index=n % 100000,
             )
-            for n in range(args.badges)
+            for n in range(args.learners)
         ),
     )
     first_request = (
@@ -181,7 +145,7 @@ def _populate(args):
                 status_list_sequence=1 + n // 100000,
                 status_list_index=n % 100000,
             )
-            for n in range(args.badges)
+            for n in range(args.learners)
         ),
     )
     first_badge = models.IssuedBadge.objects.order_by("id").values_list("id", flat=True).first()
@@ -192,7 +156,7 @@ def _populate(args):
             models.SurveyInvitation(
                 badge_id=first_badge + n, offset_days=offset, token=f"t{n}-{offset}", status="sent"
             )
-            for n in range(args.badges)
+            for n in range(args.learners)
             for offset in offsets
         ),
     )
@@ -213,7 +177,7 @@ def _populate(args):
                 submitted_at=answered_at,
                 updated_at=answered_at,
             )
-            for n in range(args.badges * len(offsets))
+            for n in range(args.learners * len(offsets))
         ),
     )
     days = max(1, args.page_view_rows // args.badge_classes)
@@ -253,21 +217,80 @@ def _summary(times):
     }
 
 
+def _dashboards(staff, badge_classes, repeat):
+    """First visit and warm visits of each badge class's course run dashboard."""
+    from django.urls import reverse  # noqa: PLC0415
+
+    first_visits, warm = [], []
+    for badge_class in badge_classes:
+        url = reverse("credplugin:outcomes-dashboard", args=[str(badge_class.course_key)])
+        first, *again = _timed(staff, url, repeat + 1)
+        first_visits.append(first)
+        warm += again
+    return {"first": first_visits, "warm": warm}
+
+
+def _new_awards(badge_class, count):
+    """``count`` learners judged and awarded now in ``badge_class``, as the day goes on."""
+    from django.contrib.auth import get_user_model  # noqa: PLC0415
+    from django.utils import timezone  # noqa: PLC0415
+
+    from credplugin import models  # noqa: PLC0415
+
+    user_model = get_user_model()
+    requirement = models.BadgeRequirement.objects.get(badge_class=badge_class)
+    now = timezone.now()
+    for n in range(count):
+        user = user_model.objects.create(username=f"new{n}", email=f"new{n}@bench.invalid")
+        models.AssessmentResult.objects.create(
+            user=user,
+            course_key=badge_class.course_key,
+            usage_key=requirement.usage_key,
+            rubric=requirement.rubric,
+            passed=True,
+            created=now,
+        )
+        request = models.IssuanceRequest.objects.create(
+            user=user,
+            badge_class=badge_class,
+            status="issued",
+            status_list_sequence=999,
+            status_list_index=n,
+        )
+        models.IssuedBadge.objects.create(
+            request=request,
+            user=user,
+            badge_class=badge_class,
+            credential={},
+            issued_at=now,
+            status_list_sequence=999,
+            status_list_index=n,
+        )
+    return count
+
+
 def _measure(args, classes):
     from django.test import Client  # noqa: PLC0415
     from django.urls import reverse  # noqa: PLC0415
 
     from credplugin.models import IssuedBadge, OutcomePlan, OutcomeSnapshot  # noqa: PLC0415
+    from credplugin.outcomes import rollups  # noqa: PLC0415
     from tests.factories import UserFactory  # noqa: PLC0415
 
     staff = Client()
     staff.force_login(UserFactory(username="bench-staff", is_staff=True))
-    dashboard, dashboard_first = [], []
-    for badge_class in classes[:: max(1, len(classes) // 5)][:5]:
-        url = reverse("credplugin:outcomes-dashboard", args=[str(badge_class.course_key)])
-        first, *warm = _timed(staff, url, args.repeat + 1)
-        dashboard_first.append(first)
-        dashboard += warm
+    sampled = classes[:-2][:: max(1, len(classes) // 5)][:5]
+    before = _dashboards(staff, sampled, args.repeat)
+    started = time.perf_counter()
+    days_written = rollups.refresh()
+    full_refresh = time.perf_counter() - started
+    awards_total = IssuedBadge.objects.count()
+    new_awards = _new_awards(classes[0], NEW_AWARDS)
+    started = time.perf_counter()
+    rollups.refresh()
+    incremental_refresh = time.perf_counter() - started
+    # Other runs than before, so that the first visits keep their quarters as before did.
+    after = _dashboards(staff, [classes[classes.index(c) + 1] for c in sampled], args.repeat)
     published = classes[-1]  # not among the dashboards above: its first page rolls up
     OutcomePlan.objects.create(badge_class=published, published=True)
     anonymous = Client()
@@ -279,13 +302,21 @@ def _measure(args, classes):
     awards = IssuedBadge.objects.filter(badge_class=published).count()
     kept = OutcomeSnapshot.objects.count()
     return {
-        "badges": args.badges,
+        "badges": args.learners,
         "badge_classes": args.badge_classes,
-        "badges_per_class": args.badges // args.badge_classes,
-        "survey_answers": args.badges * min(3, args.answers_per_badge),
+        "badges_per_class": args.learners // args.badge_classes,
+        "survey_answers": args.learners * min(3, args.answers_per_badge),
         "page_view_rows": args.badge_classes * max(1, args.page_view_rows // args.badge_classes),
-        "dashboard": _summary(dashboard),
-        "dashboard_first_visit": _summary(dashboard_first),
+        "dashboard_live": _summary(before["warm"]),
+        "dashboard_live_first_visit": _summary(before["first"]),
+        "dashboard": _summary(after["warm"]),
+        "dashboard_first_visit": _summary(after["first"]),
+        "roll_up_days_written": days_written,
+        "roll_up_full_refresh_s": round(full_refresh, 1),
+        "roll_up_full_ms_per_award": round(1000 * full_refresh / max(1, awards_total), 3),
+        "roll_up_incremental_ms_per_new_award": round(
+            1000 * incremental_refresh / max(1, new_awards), 1
+        ),
         "first_public_page_ms": round(first_ms, 1),
         "roll_up_ms_per_award": round(first_ms / max(1, awards), 3),
         "snapshots_kept": kept,
@@ -294,23 +325,38 @@ def _measure(args, classes):
     }
 
 
-def main(argv=None):
-    import tempfile  # noqa: PLC0415
+def run(args):
+    host_dir = Path(tempfile.mkdtemp(prefix="credplugin-bench-outcomes-"))
+    if args.database_url:
+        recreate_database(args.database_url)
+    try:
+        setup_django(host_dir, args.database_url)
+        from django.core.management import call_command  # noqa: PLC0415
 
-    args = _parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="credplugin-bench-outcomes-") as host_dir:
-        _configure_django(args.database_url, host_dir)
-        name = _fresh_database()
-        try:
-            started = time.perf_counter()
-            classes = _populate(args)
-            populate_seconds = time.perf_counter() - started
-            figures = {**_measure(args, classes), "populate_seconds": round(populate_seconds, 1)}
-        finally:
-            _drop_database(name)
-    Path(args.results).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.results).write_text(json.dumps(figures, indent=2) + "\n")
-    print(json.dumps(figures if args.json else figures, indent=None if args.json else 2))
+        call_command("credplugin_keys", "generate", verbosity=0)
+        started = time.perf_counter()
+        classes = _populate(args)
+        populate_seconds = time.perf_counter() - started
+        return {
+            "database": "mariadb" if args.database_url else "sqlite",
+            **_measure(args, classes),
+            "populate_seconds": round(populate_seconds, 1),
+        }
+    finally:
+        if args.database_url:
+            drop_database(args.database_url)
+        shutil.rmtree(host_dir, ignore_errors=True)
+
+
+def main(argv=None):
+    args = in_process_arguments(
+        argv,
+        description=__doc__.splitlines()[0],
+        learners=1_000_000,
+        results=RESULTS,
+        add_options=_bench_options,
+    )
+    measure(run, args)
     return 0
 
 

@@ -618,7 +618,9 @@ __all__ = [
     "ObApiClient",
     "ObApiUse",
     "OutcomeCounter",
+    "OutcomeDay",
     "OutcomePlan",
+    "OutcomeRollUp",
     "OutcomeSnapshot",
     "Pathway",
     "PathwayComponent",
@@ -648,7 +650,9 @@ from credplugin.mentoring.models import (  # noqa: E402, F401
 )
 from credplugin.outcomes.models import (  # noqa: E402, F401
     OutcomeCounter,
+    OutcomeDay,
     OutcomePlan,
+    OutcomeRollUp,
     OutcomeSnapshot,
     SurveyInvitation,
     SurveyOptOut,

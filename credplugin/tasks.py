@@ -23,7 +23,7 @@ from credplugin.conf import credplugin_settings
 from credplugin.issuing import claims, evaluation, intake, issuance, queue, sweeper
 from credplugin.mail import assessment_reviews
 from credplugin.mentoring import reminders as mentor_reminders
-from credplugin.outcomes import surveys
+from credplugin.outcomes import counters, rollups, surveys
 from credplugin.renewing import reminders, renewal, signing
 
 log = logging.getLogger(__name__)
@@ -219,3 +219,12 @@ def send_mentor_reminders_task(self):
     except TRANSIENT_ERRORS as error:
         _retry_or_leave(self, error, "the mentor reminders")
         return None
+
+
+@shared_task(**_TASK_OPTIONS)
+@set_code_owner_attribute
+def refresh_outcomes_task(self):
+    """Beat task: copy the badge page, verification and share counts from the cache into the
+    database, then roll up the dashboard's days changed since the last run; returns how many
+    counter rows and days were written. Safe to run from several workers at once."""
+    return counters.flush() + rollups.refresh()

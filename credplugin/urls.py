@@ -33,6 +33,7 @@ urlpatterns = [
     path(_BADGE, in_shown_language(badges.badge_page), name="badge-page"),
     path(f"{_BADGE}credential.json", badges.badge_credential, name="badge-credential"),
     path(f"{_BADGE}refresh", renewal.refresh, name="badge-refresh"),
+    path(f"{_BADGE}share/<slug:target>", badges.share_badge, name="badge-share"),
     path(f"{_BADGE}badge.png", badges.badge_png, name="badge-png"),
     path(f"{_BADGE}badge.svg", badges.badge_svg, name="badge-svg"),
     path(".well-known/did.json", issuer.did_document, name="did-document"),

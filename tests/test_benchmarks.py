@@ -144,3 +144,22 @@ def test_the_peer_queue_bench_hands_out_reviews_without_exceeding_or_repeating(t
     assert figures["exceeded"] == figures["repeat_reviews"] == 0 and figures["errors"] == []
     assert figures["hand_out_ms"]["p99"] >= figures["hand_out_ms"]["p50"] > 0
     assert figures["save_ratio"] > 0 and figures["hand_out_ratio"] > 0
+
+
+def test_the_outcomes_bench_times_every_page(tmp_path):
+    figures = run_bench(
+        "outcomes.py",
+        *("--learners", "60", "--badge-classes", "6", "--page-view-rows", "60", "--repeat", "2"),
+        *("--results", str(tmp_path / "outcomes.json")),
+    )
+    assert figures["badges"] == 60 and figures["database"] == "sqlite"
+    assert figures["survey_answers"] == 180
+    for page in (
+        "dashboard_live",
+        "dashboard",
+        "dashboard_first_visit",
+        "public_page",
+        "statement",
+    ):
+        assert figures[page]["samples"] > 0 and figures[page]["p50_ms"] > 0, page
+    assert figures["roll_up_days_written"] > 0 and figures["roll_up_full_refresh_s"] >= 0

@@ -35,6 +35,7 @@ from credplugin.openbadges.credential import (
     IdentityObject,
     Result,
 )
+from credplugin.outcomes import links as outcomes_links
 
 
 def method_descriptions():
@@ -267,6 +268,7 @@ def _compose(request, badge_class, pairs, *, badge_uuid, sequence, index, now):
                 alignments.append(alignment)
     hours = float(badge_class.hours) if badge_class.hours is not None else None
     image = Image(badge_class.image_url) if badge_class.image_url else None
+    outcomes_page = outcomes_links.public_page_url(badge_class.achievement_uuid)
     achievement = Achievement(
         id=f"urn:uuid:{badge_class.achievement_uuid}",
         name=badge_class.name,
@@ -279,6 +281,7 @@ def _compose(request, badge_class, pairs, *, badge_uuid, sequence, index, now):
         credits_available=hours,
         tags=badge_class.tags,
         in_language=badge_class.language or None,
+        related=[outcomes_page] if outcomes_page else [],
     )
     subject = AchievementSubject(
         achievement=achievement,

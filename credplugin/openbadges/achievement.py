@@ -239,6 +239,8 @@ class Achievement:
         tags (tuple[str]): search keywords.
         in_language (str): BCP 47 language of the texts, e.g. ``en`` or ``pt-BR``.
         creator (Profile): who authored the badge, when not the issuer.
+        related (tuple[str]): IRIs of documents about this achievement, such as the issuer's
+            published outcomes of it; each becomes a ``Related`` entry.
     """
 
     id = attr.ib(type=str)
@@ -253,6 +255,7 @@ class Achievement:
     tags = attr.ib(type=tuple, default=(), converter=tuple)
     in_language = attr.ib(type=str, default=None)
     creator = attr.ib(type=Profile, default=None)
+    related = attr.ib(type=tuple, default=(), converter=tuple)
 
     def to_json(self) -> dict:
         return compact(
@@ -270,5 +273,6 @@ class Achievement:
                 "tag": list(self.tags),
                 "inLanguage": self.in_language,
                 "creator": self.creator and self.creator.to_json(),
+                "related": [{"id": iri, "type": ["Related"]} for iri in self.related],
             }
         )

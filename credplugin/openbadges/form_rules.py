@@ -56,6 +56,7 @@ BADGE_TYPES = {
     ("credentialSubject",): "AchievementSubject",
     ("credentialSubject", "achievement"): "Achievement",
     ("credentialSubject", "achievement", "alignment"): "Alignment",
+    ("credentialSubject", "achievement", "related"): "Related",
     ("credentialSubject", "achievement", "resultDescription"): "ResultDescription",
     ("credentialSubject", "achievement", "resultDescription", "alignment"): "Alignment",
     (

@@ -20,7 +20,9 @@ from credplugin.exceptions import InvalidInput
 from credplugin.models import (
     BadgeClass,
     OutcomeCounter,
+    OutcomeDay,
     OutcomePlan,
+    OutcomeRollUp,
     OutcomeSnapshot,
     SurveyInvitation,
     SurveyOptOut,
@@ -123,3 +125,16 @@ class OutcomeSnapshotAdmin(ReadOnlyAdmin):
 class OutcomeCounterAdmin(ReadOnlyAdmin):
     list_display = ("badge_class", "day", "kind", "count")
     list_filter = ("kind",)
+
+
+@admin.register(OutcomeDay)
+class OutcomeDayAdmin(ReadOnlyAdmin):
+    """The dashboard's daily roll-ups, rebuilt by the outcomes task: look, never edit."""
+
+    list_display = ("badge_class", "day")
+    date_hierarchy = "day"
+
+
+@admin.register(OutcomeRollUp)
+class OutcomeRollUpAdmin(ReadOnlyAdmin):
+    list_display = ("badge_class", "refreshed_at")

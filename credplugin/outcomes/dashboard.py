@@ -10,8 +10,11 @@ out.
 import csv
 import io
 
-from credplugin.models import BadgeClass
-from credplugin.outcomes import figures, statements
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from credplugin.models import BadgeClass, Pathway
+from credplugin.outcomes import figures, rollups, statements
 from credplugin.outcomes.figures import Scope
 
 MAX_RANGE_DAYS = 3 * 366
@@ -27,6 +30,9 @@ CHARTED = (
     ("mentor_turnaround_hours", "median"),
     ("revocation_rate", "value"),
     ("lapse_rate", "value"),
+    ("page_views", "value"),
+    ("verifications", "value"),
+    ("linkedin_shares", "value"),
 )
 
 
@@ -35,19 +41,56 @@ def badge_classes(course_key):
 
 
 def course_figures(course_key, start, end):
-    """``[{badge_class, programme, published}]`` for every badge class of the course run."""
+    """``[{label, uuid, badge_class, programme, published}]`` for every badge class of the
+    course run."""
     rows = []
     for badge_class in badge_classes(course_key):
         achievement = Scope.achievement(badge_class.achievement_uuid)
         statements.roll_up(achievement)
         rows.append(
             {
+                "label": badge_class.name,
+                "uuid": badge_class.uuid,
                 "badge_class": badge_class,
-                "programme": figures.compute(Scope.badge_class(badge_class), start, end),
+                "programme": rollups.compute(badge_class, start, end),
                 "published": statements.published(achievement),
             }
         )
     return rows
+
+
+def pathway_scopes(course_key):
+    """``(pathway, scope)`` of each pathway a badge of the course run counts towards, or whose
+    own badge the run awards. A pathway's scope is its component badges, every run of their
+    achievements (any run counts towards the pathway)."""
+    achievements = BadgeClass.objects.filter(course_key=course_key).values("achievement_uuid")
+    pathways = (
+        Pathway.objects.filter(
+            Q(components__badge_class__achievement_uuid__in=achievements)
+            | Q(badge_class__course_key=course_key)
+        )
+        .distinct()
+        .select_related("badge_class")
+        .order_by("badge_class__name", "pk")
+    )
+    for pathway in pathways:
+        counted = pathway.components.values("badge_class__achievement_uuid")
+        ids = BadgeClass.objects.filter(achievement_uuid__in=counted).values_list("pk", flat=True)
+        yield pathway, Scope.badge_classes(f"pathway:{pathway.badge_class.uuid}", ids)
+
+
+def pathway_figures(scopes, start, end):
+    """Rows like ``course_figures``' for pathway scopes; pathways publish no statement."""
+    return [
+        {
+            "label": _("Pathway: %(name)s") % {"name": pathway.badge_class.name},
+            "uuid": pathway.badge_class.uuid,
+            "badge_class": None,
+            "programme": figures.compute(scope, start, end),
+            "published": [],
+        }
+        for pathway, scope in scopes
+    ]
 
 
 def as_csv(rows, start, end):
@@ -57,7 +100,7 @@ def as_csv(rows, start, end):
     writer.writerow(["badge", "badge_uuid", "from", "before", "figure", "part", "value", "n"])
     period = [start.date().isoformat(), end.date().isoformat()]
     for row in rows:
-        badge = [row["badge_class"].name, str(row["badge_class"].uuid), *period]
+        badge = [row["label"], str(row["uuid"]), *period]
         for name, figure in row["programme"].items():
             for label, part in _parts(name, figure):
                 writer.writerow([*badge, label, *part])
@@ -82,7 +125,7 @@ def _parts(name, figure):
 def chart_data(rows):
     """What the charts draw: per charted figure, one value per badge class (null if none)."""
     return {
-        "labels": [row["badge_class"].name for row in rows],
+        "labels": [row["label"] for row in rows],
         "series": {
             name: [row["programme"][name].get(part) for row in rows] for name, part in CHARTED
         },

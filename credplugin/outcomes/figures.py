@@ -194,23 +194,33 @@ def mentor_turnaround_hours(scope, start, end):
     ]
 
 
-def _levels_and_ethics(usage_keys, earners):
-    """Levels per rubric criterion and ethics score bands, from each earner's newest passed
-    result per requirement block."""
+def newest_passed(usage_keys, users):
+    """Each of ``users``' newest passed result per requirement block."""
     newest = {}
     results = AssessmentResult.objects.filter(
-        usage_key__in=usage_keys, user_id__in=list(earners), passed=True
+        usage_key__in=usage_keys, user_id__in=list(users), passed=True
     ).order_by("created", "id")
     for result in results:
         newest[(result.user_id, str(result.usage_key))] = result
+    return newest.values()
+
+
+def count_levels(result, levels, ethics):
+    """Add ``result``'s level per criterion to ``levels`` and its ethics band to ``ethics``."""
+    for entry in result.criterion_levels or ():
+        levels[entry.get("criterion_id", "")][entry.get("level_id", "")] += 1
+    score = (result.scores or {}).get(ETHICS_SCORE)
+    if isinstance(score, int | float) and 0 <= score <= 1:
+        ethics[ETHICS_BANDS[min(int(score * 5), 4)]] += 1
+
+
+def _levels_and_ethics(usage_keys, earners):
+    """Levels per rubric criterion and ethics score bands, from each earner's newest passed
+    result per requirement block."""
     levels = defaultdict(Counter)
     ethics = Counter()
-    for result in newest.values():
-        for entry in result.criterion_levels or ():
-            levels[entry.get("criterion_id", "")][entry.get("level_id", "")] += 1
-        score = (result.scores or {}).get(ETHICS_SCORE)
-        if isinstance(score, int | float) and 0 <= score <= 1:
-            ethics[ETHICS_BANDS[min(int(score * 5), 4)]] += 1
+    for result in newest_passed(usage_keys, earners):
+        count_levels(result, levels, ethics)
     return {
         "criterion_levels": {
             criterion: {"n": sum(counts.values()), "counts": dict(sorted(counts.items()))}

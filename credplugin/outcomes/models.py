@@ -190,3 +190,39 @@ class OutcomeCounter(models.Model):
 
     def __str__(self):
         return f"{self.badge_class_id} {self.day} {self.kind}={self.count}"
+
+
+class OutcomeDay(models.Model):
+    """One badge class's dashboard figures of one day, in parts that add up over any range
+    (``outcomes/rollups.py``): counts, and the values medians are taken of."""
+
+    badge_class = models.ForeignKey(
+        "credplugin.BadgeClass", related_name="+", on_delete=models.CASCADE
+    )
+    day = models.DateField()
+    parts = models.JSONField()
+
+    class Meta:
+        verbose_name = _("outcome day")
+        constraints = [
+            models.UniqueConstraint(fields=["badge_class", "day"], name="credplugin_one_day")
+        ]
+
+    def __str__(self):
+        return f"{self.badge_class_id} {self.day}"
+
+
+class OutcomeRollUp(models.Model):
+    """How far a badge class's days are rolled up: every change before ``refreshed_at`` is in
+    its ``OutcomeDay`` rows; the refresher locks this row, so refreshes of a class queue."""
+
+    badge_class = models.OneToOneField(
+        "credplugin.BadgeClass", related_name="+", on_delete=models.CASCADE
+    )
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outcome roll-up")
+
+    def __str__(self):
+        return f"{self.badge_class_id} {self.refreshed_at}"

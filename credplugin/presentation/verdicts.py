@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from credplugin import api, openbadges
 from credplugin.conf import credplugin_settings
 from credplugin.exceptions import CredPluginError
-from credplugin.models import IssuedBadge
+from credplugin.models import IssuedBadge, OutcomeCounter
 from credplugin.openbadges.report import THIS_SITE, TRUSTED, UNKNOWN, issuer_standing
+from credplugin.outcomes import counters
 from credplugin.presentation.resolution import verification_resolver
 
 VERIFIED = "verified"
@@ -235,13 +236,26 @@ def own_badge(verdict):
     URL of its ``credential.json``); None for anyone else's."""
     if verdict.standing != THIS_SITE:
         return None
+    return badge_of_credential_id(verdict.report.facts.credential_id)
+
+
+def badge_of_credential_id(credential_id):
+    """The badge whose ``credential.json`` URL is ``credential_id``, if this site has it."""
     try:
-        match = resolve(urlsplit(verdict.report.facts.credential_id).path)
+        match = resolve(urlsplit(credential_id or "").path)
     except Resolver404:
         return None
     if match.url_name != "badge-credential":
         return None
     return IssuedBadge.objects.filter(uuid=match.kwargs["badge_uuid"]).first()
+
+
+def count_verification(badge):
+    """Count a check of one of this site's badges (verify page, API or command line) for its
+    badge class; nothing about who checked is kept. ``badge`` may be None (not ours)."""
+    if badge is not None:
+        counters.count(badge.badge_class_id, OutcomeCounter.Kind.VERIFICATION)
+    return badge
 
 
 def verify_stored_badge(badge, *, now=None):

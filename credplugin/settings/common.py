@@ -41,6 +41,10 @@ def plugin_settings(settings):
         "credplugin-mentor-reminders",
         {"task": "credplugin.tasks.send_mentor_reminders_task", "schedule": 900.0},
     )
+    schedule.setdefault(
+        "credplugin-outcomes",
+        {"task": "credplugin.tasks.refresh_outcomes_task", "schedule": 300.0},
+    )
 
 
 def _add_ob_api_scopes(settings):

@@ -7,7 +7,7 @@ Nobody needs to log in. A badge its learner hid, and a badge that does not exist
 import json
 from urllib.parse import quote
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -27,7 +27,7 @@ from credplugin.presentation.describe import (
 from credplugin.presentation.states import ACTIVE, badge_state
 from credplugin.presentation.verdicts import verify_stored_badge
 from credplugin.renewing import renewal
-from credplugin.views.caching import public_cache
+from credplugin.views.caching import never_cache_private, public_cache
 from credplugin.views.layout import page_context
 from credplugin.views.outcomes import outcomes_url
 
@@ -99,7 +99,7 @@ def sharing_links(request, badge, facts):
         "credential_url": reverse("credplugin:badge-credential", args=[badge.uuid]),
         "png_url": png_url,
         "svg_url": reverse("credplugin:badge-svg", args=[badge.uuid]),
-        "linkedin_url": linkedin_url_for_badge(badge, facts, page_url),
+        "linkedin_url": reverse("credplugin:badge-share", args=[badge.uuid, "linkedin"]),
         "email_url": f"mailto:?subject={quote(subject)}&body={quote(body)}",
         "embed_html": str(embed),
     }
@@ -138,6 +138,26 @@ def badge_page(request, badge_uuid):
         wallet_offer=request.user.id == badge.user_id and badge_state(badge) == ACTIVE,
     )
     return render(request, "credplugin/badge_page.html", context)
+
+
+# Where a share link may send its visitor, and what it counts: a fixed list, so the redirect
+# can never be pointed at another site.
+SHARE_TARGETS = {"linkedin": (OutcomeCounter.Kind.LINKEDIN_SHARE, linkedin_url_for_badge)}
+
+
+@never_cache_private
+@require_safe
+def share_badge(request, badge_uuid, target):
+    """Count one share of the badge, then send the visitor to the share target's own form,
+    built here from the badge (nothing the request says becomes part of the address)."""
+    if target not in SHARE_TARGETS:
+        raise Http404(_("No such way to share a badge."))
+    badge = public_badge_or_404(request, badge_uuid)
+    facts = describe_credential(badge.credential)
+    page_url = request.build_absolute_uri(reverse("credplugin:badge-page", args=[badge.uuid]))
+    kind, target_url = SHARE_TARGETS[target]
+    counters.count(badge.badge_class_id, kind)
+    return HttpResponseRedirect(target_url(badge, facts, page_url))
 
 
 @public_cache

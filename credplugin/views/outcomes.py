@@ -25,7 +25,7 @@ from opaque_keys.edx.keys import CourseKey
 from credplugin import compat
 from credplugin.conf import credplugin_settings
 from credplugin.models import BadgeClass, OutcomePlan, SurveyResponse
-from credplugin.outcomes import dashboard, statements
+from credplugin.outcomes import dashboard, links, statements
 from credplugin.outcomes.figures import Scope
 from credplugin.views.caching import never_cache_private, public_cache
 from credplugin.views.layout import page_context
@@ -116,16 +116,10 @@ def display_periods(periods):
 
 def outcomes_url(badge_class):
     """The outcomes page of ``badge_class``'s achievement, if any of its runs publishes one."""
-    plan = (
-        OutcomePlan.objects.filter(
-            published=True, badge_class__achievement_uuid=badge_class.achievement_uuid
-        )
-        .select_related("badge_class")
-        .first()
-    )
-    if plan is None:
+    publishing = links.publishing_badge_class(badge_class.achievement_uuid)
+    if publishing is None:
         return None
-    return reverse("credplugin:outcomes-page", args=[plan.badge_class.uuid])
+    return reverse("credplugin:outcomes-page", args=[publishing.uuid])
 
 
 def published_badge_class(badge_class_uuid):
@@ -172,6 +166,16 @@ def _staff_runs(user, course_key):
     return sorted(run for run in runs if compat.is_course_staff(user, CourseKey.from_string(run)))
 
 
+def _visible_pathways(user, course_key):
+    """The run's pathway scopes whose every course run ``user`` is staff of: pathway figures
+    are exact, so they are shown only to someone who already sees each of those learners."""
+    return [
+        (pathway, scope)
+        for pathway, scope in dashboard.pathway_scopes(course_key)
+        if all(compat.is_course_staff(user, run) for run in scope.course_keys())
+    ]
+
+
 @never_cache_private
 @login_required
 @require_safe
@@ -194,6 +198,7 @@ def outcomes_dashboard(request, course_key):
     start = datetime.combine(form.cleaned_data["start"], time.min, tzinfo=UTC)
     end = datetime.combine(form.cleaned_data["end"], time.min, tzinfo=UTC)
     rows = dashboard.course_figures(run, start, end)
+    rows += dashboard.pathway_figures(_visible_pathways(request.user, run), start, end)
     if request.GET.get("format") == "csv":
         response = HttpResponse(dashboard.as_csv(rows, start, end), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="outcomes-{run}.csv"'
@@ -220,7 +225,7 @@ def _charts(rows):
     for name, part in dashboard.CHARTED:
         lines = [
             {
-                "badge": row["badge_class"].name,
+                "badge": row["label"],
                 "value": row["programme"][name].get(part),
                 "n": row["programme"][name]["n"],
             }

@@ -30,7 +30,11 @@ from credplugin.presentation.uploads import (
     read_submitted_badge,
     too_large_error,
 )
-from credplugin.presentation.verdicts import own_badge, verify_submitted_credential
+from credplugin.presentation.verdicts import (
+    count_verification,
+    own_badge,
+    verify_submitted_credential,
+)
 from credplugin.views.caching import never_cache_private
 from credplugin.views.layout import page_context
 from credplugin.views.records import verify_submitted_record
@@ -106,9 +110,8 @@ def _rate_limited(wait):
     }
 
 
-def _own_badge_page_url(verdict):
+def _own_badge_page_url(badge):
     """The public page of a badge this site issued, unless its holder has hidden it."""
-    badge = own_badge(verdict)
     if badge is None or badge.hidden:
         return ""
     return reverse("credplugin:badge-page", args=[badge.uuid])
@@ -133,7 +136,9 @@ def verify_api(request):
         return JsonResponse({"error": str(error)}, status=error.status)
     if is_clr(credential):  # a learner record: the record, then each badge inside it
         return JsonResponse(verify_submitted_record(credential), json_dumps_params={"indent": 2})
-    return _report_response(verify_submitted_credential(credential))
+    verdict = verify_submitted_credential(credential)
+    count_verification(own_badge(verdict))
+    return _report_response(verdict)
 
 
 @csrf_exempt  # checked by csrf_protect below, so that a CSRF refusal is not cached either
@@ -176,12 +181,14 @@ def verify_page(request):
 def _report_context(credential):
     """The verdict, and only if the badge is authentic, what it says, in its signed meaning."""
     verdict = verify_submitted_credential(credential)
+    badge = own_badge(verdict)
+    count_verification(badge)
     context = {"verdict": verdict}
     if verdict.authentic:
         context.update(
             facts=describe_credential(credential),
             recipient=verdict.report.facts.recipient,
-            badge_page_url=_own_badge_page_url(verdict),
+            badge_page_url=_own_badge_page_url(badge),
             submitted_json=json.dumps(credential, indent=2, ensure_ascii=False),
         )
     return context

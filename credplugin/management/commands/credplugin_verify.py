@@ -11,6 +11,7 @@ from credplugin.models import IssuedBadge
 from credplugin.openbadges import unbake_png, unbake_svg
 from credplugin.openbadges.report import THIS_SITE, TRUSTED, issuer_standing
 from credplugin.openbadges.verify import verify_credential
+from credplugin.presentation.verdicts import badge_of_credential_id, count_verification
 
 
 class Command(BaseCommand):
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         )
         issuer = report.facts.issuer_id
         if standing == THIS_SITE:
+            count_verification(badge_of_credential_id(report.facts.credential_id))
             self.stdout.write(self.style.SUCCESS("The badge verifies: issued by this site."))
         elif standing == TRUSTED:
             message = f"The badge verifies: issued by {issuer}, a trusted issuer."

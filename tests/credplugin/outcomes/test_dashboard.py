@@ -2,10 +2,13 @@
 
 import csv
 import io
+from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
+from credplugin.outcomes import counters
 from tests.credplugin.outcomes.data import q1_cohort
 from tests.factories import UserFactory
 
@@ -70,3 +73,17 @@ def test_csv_export_has_every_figure_with_its_n(client, cohort):
     assert [*badge, "earners", "value", "4", "4"] in lines
     assert [*badge, "days_enrollment_to_award", "p90", "31.0", "4"] in lines
     assert [*badge, "criterion_levels/design", "expert", "1", "4"] in lines
+
+
+def test_page_views_verifications_and_shares_are_charted_once_flushed(client, cohort):
+    day = date(2026, 2, 10)
+    for kind, total in (("page_view", 9), ("verification", 4), ("linkedin_share", 2)):
+        cache.set(counters.cache_key(day, cohort.pk, kind), total)
+    counters.flush(today=day)
+    client.force_login(UserFactory(username="staff", is_staff=True))
+    html = client.get(url(cohort), Q1).content.decode()
+    for series, total in (("page_views", 9), ("verifications", 4), ("linkedin_shares", 2)):
+        assert f'<canvas data-series="{series}"' in html
+        assert (
+            f'<tr><th scope="row">{cohort.name}</th><td>{total}</td><td>{total}</td></tr>' in html
+        )

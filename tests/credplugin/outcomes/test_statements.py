@@ -1,13 +1,16 @@
 """Published outcomes: frozen quarters, suppression, and the signed statement."""
 
 import copy
+import json
 from datetime import timedelta
 
+import jsonschema
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
+from credplugin.issuer import identity
 from credplugin.issuing import issuance
 from credplugin.models import (
     IssuedBadge,
@@ -16,10 +19,13 @@ from credplugin.models import (
     SurveyInvitation,
     SurveyResponse,
 )
+from credplugin.openbadges.form import FormError, check_credential_form
 from credplugin.outcomes import statements
 from credplugin.outcomes.figures import Scope
+from credplugin.presentation.verdicts import verify_stored_badge
 from tests.credplugin.outcomes.data import END, START, awarded, day, q1_cohort
 from tests.js_stack import js_stack  # noqa: F401 - fixture
+from tests.openbadges.test_credential import SCHEMA_PATH
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +166,21 @@ def test_every_badge_page_of_the_achievement_links_to_its_outcomes(client, earn)
     assert outcomes not in client.get(page).content.decode()
     OutcomePlan.objects.create(badge_class=badge.badge_class, published=True)
     assert f'href="{outcomes}"' in client.get(page).content.decode()
+
+
+def test_credentials_issued_once_outcomes_are_published_link_to_them(earn):
+    before = earn()
+    assert "related" not in before.credential["credentialSubject"]["achievement"]
+    OutcomePlan.objects.create(badge_class=before.badge_class, published=True)
+    badge = earn("grace")
+    achievement = badge.credential["credentialSubject"]["achievement"]
+    page = identity.public_url("outcomes-page", badge_class_uuid=str(badge.badge_class.uuid))
+    assert page.endswith(reverse("credplugin:outcomes-page", args=[badge.badge_class.uuid]))
+    assert achievement["related"] == [{"id": page, "type": ["Related"]}]
+    schema = json.loads(SCHEMA_PATH.read_text("utf-8"))
+    jsonschema.validators.validator_for(schema)(schema).validate(badge.credential)
+    assert verify_stored_badge(badge).state == "verified"
+    untyped = copy.deepcopy(badge.credential)
+    del untyped["credentialSubject"]["achievement"]["related"][0]["type"]
+    with pytest.raises(FormError):
+        check_credential_form(untyped)

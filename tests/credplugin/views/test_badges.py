@@ -63,7 +63,8 @@ def test_page_has_open_graph_qr_code_and_linkedin_link(client, earn):
     assert '<meta property="og:title" content="Ethical AI Practitioner">' in html
     assert f'content="http://testserver/credplugin/badges/{badge.uuid}/"' in html
     assert 'src="data:image/svg+xml;base64,' in html
-    assert "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME" in html
+    share = reverse("credplugin:badge-share", args=[badge.uuid, "linkedin"])
+    assert f'href="{share}"' in html
     assert '<html lang="en"' in html
 
 

@@ -29,7 +29,7 @@ def test_lists_own_badges_with_state_downloads_and_sharing(client, earn):
     assert str(other.uuid) not in html
     for name in ("badge-credential", "badge-png", "badge-svg", "badge-page"):
         assert reverse(f"credplugin:{name}", args=[badge.uuid]) in html
-    assert "linkedin.com/profile/add" in html
+    assert reverse("credplugin:badge-share", args=[badge.uuid, "linkedin"]) in html
     assert "Under review." in html
     cache_control = response["Cache-Control"]
     assert "private" in cache_control and "no-store" in cache_control

@@ -1,0 +1,131 @@
+"""Daily roll-ups give exactly the figures the direct computation gives, for any range of
+days, after a first refresh and after refreshes that follow later changes to old days."""
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db.models import F
+
+from credplugin.models import IssuedBadge, OutcomeDay, OutcomeRollUp
+from credplugin.outcomes import figures, rollups
+from credplugin.outcomes.figures import Scope
+from tests.credplugin.outcomes.data import awarded, judged
+from tests.factories import BadgeRequirementFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY0 = datetime(2026, 3, 1, tzinfo=UTC)
+FIRST_REFRESH = DAY0 + timedelta(days=30, hours=12)
+SECOND_REFRESH = DAY0 + timedelta(days=45, hours=12)
+LEVELS = ("novice", "proficient", "expert")
+
+
+def moment(rng, first_day, last_day):
+    return DAY0 + timedelta(days=rng.randint(first_day, last_day), minutes=rng.randint(0, 1439))
+
+
+def history(rng, requirement, learners, first_day, last_day):
+    """Random attempts, awards, expiries and revocations of ``learners`` in those days."""
+    badge_class = requirement.badge_class
+    for learner in learners:
+        times = sorted(moment(rng, first_day, last_day) for _ in range(rng.randint(1, 3)))
+        for when in times:
+            judged(
+                learner,
+                requirement,
+                when,
+                rng.random() < 0.6,
+                design=rng.choice(LEVELS),
+                ethics=rng.choice(LEVELS),
+                score=rng.choice((0.1, 0.3, 0.5, 0.7, 0.95)),
+            )
+        has_badge = IssuedBadge.objects.filter(user=learner, badge_class=badge_class).exists()
+        if not has_badge and rng.random() < 0.7:
+            issued = times[-1] + timedelta(hours=rng.randint(1, 72))
+            status = rng.choice([IssuedBadge.Status.ACTIVE] * 4 + [IssuedBadge.Status.REVOKED])
+            expiry = issued + timedelta(days=rng.randint(1, 40)) if rng.random() < 0.5 else None
+            awarded(learner, badge_class, issued, status=status, valid_until=expiry)
+
+
+def ranges(rng, count):
+    for _ in range(count):
+        first = rng.randint(-3, 50)
+        yield DAY0 + timedelta(days=first), DAY0 + timedelta(days=rng.randint(first + 1, 60))
+
+
+def stored_days(badge_class):
+    return dict(OutcomeDay.objects.filter(badge_class=badge_class).values_list("day", "parts"))
+
+
+def assert_same_as_direct(rng, badge_class, now):
+    scope = Scope.badge_class(badge_class)
+    for start, end in ranges(rng, 12):
+        rolled = rollups.compute(badge_class, start, end, now=now)
+        assert rolled == figures.compute(scope, start, end, now=now), (start, end)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_rolled_up_figures_equal_the_direct_ones_for_any_range(seed):
+    rng = random.Random(seed)
+    requirement = BadgeRequirementFactory()
+    learners = [UserFactory(username=f"l{seed}-{n}") for n in range(12)]
+    history(rng, requirement, learners, 0, 29)
+    rollups.refresh(now=FIRST_REFRESH)
+    assert OutcomeDay.objects.filter(badge_class=requirement.badge_class).exists()
+    assert_same_as_direct(rng, requirement.badge_class, FIRST_REFRESH)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_refresh_after_changes_to_old_days_stores_what_a_full_rebuild_would(seed):
+    rng = random.Random(100 + seed)
+    requirement = BadgeRequirementFactory()
+    badge_class = requirement.badge_class
+    learners = [UserFactory(username=f"m{seed}-{n}") for n in range(10)]
+    history(rng, requirement, learners, 0, 29)
+    rollups.refresh(now=FIRST_REFRESH)
+    # After the first refresh: old learners are judged again and earn, old badges are revoked,
+    # and new learners arrive.
+    history(rng, requirement, learners[:4], 31, 44)
+    revoked = IssuedBadge.objects.filter(badge_class=badge_class).order_by("?")[:2]
+    IssuedBadge.objects.filter(pk__in=[badge.pk for badge in revoked]).update(
+        status=IssuedBadge.Status.REVOKED, status_changed_at=FIRST_REFRESH + timedelta(days=1)
+    )
+    history(rng, requirement, [UserFactory(username=f"n{seed}-{n}") for n in range(4)], 31, 44)
+    rollups.refresh(now=SECOND_REFRESH)
+    incremental = dict(
+        OutcomeDay.objects.filter(badge_class=badge_class).values_list("day", "parts")
+    )
+    assert_same_as_direct(rng, badge_class, SECOND_REFRESH)
+    OutcomeRollUp.objects.filter(badge_class=badge_class).update(refreshed_at=None)
+    rollups.refresh(now=SECOND_REFRESH)
+    assert stored_days(badge_class) == incremental
+
+
+def test_a_class_never_refreshed_is_computed_live():
+    requirement = BadgeRequirementFactory()
+    learner = UserFactory(username="solo")
+    judged(learner, requirement, DAY0, True)
+    awarded(learner, requirement.badge_class, DAY0 + timedelta(hours=2))
+    start, end = DAY0, DAY0 + timedelta(days=1)
+    rolled = rollups.compute(requirement.badge_class, start, end)
+    assert rolled["earners"] == {"n": 1, "value": 1}
+    assert not OutcomeDay.objects.exists()
+
+
+def test_changes_after_a_refresh_show_once_refreshed_again():
+    requirement = BadgeRequirementFactory()
+    badge_class = requirement.badge_class
+    learner = UserFactory(username="late")
+    judged(learner, requirement, DAY0, True)
+    badge = awarded(learner, badge_class, DAY0 + timedelta(hours=2))
+    rollups.refresh(now=FIRST_REFRESH)
+    IssuedBadge.objects.filter(pk=badge.pk).update(
+        status=IssuedBadge.Status.REVOKED, status_changed_at=F("issued_at") + timedelta(days=40)
+    )
+    start, end = DAY0, DAY0 + timedelta(days=2)
+    stale = rollups.compute(badge_class, start, end, now=FIRST_REFRESH)
+    assert stale["revocation_rate"]["count"] == 0  # at most one refresh interval behind
+    rollups.refresh(now=SECOND_REFRESH)
+    fresh = rollups.compute(badge_class, start, end, now=SECOND_REFRESH)
+    assert fresh["revocation_rate"]["count"] == 1
