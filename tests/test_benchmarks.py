@@ -99,6 +99,7 @@ def test_the_pipeline_bench_issues_one_verifying_badge_per_learner(tmp_path):
     assert figures["duplicates"] == 0 and figures["verify_failures"] == 0
     assert figures["stalled"] is None
     assert figures["worker_cpu_ms_per_badge"] > 0 and figures["sender_cpu_ms_per_event"] > 0
+    assert figures["cpu_ms_per_badge_ours"] >= figures["worker_cpu_ms_per_badge"]
 
 
 @pytest.mark.integration
