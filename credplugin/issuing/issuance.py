@@ -168,14 +168,15 @@ def _prepare(requests, slots, signer):
 
 def _assessment_composer(batch):
     """``compose(request, **slot)`` for badges earned by assessment blocks, with the batch's
-    requirements and results loaded once."""
+    requirements and results loaded once, and the parts its credentials share built once."""
     needed = requirements.active_requirements(batch[0].badge_class)
     results = requirements.latest_results([r.user_id for r in batch], [n.usage_key for n in needed])
-    return partial(_compose_assessed, needed=needed, results=results)
+    parts = composition.BatchParts()
+    return partial(_compose_assessed, needed=needed, results=results, parts=parts)
 
 
-def _compose_assessed(request, *, needed, results, **slot):
-    return composition.compose(request, needed, results, **slot)
+def _compose_assessed(request, *, needed, results, parts, **slot):
+    return composition.compose(request, needed, results, parts=parts, **slot)
 
 
 def _signed_badge(request, compose, slot, signer):
