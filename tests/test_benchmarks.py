@@ -60,6 +60,7 @@ def test_issue_steps_reports_every_step_of_every_badge(tmp_path):
     }
     assert all(value > 0 for value in steps.values())
     assert steps["prepare"] >= steps["sign"] and figures["total_cpu_ms_per_badge"] > 0
+    assert figures["write_statements_per_badge"] > 0 and figures["read_statements_per_badge"] > 0
 
 
 def test_the_pathways_bench_awards_one_pathway_badge_per_learner(tmp_path):
