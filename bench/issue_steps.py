@@ -106,6 +106,22 @@ def _timed_steps():
     return totals, list(steps)
 
 
+class _StatementCounter:
+    """A ``connection.execute_wrapper`` counting the statements the pipeline sends, by verb."""
+
+    def __init__(self):
+        self.counts = Counter()
+
+    def __call__(self, execute, sql, params, many, context):
+        self.counts[sql.lstrip().split(None, 1)[0].upper()] += 1
+        return execute(sql, params, many, context)
+
+    def per_badge(self, issued):
+        writes = sum(self.counts[verb] for verb in ("INSERT", "UPDATE", "DELETE"))
+        reads = self.counts["SELECT"]
+        return round(writes / max(issued, 1), 3), round(reads / max(issued, 1), 3)
+
+
 def run(args):
     host_dir = Path(tempfile.mkdtemp(prefix="credplugin-steps-"))
     if args.database_url:
@@ -113,6 +129,7 @@ def run(args):
     try:
         setup_django(host_dir, args.database_url)
         from django.core.management import call_command  # noqa: PLC0415
+        from django.db import connection  # noqa: PLC0415
 
         from credplugin.issuing import evaluation, issuance  # noqa: PLC0415
         from credplugin.models import CoursePassingRecord, IssuedBadge  # noqa: PLC0415
@@ -127,11 +144,14 @@ def run(args):
             for learner in learners
         )
         totals, order = _timed_steps()
+        statements = _StatementCounter()
         started_cpu, started = time.process_time(), time.perf_counter()
-        for new_requests in evaluation.drain_pending(learners[0].id, course_key):
-            issuance.issue_requests(new_requests)
+        with connection.execute_wrapper(statements):
+            for new_requests in evaluation.drain_pending(learners[0].id, course_key):
+                issuance.issue_requests(new_requests)
         total_cpu, wall = time.process_time() - started_cpu, time.perf_counter() - started
         issued = IssuedBadge.objects.filter(badge_class=badge_class).count()
+        writes, reads = statements.per_badge(issued)
         per_badge = 1000 / max(issued, 1)
         figures = {
             "learners": len(learners),
@@ -140,6 +160,8 @@ def run(args):
             "total_cpu_ms_per_badge": round(total_cpu * per_badge, 3),
             "wall_ms_per_badge": round(wall * per_badge, 3),
             "steps_cpu_ms_per_badge": {step: round(totals[step] * per_badge, 3) for step in order},
+            "write_statements_per_badge": writes,
+            "read_statements_per_badge": reads,
             "two_core_ceiling_badges_per_second": round(2 * issued / total_cpu, 1),
         }
         return figures

@@ -100,7 +100,8 @@ def _progress(message):
 
 
 def _on_server(url, *statements):
-    """Run ``statements`` (``{name}`` is the database named in ``url``) on its MariaDB server."""
+    """Run ``statements`` (``{name}`` is the database named in ``url``) on its MariaDB server;
+    returns the rows of the last one."""
     import pymysql  # noqa: PLC0415
 
     parsed = urlparse(url)
@@ -114,7 +115,16 @@ def _on_server(url, *statements):
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement.format(name=name))
+        rows = cursor.fetchall()
     connection.close()
+    return rows
+
+
+def row_lock_waits(url):
+    """``(waits, milliseconds waited)`` for InnoDB row locks on the server so far: server-wide
+    counters, so a shared server's other clients add to them."""
+    status = dict(_on_server(url, "SHOW GLOBAL STATUS LIKE 'Innodb_row_lock_%'"))
+    return int(status.get("Innodb_row_lock_waits", 0)), int(status.get("Innodb_row_lock_time", 0))
 
 
 def recreate_database(url):
@@ -165,6 +175,11 @@ def _cpu_seconds(process_groups=(), commands=()):
     return total
 
 
+def _database_counters(url):
+    """``(CPU seconds of a local server, row-lock waits, milliseconds waited)`` so far."""
+    return (_cpu_seconds(commands=DATABASE_COMMANDS), *row_lock_waits(url))
+
+
 def _percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -185,6 +200,9 @@ def _start_senders(env, learners, course_key, senders, workdir):
                 str(workdir / f"timings-{number}.bin"),
                 "--baseline-timings",
                 str(workdir / f"baseline-{number}.bin"),
+                "--cpu-timings",
+                str(workdir / f"cpu-{number}.bin"),
+                str(workdir / f"baseline-cpu-{number}.bin"),
             ],
         )
         log = (workdir / f"sender-{number}.log").open("wb")
@@ -289,13 +307,20 @@ def _verify(badge_class, sample_size):
 
 def _figures(args, workdir, *, badges_issued, seconds, events_seconds, cpu, verification, **plain):
     """The run's figures, in the order the README explains them; ``plain`` go in as they are
-    (``learners``, ``duplicates``, ``stalled``, ``pool_kills``, ``seconds_after_last_kill``)."""
-    timings, baseline = [], []
+    (``learners``, ``duplicates``, ``stalled``, ``pool_kills``, ``seconds_after_last_kill``,
+    ``row_lock_waits``)."""
+    timings, baseline, cpu_timings, baseline_cpu = [], [], [], []
     for number in range(args.senders):
         timings += _read_timings(workdir / f"timings-{number}.bin")
         baseline += _read_timings(workdir / f"baseline-{number}.bin")
+        cpu_timings += _read_timings(workdir / f"cpu-{number}.bin")
+        baseline_cpu += _read_timings(workdir / f"baseline-cpu-{number}.bin")
     worker_cpu, database_cpu, sender_cpu = cpu
     verified, verify_failures = verification
+    worker_ms = round(1000 * worker_cpu / max(badges_issued, 1), 3)
+    database_ms = round(1000 * database_cpu / max(badges_issued, 1), 3)
+    receiver_p50 = round(statistics.median(timings) - statistics.median(baseline), 3)
+    receiver_cpu_p50 = round(statistics.median(cpu_timings) - statistics.median(baseline_cpu), 3)
     return {
         "learners": plain["learners"],
         "badges_issued": badges_issued,
@@ -303,10 +328,12 @@ def _figures(args, workdir, *, badges_issued, seconds, events_seconds, cpu, veri
         "seconds": round(seconds, 2),
         "events_seconds": events_seconds and round(events_seconds, 2),
         "badges_per_second": round(badges_issued / seconds, 1),
-        "worker_cpu_ms_per_badge": round(1000 * worker_cpu / max(badges_issued, 1), 3),
-        "database_cpu_ms_per_badge": round(1000 * database_cpu / max(badges_issued, 1), 3),
+        "cpu_ms_per_badge_ours": round(worker_ms + database_ms + max(receiver_cpu_p50, 0.0), 3),
+        "worker_cpu_ms_per_badge": worker_ms,
+        "database_cpu_ms_per_badge": database_ms,
         "sender_cpu_ms_per_event": round(1000 * sender_cpu / plain["learners"], 3),
-        "receiver_ms_p50": round(statistics.median(timings) - statistics.median(baseline), 3),
+        "receiver_cpu_ms_p50": receiver_cpu_p50,
+        "receiver_ms_p50": receiver_p50,
         "receiver_ms_p99": round(_percentile(timings, 0.99) - _percentile(baseline, 0.99), 3),
         "send_event_ms_p50": round(statistics.median(timings), 3),
         "send_event_ms_p99": round(_percentile(timings, 0.99), 3),
@@ -315,6 +342,8 @@ def _figures(args, workdir, *, badges_issued, seconds, events_seconds, cpu, veri
         "stalled": plain["stalled"],
         "pool_kills": plain["pool_kills"],
         "seconds_after_last_kill": plain["seconds_after_last_kill"],
+        "row_lock_waits": plain["row_lock_waits"][0],
+        "row_lock_wait_ms": plain["row_lock_waits"][1],
         "verified": verified,
         "verify_failures": verify_failures,
         "workers": args.workers,
@@ -347,7 +376,7 @@ def run(args):
         call_command("credplugin_keys", "generate")
         env = host_environment(database_url=database_url, broker_url=redis_server.url())
 
-        database_cpu_at_start = _cpu_seconds(commands=DATABASE_COMMANDS)
+        database_at_start = _database_counters(database_url)
 
         def start_workers():
             for number in range(args.workers):
@@ -374,7 +403,10 @@ def run(args):
         )
         finished = time.monotonic() - (STALL_SECONDS if stalled else 0)
         worker_cpu = _cpu_seconds(process_groups={worker.process.pid for worker in workers})
-        database_cpu = _cpu_seconds(commands=DATABASE_COMMANDS) - database_cpu_at_start
+        database_cpu, *lock_waits = (
+            now - then
+            for now, then in zip(_database_counters(database_url), database_at_start, strict=True)
+        )
         if args.overlap:
             sender_cpu = _finish_senders(senders, workdir)
             events_seconds = None
@@ -408,6 +440,7 @@ def run(args):
             verification=(verified, verify_failures),
             pool_kills=killer.done,
             seconds_after_last_kill=killer.last and round(finished - killer.last, 2),
+            row_lock_waits=lock_waits,
         )
     finally:
         for worker in workers:

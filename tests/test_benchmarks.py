@@ -60,6 +60,7 @@ def test_issue_steps_reports_every_step_of_every_badge(tmp_path):
     }
     assert all(value > 0 for value in steps.values())
     assert steps["prepare"] >= steps["sign"] and figures["total_cpu_ms_per_badge"] > 0
+    assert figures["write_statements_per_badge"] > 0 and figures["read_statements_per_badge"] > 0
 
 
 def test_the_pathways_bench_awards_one_pathway_badge_per_learner(tmp_path):
@@ -99,6 +100,7 @@ def test_the_pipeline_bench_issues_one_verifying_badge_per_learner(tmp_path):
     assert figures["duplicates"] == 0 and figures["verify_failures"] == 0
     assert figures["stalled"] is None
     assert figures["worker_cpu_ms_per_badge"] > 0 and figures["sender_cpu_ms_per_event"] > 0
+    assert figures["cpu_ms_per_badge_ours"] >= figures["worker_cpu_ms_per_badge"]
 
 
 @pytest.mark.integration

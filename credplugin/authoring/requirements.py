@@ -284,12 +284,13 @@ def latest_results(user_ids, usage_keys):
 
     Two queries for any number of learners, so a batch of awards costs what one does. Each
     rubric snapshot is read once and shared by the results judged against it (joined per row,
-    every learner's result carried its own copy of the rubric).
+    every learner's result carried its own copy of the rubric). The results come without their
+    course key (``usage_key`` names the course); reading it costs a query.
     """
     latest = {}
     results = AssessmentResult.objects.filter(
         user_id__in=list(user_ids), usage_key__in=list(usage_keys)
-    ).defer("feedback")
+    ).defer("feedback", "course_key")  # the usage key names the course; parsing costs
     for result in results.order_by("user_id", "usage_key", "-created", "-id"):
         latest.setdefault((result.user_id, result.usage_key), result)
     snapshot_ids = {result.rubric_id for result in latest.values() if result.rubric_id}

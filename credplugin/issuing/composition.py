@@ -111,49 +111,70 @@ def _score_iri(usage_key, name):
     return f"urn:credplugin:score:{quote(str(usage_key), safe='')}:{quote(name, safe='')}"
 
 
-def _rubric_parts(requirement, result):
+class BatchParts:
+    """What the credentials of one badge class's batch share, each built once: the issuer
+    profile, each rubric snapshot's result descriptions, the assessment-method evidence of a
+    requirement, the achievement. Keys name everything a part is built from; the language is
+    the badge class's, the same for the whole batch."""
+
+    def __init__(self):
+        self._built = {}
+
+    def get(self, key, build):
+        if key not in self._built:
+            self._built[key] = build()
+        return self._built[key]
+
+
+def _rubric_descriptions(snapshot):
+    """``(criterion id, its ResultDescription)`` for each criterion of a rubric snapshot."""
+    described = []
+    for criterion in snapshot.definition["criteria"]:
+        competency = alignment_of(criterion.get("competency"))
+        described.append(
+            (
+                criterion["id"],
+                ResultDescription(
+                    id=_criterion_iri(snapshot.content_hash, criterion["id"]),
+                    name=criterion["name"],
+                    result_type="RubricCriterionLevel",
+                    levels=[
+                        RubricCriterionLevel(
+                            id=_level_iri(snapshot.content_hash, criterion["id"], level["id"]),
+                            name=level["name"],
+                            description=level.get("description") or None,
+                            points=_number_text(level["points"]),
+                        )
+                        for level in criterion["levels"]
+                    ],
+                    required_level=_level_iri(
+                        snapshot.content_hash, criterion["id"], criterion["required_level"]
+                    ),
+                    alignments=[competency] if competency else [],
+                ),
+            )
+        )
+    return described
+
+
+def _rubric_parts(requirement, result, parts):
     """ResultDescriptions for one rubric, and the learner's Results against it."""
     snapshot = result.rubric if result is not None and result.rubric else requirement.rubric
     if snapshot is None:
         return [], []
+    described = parts.get(("rubric", snapshot.content_hash), lambda: _rubric_descriptions(snapshot))
     achieved = {level["criterion_id"]: level["level_id"] for level in result.criterion_levels}
-    descriptions, results = [], []
-    for criterion in snapshot.definition["criteria"]:
-        iri = _criterion_iri(snapshot.content_hash, criterion["id"])
-        competency = alignment_of(criterion.get("competency"))
-        alignments = [competency] if competency else []
-        descriptions.append(
-            ResultDescription(
-                id=iri,
-                name=criterion["name"],
-                result_type="RubricCriterionLevel",
-                levels=[
-                    RubricCriterionLevel(
-                        id=_level_iri(snapshot.content_hash, criterion["id"], level["id"]),
-                        name=level["name"],
-                        description=level.get("description") or None,
-                        points=_number_text(level["points"]),
-                    )
-                    for level in criterion["levels"]
-                ],
-                required_level=_level_iri(
-                    snapshot.content_hash, criterion["id"], criterion["required_level"]
-                ),
-                alignments=alignments,
-            )
+    results = [
+        Result(
+            result_description=description.id,
+            achieved_level=_level_iri(snapshot.content_hash, criterion_id, achieved[criterion_id]),
+            status="Completed",
+            alignments=description.alignments,
         )
-        if criterion["id"] in achieved:
-            results.append(
-                Result(
-                    result_description=iri,
-                    achieved_level=_level_iri(
-                        snapshot.content_hash, criterion["id"], achieved[criterion["id"]]
-                    ),
-                    status="Completed",
-                    alignments=alignments,
-                )
-            )
-    return descriptions, results
+        for criterion_id, description in described
+        if criterion_id in achieved
+    ]
+    return [description for _criterion_id, description in described], results
 
 
 def _number_text(value):
@@ -173,7 +194,7 @@ def _score_parts(result):
     return descriptions, results
 
 
-def _evidence(result, requirement):
+def _evidence(result, requirement, parts):
     items = [
         Evidence(
             id=item.get("url") or None,
@@ -183,25 +204,20 @@ def _evidence(result, requirement):
         )
         for item in result.evidence
     ]
+    name = requirement.title or str(requirement.usage_key)
     narrative = judgement_narrative(result.judgement)
     if narrative:
-        items.append(
-            Evidence(
-                name=requirement.title or str(requirement.usage_key),
-                narrative=narrative,
-                genre=_("Judgement"),
-            )
-        )
-    methods = method_descriptions()
-    for method in result.assessment_methods or requirement.assessment_methods:
-        items.append(
-            Evidence(
-                name=requirement.title or str(requirement.usage_key),
-                narrative=methods[method],
-                genre=_("Assessment method"),
-            )
-        )
-    return items
+        items.append(Evidence(name=name, narrative=narrative, genre=_("Judgement")))
+    methods = tuple(result.assessment_methods or requirement.assessment_methods)
+    return items + parts.get(("methods", name, methods), lambda: _method_evidence(name, methods))
+
+
+def _method_evidence(name, methods):
+    described = method_descriptions()
+    return [
+        Evidence(name=name, narrative=described[method], genre=_("Assessment method"))
+        for method in methods
+    ]
 
 
 def result_parts(requirement, result):
@@ -210,20 +226,21 @@ def result_parts(requirement, result):
     ``requirement``: anything with ``rubric``, ``title``, ``usage_key`` and
     ``assessment_methods`` (a badge requirement or a renewal assessment).
     """
-    rubric_descriptions, rubric_results = _rubric_parts(requirement, result)
+    rubric_descriptions, rubric_results = _rubric_parts(requirement, result, BatchParts())
     score_descriptions, score_results = _score_parts(result)
     return (
         rubric_descriptions + score_descriptions,
         rubric_results + score_results,
-        _evidence(result, requirement),
+        _evidence(result, requirement, BatchParts()),
     )
 
 
-def compose(request, requirements, results, *, badge_uuid, sequence, index, now):
+def compose(request, requirements, results, *, badge_uuid, sequence, index, now, parts=None):
     """The unsigned credential for ``request`` (an ``IssuanceRequest``), as a JSON-LD dict.
 
     ``requirements``: the badge's active requirements; ``results``: latest results keyed by
-    ``(user_id, usage_key)`` (see ``requirements.latest_results``), loaded once per batch.
+    ``(user_id, usage_key)`` (see ``requirements.latest_results``), loaded once per batch;
+    ``parts``: the batch's ``BatchParts`` (a badge class's batch shares one).
 
     Raises:
         PermanentIssuanceError: the learner's results no longer meet the badge, or the learner
@@ -244,17 +261,38 @@ def compose(request, requirements, results, *, badge_uuid, sequence, index, now)
             sequence=sequence,
             index=index,
             now=now,
+            parts=parts or BatchParts(),
         )
 
 
-def _compose(request, badge_class, pairs, *, badge_uuid, sequence, index, now):
+def _compose(request, badge_class, pairs, *, badge_uuid, sequence, index, now, parts):
     """``pairs``: ``(requirement, its latest result)`` for every active requirement."""
     descriptions, achieved, evidence = [], [], []
     for requirement, result in pairs:
-        for parts in (_rubric_parts(requirement, result), _score_parts(result)):
-            descriptions.extend(parts[0])
-            achieved.extend(parts[1])
-        evidence.extend(_evidence(result, requirement))
+        for made in (_rubric_parts(requirement, result, parts), _score_parts(result)):
+            descriptions.extend(made[0])
+            achieved.extend(made[1])
+        evidence.extend(_evidence(result, requirement, parts))
+    hours = float(badge_class.hours) if badge_class.hours is not None else None
+    achievement = parts.get(
+        ("achievement", tuple(description.id for description in descriptions)),
+        lambda: _achievement(badge_class, descriptions, hours),
+    )
+    subject = AchievementSubject(
+        achievement=achievement,
+        identifiers=[IdentityObject.for_email(request.user.email)],
+        results=achieved,
+        credits_earned=hours,
+        activity_end_date=max(result.created for _requirement, result in pairs),
+    )
+    return credential_json(
+        badge_class, subject, evidence, badge_uuid=badge_uuid, sequence=sequence, index=index,
+        now=now, issuer=parts.get(("issuer",), identity.issuer_profile),
+    )  # fmt: skip
+
+
+def _achievement(badge_class, descriptions, hours):
+    """The badge class's Achievement with these result descriptions."""
     alignments, seen = [], set()
     for data in badge_class.alignments:
         alignment = alignment_of(data)
@@ -266,10 +304,9 @@ def _compose(request, badge_class, pairs, *, badge_uuid, sequence, index, now):
             if alignment.target_url not in seen:
                 seen.add(alignment.target_url)
                 alignments.append(alignment)
-    hours = float(badge_class.hours) if badge_class.hours is not None else None
     image = Image(badge_class.image_url) if badge_class.image_url else None
     outcomes_page = outcomes_links.public_page_url(badge_class.achievement_uuid)
-    achievement = Achievement(
+    return Achievement(
         id=f"urn:uuid:{badge_class.achievement_uuid}",
         name=badge_class.name,
         description=badge_class.description or badge_class.name,
@@ -283,27 +320,19 @@ def _compose(request, badge_class, pairs, *, badge_uuid, sequence, index, now):
         in_language=badge_class.language or None,
         related=[outcomes_page] if outcomes_page else [],
     )
-    subject = AchievementSubject(
-        achievement=achievement,
-        identifiers=[IdentityObject.for_email(request.user.email)],
-        results=achieved,
-        credits_earned=hours,
-        activity_end_date=max(result.created for _requirement, result in pairs),
-    )
-    return credential_json(
-        badge_class, subject, evidence, badge_uuid=badge_uuid, sequence=sequence, index=index,
-        now=now,
-    )  # fmt: skip
 
 
-def credential_json(badge_class, subject, evidence, *, badge_uuid, sequence, index, now):
-    """The unsigned credential of ``subject`` awarded now, in the badge's status-list slot."""
+def credential_json(  # noqa: PLR0913  (the slot and moment are the award's own)
+    badge_class, subject, evidence, *, badge_uuid, sequence, index, now, issuer=None
+):
+    """The unsigned credential of ``subject`` awarded now, in the badge's status-list slot;
+    ``issuer``: the issuer profile, when the caller already built it."""
     valid_until = (
         add_months(now, badge_class.validity_months) if badge_class.validity_months else None
     )
     document = AchievementCredential(
         id=identity.badge_credential_url(badge_uuid),
-        issuer=identity.issuer_profile(),
+        issuer=issuer or identity.issuer_profile(),
         subject=subject,
         valid_from=now,
         valid_until=valid_until,
@@ -354,5 +383,6 @@ def preview(badge_class, *, now):
     request = IssuanceRequest(badge_class=badge_class, user=user)
     with translation.override(badge_class.language or None):
         return _compose(
-            request, badge_class, pairs, badge_uuid=uuid.uuid4(), sequence=1, index=0, now=now
-        )
+            request, badge_class, pairs, badge_uuid=uuid.uuid4(), sequence=1, index=0, now=now,
+            parts=BatchParts(),
+        )  # fmt: skip

@@ -25,7 +25,7 @@ from credplugin.exceptions import NotFound, PermanentIssuanceError
 from credplugin.issuer import identity, keys, status_lists
 from credplugin.issuing import announcements, claims, composition
 from credplugin.mail import badge_awarded
-from credplugin.models import IssuanceRequest, IssuedBadge
+from credplugin.models import BadgeClass, IssuanceRequest, IssuedBadge
 from credplugin.openbadges.did import did_document, did_web_document_url
 from credplugin.openbadges.proof import sign_credential
 from credplugin.openbadges.verify import parse_datetime, verify_credential
@@ -117,11 +117,12 @@ def issue_requests(request_ids, *, attempt=""):
     """
     requests = list(
         IssuanceRequest.objects.filter(pk__in=list(request_ids), status__in=OPEN)
-        .select_related("user", "badge_class")
+        .select_related("user")
         .order_by("pk")
     )
     if not requests:
         return {}
+    _share_badge_classes(requests)
     did = identity.issuer_did()
     try:
         key_row, signing_key = keys.active_signing_key(did)
@@ -141,6 +142,14 @@ def issue_requests(request_ids, *, attempt=""):
     for request in requests:
         outcomes.setdefault(request.pk, SKIPPED)
     return outcomes
+
+
+def _share_badge_classes(requests):
+    """Give the requests their badge classes, each read once: joined per row, every request
+    would carry its own copy, its course key parsed and its JSON fields decoded again."""
+    badge_classes = BadgeClass.objects.in_bulk({request.badge_class_id for request in requests})
+    for request in requests:
+        request.badge_class = badge_classes[request.badge_class_id]
 
 
 def _prepare(requests, slots, signer):
@@ -168,14 +177,15 @@ def _prepare(requests, slots, signer):
 
 def _assessment_composer(batch):
     """``compose(request, **slot)`` for badges earned by assessment blocks, with the batch's
-    requirements and results loaded once."""
+    requirements and results loaded once, and the parts its credentials share built once."""
     needed = requirements.active_requirements(batch[0].badge_class)
     results = requirements.latest_results([r.user_id for r in batch], [n.usage_key for n in needed])
-    return partial(_compose_assessed, needed=needed, results=results)
+    parts = composition.BatchParts()
+    return partial(_compose_assessed, needed=needed, results=results, parts=parts)
 
 
-def _compose_assessed(request, *, needed, results, **slot):
-    return composition.compose(request, needed, results, **slot)
+def _compose_assessed(request, *, needed, results, parts, **slot):
+    return composition.compose(request, needed, results, parts=parts, **slot)
 
 
 def _signed_badge(request, compose, slot, signer):

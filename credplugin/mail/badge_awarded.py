@@ -7,11 +7,13 @@ on the learner's badge page either way.
 """
 
 import logging
+import uuid
 
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 
 from credplugin.compat import learner_display_name
@@ -37,15 +39,17 @@ def send_award_emails(issued_badges):
     connection; returns how many messages were sent.
 
     ``issued_badges``: ``IssuedBadge`` rows with user and badge class loaded. One connection per
-    batch, since an SMTP server would otherwise be dialled (and TLS negotiated) once per badge.
+    batch, since an SMTP server would otherwise be dialled (and TLS negotiated) once per badge;
+    one rendering per badge class and expiry date (``_AwardLetter``), since the templates' work
+    is the same for every learner of the batch but their name and links.
     """
     if not credplugin_settings.SEND_EMAIL:
         return 0
     opted_out = _opted_out(issued.user_id for issued in issued_badges)
-    messages = []
+    letters, messages = {}, []
     for issued in issued_badges:
         if issued.user.email and issued.user_id not in opted_out:
-            message = _award_message(issued)
+            message = _award_message(issued, letters)
             if message is not None:
                 messages.append(message)
     if not messages:
@@ -71,18 +75,75 @@ def badge_context(badge, **extra):
     }
 
 
-def _award_message(issued):
-    """The e-mail about one new badge, in the badge's language; None if it cannot be written."""
+AWARD_TEMPLATE = "credplugin/email/badge_awarded_body"
+
+
+class _AwardLetter:
+    """The award e-mail of one badge class and expiry date, rendered once with a marker in
+    place of each learner's own values, then filled in per learner.
+
+    The markers are random letters, which escaping leaves alone; the values are filled in as
+    the templates would: escaped (``conditional_escape``) in the HTML, as they are in the plain
+    text (whose templates turn autoescaping off), so each message equals a full rendering.
+    """
+
+    LEARNER_VALUES = ("learner_name", "badge_url", "badge_image_url")
+
+    def __init__(self, badge_class, valid_until):
+        marker = uuid.uuid4().hex
+        context = {name: f"{marker}{name}{marker}" for name in self.LEARNER_VALUES}
+        context.update(
+            LANGUAGE_CODE=shown_language(translation.get_language()),
+            badge_name=badge_class.name,
+            badge_description=badge_class.description,
+            issuer_name=credplugin_settings.issuer_name,
+            badges_url=identity.public_url("my-badges"),
+            valid_until=valid_until,
+        )
+        self.text = render_to_string(f"{AWARD_TEMPLATE}.txt", context).split(marker)
+        self.html = render_to_string(f"{AWARD_TEMPLATE}.html", context).split(marker)
+        # ASCII quotes: a subject in ASCII goes out as it is, where any other character has
+        # every message's header encoded (in two encodings, to pick the shorter).
+        self.subject = _('You earned the badge "%(badge)s"') % {"badge": badge_class.name}
+
+    def message(self, issued):
+        values = {
+            "learner_name": learner_display_name(issued.user),
+            "badge_url": identity.badge_page_url(issued.uuid),
+            "badge_image_url": identity.public_url("badge-png", badge_uuid=str(issued.uuid)),
+        }
+        escaped = {name: conditional_escape(value) for name, value in values.items()}
+        email = EmailMultiAlternatives(
+            self.subject, self._fill(self.text, values), to=[issued.user.email]
+        )
+        email.attach_alternative(self._fill(self.html, escaped), "text/html")
+        return email
+
+    @staticmethod
+    def _fill(parts, values):
+        """``parts`` alternate rendered text and the name of a learner's value."""
+        return "".join(values[part] if index % 2 else part for index, part in enumerate(parts))
+
+
+def _local_date(moment):
+    """The date the ``date`` template filter shows for ``moment``."""
+    return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
+
+
+def _award_message(issued, letters):
+    """The e-mail about one new badge, in the badge's language; None if it cannot be written.
+
+    ``letters``: the batch's ``_AwardLetter``s so far, by badge class, language and the date
+    the badge is valid until (the only part of it the e-mail shows).
+    """
     try:
-        with translation.override(issued.badge_class.language or None):
-            context = badge_context(
-                issued,
-                badge_description=issued.badge_class.description,
-                badge_image_url=identity.public_url("badge-png", badge_uuid=str(issued.uuid)),
-                valid_until=issued.valid_until,
-            )
-            subject = _("You earned the badge “%(badge)s”") % {"badge": issued.badge_class.name}
-            return message(subject, "credplugin/email/badge_awarded_body", context, issued.user)
+        badge_class = issued.badge_class
+        valid_until = issued.valid_until and _local_date(issued.valid_until)
+        key = (badge_class.pk, badge_class.language, valid_until)
+        with translation.override(badge_class.language or None):
+            if key not in letters:
+                letters[key] = _AwardLetter(badge_class, valid_until)
+            return letters[key].message(issued)
     except Exception:  # one unwritable message must not stop the others
         log.exception("credplugin could not write the e-mail about badge %s", issued.uuid)
         return None

@@ -96,3 +96,30 @@ def test_the_credential_is_plain_json_data_all_the_way_down():
 
     walk(credential, "$")
     assert leaks == []
+
+
+def test_credentials_sharing_their_batch_parts_equal_those_composed_alone():
+    requirement = BadgeRequirementFactory(assessment_methods=["project_rubric", "mentor_review"])
+    learners = [
+        learner_meeting(requirement, scores={"ethics_scenarios": 0.5}),
+        learner_meeting(requirement, scores={"ethics_scenarios": 0.75, "reflection": 1}),
+        learner_meeting(requirement),
+    ]
+    needed = requirements.active_requirements(requirement.badge_class)
+    results = requirements.latest_results([u.id for u in learners], [r.usage_key for r in needed])
+    parts = composition.BatchParts()
+
+    def compose(user, **shared):
+        request = IssuanceRequest(user=user, badge_class=requirement.badge_class)
+        document = composition.compose(
+            request, needed, results, badge_uuid="0" * 32, sequence=1, index=4, now=NOW, **shared
+        )
+        del document["credentialSubject"]["identifier"]  # hashed with a random salt
+        return document
+
+    for user in learners:
+        assert compose(user, parts=parts) == compose(user)
+    achievements = [
+        compose(user, parts=parts)["credentialSubject"]["achievement"] for user in learners
+    ]
+    assert achievements[0] != achievements[1]  # their scores are described, the parts told apart
