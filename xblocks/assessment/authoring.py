@@ -15,6 +15,7 @@ from .rubric import HTTP_URL, MAX_DESCRIPTION, clean_competency, clean_rubric, c
 from .sanitize import sanitize_html
 
 MAX_RICH_TEXT = 50_000
+RICH_FIELDS = ("prompt", "brief", "case_narrative", "reflection_prompt")
 MAX_WORD_LIMIT = 20_000
 MAX_GUIDING_QUESTIONS = 12
 _SLUG = re.compile(r"^[A-Za-z0-9_-]{1,100}$")

@@ -15,6 +15,7 @@ from . import authoring
 from .errors import InvalidInput, NotAllowed, _
 from .http import json_endpoint
 from .plugin import api as credplugin_api
+from .sanitize import sanitize_html
 from .views import Views, load_template_data
 
 MAX_EDITOR_BYTES = 1024 * 1024
@@ -45,6 +46,13 @@ class StudioMixin:
     def authored_values(self):
         return {name: getattr(self, name) for name in AUTHORED_FIELDS}
 
+    def editor_values(self):
+        """The fields as the editor shows them: rich text cleaned first, because the editor
+        renders it as markup and a field may have been written without Studio (OLX import)."""
+        values = self.authored_values()
+        values.update({name: sanitize_html(values[name]) for name in authoring.RICH_FIELDS})
+        return values
+
     def assessment_methods(self):
         return authoring.assessment_methods(self.authored_values())
 
@@ -54,8 +62,9 @@ class StudioMixin:
         fragment.add_css(views.resource("public/css/assessment.css"))
         fragment.add_javascript(views.resource("public/js/problems.js"))
         fragment.add_javascript(views.resource("public/js/editors.js"))
+        fragment.add_javascript(views.resource("public/js/richtext.js"))
         fragment.add_javascript(views.resource("public/js/studio.js"))
-        fragment.initialize_js("CredpluginAssessmentStudio", {"values": self.authored_values()})
+        fragment.initialize_js("CredpluginAssessmentStudio", {"values": self.editor_values()})
         return fragment
 
     @json_endpoint()

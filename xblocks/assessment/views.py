@@ -14,7 +14,7 @@ from django.template.backends.django import get_installed_libraries
 from django.utils.text import slugify
 from xblock.utils.resources import ResourceLoader
 
-from . import ethics, review
+from . import authoring, ethics, review
 from .errors import _
 from .evidence import word_count
 from .passrule import describe
@@ -152,10 +152,7 @@ class Views:
             "learner.html",
             {
                 "block": block,
-                "rich": {
-                    name: rich_text(getattr(block, name))
-                    for name in ("prompt", "brief", "case_narrative", "reflection_prompt")
-                },
+                "rich": {name: rich_text(getattr(block, name)) for name in authoring.RICH_FIELDS},
                 "status": status,
                 "status_label": gettext(STATUS_LABELS[status]),
                 "editable": editable,
@@ -297,6 +294,18 @@ class Views:
             "move_down_criterion": gettext("Move criterion {number} down"),
             "move_up_scenario": gettext("Move scenario {number} up"),
             "move_down_scenario": gettext("Move scenario {number} down"),
+            "rich_toolbar": gettext("Formatting: {field}"),
+            "rich_bold": gettext("Bold"),
+            "rich_italic": gettext("Italic"),
+            "rich_heading": gettext("Heading"),
+            "rich_subheading": gettext("Subheading"),
+            "rich_paragraph": gettext("Paragraph"),
+            "rich_bullets": gettext("Bulleted list"),
+            "rich_numbers": gettext("Numbered list"),
+            "rich_link": gettext("Link"),
+            "rich_unlink": gettext("Remove link"),
+            "rich_link_url": gettext("Link address"),
+            "rich_link_apply": gettext("Add link"),
         }
 
     def studio_html(self):

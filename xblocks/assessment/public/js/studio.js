@@ -30,8 +30,15 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
         target[last] = value;
     }
 
-    var editors = CredpluginAssessmentEditors(JSON.parse(root.dataset.labels || '{}'));
-    var problems = CredpluginProblems(editors.locate);
+    var labels = JSON.parse(root.dataset.labels || '{}');
+    var editors = CredpluginAssessmentEditors(labels);
+    var rich = CredpluginRichText(labels);
+    form.querySelectorAll('textarea[data-type="rich"]').forEach(rich.enhance);
+    // A problem with a rich-text field points at the editor the author types in.
+    var problems = CredpluginProblems(function (scope, field) {
+        var found = editors.locate(scope, field);
+        return found && found.dataset.type === 'rich' ? rich.target(found) : found;
+    });
     form.addEventListener('click', editors.onClick);
 
     function fill() {
@@ -41,6 +48,7 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
             if (type === 'rubric') { editors.fillRubric(input, value); return; }
             if (type === 'scenarios') { editors.fillScenarios(input, value); return; }
             if (type === 'bool') { input.checked = !!value; return; }
+            if (type === 'rich') { rich.set(input, value); return; }
             if (type === 'lines') { input.value = (value || []).join('\n'); return; }
             if (type === 'csv') { input.value = (value || []).join(', '); return; }
             input.value = value === null || value === undefined ? '' : value;
@@ -55,6 +63,7 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
             if (type === 'rubric') { value = editors.readRubric(input); }
             else if (type === 'scenarios') { value = editors.readScenarios(input); }
             else if (type === 'bool') { value = input.checked; }
+            else if (type === 'rich') { value = rich.get(input); }
             else if (type === 'int' || type === 'number') { value = value.trim() === '' ? null : Number(value); }
             else if (type === 'lines') { value = value.split('\n').map(function (line) { return line.trim(); }).filter(Boolean); }
             else if (type === 'csv') { value = value.split(',').map(function (item) { return item.trim(); }).filter(Boolean); }
