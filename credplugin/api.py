@@ -18,6 +18,7 @@ from credplugin.authoring.content import BLOCK_TYPE as ASSESSMENT_BLOCK_TYPE  # 
 from credplugin.authoring.limits import AUTHORING_LIMITS  # noqa: F401  (re-exported)
 from credplugin.authoring.validation import ASSESSMENT_METHODS  # noqa: F401  (re-exported)
 from credplugin.compat import learner_display_name
+from credplugin.conf import credplugin_settings
 from credplugin.exceptions import (  # noqa: F401  (re-exported for callers)
     CredPluginError,
     InvalidInput,
@@ -28,7 +29,8 @@ from credplugin.issuer import identity, status_lists
 from credplugin.issuer.keys import KeyUnavailable  # noqa: F401  (re-exported for the views)
 from credplugin.issuing import composition, evaluation, intake, issuance, lifecycle
 from credplugin.mail import assessment_reviews
-from credplugin.models import IssuanceRequest
+from credplugin.models import BadgeClass, IssuanceRequest
+from credplugin.presentation import artwork
 from credplugin.renewing import policy, reminders, renewal
 from credplugin.stacking import pathways, record
 
@@ -307,6 +309,34 @@ def badge_history(badge_uuid):
 def validate_colour(value, field="colour"):
     """``value`` as ``#rrggbb`` (or ``""``); raises ``InvalidInput`` naming ``field``."""
     return validation.colour(value, field)
+
+
+def preview_badge(**description):
+    """How the badge of these settings (the keyword arguments of
+    :func:`register_badge_requirement`, unsaved) would look; raises ``InvalidInput`` like
+    :func:`check_badge_requirement` and writes nothing.
+
+    Returns the cleaned badge description plus ``issuer_name``, ``artwork_svg`` (the generated
+    medal, coloured as the badge class's uuid would colour it when no colour is picked) and
+    ``ink_contrast`` (the WCAG ratio of the medal's text on its disc).
+    """
+    cleaned = requirements.clean_requirement(**description)
+    badge = cleaned["badge"]
+    known = BadgeClass.objects.filter(course_key=cleaned["course_key"], slug=badge["slug"])
+    seed = known.values_list("uuid", flat=True).first() or badge["slug"]
+    design = artwork.design(
+        name=badge["name"],
+        issuer_name=credplugin_settings.issuer_name,
+        seed=str(seed),
+        colour=badge["colour"],
+        accent_colour=badge["accent_colour"],
+    )
+    return {
+        **badge,
+        "issuer_name": credplugin_settings.issuer_name,
+        "artwork_svg": artwork.badge_svg(design),
+        "ink_contrast": round(artwork.contrast_ratio(design.ink, design.colour), 2),
+    }
 
 
 def reissue_badge(badge_uuid, *, reason, actor_id):

@@ -8,6 +8,9 @@ seeing, and being judged on, the published version. Publishing registers the req
 published block). Every submission keeps the rubric and hash it was made against.
 """
 
+import inspect
+import types
+
 from django.utils.translation import get_language
 from web_fragments.fragment import Fragment
 
@@ -87,14 +90,14 @@ class StudioMixin:
             return None
         return authoring.requirement_for_api(values)
 
-    @json_endpoint(max_bytes=MAX_EDITOR_BYTES)
-    def studio_submit(self, data):
-        self._require_author()
-        values = data.get("values")
+    def _cleaned_editor_values(self, values, check=None):
+        """The editor's values cleaned as fields, and checked by credplugin with ``check``
+        (``check_badge_requirement`` by default); raises ``InvalidInput``, writes nothing."""
         cleaned = authoring.clean_authoring(values)
         cleaned["badge"]["language"] = (get_language() or "en").split("-")[0]
+        check = check or credplugin_api().check_badge_requirement
         try:
-            credplugin_api().check_badge_requirement(
+            answer = check(
                 course_key=self.course_key(),
                 usage_key=self.usage_key(),
                 **authoring.requirement_for_api(cleaned),
@@ -103,6 +106,53 @@ class StudioMixin:
             raise InvalidInput(
                 _("The badge could not be registered: {reason}"), reason=str(error)
             ) from error
+        return cleaned, answer
+
+    @json_endpoint(max_bytes=MAX_EDITOR_BYTES)
+    def studio_submit(self, data):
+        self._require_author()
+        cleaned, _checked = self._cleaned_editor_values(data.get("values"))
         for name, value in cleaned.items():
             setattr(self, name, value)
         return {"message": self.gettext("Saved. Learners see the changes once you publish.")}
+
+    @json_endpoint(max_bytes=MAX_EDITOR_BYTES)
+    def studio_preview(self, data):
+        """The learner view and the badge as the editor's unsaved values would make them.
+
+        Checked exactly as a save is (the same field problems), but nothing is stored: the
+        values are read through :class:`UnsavedBlock`, never written to a field.
+        """
+        self._require_author()
+        cleaned, badge = self._cleaned_editor_values(
+            data.get("values"), check=credplugin_api().preview_badge
+        )
+        views = Views(UnsavedBlock(self, cleaned))
+        return {
+            "learner_html": views.learner_html(self.actor(), preview=True),
+            "badge_html": views.badge_preview_html(badge),
+        }
+
+
+class UnsavedBlock:
+    """A read-only view of ``block`` in which the authored fields hold ``values``.
+
+    The block's own methods (``current_rubric``, ``active_scenarios``…) run against these
+    values; anything else (runtime, ids, services) is the block's. Assigning raises, so a
+    preview can never change a field.
+    """
+
+    def __init__(self, block, values):
+        object.__setattr__(self, "_block", block)
+        object.__setattr__(self, "_values", values)
+
+    def __getattr__(self, name):
+        if name in self._values:
+            return self._values[name]
+        found = inspect.getattr_static(type(self._block), name, None)
+        if inspect.isfunction(found):
+            return types.MethodType(found, self)
+        return getattr(self._block, name)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"A preview changes nothing (tried to set {name}).")

@@ -5,6 +5,7 @@ render (whatever wrote the field); templates mark nothing safe themselves. Handl
 with re-rendered regions, so the browser never builds markup from learner or author strings.
 """
 
+import base64
 import functools
 import json
 from importlib import resources
@@ -116,11 +117,16 @@ class Views:
             },
         )
 
-    def learner_html(self, actor):
+    def learner_html(self, actor, *, preview=False):
+        """The learner's view; with ``preview`` the view of a learner who has not started
+        (Studio's preview: no draft, no progress, nothing read about ``actor``)."""
         block = self.block
-        submission, event, status = block.learner_status(actor)
-        draft = dict(block.draft)
-        editable = bool(actor.student_id) and review.can_edit(status, event)
+        if preview:
+            submission, event, status = None, None, review.DRAFT
+        else:
+            submission, event, status = block.learner_status(actor)
+        draft = {} if preview else dict(block.draft)
+        editable = preview or (bool(actor.student_id) and review.can_edit(status, event))
         achieved, result = {}, None
         shown_event = (
             event
@@ -131,7 +137,7 @@ class Views:
             achieved = {item["criterion_id"]: item for item in shown_event["criterion_levels"]}
             comments = [item for item in shown_event["criterion_levels"] if item.get("comment")]
             result = {**shown_event, "comments": comments}
-        progress = block.scenario_progress(actor)
+        progress = {} if preview else block.scenario_progress(actor)
         scenarios = [
             ethics.public_scenario(s, progress.get(s["id"])) for s in block.active_scenarios()
         ]
@@ -139,7 +145,7 @@ class Views:
         download = self._handler("download_file")
         files = [
             {**item, "url": f"{download}{'&' if '?' in download else '?'}file={item['id']}"}
-            for item in block.draft_files
+            for item in ([] if preview else block.draft_files)
         ]
         gettext = block.gettext
         badge = None
@@ -148,6 +154,8 @@ class Views:
                 user_id=actor.user_id, usage_key=block.usage_key()
             )
         slug = slugify(str(block.scope_ids.usage_id))
+        if preview:
+            slug = f"preview-{slug}"
         return self.render(
             "learner.html",
             {
@@ -156,7 +164,7 @@ class Views:
                 "status": status,
                 "status_label": gettext(STATUS_LABELS[status]),
                 "editable": editable,
-                "signed_in": bool(actor.student_id),
+                "signed_in": preview or bool(actor.student_id),
                 "draft": draft,
                 "links": (draft.get("links") or [])
                 + [""] * max(0, block.max_links - len(draft.get("links") or [])),
@@ -188,7 +196,7 @@ class Views:
                 "result": result,
                 "badge": badge,
                 "slug": slug,
-                "email": self._email_choices(actor),
+                "email": {} if preview else self._email_choices(actor),
                 "text_words": word_count(draft.get("text")),
                 "reflection_words": word_count(draft.get("reflection")),
                 "submitted_at": submission["submitted_at"] if submission else None,
@@ -308,6 +316,28 @@ class Views:
             "rich_link_apply": gettext("Add link"),
         }
 
+    def badge_preview_html(self, badge):
+        """The badge as its page would show it: the artwork, the name, the issuer, what it
+        proves and the competencies the rubric evidences (``badge`` from the API's
+        ``preview_badge``)."""
+        competencies = [
+            {
+                "competency": criterion["competency"],
+                "required_level_name": required_level_name(criterion),
+            }
+            for criterion in self.block.current_rubric()["criteria"]
+            if criterion.get("competency")
+        ]
+        svg = badge["artwork_svg"].encode("utf-8")
+        return self.render(
+            "badge_preview.html",
+            {
+                "badge": badge,
+                "artwork": base64.b64encode(svg).decode("ascii"),
+                "competencies": competencies,
+            },
+        )
+
     def studio_html(self):
         return self.render(
             "studio.html",
@@ -315,6 +345,7 @@ class Views:
                 "block": self.block,
                 "submit_url": self._handler("studio_submit"),
                 "template_url": self._handler("authoring_template"),
+                "preview_url": self._handler("studio_preview"),
                 "labels_json": json.dumps(self.editor_labels()),
                 "achievement_types": limits().achievement_types,
             },

@@ -104,6 +104,26 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
         });
     });
 
+    // The learner view and the badge from the unsaved values; the form is left as it is.
+    var preview = root.querySelector('.cpa-studio-preview');
+    root.querySelector('.cpa-preview-button').addEventListener('click', function () {
+        problems.clear(form);
+        live.textContent = '';
+        post(root.dataset.previewUrl, {values: collect()}).then(function (answer) {
+            if (!answer.ok) {
+                problems.show(form, answer.data.errors, root.dataset.msgPreviewProblems, answer.data.error);
+                return;
+            }
+            preview.querySelector('.cpa-preview-badge').innerHTML = answer.data.badge_html;
+            var learner = preview.querySelector('.cpa-preview-learner');
+            learner.innerHTML = answer.data.learner_html;
+            // The learner's controls are shown as they look, but do nothing here.
+            learner.querySelectorAll('input, textarea, select, button').forEach(function (control) { control.disabled = true; });
+            preview.hidden = false;
+            preview.focus();
+        });
+    });
+
     root.querySelector('.cpa-load-template').addEventListener('click', function () {
         post(root.dataset.templateUrl, {name: 'ethics_hiring_bias'}).then(function (answer) {
             if (!answer.ok) { showProblems(answer.data); return; }

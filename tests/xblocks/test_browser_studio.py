@@ -1,0 +1,77 @@
+"""The author's day in Studio beyond the form itself, keyboard only at 1280 and 390 px:
+the preview of the learner view and of the badge from unsaved values, with every problem
+linked to its field, and nothing stored until Save. Every state is audited with axe-core.
+"""
+
+import pytest
+
+from tests.workbench_driver import WorkbenchDriver
+
+from .conftest import PROJECT_SCENARIO
+from .test_browser import (  # noqa: F401  (browser and browser_page are fixtures)
+    DESKTOP,
+    PHONE,
+    assert_accessible,
+    assert_fits,
+    browser,
+    browser_page,
+    focused,
+    open_scenario,
+    press,
+    screenshot,
+    type_into,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def preview(page):
+    """Press Preview; returns the preview region once it has focus."""
+    studio = page.locator(".cpa-studio")
+    press(page, studio.get_by_role("button", name="Preview"))
+    region = studio.get_by_role("region", name="Preview (not saved)")
+    region.wait_for()
+    page.wait_for_function("document.activeElement.id === 'cpa-studio-preview'")
+    return region
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
+def test_author_previews_the_learner_view_and_the_badge_before_saving(
+    live_server, project, browser, viewport
+):
+    page = browser
+    page.set_viewport_size(viewport)
+    open_scenario(page, live_server, PROJECT_SCENARIO, "staff_author", "studio_view")
+    studio = page.locator(".cpa-studio")
+    before = project.block("staff_author").authored_values()
+
+    type_into(page, studio.get_by_label("Badge name"), "")
+    region_hidden = studio.locator(".cpa-studio-preview")
+    press(page, studio.get_by_role("button", name="Preview"))
+    summary = studio.locator(".cpa-studio-form > .cpa-error-summary")
+    summary.get_by_role("link").first.wait_for()
+    assert summary.locator("h4").inner_text() == "No preview. Fix these problems:"
+    assert region_hidden.is_hidden()
+    press(page, summary.get_by_role("link", name="Badge name is required."))
+    assert focused(page, studio.get_by_label("Badge name"))
+
+    type_into(page, studio.get_by_label("Badge name"), "Responsible ML Practitioner")
+    prompt = studio.get_by_role("textbox", name="Project prompt")
+    type_into(page, prompt, "Compare two classifiers on held-out data")
+    region = preview(page)
+    assert summary.is_hidden()
+    badge = region.locator(".cpa-badge-preview")
+    assert badge.get_by_role("heading", name="Responsible ML Practitioner").is_visible()
+    art = badge.get_by_role("img", name="Badge artwork: Responsible ML Practitioner")
+    assert art.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert "Prepare data for machine learning" in badge.inner_text()
+    learner = region.locator(".cpa-preview-learner")
+    assert "Compare two classifiers on held-out data" in learner.inner_text()
+    assert learner.get_by_role("button", name="Submit for review").is_disabled()
+    assert_fits(page)
+    assert_accessible(page, ".cpa-studio")
+    if viewport == DESKTOP:
+        screenshot(page, "assessment-studio-preview", publish=True, element=".cpa-preview-badge")
+
+    block = WorkbenchDriver(WorkbenchDriver.usage_id_for(PROJECT_SCENARIO)).block("staff_author")
+    assert block.authored_values() == before

@@ -1,0 +1,67 @@
+"""Studio's preview: the learner view and the badge from the editor's unsaved values."""
+
+import base64
+import copy
+import re
+
+import pytest
+
+from credplugin.models import BadgeClass
+from xblocks.assessment.demo import PROJECT_VALUES
+from xblocks.assessment.studio import UnsavedBlock
+
+
+def edited(**badge):
+    values = copy.deepcopy(PROJECT_VALUES)
+    values["prompt"] = '<h3>New <b>prompt</b></h3><img src=x onerror="alert(1)">'
+    values["badge"] = {**values["badge"], **badge}
+    return values
+
+
+def artwork_svg(badge_html):
+    encoded = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', badge_html).group(1)
+    return base64.b64decode(encoded).decode("utf-8")
+
+
+def test_preview_shows_the_unsaved_values_and_stores_nothing(project):
+    before = project.block("staff_author").authored_values()
+    classes = list(BadgeClass.objects.values_list("slug", "name", "colour"))
+    values = edited(slug="renamed", name="Responsible ML Practitioner")
+    status, body = project.call("staff_author", "studio_preview", {"values": values})
+    assert status == 200, body
+    assert "<h3>New <b>prompt</b></h3>" in body["learner_html"]
+    assert "onerror" not in body["learner_html"]
+    assert "Submit for review" in body["learner_html"]
+    assert "Responsible ML Practitioner" in body["badge_html"]
+    svg = artwork_svg(body["badge_html"])
+    assert "Practitioner" in svg
+    assert (
+        "Prepare data for machine learning" in body["badge_html"]
+    )  # a competency the rubric evidences
+    assert project.block("staff_author").authored_values() == before
+    assert list(BadgeClass.objects.values_list("slug", "name", "colour")) == classes
+
+
+def test_bad_values_get_field_errors_and_no_preview(project):
+    before = project.block("staff_author").authored_values()
+    values = edited(name="", slug="no spaces")
+    status, body = project.call("staff_author", "studio_preview", {"values": values})
+    assert status == 400
+    assert {problem["field"] for problem in body["errors"]} == {"badge.name", "badge.slug"}
+    assert "learner_html" not in body
+    assert project.block("staff_author").authored_values() == before
+
+
+def test_only_authors_may_preview(project):
+    status, body = project.call("learner_1", "studio_preview", {"values": edited()})
+    assert status == 403, body
+
+
+def test_an_unsaved_block_cannot_be_written(project):
+    block = project.block("staff_author")
+    unsaved = UnsavedBlock(block, {"display_name": "Draft title", "ethics_enabled": False})
+    assert unsaved.display_name == "Draft title"
+    assert unsaved.active_scenarios() == []
+    with pytest.raises(AttributeError):
+        unsaved.display_name = "x"
+    assert block.display_name != "Draft title"
