@@ -7,14 +7,13 @@ import pytest
 
 from tests.workbench_driver import WorkbenchDriver
 
+from . import test_browser
 from .conftest import PROJECT_SCENARIO
-from .test_browser import (  # noqa: F401  (browser and browser_page are fixtures)
+from .test_browser import (
     DESKTOP,
     PHONE,
     assert_accessible,
     assert_fits,
-    browser,
-    browser_page,
     focused,
     open_scenario,
     press,
@@ -23,6 +22,9 @@ from .test_browser import (  # noqa: F401  (browser and browser_page are fixture
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The same module-scoped Chromium page and its script-error check as the other block tests.
+browser_page = test_browser.browser_page
+browser = test_browser.browser
 
 
 def preview(page):
