@@ -339,6 +339,29 @@ def preview_badge(**description):
     }
 
 
+def artwork_defaults():
+    """The colours of the generated artwork when the author picks none: ``{"accent_colour"}``
+    (the disc's default depends on the badge class)."""
+    return {"accent_colour": artwork.DEFAULT_ACCENT}
+
+
+def artwork_contrast(*, colour="", accent_colour="", seed=""):
+    """WCAG contrast ratios of the generated artwork in these colours (``""``: the default
+    one, as the badge class ``seed`` would get): ``{"text"}`` (the name on the disc, needs
+    4.5) and ``{"ring"}`` (the ring and emblem against the disc, graphics that need 3)."""
+    design = artwork.design(
+        name="",
+        issuer_name="",
+        seed=seed,
+        colour=validation.colour(colour, "colour"),
+        accent_colour=validation.colour(accent_colour, "accent_colour"),
+    )
+    return {
+        "text": round(artwork.contrast_ratio(design.ink, design.colour), 2),
+        "ring": round(artwork.contrast_ratio(design.accent, design.colour), 2),
+    }
+
+
 def reissue_badge(badge_uuid, *, reason, actor_id):
     """Replace a badge with a freshly signed one (e.g. after the badge class was corrected).
 

@@ -48,6 +48,16 @@ def test_author_previews_the_learner_view_and_the_badge_before_saving(
     before = project.block("staff_author").authored_values()
 
     type_into(page, studio.get_by_label("Badge name"), "")
+    colour = studio.get_by_label("Badge colour", exact=True)
+    type_into(page, colour, "#7a2e8e")
+    contrast = studio.locator("#cpa-contrast")
+    assert contrast.inner_text() == (
+        "Contrast of the text on the badge: 8.0:1. Ring against the badge: 4.8:1."
+    )
+    assert studio.get_by_label("Pick the badge colour").input_value() == "#7a2e8e"
+    accent = studio.get_by_label("Accent colour", exact=True)
+    type_into(page, accent, "#7a2e8f")
+    assert "Too low" in contrast.inner_text()
     region_hidden = studio.locator(".cpa-studio-preview")
     press(page, studio.get_by_role("button", name="Preview"))
     summary = studio.locator(".cpa-studio-form > .cpa-error-summary")
@@ -56,6 +66,10 @@ def test_author_previews_the_learner_view_and_the_badge_before_saving(
     assert region_hidden.is_hidden()
     press(page, summary.get_by_role("link", name="Badge name is required."))
     assert focused(page, studio.get_by_label("Badge name"))
+    low = summary.get_by_role("link", name="The accent colour and the badge colour have a")
+    press(page, low)
+    assert focused(page, accent)
+    type_into(page, accent, "#f2c23d")
 
     type_into(page, studio.get_by_label("Badge name"), "Responsible ML Practitioner")
     prompt = studio.get_by_role("textbox", name="Project prompt")
@@ -67,6 +81,7 @@ def test_author_previews_the_learner_view_and_the_badge_before_saving(
     art = badge.get_by_role("img", name="Badge artwork: Responsible ML Practitioner")
     assert art.evaluate("img => img.complete && img.naturalWidth > 0")
     assert "Prepare data for machine learning" in badge.inner_text()
+    assert art.evaluate("img => atob(img.src.split(',')[1]).includes('fill=\"#7a2e8e\"')")
     learner = region.locator(".cpa-preview-learner")
     assert "Compare two classifiers on held-out data" in learner.inner_text()
     assert learner.get_by_role("button", name="Submit for review").is_disabled()

@@ -65,3 +65,44 @@ def test_an_unsaved_block_cannot_be_written(project):
     with pytest.raises(AttributeError):
         unsaved.display_name = "x"
     assert block.display_name != "Draft title"
+
+
+def test_the_badge_colours_are_checked_saved_and_drawn(project):
+    values = edited(colour="#7A2E8E", accent_colour="#fc3")
+    status, body = project.call("staff_author", "studio_preview", {"values": values})
+    assert status == 200, body
+    assert 'fill="#7a2e8e"' in artwork_svg(body["badge_html"])
+    assert project.author(values) == (
+        200,
+        {"message": "Saved. Learners see the changes once you publish."},
+    )
+    badge = project.block("staff_author").badge
+    assert (badge["colour"], badge["accent_colour"]) == ("#7a2e8e", "#ffcc33")
+    project.render("learner_1")
+    assert BadgeClass.objects.get().colour == "#7a2e8e"
+
+
+@pytest.mark.parametrize(
+    ("colours", "field", "message"),
+    [
+        ({"colour": "purple"}, "badge.colour", "Badge colour must be a colour written #rrggbb"),
+        ({"accent_colour": "#12345"}, "badge.accent_colour", "Accent colour must be a colour"),
+        (
+            {"colour": "#1b6e3a", "accent_colour": "#1b6e3b"},
+            "badge.accent_colour",
+            "The accent colour and the badge colour have a contrast of 1.0:1",
+        ),
+        (
+            {"colour": "#f5c33b"},
+            "badge.colour",
+            "The accent colour and the badge colour have a contrast of 1.0",
+        ),
+    ],
+)
+def test_unreadable_colours_are_refused_beside_their_field(project, colours, field, message):
+    before = project.block("staff_author").authored_values()
+    status, body = project.author(edited(**colours))
+    assert status == 400
+    assert [problem["field"] for problem in body["errors"]] == [field]
+    assert body["errors"][0]["message"].startswith(message), body
+    assert project.block("staff_author").authored_values() == before

@@ -66,6 +66,7 @@ class StudioMixin:
         fragment.add_javascript(views.resource("public/js/problems.js"))
         fragment.add_javascript(views.resource("public/js/editors.js"))
         fragment.add_javascript(views.resource("public/js/richtext.js"))
+        fragment.add_javascript(views.resource("public/js/colours.js"))
         fragment.add_javascript(views.resource("public/js/studio.js"))
         fragment.initialize_js("CredpluginAssessmentStudio", {"values": self.editor_values()})
         return fragment

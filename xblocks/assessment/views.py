@@ -25,6 +25,10 @@ from .sanitize import rich_text
 
 loader = ResourceLoader(__name__)
 
+COLOUR_FIELDS = (
+    ("colour", _("Badge colour"), _("Pick the badge colour")),
+    ("accent_colour", _("Accent colour"), _("Pick the accent colour")),
+)
 FILTER_LABELS = {review.NEEDS_REVIEW: _("Needs review")}
 STATUS_LABELS = {
     review.DRAFT: _("Draft"),
@@ -302,6 +306,12 @@ class Views:
             "move_down_criterion": gettext("Move criterion {number} down"),
             "move_up_scenario": gettext("Move scenario {number} up"),
             "move_down_scenario": gettext("Move scenario {number} down"),
+            "contrast": gettext(
+                "Contrast of the text on the badge: {text}:1. Ring against the badge: {ring}:1."
+            ),
+            "contrast_low": gettext(
+                "Too low: text needs 4.5:1 and the ring 3:1. Pick other colours."
+            ),
             "rich_toolbar": gettext("Formatting: {field}"),
             "rich_bold": gettext("Bold"),
             "rich_italic": gettext("Italic"),
@@ -339,6 +349,7 @@ class Views:
         )
 
     def studio_html(self):
+        gettext = self.block.gettext
         return self.render(
             "studio.html",
             {
@@ -346,7 +357,11 @@ class Views:
                 "submit_url": self._handler("studio_submit"),
                 "template_url": self._handler("authoring_template"),
                 "preview_url": self._handler("studio_preview"),
+                "accent_default": credplugin_api().artwork_defaults()["accent_colour"],
                 "labels_json": json.dumps(self.editor_labels()),
                 "achievement_types": limits().achievement_types,
+                "colour_fields": [
+                    (key, gettext(label), gettext(picker)) for key, label, picker in COLOUR_FIELDS
+                ],
             },
         )

@@ -34,6 +34,7 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
     var editors = CredpluginAssessmentEditors(labels);
     var rich = CredpluginRichText(labels);
     form.querySelectorAll('textarea[data-type="rich"]').forEach(rich.enhance);
+    var colours = CredpluginColours(form.querySelector('.cpa-colours'), labels, root.dataset.accentDefault);
     // A problem with a rich-text field points at the editor the author types in.
     var problems = CredpluginProblems(function (scope, field) {
         var found = editors.locate(scope, field);
@@ -53,6 +54,7 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
             if (type === 'csv') { input.value = (value || []).join(', '); return; }
             input.value = value === null || value === undefined ? '' : value;
         });
+        colours.refresh();
     }
 
     function collect() {
