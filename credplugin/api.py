@@ -30,7 +30,7 @@ from credplugin.issuer.keys import KeyUnavailable  # noqa: F401  (re-exported fo
 from credplugin.issuing import composition, evaluation, intake, issuance, lifecycle
 from credplugin.mail import assessment_reviews
 from credplugin.models import BadgeClass, IssuanceRequest
-from credplugin.presentation import artwork
+from credplugin.presentation import artwork, uploaded_artwork
 from credplugin.renewing import policy, reminders, renewal
 from credplugin.stacking import pathways, record
 
@@ -55,10 +55,12 @@ def register_badge_requirement(
     Called with a block's published settings (see :mod:`credplugin.authoring.content`). Blocks of
     one course run sharing ``badge["slug"]`` feed one badge; the last registered description wins.
     ``badge``: slug, name, description, image_url, colour and accent_colour (``#rrggbb`` or
-    empty, the generated artwork's disc and ring), criteria_narrative, achievement_type, hours,
-    validity_months, alignments [{name, framework, code, url}], tags, language. ``pass_rule``:
-    optional ``min_percent`` (0-100) and ``all_criteria_met`` (bool), applied on top of the
-    result's own ``passed``. Returns ``{"badge_uuid": str, "rubric_hash": str | None,
+    empty, the generated artwork's disc and ring), artwork (an id from
+    :func:`store_badge_artwork`, shown instead of the generated artwork, or empty),
+    criteria_narrative, achievement_type, hours, validity_months, alignments [{name,
+    framework, code, url}], tags, language. ``pass_rule``: optional ``min_percent`` (0-100)
+    and ``all_criteria_met`` (bool), applied on top of the result's own ``passed``. Returns
+    ``{"badge_uuid": str, "rubric_hash": str | None,
     "registered": bool}`` (False: these exact settings were registered already).
     """
     return requirements.register_badge_requirement(
@@ -331,12 +333,24 @@ def preview_badge(**description):
         colour=badge["colour"],
         accent_colour=badge["accent_colour"],
     )
+    artwork_svg = uploaded_artwork.svg(badge["artwork"], design.title) or artwork.badge_svg(design)
     return {
         **badge,
         "issuer_name": credplugin_settings.issuer_name,
-        "artwork_svg": artwork.badge_svg(design),
+        "artwork_svg": artwork_svg,
         "ink_contrast": round(artwork.contrast_ratio(design.ink, design.colour), 2),
     }
+
+
+def store_badge_artwork(data):
+    """Check an image an author uploads (PNG or JPEG bytes; SVG is refused), redraw it as the
+    badge's square PNG and store it; returns ``{"artwork": id}`` for the badge description's
+    ``artwork``. Raises ``InvalidInput`` with the reason; a refused upload stores nothing."""
+    return {"artwork": uploaded_artwork.store(data)}
+
+
+def badge_artwork_max_bytes():
+    return uploaded_artwork.MAX_BYTES
 
 
 def artwork_defaults():

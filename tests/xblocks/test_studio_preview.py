@@ -2,13 +2,24 @@
 
 import base64
 import copy
+import io
 import re
 
 import pytest
+from PIL import Image
 
 from credplugin.models import BadgeClass
 from xblocks.assessment.demo import PROJECT_VALUES
 from xblocks.assessment.studio import UnsavedBlock
+
+
+def _png():
+    buffer = io.BytesIO()
+    Image.new("RGB", (128, 128), (20, 90, 160)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG_ART = _png()
 
 
 def edited(**badge):
@@ -106,3 +117,25 @@ def test_unreadable_colours_are_refused_beside_their_field(project, colours, fie
     assert [problem["field"] for problem in body["errors"]] == [field]
     assert body["errors"][0]["message"].startswith(message), body
     assert project.block("staff_author").authored_values() == before
+
+
+def test_an_uploaded_image_replaces_the_generated_artwork(project, settings, tmp_path):
+    settings.CREDPLUGIN_UPLOAD_STORAGE = "django.core.files.storage.FileSystemStorage"
+    settings.MEDIA_ROOT = str(tmp_path)
+    status, body = project.upload("staff_author", "art.txt", b"not an image", "upload_artwork")
+    assert status == 400
+    assert body["errors"] == [
+        {"field": "badge.artwork", "message": "This file is not a PNG or JPEG image."}
+    ]
+    assert project.upload("learner_1", "art.png", PNG_ART, "upload_artwork")[0] == 403
+    status, body = project.upload("staff_author", "art.png", PNG_ART, "upload_artwork")
+    assert status == 200, body
+    values = edited(artwork=body["artwork"])
+    status, shown = project.call("staff_author", "studio_preview", {"values": values})
+    assert "data:image/png;base64," in artwork_svg(shown["badge_html"])
+    assert project.author(values)[0] == 200
+    project.render("learner_1")
+    assert BadgeClass.objects.get().artwork == body["artwork"]
+    status, refused = project.author(edited(artwork="../secret.png"))
+    assert status == 400
+    assert "must be the id of uploaded artwork" in refused["error"]

@@ -174,6 +174,9 @@ def clean_badge(data, problems):
             max_length=MAX_DESCRIPTION,
         ),
         "image_url": image_url,
+        "artwork": problems.check(
+            "badge.artwork", _text, data, "artwork", _("Uploaded artwork"), max_length=64
+        ),
         "colour": colours["colour"] or "",
         "accent_colour": colours["accent_colour"] or "",
         "achievement_type": achievement_type,

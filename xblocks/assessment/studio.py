@@ -13,10 +13,12 @@ import types
 
 from django.utils.translation import get_language
 from web_fragments.fragment import Fragment
+from xblock.core import XBlock
 
 from . import authoring
-from .errors import InvalidInput, NotAllowed, _
-from .http import json_endpoint
+from .errors import FieldErrors, InvalidInput, NotAllowed, Text, _
+from .http import error_response, json_endpoint, json_response
+from .learner import UPLOAD_OVERHEAD_BYTES
 from .plugin import api as credplugin_api
 from .sanitize import sanitize_html
 from .views import Views, load_template_data
@@ -67,6 +69,7 @@ class StudioMixin:
         fragment.add_javascript(views.resource("public/js/editors.js"))
         fragment.add_javascript(views.resource("public/js/richtext.js"))
         fragment.add_javascript(views.resource("public/js/colours.js"))
+        fragment.add_javascript(views.resource("public/js/badgeart.js"))
         fragment.add_javascript(views.resource("public/js/studio.js"))
         fragment.initialize_js("CredpluginAssessmentStudio", {"values": self.editor_values()})
         return fragment
@@ -133,6 +136,29 @@ class StudioMixin:
             "learner_html": views.learner_html(self.actor(), preview=True),
             "badge_html": views.badge_preview_html(badge),
         }
+
+    @XBlock.handler
+    def upload_artwork(self, request, suffix=""):
+        """Store an image (multipart field ``file``) the badge shows instead of the generated
+        artwork; answers its id, which the editor saves with the badge on Save. A refused
+        image stores nothing and answers the reason beside the upload field."""
+        try:
+            self._require_author()
+            limit = credplugin_api().badge_artwork_max_bytes()
+            if request.method != "POST":
+                raise InvalidInput(_("Send this request with POST."))
+            if (request.content_length or 0) > limit + UPLOAD_OVERHEAD_BYTES:
+                raise InvalidInput(_("The image is larger than {limit} MB."), limit=limit >> 20)
+            upload = request.POST.get("file")
+            if upload is None or not hasattr(upload, "file"):
+                raise InvalidInput(_("Choose an image to upload."))
+            stored = credplugin_api().store_badge_artwork(upload.file.read(limit + 1))
+        except credplugin_api().InvalidInput as error:
+            refused = FieldErrors([("badge.artwork", Text("{reason}", reason=str(error)))])
+            return error_response(self, refused)
+        except (InvalidInput, NotAllowed) as error:
+            return error_response(self, error)
+        return json_response({**stored, "message": self.gettext("Image uploaded.")})
 
 
 class UnsavedBlock:

@@ -357,6 +357,7 @@ class Views:
                 "submit_url": self._handler("studio_submit"),
                 "template_url": self._handler("authoring_template"),
                 "preview_url": self._handler("studio_preview"),
+                "artwork_url": self._handler("upload_artwork"),
                 "accent_default": credplugin_api().artwork_defaults()["accent_colour"],
                 "labels_json": json.dumps(self.editor_labels()),
                 "achievement_types": limits().achievement_types,

@@ -34,6 +34,9 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
     var editors = CredpluginAssessmentEditors(labels);
     var rich = CredpluginRichText(labels);
     form.querySelectorAll('textarea[data-type="rich"]').forEach(rich.enhance);
+    var badgeArt = CredpluginBadgeArtwork(form.querySelector('.cpa-artwork'), root.dataset.artworkUrl, csrfToken, function (errors, error) {
+        problems.show(form, errors, null, error, 'badge.artwork');
+    });
     var colours = CredpluginColours(form.querySelector('.cpa-colours'), labels, root.dataset.accentDefault);
     // A problem with a rich-text field points at the editor the author types in.
     var problems = CredpluginProblems(function (scope, field) {
@@ -50,6 +53,7 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
             if (type === 'scenarios') { editors.fillScenarios(input, value); return; }
             if (type === 'bool') { input.checked = !!value; return; }
             if (type === 'rich') { rich.set(input, value); return; }
+            if (type === 'artwork') { badgeArt.show(value); return; }
             if (type === 'lines') { input.value = (value || []).join('\n'); return; }
             if (type === 'csv') { input.value = (value || []).join(', '); return; }
             input.value = value === null || value === undefined ? '' : value;
@@ -66,6 +70,7 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
             else if (type === 'scenarios') { value = editors.readScenarios(input); }
             else if (type === 'bool') { value = input.checked; }
             else if (type === 'rich') { value = rich.get(input); }
+            else if (type === 'artwork') { value = input.dataset.artwork || ''; }
             else if (type === 'int' || type === 'number') { value = value.trim() === '' ? null : Number(value); }
             else if (type === 'lines') { value = value.split('\n').map(function (line) { return line.trim(); }).filter(Boolean); }
             else if (type === 'csv') { value = value.split(',').map(function (item) { return item.trim(); }).filter(Boolean); }
@@ -73,6 +78,9 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
         });
         return collected;
     }
+
+    function clearArtworkProblem() { problems.clearField(form, 'badge.artwork'); }
+    form.querySelector('.cpa-artwork').addEventListener('cpa-artwork-changed', clearArtworkProblem);
 
     function showProblems(answer) {
         problems.show(form, answer.errors, root.dataset.msgProblems, answer.error);
