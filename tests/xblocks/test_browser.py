@@ -446,17 +446,31 @@ def format_with_toolbar(page, editor):
     page.keyboard.press("Enter")
     assert heading.get_attribute("aria-pressed") == "true"
     assert editor.evaluate("el => el.innerHTML").startswith("<h3><b>")
+    page.keyboard.press("Tab")
+    assert focused(page, editor)
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Shift+Tab")
+    assert focused(page, heading)
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowLeft")
+    assert focused(page, toolbar.get_by_role("button", name="Link", exact=True))
+    page.keyboard.press("Enter")
+    address = page.get_by_role("textbox", name="Link address")
+    assert focused(page, address)
+    page.keyboard.type("https://example.org/brief")
+    page.keyboard.press("Enter")
+    assert focused(page, editor)
+    assert 'href="https://example.org/brief"' in editor.evaluate("el => el.innerHTML")
 
 
 def save_in_studio(page):
     """Press Save; the editor says "Saved." or lists what stops it (shown on failure)."""
     studio = page.locator(".cpa-studio")
     press(page, studio.get_by_role("button", name="Save"))
-    outcome = studio.locator(".cpa-live:has-text('Saved.'), .cpa-error-summary:not([hidden])")
+    summary = studio.locator(".cpa-studio-form > .cpa-error-summary")
+    outcome = studio.locator(".cpa-live:has-text('Saved.')").or_(summary.locator("visible=true"))
     outcome.first.wait_for()
-    assert studio.locator(".cpa-error-summary").is_hidden(), studio.locator(
-        ".cpa-error-summary"
-    ).inner_text()
+    assert summary.is_hidden(), summary.inner_text()
 
 
 def test_author_sees_sections_and_every_problem_linked_to_its_field(
@@ -548,7 +562,10 @@ def test_author_sees_sections_and_every_problem_linked_to_its_field(
     block = WorkbenchDriver(WorkbenchDriver.usage_id_for(EMPTY_SCENARIO)).block("staff_author")
     assert [c["name"] for c in block.rubric["criteria"]] == [second["name"], first["name"]]
     assert block.badge["slug"] == "applied-ml-practitioner"
-    assert block.prompt == "<h3><b>Train a classifier</b></h3>"
+    assert block.prompt == (
+        '<h3><b><a href="https://example.org/brief" rel="noopener noreferrer nofollow">'
+        "Train a classifier</a></b></h3>"
+    )
     open_on_a_phone(page, live_server, EMPTY_SCENARIO, "staff_author", "studio_view")
     assert_accessible(page, ".cpa-studio")
 

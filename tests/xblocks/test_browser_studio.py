@@ -17,14 +17,24 @@ from .test_browser import (
     focused,
     open_scenario,
     press,
+    save_in_studio,
     screenshot,
     type_into,
 )
+from .test_studio_preview import PNG_ART
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # The same module-scoped Chromium page and its script-error check as the other block tests.
 browser_page = test_browser.browser_page
 browser = test_browser.browser
+
+
+@pytest.fixture
+def upload_folder(settings, tmp_path):
+    """Uploads go to files under ``tmp_path`` (the live server runs in this process)."""
+    settings.CREDPLUGIN_UPLOAD_STORAGE = "django.core.files.storage.FileSystemStorage"
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path
 
 
 def preview(page):
@@ -92,3 +102,55 @@ def test_author_previews_the_learner_view_and_the_badge_before_saving(
 
     block = WorkbenchDriver(WorkbenchDriver.usage_id_for(PROJECT_SCENARIO)).block("staff_author")
     assert block.authored_values() == before
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
+def test_author_uploads_the_badge_image_and_sees_it_in_the_preview(
+    live_server, project, browser, viewport, upload_folder
+):
+    tmp_path = upload_folder
+    page = browser
+    page.set_viewport_size(viewport)
+    open_scenario(page, live_server, PROJECT_SCENARIO, "staff_author", "studio_view")
+    studio = page.locator(".cpa-studio")
+    box = studio.get_by_role("group", name="Badge image")
+    state = box.get_by_role("status")
+    assert state.inner_text() == "The badge shows the generated artwork."
+    assert box.get_by_role("button", name="Use the generated artwork").is_hidden()
+    image_file = box.get_by_label("Image file")
+
+    (tmp_path / "notes.txt").write_text("not an image")
+    image_file.set_input_files(str(tmp_path / "notes.txt"))
+    press(page, box.get_by_role("button", name="Upload image"))
+    note = box.locator(".cpa-field-error")
+    note.wait_for()
+    assert note.inner_text().endswith("This file is not a PNG or JPEG image.")
+    assert focused(page, image_file)
+    assert note.get_attribute("id") in image_file.get_attribute("aria-describedby")
+    assert_accessible(page, ".cpa-studio")
+
+    picture = tmp_path / "art.png"
+    picture.write_bytes(PNG_ART)
+    image_file.set_input_files(str(picture))
+    press(page, box.get_by_role("button", name="Upload image"))
+    page.wait_for_function(
+        "el => el.textContent === 'Image uploaded. Press Save to use it.'",
+        arg=state.element_handle(),
+    )
+    assert note.count() == 0
+    region = preview(page)
+    art = region.get_by_role("img", name="Badge artwork: Applied ML Practitioner")
+    assert art.evaluate("img => atob(img.src.split(',')[1]).includes('data:image/png;base64,')")
+    if viewport == DESKTOP:
+        screenshot(page, "assessment-studio-badge-image", publish=True, element=".cpa-artwork")
+    save_in_studio(page)
+    assert_fits(page)
+    assert_accessible(page, ".cpa-studio")
+    block = WorkbenchDriver(WorkbenchDriver.usage_id_for(PROJECT_SCENARIO)).block("staff_author")
+    assert len(block.badge["artwork"]) == 64
+
+    press(page, box.get_by_role("button", name="Use the generated artwork"))
+    assert state.inner_text() == "The badge shows the generated artwork."
+    save_in_studio(page)
+    block = WorkbenchDriver(WorkbenchDriver.usage_id_for(PROJECT_SCENARIO)).block("staff_author")
+    assert block.badge["artwork"] == ""

@@ -65,7 +65,7 @@ function CredpluginRichText(labels) {
         toolbar.setAttribute('aria-controls', textarea.id + '-editor');
         BUTTONS.forEach(function (spec) { button(toolbar, spec); });
         var linkRow = document.createElement('div');
-        linkRow.className = 'cpa-rich-link';
+        linkRow.className = 'cpa-rich-link-row';
         linkRow.hidden = true;
         var linkLabel = document.createElement('label');
         linkLabel.setAttribute('for', textarea.id + '-link');
