@@ -32,20 +32,13 @@ from credplugin.models import (
     BadgeClass,
     BadgeRequirement,
     CoursePassingRecord,
-    CredentialVersion,
     IssuanceRequest,
     IssuedBadge,
     IssuerKey,
     LearnerPreference,
-    ObApiClient,
-    ObApiUse,
-    RenewalAssessment,
-    RenewalReminder,
-    RenewalRequest,
     RubricSnapshot,
     StatusChange,
     StatusList,
-    WalletExchange,
 )
 from credplugin.presentation import artwork, uploaded_artwork
 
@@ -564,78 +557,8 @@ class LearnerPreferenceAdmin(admin.ModelAdmin):
     raw_id_fields = ("user",)
 
 
-@admin.register(RenewalAssessment)
-class RenewalAssessmentAdmin(ReadOnlyAdmin):
-    """Blocks that renew a badge; registered when they are published."""
-
-    list_display = ("usage_key", "title", "achievement_uuid", "course_key", "active")
-    list_filter = ("active",)
-    search_fields = ("usage_key", "title", "course_key")
-
-
-@admin.register(RenewalRequest)
-class RenewalRequestAdmin(ReadOnlyAdmin):
-    """The renewal outbox: each row signs one new version of a badge."""
-
-    list_display = ("badge", "version", "status", "attempts", "created", "updated")
-    list_filter = ("status",)
-    search_fields = ("badge__uuid", "badge__user__username")
-    list_select_related = ("badge",)
-
-
-@admin.register(CredentialVersion)
-class CredentialVersionAdmin(ReadOnlyAdmin):
-    """Every signed version of a renewed badge."""
-
-    list_display = ("badge", "version", "valid_from", "valid_until")
-    search_fields = ("badge__uuid",)
-    list_select_related = ("badge",)
-
-
-@admin.register(RenewalReminder)
-class RenewalReminderAdmin(ReadOnlyAdmin):
-    """Renewal reminders claimed and sent, one per badge version and offset."""
-
-    list_display = ("badge", "version", "days_before", "sent_at")
-    search_fields = ("badge__uuid",)
-    list_select_related = ("badge",)
-
-
-# Outcomes register their own admin pages.
+# The pipeline packages register their own admin pages.
+from credplugin.delivery import admin as delivery_admin  # noqa: E402, F401
 from credplugin.outcomes import admin as outcomes_admin  # noqa: E402, F401
-from credplugin.stacking import admin as pathway_admin  # noqa: E402, F401  (registers the pathway admin)
-
-
-@admin.register(WalletExchange)
-class WalletExchangeAdmin(ReadOnlyAdmin):
-    """Where badges went: each "Add to wallet" exchange and the wallet DID it delivered to.
-    The exchange id and challenge (a live exchange's capability) are never displayed."""
-
-    list_display = ("badge", "user", "created", "expires_at", "completed_at", "holder_did")
-    fields = list_display
-    readonly_fields = fields
-    search_fields = ("user__username", "badge__uuid", "holder_did")
-    list_select_related = ("badge", "user")
-    ordering = ("-created", "-id")
-
-
-@admin.register(ObApiClient)
-class ObApiClientAdmin(ReadOnlyAdmin):
-    """Open Badges API clients from dynamic registration; remove one by deleting its OAuth
-    application (django-oauth-toolkit's admin), which revokes its tokens too."""
-
-    list_display = ("__str__", "application", "scope", "created")
-    fields = ("application", "scope", "metadata", "created")
-    readonly_fields = fields
-    list_select_related = ("application",)
-
-
-@admin.register(ObApiUse)
-class ObApiUseAdmin(ReadOnlyAdmin):
-    """When each API client last read each learner's data."""
-
-    list_display = ("client", "user", "last_read")
-    fields = list_display
-    readonly_fields = fields
-    search_fields = ("user__username",)
-    list_select_related = ("client", "user")
+from credplugin.renewing import admin as renewing_admin  # noqa: E402, F401
+from credplugin.stacking import admin as pathway_admin  # noqa: E402, F401

@@ -16,6 +16,7 @@ from django.utils import timezone
 from credplugin.authoring import content, requirements, validation
 from credplugin.authoring.content import BLOCK_TYPE as ASSESSMENT_BLOCK_TYPE  # noqa: F401  (re-exported)
 from credplugin.authoring.limits import AUTHORING_LIMITS  # noqa: F401  (re-exported)
+from credplugin.authoring.requirements import JudgedAttempt  # noqa: F401  (re-exported)
 from credplugin.authoring.validation import ASSESSMENT_METHODS  # noqa: F401  (re-exported)
 from credplugin.compat import learner_display_name
 from credplugin.conf import credplugin_settings
@@ -128,47 +129,20 @@ def course_content_copied(course_key):
     return content.course_copied(course_key)
 
 
-def record_assessment_result(
-    *,
-    user_id,
-    course_key,
-    usage_key,
-    rubric_hash,
-    criterion_levels,
-    scores,
-    points_earned,
-    points_possible,
-    passed,
-    evidence,
-    assessment_methods,
-    feedback,
-    reviewer_id,
-):
+def record_assessment_result(**attempt):
     """Store one judged attempt (append-only) and return its uuid as a string.
 
-    ``criterion_levels``: ``[{criterion_id, criterion, level_id, level, points,
-    required_level_id, met, comment (optional)}]``, checked against the rubric snapshot
-    ``rubric_hash``. ``scores``: named numbers, e.g. ``{"ethics_scenarios": 0.8}``.
-    ``evidence``: ``[{name, description, url, genre}]``. A passing result for a learner who
-    already passes the course queues an evaluation, so a late grade still completes the badge.
+    The keywords, all required, are the fields of ``JudgedAttempt``, where each is described:
+    ``user_id``, ``course_key``, ``usage_key``, ``rubric_hash``, ``criterion_levels``
+    (checked against the rubric snapshot ``rubric_hash``), ``scores``, ``points_earned``,
+    ``points_possible``, ``passed``, ``evidence``, ``assessment_methods``, ``feedback`` and
+    ``reviewer_id``; a missing or unknown one raises ``TypeError`` naming it. A passing result
+    for a learner who already passes the course queues an evaluation, so a late grade still
+    completes the badge.
     """
-    result = requirements.record_assessment_result(
-        user_id=user_id,
-        course_key=course_key,
-        usage_key=usage_key,
-        rubric_hash=rubric_hash,
-        criterion_levels=criterion_levels,
-        scores=scores,
-        points_earned=points_earned,
-        points_possible=points_possible,
-        passed=passed,
-        evidence=evidence,
-        assessment_methods=assessment_methods,
-        feedback=feedback,
-        reviewer_id=reviewer_id,
-    )
+    result = requirements.record_assessment_result(requirements.JudgedAttempt(**attempt))
     if result.passed:
-        intake.result_recorded(user_id, result.course_key)
+        intake.result_recorded(result.user_id, result.course_key)
         renewal.result_recorded(result)
     return str(result.uuid)
 
@@ -216,6 +190,18 @@ def register_renewal_assessment(
         pass_rule=pass_rule,
         assessment_methods=assessment_methods,
     )
+
+
+def check_renewal_assessment(*, course_key, renews):
+    """Raise ``InvalidInput`` if a block of ``course_key`` cannot be marked as renewing the
+    badge whose slug is ``renews`` (Studio's save of a draft; publishing registers it)."""
+    policy.check_renewal_assessment(course_key=course_key, renews=renews)
+
+
+def badges_to_renew(course_key):
+    """The badges an assessment block of ``course_key`` may renew: every slug offered in any
+    run of the course, ``[{"slug", "name", "renewable"}]`` (Studio's choice of the badge)."""
+    return policy.badges_to_renew(course_key)
 
 
 def retire_renewal_assessment(usage_key):

@@ -84,21 +84,32 @@ class CredPluginConfig(AppConfig):
     }
 
     def ready(self):
+        """Wire what must exist in every process before the first request or task; nothing else.
+
+        - System checks (``credplugin.checks``) and Celery tasks (``credplugin.tasks``) register
+          on import. Every process needs the tasks registered, since the pipeline queues them by
+          name from the app's registry (``issuing/queue.py``).
+        - ``openbadges`` reads no settings, so it is handed a callable that reads
+          ``CREDPLUGIN_FAST_CANONICALIZATION`` on each canonicalization.
+        - Starting Celery workers queue a recovery of work a dead worker held
+          (``intake.recover_after_worker_start``); the receiver runs at worker start, not here.
+        - Outcomes hear the LMS's learner-retirement signal where the platform has one.
+
+        It makes no database query (a test keeps it so) and no network call, reads settings only
+        later, when they are used, and gives each connection a ``dispatch_uid``, so a second
+        call connects nothing twice.
+        Event receivers are not connected here: edx-django-utils does it from ``plugin_app``.
+        """
         from celery.signals import worker_ready  # noqa: PLC0415
 
-        # System checks and tasks register on import; the pipeline queues the tasks by name.
-        from credplugin import checks, tasks  # noqa: F401, PLC0415
+        from credplugin import checks, tasks  # noqa: F401, PLC0415  (register on import)
         from credplugin.conf import credplugin_settings  # noqa: PLC0415
         from credplugin.issuing import intake  # noqa: PLC0415
         from credplugin.openbadges import canonical  # noqa: PLC0415
+        from credplugin.outcomes import retirement  # noqa: PLC0415
 
-        # openbadges reads no settings: the setting is handed in, and read on every call.
         canonical.use_fast_path(lambda: bool(credplugin_settings.FAST_CANONICALIZATION))
-        # A starting worker may replace one that died holding work (credplugin.issuing.claims).
         worker_ready.connect(
             intake.recover_after_worker_start, weak=False, dispatch_uid="credplugin.recover"
         )
-        # Outcomes erase their personal data when the LMS retires a learner.
-        from credplugin.outcomes import retirement  # noqa: PLC0415
-
         retirement.connect()

@@ -512,6 +512,9 @@ class RenewalRequest(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     status_list_sequence = models.PositiveIntegerField()
     status_list_index = models.PositiveIntegerField()
+    # The attempt signing it and until when (credplugin.issuing.claims, as IssuanceRequest).
+    claimed_by = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -524,7 +527,10 @@ class RenewalRequest(models.Model):
                 name="credplugin_renewal_slot",
             ),
         ]
-        indexes = [models.Index(fields=["status", "updated"])]
+        indexes = [
+            models.Index(fields=["status", "updated"]),
+            models.Index(fields=["status", "lease_until"]),
+        ]
 
     def __str__(self):
         return f"{self.badge_id} v{self.version} {self.status}"

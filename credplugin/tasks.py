@@ -80,9 +80,11 @@ def issue_badges_task(self, request_ids):
 
 
 def _finish_orphans(task, attempt):
-    """Issue the awards attempts that died left behind (``credplugin.issuing.claims``)."""
+    """Issue the awards and sign the renewals that attempts that died left behind
+    (``credplugin.issuing.claims``)."""
     for orphans in claims.orphaned_batches(attempt, batch=evaluation.EVALUATION_BATCH):
         _issue(task, orphans, retry_here=False)
+    signing.finish_orphaned(attempt, batch=evaluation.EVALUATION_BATCH)
 
 
 def _drain(task, user_id, course_key, attempt):
@@ -175,9 +177,11 @@ def send_assessment_email_task(self, context):
 @shared_task(**_TASK_OPTIONS)
 @set_code_owner_attribute
 def renew_badge_task(self, renewal_request_id):
-    """Sign the new version of a badge a ``RenewalRequest`` (by primary key) asks for."""
+    """Sign the new version of a badge a ``RenewalRequest`` (by primary key) asks for, unless
+    another live attempt holds it (``claims.take``): a redelivery of this attempt after its
+    worker died takes it back at once, anyone else once its lease ran out."""
     try:
-        return signing.issue_renewal(renewal_request_id)
+        return signing.issue_claimed(renewal_request_id, self.request.id or "")
     except TRANSIENT_ERRORS as error:
         _retry_or_leave(self, error, f"renewal request {renewal_request_id}")
     return None

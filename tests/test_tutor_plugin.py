@@ -2,7 +2,9 @@
 
 ``tutor plugins enable`` and ``tutor config save`` render the LMS and Studio settings as an
 operator's would; the tests execute the credplugin part of those settings files as the Python
-it is and load the plugin with it. ``tutor local do init`` and ``tutor local do
+it is and load the plugin with it. With the real tutor-mfe enabled, the MFEs' rendered
+``env.config.jsx`` is parsed as JSX by Babel's parser (``tests/js/env-config.mjs``) and the
+"My badges" plugin slots read from its syntax tree. ``tutor local do init`` and ``tutor local do
 credplugin-sweep`` run for real too; only Docker is replaced (``tests/tutor_docker.py`` runs the
 job's script in a directory whose ``manage.py`` is the test host's), so the init task's shell
 really creates the signing key on the test host's database, once.
@@ -17,8 +19,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from credplugin.conf import DEFAULTS
+from tests.js_stack import JS_DIR
 from tests.tutor_docker import write_manage_wrapper
 from tests.workers import REPO_ROOT
 
@@ -194,15 +198,22 @@ def test_init_creates_the_signing_key_once_and_leaves_the_lms_checks_clean(site)
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
-def test_the_sweep_job_runs_the_sweeper_in_the_lms(site):
+@pytest.mark.parametrize(
+    ("name", "command"),
+    [
+        ("credplugin-sweep", "./manage.py lms credplugin_sweep"),
+        ("credplugin-send-renewal-reminders", "./manage.py lms credplugin_renewals --send"),
+    ],
+)
+def test_a_cron_job_runs_its_command_in_the_lms(site, name, command):
     listed = site.run("local", "do", "--help").stdout
-    assert "credplugin-sweep" in listed
+    assert name in listed
 
-    ran = site.run("local", "do", "credplugin-sweep")
+    ran = site.run("local", "do", name)
 
     (job,) = [call for call in site.docker_calls() if "run" in call][-1:]
     assert job[job.index("-c") - 3] == "lms-job"
-    assert job[-1] == "./manage.py lms credplugin_sweep"
+    assert job[-1] == command
     assert "job in lms-job exited 0" in ran.stdout
 
 
@@ -216,3 +227,104 @@ def test_operator_is_told_when_the_package_is_not_installed(tmp_path, appended, 
     extra = ["--append", f"OPENEDX_EXTRA_PIP_REQUIREMENTS={appended}"] if appended else []
     saved = site.run("config", "save", *extra)
     assert ("OPENEDX_EXTRA_PIP_REQUIREMENTS=credplugin" in saved.stderr + saved.stdout) is alerted
+
+
+USER_MENU_SLOTS = {
+    "org.openedx.frontend.layout.header_desktop_user_menu.v1",
+    "org.openedx.frontend.layout.header_mobile_user_menu.v1",
+}
+DASHBOARD_SIDEBAR_SLOT = "org.openedx.frontend.learner_dashboard.widget_sidebar.v1"
+
+
+def node_or_skip():
+    """The node executable with Babel's parser installed, or a skip (a failure under CI=true)."""
+    node = shutil.which("node")
+    reason = (
+        "node is not installed"
+        if node is None
+        else "npm modules missing: run `npm ci --prefix tests/js`"
+        if not (JS_DIR / "node_modules" / "@babel" / "parser" / "package.json").exists()
+        else None
+    )
+    if reason and os.environ.get("CI") == "true":
+        pytest.fail(f"The MFE configuration must be parsed in CI: {reason}")
+    if reason:
+        pytest.skip(reason)
+    return node
+
+
+def run_node(*args, stdin=None):
+    completed = subprocess.run(
+        [node_or_skip(), *args],
+        cwd=JS_DIR,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 0, f"node {args[0]}: {completed.stderr}"
+    return completed.stdout
+
+
+@pytest.fixture(scope="module")
+def mfe_site(tmp_path_factory):
+    """A Tutor root with tutor-mfe and credplugin enabled, on an HTTPS host of its own."""
+    site = TutorSite(tmp_path_factory.mktemp("tutor-mfe"))
+    site.run("plugins", "enable", "mfe", "credplugin")
+    site.run("config", "save", "--set", "LMS_HOST=learn.example.org", "--set", "ENABLE_HTTPS=true")
+    return site
+
+
+def configured_slots(site):
+    """Each plugin slot the rendered env.config.jsx configures, keyed by slot id."""
+    path = site.root / "env" / "plugins" / "mfe" / "build" / "mfe" / "env.config.jsx"
+    slots = json.loads(run_node("env-config.mjs", str(path)))["slots"]
+    return {slot["slot"]: slot for slot in slots}, path.read_text()
+
+
+def test_the_mfe_config_is_valid_jsx_with_my_badges_in_headers_and_dashboard(mfe_site):
+    slots, rendered = configured_slots(mfe_site)
+
+    assert USER_MENU_SLOTS | {DASHBOARD_SIDEBAR_SLOT} <= set(slots)
+    assert all(slots[slot]["app"] is None for slot in USER_MENU_SLOTS), "every MFE's header"
+    dashboard = slots[DASHBOARD_SIDEBAR_SLOT]
+    assert dashboard["app"] == "learner-dashboard"
+    assert dashboard["links"] == ["{credpluginMyBadgesUrl}"]
+    for slot in [*USER_MENU_SLOTS, DASHBOARD_SIDEBAR_SLOT]:
+        free = {"credpluginMyBadgesUrl", "PLUGIN_OPERATIONS"} | (
+            {"DIRECT_PLUGIN"} if slot == DASHBOARD_SIDEBAR_SLOT else set()
+        )
+        assert free <= set(slots[slot]["reads"]), slots[slot]["reads"]
+        assert free <= set(slots[slot]["declared"]), f"{slot} reads an undeclared name"
+    url = f"https://learn.example.org{reverse('credplugin:my-badges')}"
+    assert f"const credpluginMyBadgesUrl = '{url}';" in rendered
+
+
+# Applies a user menu plugin's Modify operation to the menus frontend-component-header passes:
+# groups of items on the desktop, a flat list of items on a phone.
+APPLY_USER_MENU_PLUGIN = """
+const chunks = [];
+for await (const chunk of process.stdin) chunks.push(chunk);
+const source = Buffer.concat(chunks).toString();
+const [plugin] = new Function('PLUGIN_OPERATIONS', 'credpluginMyBadgesUrl', `return ${source};`)(
+  {Modify: 'modify'}, '/my-badges/');
+const account = {type: 'item', href: '/account', content: 'Account'};
+const desktop = plugin.fn({content: {menu: [{items: [account]}]}});
+const mobile = plugin.fn({content: {menu: [account]}});
+process.stdout.write(JSON.stringify({op: plugin.op, id: plugin.widgetId, desktop, mobile}));
+"""
+
+
+@pytest.mark.parametrize("slot", sorted(USER_MENU_SLOTS))
+def test_the_user_menu_plugin_puts_my_badges_first_in_either_menu_shape(mfe_site, slot):
+    slots, _rendered = configured_slots(mfe_site)
+    applied = json.loads(
+        run_node("--input-type=module", "-e", APPLY_USER_MENU_PLUGIN, stdin=slots[slot]["source"])
+    )
+
+    badges = {"type": "item", "href": "/my-badges/", "content": "My badges"}
+    account = {"type": "item", "href": "/account", "content": "Account"}
+    assert (applied["op"], applied["id"]) == ("modify", "default_contents")
+    assert applied["desktop"]["content"]["menu"] == [{"items": [badges, account]}]
+    assert applied["mobile"]["content"]["menu"] == [badges, account]

@@ -20,7 +20,8 @@ What it does:
 - routes every ``credplugin.tasks.*`` task to the LMS worker's queue with ``EXPLICIT_QUEUES``
   (task names stay stable; the plugin never hard-codes a queue);
 - creates the issuer signing key during ``tutor local do init`` when none is active;
-- adds the jobs ``tutor local do credplugin-sweep`` and ``credplugin-send-surveys``;
+- adds the jobs ``tutor local do credplugin-sweep``, ``credplugin-send-surveys`` and
+  ``credplugin-send-renewal-reminders``;
 - with tutor-mfe, puts "My badges" in the user menu of every MFE header (desktop and mobile)
   and a "My badges" card in the learner dashboard's sidebar, through frontend plugin slots
   (rebuild the mfe image after enabling: ``tutor images build mfe``). The Learning MFE's
@@ -31,6 +32,7 @@ message left pending, needs a cron line on the Docker host, for example every fi
 
     */5 * * * * tutor local do credplugin-sweep >> /var/log/credplugin-sweep.log 2>&1
     17 * * * * tutor local do credplugin-send-surveys >> /var/log/credplugin-surveys.log 2>&1
+    29 * * * * tutor local do credplugin-send-renewal-reminders >> /var/log/credplugin-renew.log
 
 On Kubernetes, run ``./manage.py lms credplugin_sweep`` from a CronJob using the openedx image.
 """
@@ -134,6 +136,16 @@ def credplugin_send_surveys():
 
 
 hooks.Filters.CLI_DO_COMMANDS.add_item(credplugin_send_surveys)
+
+
+@click.command(name="credplugin-send-renewal-reminders")
+def credplugin_send_renewal_reminders():
+    """E-mail the renewal reminders now due and queue renewals left pending (run it hourly
+    from cron: Tutor has no beat; overlapping runs send each reminder once)."""
+    return [("lms", "./manage.py lms credplugin_renewals --send")]
+
+
+hooks.Filters.CLI_DO_COMMANDS.add_item(credplugin_send_renewal_reminders)
 
 
 # "My badges" in the MFEs, through frontend-plugin-framework slots. The URL is rendered by Tutor

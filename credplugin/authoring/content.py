@@ -10,7 +10,11 @@ learners still waiting for one are evaluated again, since one requirement fewer 
 
 An assessment block describes its requirement itself: ``block.badge_requirement()`` returns the
 keyword arguments of :func:`credplugin.api.register_badge_requirement` other than the keys, or
-None when the block feeds no badge.
+None when the block feeds no badge. A block marked in Studio as the renewal assessment of a
+badge is registered the same way, from its published version
+(``block.renewal_assessment()``, the arguments of
+:func:`credplugin.api.register_renewal_assessment`), and retired when it is no longer published
+or no longer marked.
 """
 
 import logging
@@ -24,6 +28,7 @@ from credplugin.authoring import requirements, validation
 from credplugin.exceptions import InvalidInput
 from credplugin.issuing import intake
 from credplugin.models import BadgeRequirement, CoursePassingRecord, IssuanceRequest
+from credplugin.renewing import policy
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +104,7 @@ def reconcile_course(course_key):
         return []
     published = {validation.master_usage_key(usage_key): block for usage_key, block in blocks}
     changed = [key for key, block in published.items() if sync_block(key, block)]
+    changed += policy.retire_unpublished(course_key, published)
     stale = (
         BadgeRequirement.objects.filter(badge_class__course_key=course_key, active=True)
         .exclude(usage_key__in=list(published))
@@ -118,17 +124,36 @@ def sync_block(usage_key, block):
     """
     description = block.badge_requirement()
     if description is None:
-        return retire(usage_key)
-    try:
-        registered = requirements.register_badge_requirement(
-            course_key=usage_key.course_key, usage_key=usage_key, **description
-        )
-    except InvalidInput as error:
-        log.warning("credplugin cannot register the published block %s: %s", usage_key, error)
-        return False
+        retired = retire(usage_key)  # first: a block that counts towards a badge renews none
+        return _sync_renewal(usage_key, block) or retired
+    renewal_retired = policy.retire_renewal_assessment(usage_key)
+    registered = _registered(requirements.register_badge_requirement, usage_key, description)
+    if registered is None:
+        return renewal_retired
     if registered["registered"]:
         reevaluate(usage_key.course_key)
-    return registered["registered"]
+    return registered["registered"] or renewal_retired
+
+
+def _sync_renewal(usage_key, block):
+    """Register the published block as the renewal assessment it is marked as (in Studio's
+    editor), or retire the one it was; True if anything changed. A badge slug no run of the
+    course offers (yet) is logged and skipped, as a requirement that cannot be registered."""
+    description = block.renewal_assessment()
+    if description is None:
+        return policy.retire_renewal_assessment(usage_key)
+    registered = _registered(policy.register_renewal_assessment, usage_key, description)
+    return bool(registered and registered["registered"])
+
+
+def _registered(register, usage_key, description):
+    """``register``'s answer for the published block, or None (logged) when its settings
+    cannot be registered."""
+    try:
+        return register(course_key=usage_key.course_key, usage_key=usage_key, **description)
+    except InvalidInput as error:
+        log.warning("credplugin cannot register the published block %s: %s", usage_key, error)
+        return None
 
 
 def retire(usage_key):

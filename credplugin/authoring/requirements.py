@@ -9,6 +9,7 @@ import hashlib
 import json
 import uuid
 
+import attr
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
@@ -184,55 +185,79 @@ def registered_source(usage_key):
     )
 
 
-def record_assessment_result(
-    *,
-    user_id,
-    course_key,
-    usage_key,
-    rubric_hash,
-    criterion_levels,
-    scores,
-    points_earned,
-    points_possible,
-    passed,
-    evidence,
-    assessment_methods,
-    feedback,
-    reviewer_id,
-):
-    """Append a judged attempt; returns the stored result."""
-    course_key = validation.course_key(course_key)
-    usage_key = validation.master_usage_key(validation.usage_key(usage_key))
+@attr.s(frozen=True, kw_only=True)
+class JudgedAttempt:
+    """
+    One judged attempt at an assessment, as its block reports it; checked when it is stored.
+
+    Every field is a required keyword, so a caller that forgets one fails at once.
+
+    Attributes:
+        user_id (int): the learner judged.
+        course_key (str): the course run the attempt was made in.
+        usage_key (str): the assessment block (a CCX copy is stored as its master course's).
+        rubric_hash (str | None): the rubric snapshot judged against (``snapshot_rubric``).
+        criterion_levels (list): ``[{criterion_id, criterion, level_id, level, points,
+            required_level_id, met, comment (optional)}]``, checked against that snapshot.
+        scores (dict): named numbers, e.g. ``{"ethics_scenarios": 0.8}``.
+        points_earned (number): the points the attempt earned.
+        points_possible (number): the points it could have earned.
+        passed (bool): whether it passed the block's rule.
+        evidence (list): ``[{name, description, url, genre}]``.
+        assessment_methods (list): names from ``validation.ASSESSMENT_METHODS``.
+        feedback (str): the reviewer's written feedback.
+        reviewer_id (int | None): the mentor who graded it; None when no person did.
+    """
+
+    user_id = attr.ib()
+    course_key = attr.ib()
+    usage_key = attr.ib()
+    rubric_hash = attr.ib()
+    criterion_levels = attr.ib()
+    scores = attr.ib()
+    points_earned = attr.ib()
+    points_possible = attr.ib()
+    passed = attr.ib()
+    evidence = attr.ib()
+    assessment_methods = attr.ib()
+    feedback = attr.ib()
+    reviewer_id = attr.ib()
+
+
+def record_assessment_result(attempt):
+    """Check a :class:`JudgedAttempt` and append it; returns the stored result."""
+    course_key = validation.course_key(attempt.course_key)
+    usage_key = validation.master_usage_key(validation.usage_key(attempt.usage_key))
     snapshot = None
-    if rubric_hash:
-        snapshot = RubricSnapshot.objects.filter(content_hash=rubric_hash).first()
+    if attempt.rubric_hash:
+        snapshot = RubricSnapshot.objects.filter(content_hash=attempt.rubric_hash).first()
         if snapshot is None:
-            raise NotFound(f"No rubric snapshot has the hash {rubric_hash!r}.")
+            raise NotFound(f"No rubric snapshot has the hash {attempt.rubric_hash!r}.")
     levels = validation.criterion_levels(
-        criterion_levels, snapshot.definition if snapshot else None
+        attempt.criterion_levels, snapshot.definition if snapshot else None
     )
-    earned, possible = validation.points(points_earned, points_possible)
-    if not isinstance(passed, bool):
+    earned, possible = validation.points(attempt.points_earned, attempt.points_possible)
+    if not isinstance(attempt.passed, bool):
         raise InvalidInput("passed must be true or false.")
     users = get_user_model().objects
-    if not users.filter(pk=user_id).exists():
-        raise NotFound(f"No user has the id {user_id!r}.")
-    if reviewer_id is not None and not users.filter(pk=reviewer_id).exists():
-        raise NotFound(f"No reviewer has the id {reviewer_id!r}.")
+    if not users.filter(pk=attempt.user_id).exists():
+        raise NotFound(f"No user has the id {attempt.user_id!r}.")
+    if attempt.reviewer_id is not None and not users.filter(pk=attempt.reviewer_id).exists():
+        raise NotFound(f"No reviewer has the id {attempt.reviewer_id!r}.")
     return AssessmentResult.objects.create(
-        user_id=user_id,
+        user_id=attempt.user_id,
         course_key=course_key,
         usage_key=usage_key,
         rubric=snapshot,
         criterion_levels=levels,
-        scores=validation.scores(scores),
+        scores=validation.scores(attempt.scores),
         points_earned=earned,
         points_possible=possible,
-        passed=passed,
-        evidence=validation.evidence(evidence),
-        assessment_methods=validation.assessment_methods(assessment_methods),
-        feedback=validation.text(feedback, "feedback"),
-        reviewer_id=reviewer_id,
+        passed=attempt.passed,
+        evidence=validation.evidence(attempt.evidence),
+        assessment_methods=validation.assessment_methods(attempt.assessment_methods),
+        feedback=validation.text(attempt.feedback, "feedback"),
+        reviewer_id=attempt.reviewer_id,
     )
 
 

@@ -1,8 +1,9 @@
 """Which attempt works on which pending award, until when: a killed worker costs seconds.
 
 An *attempt* is one run of a Celery task, named by the task id. A message delivered again
-after its worker died, or a task retried, runs under the same id. A pending ``IssuanceRequest``
-carries the attempt that claimed it (``claimed_by``) and a lease (``lease_until``) that the
+after its worker died, or a task retried, runs under the same id. Both outboxes work this way:
+``IssuanceRequest`` (awards, the default ``model``) and ``RenewalRequest`` (renewals). A pending
+row carries the attempt that claimed it (``claimed_by``) and a lease (``lease_until``) that the
 attempt renews while it signs. A row is *orphaned* when its lease ran out, when it has none, or
 when the attempt asking is the one that claimed it: a task that finds rows under its own id is
 the redelivery of an attempt that died (or froze) holding them.
@@ -23,9 +24,25 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from credplugin.conf import credplugin_settings
-from credplugin.models import IssuanceRequest
+from credplugin.models import IssuanceRequest, RenewalRequest
 
 PENDING = IssuanceRequest.Status.PENDING
+# The outboxes whose rows carry claims and leases; their pending status is the same word.
+OUTBOXES = (IssuanceRequest, RenewalRequest)
+
+
+def insert_claims(model, rows, token_field):
+    """Claim by inserting: insert ``rows`` (unsaved, each carrying a token in
+    ``token_field``), letting the model's unique constraint refuse those another sender
+    claimed first, and return the rows this call inserted (found by their tokens).
+
+    The shape of e-mails sent once per row whoever sends (renewal reminders, survey
+    invitations): each sender sends only what it won. Outbox rows are claimed differently,
+    with a lease on rows that already exist (above), since their work may be taken over.
+    """
+    model.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    tokens = {getattr(row, token_field) for row in rows}
+    return model.objects.filter(**{f"{token_field}__in": list(tokens)})
 
 
 def lease_seconds():
@@ -36,12 +53,36 @@ def _lease_from(now):
     return now + timedelta(seconds=lease_seconds())
 
 
-def claim(request_ids, attempt):
+def claim(request_ids, attempt, model=IssuanceRequest):
     """Record ``attempt`` as working on the pending rows among ``request_ids``, with a fresh
     lease (also marking them busy for the sweeper, which re-queues only idle rows)."""
     now = timezone.now()
-    IssuanceRequest.objects.filter(pk__in=list(request_ids), status=PENDING).update(
+    model.objects.filter(pk__in=list(request_ids), status=PENDING).update(
         claimed_by=attempt, lease_until=_lease_from(now), updated=now
+    )
+
+
+def new_lease():
+    """The lease a row gets when it is written for a task still to come (``claimed_by``
+    empty): nobody else takes it before the task had one lease's time to start."""
+    return _lease_from(timezone.now())
+
+
+def take(model, request_id, attempt):
+    """Claim one pending row for ``attempt`` if nobody alive holds it: its lease ran out, it
+    has none, it waits for its first task (claimed by nobody) or ``attempt`` holds it (a
+    redelivery). Returns whether ``attempt`` now holds it."""
+    now = timezone.now()
+    free = (
+        Q(lease_until__isnull=True)
+        | Q(lease_until__lte=now)
+        | Q(claimed_by="")
+        | Q(claimed_by=attempt)
+    )
+    return bool(
+        model.objects.filter(free, pk=request_id, status=PENDING).update(
+            claimed_by=attempt, lease_until=_lease_from(now), updated=now
+        )
     )
 
 
@@ -70,20 +111,20 @@ def _retryable():
     return Q(status=PENDING, attempts__lt=credplugin_settings.TASK_MAX_RETRIES)
 
 
-def orphaned(attempt, now=None):
+def orphaned(attempt, now=None, model=IssuanceRequest):
     """The pending rows nobody alive works on, as seen by ``attempt``: see the module."""
     now = now or timezone.now()
     unheld = Q(lease_until__isnull=True) | Q(lease_until__lte=now)
     if attempt:
         unheld |= Q(claimed_by=attempt)
-    return IssuanceRequest.objects.filter(_retryable() & unheld)
+    return model.objects.filter(_retryable() & unheld)
 
 
-def claim_orphaned(attempt, *, batch, exclude=()):
+def claim_orphaned(attempt, *, batch, exclude=(), model=IssuanceRequest):
     """Claim up to ``batch`` orphaned rows (not in ``exclude``) for ``attempt``; returns their
     ids, committed. Rows another attempt is claiming right now are skipped, not waited for."""
     now = timezone.now()
-    candidates = orphaned(attempt, now).exclude(pk__in=list(exclude))
+    candidates = orphaned(attempt, now, model).exclude(pk__in=list(exclude))
     if not candidates.exists():
         return []  # the common case: one indexed read, no transaction
     with transaction.atomic():
@@ -93,18 +134,18 @@ def claim_orphaned(attempt, *, batch, exclude=()):
             .values_list("pk", flat=True)[:batch]
         )
         if pks:
-            IssuanceRequest.objects.filter(pk__in=pks).update(
+            model.objects.filter(pk__in=pks).update(
                 claimed_by=attempt, lease_until=_lease_from(now), updated=now
             )
     return pks
 
 
-def orphaned_batches(attempt, *, batch):
+def orphaned_batches(attempt, *, batch, model=IssuanceRequest):
     """Claim orphaned rows batch by batch until none is left; yield each batch's ids for the
     caller to issue before the next. A row comes at most once, whatever its issuing did."""
     seen = set()
     while True:
-        pks = claim_orphaned(attempt, batch=batch, exclude=seen)
+        pks = claim_orphaned(attempt, batch=batch, exclude=seen, model=model)
         if not pks:
             return
         seen.update(pks)
@@ -112,15 +153,24 @@ def orphaned_batches(attempt, *, batch):
 
 
 def next_expiry(attempt):
-    """When the first lease another attempt holds on a pending row runs out (a datetime), or
-    None when no other attempt holds one."""
-    held = IssuanceRequest.objects.filter(_retryable(), lease_until__gt=timezone.now())
-    if attempt:
-        held = held.exclude(claimed_by=attempt)
-    return held.aggregate(first=Min("lease_until"))["first"]
+    """When the first lease another attempt holds on a pending row of either outbox runs out
+    (a datetime), or None when no other attempt holds one."""
+    found = []
+    for model in OUTBOXES:
+        held = model.objects.filter(_retryable(), lease_until__gt=timezone.now())
+        if attempt:
+            held = held.exclude(claimed_by=attempt)
+        found.append(held.aggregate(first=Min("lease_until"))["first"])
+    return min((moment for moment in found if moment), default=None)
 
 
 def last_expiry():
-    """When the last lease on a pending row runs out (a datetime), or None when none runs."""
-    held = IssuanceRequest.objects.filter(_retryable(), lease_until__gt=timezone.now())
-    return held.aggregate(last=Max("lease_until"))["last"]
+    """When the last lease on a pending row of either outbox runs out (a datetime), or None
+    when none runs."""
+    found = [
+        model.objects.filter(_retryable(), lease_until__gt=timezone.now()).aggregate(
+            last=Max("lease_until")
+        )["last"]
+        for model in OUTBOXES
+    ]
+    return max((moment for moment in found if moment), default=None)

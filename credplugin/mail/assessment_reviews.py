@@ -1,24 +1,28 @@
 """E-mail about assessment reviews: course staff hear of new submissions, learners of a grade
 or a revision asked for. Translatable, sent after the decision commits, each person may opt out.
 
-A message is written in its reader's language (the LMS ``pref-lang``, else the site's) and
-links to the assessment in the course. Mail trouble is logged and never undoes the decision.
+A message is in plain text with an HTML alternative, written in its reader's language (the
+LMS ``pref-lang``, else the site's) when credplugin is translated into it, otherwise in
+English. It links to the assessment in the course, where the reader also turns these e-mails
+off. Mail trouble is logged and never undoes the decision.
 """
 
 import logging
 from functools import partial
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from credplugin.compat import course_staff_users, learner_display_name, user_language
 from credplugin.conf import credplugin_settings
 from credplugin.issuing import queue
+from credplugin.mail.badge_awarded import message
 from credplugin.models import LearnerPreference
+from credplugin.presentation.language import shown_language
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +93,7 @@ def send(context):
 
 
 def _message(user, learner, context):
-    with translation.override(user_language(user) or None):
+    with translation.override(shown_language(user_language(user) or settings.LANGUAGE_CODE)):
         values = {
             "name": learner_display_name(user),
             "learner_name": learner_display_name(learner),
@@ -97,13 +101,14 @@ def _message(user, learner, context):
             "passed": context["passed"],
             "url": assessment_url(context["course_key"], context["usage_key"]),
         }
-        subject = {
+        values["subject"] = {
             GRADED: _("Your work on “%(title)s” was graded"),
             REVISION_REQUESTED: _("Your mentor asks for a revision of “%(title)s”"),
             SUBMITTED: _("New work to review in “%(title)s”"),
         }[context["kind"]] % {"title": context["title"]}
-        body = render_to_string(f"credplugin/email/assessment_{context['kind']}.txt", values)
-    return EmailMessage(subject, body, to=[user.email])
+        return message(
+            values["subject"], f"credplugin/email/assessment_{context['kind']}", values, user
+        )
 
 
 def set_preferences(user_id, *, email_on_review=None, email_on_submission=None):

@@ -1,5 +1,6 @@
-"""The e-mails a learner gets when a badge is awarded and at pathway milestones; translatable,
-and the learner may opt out of each.
+"""The e-mails a learner gets when a badge is awarded or renewed and at pathway milestones;
+translatable, and the learner may opt out of each (a renewal is an award of the badge's next
+version, so the award e-mails' choice covers it).
 
 Sent after the award commits. Mail trouble is logged and never undoes the award: the badge is
 on the learner's badge page either way.
@@ -17,6 +18,7 @@ from credplugin.compat import learner_display_name
 from credplugin.conf import credplugin_settings
 from credplugin.issuer import identity
 from credplugin.models import LearnerPreference
+from credplugin.presentation.language import shown_language
 
 log = logging.getLogger(__name__)
 
@@ -55,20 +57,30 @@ def send_award_emails(issued_badges):
         return 0
 
 
+def badge_context(badge, **extra):
+    """What every e-mail about a badge names: the learner, the badge, its issuer and pages;
+    ``extra`` adds the e-mail's own entries. ``badge``: an ``IssuedBadge`` with user and badge
+    class loaded."""
+    return {
+        "learner_name": learner_display_name(badge.user),
+        "badge_name": badge.badge_class.name,
+        "issuer_name": credplugin_settings.issuer_name,
+        "badge_url": identity.badge_page_url(badge.uuid),
+        "badges_url": identity.public_url("my-badges"),
+        **extra,
+    }
+
+
 def _award_message(issued):
     """The e-mail about one new badge, in the badge's language; None if it cannot be written."""
     try:
         with translation.override(issued.badge_class.language or None):
-            context = {
-                "learner_name": learner_display_name(issued.user),
-                "badge_name": issued.badge_class.name,
-                "badge_description": issued.badge_class.description,
-                "issuer_name": credplugin_settings.issuer_name,
-                "badge_url": identity.badge_page_url(issued.uuid),
-                "badge_image_url": identity.public_url("badge-png", badge_uuid=str(issued.uuid)),
-                "badges_url": identity.public_url("my-badges"),
-                "valid_until": issued.valid_until,
-            }
+            context = badge_context(
+                issued,
+                badge_description=issued.badge_class.description,
+                badge_image_url=identity.public_url("badge-png", badge_uuid=str(issued.uuid)),
+                valid_until=issued.valid_until,
+            )
             subject = _("You earned the badge “%(badge)s”") % {"badge": issued.badge_class.name}
             return message(subject, "credplugin/email/badge_awarded_body", context, issued.user)
     except Exception:  # one unwritable message must not stop the others
@@ -76,8 +88,33 @@ def _award_message(issued):
         return None
 
 
+def send_renewed_email(badge):
+    """E-mail the holder that ``badge`` (an ``IssuedBadge`` with user and badge class loaded,
+    just renewed) has a new version, unless they opted out of award e-mails; returns whether a
+    message was sent. Mail trouble is logged and never undoes the renewal."""
+    if not credplugin_settings.SEND_EMAIL or not badge.user.email:
+        return False
+    if _opted_out([badge.user_id]):
+        return False
+    try:
+        with translation.override(badge.badge_class.language or None):
+            context = badge_context(badge, valid_until=badge.valid_until, awarded=badge.issued_at)
+            subject = _("Your badge “%(badge)s” was renewed") % {"badge": badge.badge_class.name}
+            email = message(subject, "credplugin/email/badge_renewed_body", context, badge.user)
+        email.send()
+    except Exception:  # mail trouble must not undo a renewal
+        log.exception("credplugin could not e-mail the holder of renewed badge %s", badge.uuid)
+        return False
+    return True
+
+
 def message(subject, template, context, user):
-    """An e-mail to ``user`` in text and HTML, from ``<template>.txt`` and ``<template>.html``."""
+    """An e-mail to ``user`` in text and HTML, from ``<template>.txt`` and ``<template>.html``.
+
+    The HTML declares the language its words are in (``LANGUAGE_CODE``): mail is rendered
+    without a request, so no context processor supplies it.
+    """
+    context = {"LANGUAGE_CODE": shown_language(translation.get_language()), **context}
     text = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
     email = EmailMultiAlternatives(subject, text, to=[user.email])

@@ -10,11 +10,38 @@ document whose keys are all plain terms can hold no IRI key, value object, ``@in
 ``@graph`` or inline context, so each key has exactly the meaning its short name has in the
 OB 3.0 context. The objects the verifier and pages read must also carry the type the OB 3.0
 schema requires of them, and the text they show must be plain strings. ADR 0009 gives the rule.
+
+The rules themselves are tables in ``form_rules``. A credential is first walked fast
+(``form_walk``); only one that walk does not pass at a glance gets this module's full check,
+which finds and names the first thing out of form.
 """
 
-import re
-
-from credplugin.openbadges import marshalled
+from credplugin.openbadges import form_walk, marshalled
+from credplugin.openbadges.form_rules import (
+    BADGE_PLACES,
+    CREDENTIAL_TYPES,
+    KEYWORD_OR_BLANK,
+    LONE_SURROGATE,
+    MAX_DEPTH,
+    OPEN_BADGES_CONTEXT,
+    PLAIN_TERM,
+    RECORD_BADGES,
+    RECORD_PLACES,
+    SINGLE_VALUE_KEYS,
+    STATUS_LIST_PLACES,
+    TEXT_KEYS,
+)
+from credplugin.openbadges.form_walk import (
+    MEMO_LIMIT,
+    MEMO_MAXIMUM_SIZE,
+    MEMO_MINIMUM_SIZE,
+    PLAIN_KEYS_LIMIT,
+    Unusual,
+    passed_objects,
+    plain_keys,
+    plain_names,
+    top_level_keys,
+)
 from credplugin.openbadges.loader import (
     CLR_V2_CONTEXT,
     CREDENTIALS_V2_CONTEXT,
@@ -27,128 +54,12 @@ from credplugin.openbadges.status_list import (
     as_entry_list,
 )
 
-OPEN_BADGES_CONTEXT = re.compile(
-    r"^https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\.\d\.\d)?\.json$"
-)
-PLAIN_TERM = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-# Halves of a UTF-16 pair on their own: JSON can escape them, UTF-8 cannot carry them.
-LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
-MAX_DEPTH = 24
-CREDENTIAL_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
-# Keys whose values pages and the verifier show or judge as text, wherever they appear.
-TEXT_KEYS = frozenset(
-    {
-        "id",
-        "name",
-        "description",
-        "narrative",
-        "achievementType",
-        "validFrom",
-        "validUntil",
-        "awardedDate",
-        "activityEndDate",
-        "targetName",
-        "targetFramework",
-        "targetCode",
-        "targetUrl",
-        "genre",
-        "achievedLevel",
-        "requiredLevel",
-        "resultType",
-        "points",
-        "value",
-        "statusPurpose",
-        "statusListIndex",
-        "statusListCredential",
-        "encodedList",
-        "identityHash",
-        "identityType",
-        "url",
-    }
-)
-# Keys whose one value (a number, an image) the pages show: never a list of them.
-SINGLE_VALUE_KEYS = frozenset({"creditsEarned", "creditsAvailable", "image"})
-# Keys that hold text at one place only: a result names its result description by IRI (the
-# page finds the description by it), while the achievement lists the descriptions themselves.
-PLACE_TEXT_KEYS = {("credentialSubject", "result"): frozenset({"resultDescription"})}
-# Where the schema requires a type, and which: key path (list items included) → type name.
-BADGE_TYPES = {
-    ("issuer",): "Profile",
-    ("credentialSubject",): "AchievementSubject",
-    ("credentialSubject", "achievement"): "Achievement",
-    ("credentialSubject", "achievement", "alignment"): "Alignment",
-    ("credentialSubject", "achievement", "resultDescription"): "ResultDescription",
-    ("credentialSubject", "achievement", "resultDescription", "alignment"): "Alignment",
-    (
-        "credentialSubject",
-        "achievement",
-        "resultDescription",
-        "rubricCriterionLevel",
-    ): "RubricCriterionLevel",
-    ("credentialSubject", "result"): "Result",
-    ("credentialSubject", "result", "alignment"): "Alignment",
-    ("credentialSubject", "identifier"): "IdentityObject",
-    ("credentialStatus",): "BitstringStatusListEntry",
-    ("evidence",): "Evidence",
-}
-STATUS_LIST_TYPES = {("issuer",): "Profile", ("credentialSubject",): "BitstringStatusList"}
-RECORD_TYPES = {("issuer",): "Profile", ("credentialSubject",): "ClrSubject"}
-# Where a CLR 2.0 record holds its badges; each is checked as a credential of its own.
-RECORD_BADGES = "verifiableCredential"
-# Objects that must be single JSON objects, not lists: the verifier reads exactly one of each.
-SINGLE_OBJECTS = {("issuer",), ("credentialSubject",), ("credentialSubject", "achievement")}
+# @context lists that passed, for a credential (True) and a status list (False).
+_contexts_passed = {True: set(), False: set()}
 
 
 class FormError(ValueError):
     """The credential is not in the plain OB 3.0 form, so its JSON may not say what is signed."""
-
-
-class _Place:
-    """A key path the verifier reads: the type its objects need, whether it holds only one,
-    which of their keys hold text."""
-
-    __slots__ = ("path", "required_type", "single", "children", "text_keys")
-
-    def __init__(self, path):
-        self.path = path
-        self.text_keys = TEXT_KEYS | PLACE_TEXT_KEYS.get(path, frozenset())
-        self.required_type = None
-        self.single = False
-        self.children = {}
-
-
-def _places(required_types: dict, single_objects=SINGLE_OBJECTS) -> _Place:
-    root = _Place(())
-    for path in {*required_types, *single_objects}:
-        place = root
-        for depth, key in enumerate(path, 1):
-            place = place.children.setdefault(key, _Place(path[:depth]))
-        place.required_type = required_types.get(path)
-        place.single = path in single_objects
-    return root
-
-
-BADGE_PLACES = _places(BADGE_TYPES)
-STATUS_LIST_PLACES = _places(STATUS_LIST_TYPES)
-# A record's subject lists the achievements of its badges: only issuer and subject are single.
-RECORD_PLACES = _places(RECORD_TYPES, {("issuer",), ("credentialSubject",)})
-# The badge-class parts of a credential (its achievement, with the rubric) are the same for
-# every learner: an object with an id whose content passed is not walked again. Sizes are
-# ``marshal`` bytes, as in the fast canonicalizer's memo; smaller objects, and (in the fast
-# walk) objects with fewer keys (an achievement has a dozen; a result, an evidence or an issuer
-# four), are quicker to walk than to serialize and look up.
-MEMO_MINIMUM_KEYS = 8
-MEMO_MINIMUM_SIZE = 1024
-MEMO_MAXIMUM_SIZE = 64 * 1024
-MEMO_LIMIT = 64
-_passed = {}
-# Keys and type names already found to be plain terms: a set lookup instead of a match.
-_plain_keys = set()
-# The same, and ``@context``: what a credential's top level may hold.
-_top_level_keys = {"@context"}
-PLAIN_KEYS_LIMIT = 4096
-# @context lists that passed, for a credential (True) and a status list (False).
-_contexts_passed = {True: set(), False: set()}
 
 
 def check_credential_form(document: dict) -> tuple:
@@ -160,13 +71,13 @@ def check_credential_form(document: dict) -> tuple:
     """
     _check_context(document.get("@context"), credential=True)
     try:
-        _walk(document, BADGE_PLACES, 0)
-    except _Unusual:
+        form_walk.walk(document, BADGE_PLACES, 0)
+    except Unusual:
         _check_node(document, BADGE_PLACES, (), 0)
     types = document.get("type")
     if not (
         types.__class__ is list
-        and _plain_names(types)
+        and plain_names(types)
         and "VerifiableCredential" in types
         and not CREDENTIAL_TYPES.isdisjoint(types)
     ):
@@ -193,8 +104,8 @@ def check_status_list_form(document: dict) -> None:
     """
     _check_context(document.get("@context"), credential=False)
     try:
-        _remembered_walk(document, STATUS_LIST_PLACES, 0, minimum_size=0)
-    except _Unusual:
+        form_walk.remembered_walk(document, STATUS_LIST_PLACES, 0, minimum_size=0)
+    except Unusual:
         _check_node(document, STATUS_LIST_PLACES, (), 0)
 
 
@@ -252,164 +163,6 @@ def _check_context(context, *, credential: bool) -> None:
     _contexts_passed[credential].add(tuple(context))
 
 
-class _Unusual(Exception):
-    """The fast walk met something it does not pass at a glance: the full check decides."""
-
-
-class _Shape:
-    """What the checks decide from an object's place and keys alone, decided once per shape:
-    per key in order, the place of its objects and whether it holds text; the places read
-    that it has; the type it needs."""
-
-    __slots__ = ("actions", "read", "has_id", "required_type")
-
-    def __init__(self, place, keys: tuple):
-        children = place.children if place is not None else {}
-        text_keys = place.text_keys if place is not None else TEXT_KEYS
-        self.actions = tuple(
-            (
-                children.get(key) or (_SINGLE_VALUE if key in SINGLE_VALUE_KEYS else None),
-                key in text_keys,
-            )
-            for key in keys
-        )
-        self.read = tuple(key for key in children if key in keys)
-        self.has_id = "id" in keys
-        self.required_type = place.required_type if place is not None else None
-
-
-# The place of a value that may not be a list (``SINGLE_VALUE_KEYS``), read nowhere else.
-_SINGLE_VALUE = _Place(("a single value",))
-_SINGLE_VALUE.single = True
-# Shapes whose keys are all plain terms, by (place, *keys in order).
-_shapes = {}
-SHAPES_LIMIT = 4096
-# Shapes with longer keys in all (no badge has them) are decided afresh each time rather than
-# kept: the cache holds at most SHAPES_LIMIT × this many characters of keys.
-SHAPE_MAXIMUM_KEY_CHARACTERS = 1024
-
-
-def _walk(node: dict, place, depth: int) -> None:
-    """Pass a credential in the plain form at the cost of a few operations per value.
-
-    Checks what :func:`_check_node` checks, with each shape's decisions taken once. Whatever it
-    does not pass at a glance raises :class:`_Unusual`, and :func:`_check_node` walks the
-    credential again to find, and name, what is out of form.
-    """
-    shape = _shapes.get((place, *node))
-    if shape is None:
-        shape = _learn_shape(node, place, depth)
-    if depth > MAX_DEPTH:
-        raise _Unusual
-    for (child, text), value in zip(shape.actions, node.values(), strict=True):
-        kind = value.__class__
-        if kind is str:
-            if not value.isascii() and LONE_SURROGATE.search(value):
-                raise _Unusual
-        elif text:
-            raise _Unusual
-        elif kind is dict:
-            if len(value) < MEMO_MINIMUM_KEYS or "id" not in value:
-                _walk(value, child, depth + 1)
-            else:
-                _remembered_walk(value, child, depth + 1)
-        elif kind is list and not (child is None and _texts(value)):
-            _walk_list(value, child, depth)
-    _check_fields(node, shape)
-
-
-def _texts(items: list) -> bool:
-    """Whether ``items`` are all ASCII texts (as most types are), checked at C speed."""
-    try:
-        return "".join(items).isascii()
-    except TypeError:  # not only texts
-        return False
-
-
-def _walk_list(items: list, child, depth: int) -> None:
-    if child is not None and child.single:
-        raise _Unusual
-    for item in items:
-        kind = item.__class__
-        if kind is dict:
-            _walk(item, child, depth + 1)
-        elif (
-            child is not None
-            or kind is list
-            or (kind is str and not item.isascii() and LONE_SURROGATE.search(item))
-        ):
-            raise _Unusual
-
-
-def _check_fields(node: dict, shape: _Shape) -> None:
-    """The objects read are objects; ``id`` and ``type`` are neither keywords nor blank nodes,
-    and ``type`` names the type required here (as :func:`_check_type` wants it)."""
-    for key in shape.read:
-        value = node[key]
-        if (
-            value is not None
-            and value.__class__ not in (dict, list)
-            and not (key == "issuer" and value.__class__ is str)
-        ):
-            raise _Unusual
-    if shape.has_id:
-        identifier = node["id"]
-        if identifier.__class__ is str and identifier.startswith(_KEYWORD_OR_BLANK):
-            raise _Unusual
-    types = node.get("type")
-    required = shape.required_type
-    if types.__class__ is str:
-        if types != required and (required is not None or types.startswith(_KEYWORD_OR_BLANK)):
-            raise _Unusual
-    elif types.__class__ is list:
-        if required is None:
-            if any(name.__class__ is str and name.startswith(_KEYWORD_OR_BLANK) for name in types):
-                raise _Unusual
-        elif required not in types or not _plain_names(types):
-            raise _Unusual
-    elif required is not None:
-        raise _Unusual
-
-
-def _plain_names(names: list) -> bool:
-    try:
-        return _plain_keys.issuperset(names)
-    except TypeError:  # an unhashable name
-        return False
-
-
-def _learn_shape(node: dict, place, depth: int) -> _Shape:
-    top_level = depth == 0 and place is not None and not place.path
-    for key in node:
-        if not (key.__class__ is str and PLAIN_TERM.match(key)) and not (
-            top_level and key == "@context"
-        ):
-            raise _Unusual
-    shape = _Shape(place, tuple(node))
-    if sum(map(len, node)) <= SHAPE_MAXIMUM_KEY_CHARACTERS:
-        if len(_shapes) >= SHAPES_LIMIT:
-            _shapes.clear()
-        _shapes[(place, *node)] = shape
-    return shape
-
-
-def _remembered_walk(node: dict, place, depth: int, minimum_size: int = MEMO_MINIMUM_SIZE) -> None:
-    """:func:`_walk`, remembered as :func:`_check_object` does."""
-    try:
-        content = marshalled.dumps(node)
-    except ValueError:  # not plain data: no memo
-        content = b""
-    if not minimum_size <= len(content) <= MEMO_MAXIMUM_SIZE or not content:
-        _walk(node, place, depth)
-        return
-    memo_key = (place, depth, content)
-    if _passed.pop(memo_key, None) is None:
-        _walk(node, place, depth)
-    if len(_passed) >= MEMO_LIMIT:
-        del _passed[next(iter(_passed))]
-    _passed[memo_key] = True
-
-
 def _check_node(node: dict, place, path: tuple, depth: int) -> None:
     """Check one JSON object; ``place`` is its entry in the places the verifier reads, if any.
 
@@ -418,7 +171,7 @@ def _check_node(node: dict, place, path: tuple, depth: int) -> None:
     """
     if depth > MAX_DEPTH:
         raise FormError(f"nested more than {MAX_DEPTH} levels deep")
-    if not (_top_level_keys if depth == 0 else _plain_keys).issuperset(node):
+    if not (top_level_keys if depth == 0 else plain_keys).issuperset(node):
         _learn_keys(node, path, depth)
     children = place.children if place is not None else None
     text_keys = place.text_keys if place is not None else TEXT_KEYS
@@ -458,16 +211,16 @@ def _check_object(node: dict, place, path: tuple, depth: int) -> None:
         _check_node(node, place, path, depth)
         return
     memo_key = (place, depth, content)
-    if _passed.pop(memo_key, None) is None:
+    if passed_objects.pop(memo_key, None) is None:
         _check_node(node, place, path, depth)
-    if len(_passed) >= MEMO_LIMIT:
-        del _passed[next(iter(_passed))]
-    _passed[memo_key] = True
+    if len(passed_objects) >= MEMO_LIMIT:
+        del passed_objects[next(iter(passed_objects))]
+    passed_objects[memo_key] = True
 
 
 def _learn_keys(node: dict, path: tuple, depth: int) -> None:
     for key in node:
-        if key not in _plain_keys and not (key == "@context" and depth == 0):
+        if key not in plain_keys and not (key == "@context" and depth == 0):
             _learn_plain_term(key, f"{_where(path)}: key {str(key)[:60]!r} is not a plain term")
 
 
@@ -505,11 +258,11 @@ def _check_objects_where_read(node: dict, children: dict) -> None:
 def _check_identifiers(node: dict, path: tuple) -> None:
     """No ``id`` or ``type`` value may be a JSON-LD keyword or a blank node identifier."""
     identifier = node.get("id")
-    if identifier.__class__ is str and identifier.startswith(_KEYWORD_OR_BLANK):
+    if identifier.__class__ is str and identifier.startswith(KEYWORD_OR_BLANK):
         raise FormError(f"{_where((*path, 'id'))}: {identifier[:60]!r} is a keyword or blank node")
     types = node.get("type")
     for name in types if types.__class__ is list else (types,):
-        if name.__class__ is str and name.startswith(_KEYWORD_OR_BLANK):
+        if name.__class__ is str and name.startswith(KEYWORD_OR_BLANK):
             raise FormError(f"{_where((*path, 'type'))}: {name[:60]!r} is a JSON-LD keyword")
 
 
@@ -519,7 +272,7 @@ def _check_type(node: dict, required: str, path: tuple) -> None:
         types.__class__ is list
         and required in types
         and all(name.__class__ is str for name in types)
-        and _plain_keys.issuperset(types)
+        and plain_keys.issuperset(types)
     ):
         return
     if required not in _types(node, path):
@@ -530,23 +283,20 @@ def _learn_plain_term(term, refusal: str) -> None:
     """Remember ``term`` as a plain term (a key or a type name), or refuse with ``refusal``."""
     if not isinstance(term, str) or not PLAIN_TERM.match(term):
         raise FormError(refusal)
-    if len(_plain_keys) >= PLAIN_KEYS_LIMIT:
-        _plain_keys.clear()
-        _top_level_keys.intersection_update({"@context"})
-    _plain_keys.add(term)
-    _top_level_keys.add(term)
-
-
-_KEYWORD_OR_BLANK = ("@", "_:")
+    if len(plain_keys) >= PLAIN_KEYS_LIMIT:
+        plain_keys.clear()
+        top_level_keys.intersection_update({"@context"})
+    plain_keys.add(term)
+    top_level_keys.add(term)
 
 
 def _types(node: dict, path: tuple) -> list:
     """The node's type names, each a plain term (found ones are remembered like keys)."""
     types = node.get("type")
     types = types if types.__class__ is list else [types]
-    if not all(name.__class__ is str for name in types) or not _plain_keys.issuperset(types):
+    if not all(name.__class__ is str for name in types) or not plain_keys.issuperset(types):
         for name in types:
-            if name.__class__ is not str or name not in _plain_keys:
+            if name.__class__ is not str or name not in plain_keys:
                 _learn_plain_term(name, f"{_where(path)}: type must be one or more plain names")
     return types
 

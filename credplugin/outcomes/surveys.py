@@ -20,10 +20,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from credplugin.compat import learner_display_name
 from credplugin.conf import credplugin_settings
 from credplugin.exceptions import InvalidInput, NotFound
 from credplugin.issuer import identity
+from credplugin.issuing import claims
+from credplugin.mail import badge_awarded
 from credplugin.models import (
     IssuedBadge,
     OutcomePlan,
@@ -88,16 +89,13 @@ def due_badges(offset, now):
 
 def _claim_new(now):
     """Insert invitation rows for every due survey; returns the rows this call inserted."""
-    tokens = []
-    for offset in _all_offsets():
-        rows = [
-            SurveyInvitation(badge=badge, offset_days=offset, token=new_token())
-            for badge in due_badges(offset, now)[:SEND_BATCH]
-            if offset in survey_days(badge.badge_class)
-        ]
-        SurveyInvitation.objects.bulk_create(rows, ignore_conflicts=True)
-        tokens.extend(row.token for row in rows)
-    return list(_with_badge(SurveyInvitation.objects.filter(token__in=tokens)))
+    rows = [
+        SurveyInvitation(badge=badge, offset_days=offset, token=new_token())
+        for offset in _all_offsets()
+        for badge in due_badges(offset, now)[:SEND_BATCH]
+        if offset in survey_days(badge.badge_class)
+    ]
+    return list(_with_badge(claims.insert_claims(SurveyInvitation, rows, "token")))
 
 
 def _claim_failed():
@@ -172,14 +170,12 @@ def survey_message(invitation):
     badge = invitation.badge
     try:
         with translation.override(badge.badge_class.language or None):
-            context = {
-                "learner_name": learner_display_name(badge.user),
-                "badge_name": badge.badge_class.name,
-                "issuer_name": credplugin_settings.issuer_name,
-                "days": invitation.offset_days,
-                "survey_url": identity.public_url("survey", token=invitation.token),
-                "opt_out_url": identity.public_url("survey-opt-out", token=invitation.token),
-            }
+            context = badge_awarded.badge_context(
+                badge,
+                days=invitation.offset_days,
+                survey_url=identity.public_url("survey", token=invitation.token),
+                opt_out_url=identity.public_url("survey-opt-out", token=invitation.token),
+            )
             subject = _("How has “%(badge)s” served you?") % {"badge": badge.badge_class.name}
             text = render_to_string("credplugin/email/survey_invitation_body.txt", context)
             html = render_to_string("credplugin/email/survey_invitation_body.html", context)

@@ -65,14 +65,10 @@ def describe_policy(badge_class):
     }
 
 
-def register_renewal_assessment(
-    *, course_key, usage_key, title, renews, rubric, pass_rule, assessment_methods
-):
-    """Mark a published block as a renewal assessment of the badge ``renews`` (its slug in any
-    run of this course). Returns ``{"achievement_uuid", "rubric_hash"}``."""
-    course = validation.master_course_key(validation.course_key(course_key))
-    usage = validation.master_usage_key(validation.usage_key(usage_key))
-    slug = validation.text(renews, "renews", required=True, max_length=100)
+def _achievement(course, slug):
+    """The achievement whose badge has ``slug`` in some run of ``course`` (its catalog
+    course); raises ``InvalidInput`` when no run offers one."""
+    slug = validation.text(slug, "renews", required=True, max_length=100)
     achievement = (
         BadgeClass.objects.filter(catalog_course=requirements.catalog_course(course), slug=slug)
         .order_by("created", "id")
@@ -81,6 +77,41 @@ def register_renewal_assessment(
     )
     if achievement is None:
         raise InvalidInput(f"No run of this course offers a badge with the slug {slug!r}.")
+    return achievement
+
+
+def badges_to_renew(course_key):
+    """The badges a block of ``course_key`` may renew: one per slug offered in any run of the
+    course, newest run's name first seen, ``[{"slug", "name", "renewable"}]`` by slug
+    (``renewable``: some run's badge class has a renewal policy)."""
+    course = validation.master_course_key(validation.course_key(course_key))
+    rows = (
+        BadgeClass.objects.filter(catalog_course=requirements.catalog_course(course))
+        .order_by("-created", "-id")
+        .values_list("slug", "name", "renewal_window_days")
+    )
+    found = {}
+    for slug, name, window_days in rows:
+        entry = found.setdefault(slug, {"slug": slug, "name": name, "renewable": False})
+        entry["renewable"] = entry["renewable"] or window_days is not None
+    return [found[slug] for slug in sorted(found)]
+
+
+def check_renewal_assessment(*, course_key, renews):
+    """Raise ``InvalidInput`` if a block of ``course_key`` cannot renew the badge ``renews``
+    (a Studio save's check of a draft; publishing registers it). Writes nothing."""
+    _achievement(validation.master_course_key(validation.course_key(course_key)), renews)
+
+
+def register_renewal_assessment(
+    *, course_key, usage_key, title, renews, rubric, pass_rule, assessment_methods
+):
+    """Mark a published block as a renewal assessment of the badge ``renews`` (its slug in any
+    run of this course). Returns ``{"achievement_uuid", "rubric_hash", "registered"}``
+    (``registered``: anything changed)."""
+    course = validation.master_course_key(validation.course_key(course_key))
+    usage = validation.master_usage_key(validation.usage_key(usage_key))
+    achievement = _achievement(course, renews)
     if BadgeRequirement.objects.filter(usage_key=usage, active=True).exists():
         raise InvalidInput("This block already counts towards a badge; it cannot also renew one.")
     fields = {
@@ -92,16 +123,41 @@ def register_renewal_assessment(
         "active": True,
     }
     content_hash = requirements.snapshot_rubric(rubric) if rubric is not None else None
-    if content_hash:
-        fields["rubric"] = RubricSnapshot.objects.get(content_hash=content_hash)
+    fields["rubric"] = (
+        RubricSnapshot.objects.get(content_hash=content_hash) if content_hash else None
+    )
+    before = RenewalAssessment.objects.filter(usage_key=usage).values(*_COMPARED).first()
     try:
         with transaction.atomic():
             RenewalAssessment.objects.update_or_create(usage_key=usage, defaults=fields)
     except IntegrityError:  # a concurrent registration of the same block won; same settings
         RenewalAssessment.objects.filter(usage_key=usage).update(**fields)
-    return {"achievement_uuid": str(achievement), "rubric_hash": content_hash}
+    after = RenewalAssessment.objects.filter(usage_key=usage).values(*_COMPARED).first()
+    return {
+        "achievement_uuid": str(achievement),
+        "rubric_hash": content_hash,
+        "registered": before != after,
+    }
+
+
+# What a registration may change; equal before and after means it changed nothing.
+_COMPARED = (
+    "course_key", "achievement_uuid", "title", "rubric_id", "pass_rule", "assessment_methods",
+    "active",
+)  # fmt: skip
 
 
 def retire_renewal_assessment(usage_key):
     usage = validation.master_usage_key(validation.usage_key(usage_key))
     return bool(RenewalAssessment.objects.filter(usage_key=usage, active=True).update(active=False))
+
+
+def retire_unpublished(course_key, published_usage_keys):
+    """Retire the course's renewal assessments whose block learners no longer see; returns
+    their usage keys."""
+    stale = RenewalAssessment.objects.filter(course_key=course_key, active=True).exclude(
+        usage_key__in=list(published_usage_keys)
+    )
+    usage_keys = list(stale.values_list("usage_key", flat=True))
+    RenewalAssessment.objects.filter(usage_key__in=usage_keys).update(active=False)
+    return usage_keys

@@ -24,9 +24,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from credplugin.compat import learner_display_name
 from credplugin.conf import credplugin_settings
-from credplugin.issuer import identity
+from credplugin.issuing import claims
 from credplugin.mail import badge_awarded
 from credplugin.models import BadgeClass, IssuedBadge, LearnerPreference, RenewalReminder
 from credplugin.renewing import renewal
@@ -110,18 +109,18 @@ def send_due(now=None, *, limit=None):
     skipped = opted_out(owners.values())
     wanted = [row for row in rows if owners[row[0]] not in skipped]
     token = uuid.uuid4()
-    RenewalReminder.objects.bulk_create(
+    claimed = claims.insert_claims(
+        RenewalReminder,
         [
             RenewalReminder(badge_id=pk, version=v, days_before=d, claim=token)
             for pk, v, d in wanted
-        ],  # noqa: E501
-        ignore_conflicts=True,
-        batch_size=1000,
+        ],
+        "claim",
     )
     won = list(
-        RenewalReminder.objects.filter(claim=token)
-        .select_related("badge__user", "badge__badge_class")
-        .defer("badge__credential")  # the e-mail needs none of the ~12 kB credential
+        claimed.select_related("badge__user", "badge__badge_class").defer(
+            "badge__credential"  # the e-mail needs none of the ~12 kB credential
+        )
     )
     sent, links = 0, {}
     for start in range(0, len(won), SEND_BATCH):
@@ -164,16 +163,12 @@ def _message(claim, now, renew_url):
         return None
     try:
         with translation.override(badge.badge_class.language or None):
-            context = {
-                "learner_name": learner_display_name(badge.user),
-                "badge_name": badge.badge_class.name,
-                "issuer_name": credplugin_settings.issuer_name,
-                "days": max(0, (badge.valid_until - now).days),
-                "valid_until": badge.valid_until,
-                "renew_url": renew_url,
-                "badge_url": identity.badge_page_url(badge.uuid),
-                "badges_url": identity.public_url("my-badges"),
-            }
+            context = badge_awarded.badge_context(
+                badge,
+                days=max(0, (badge.valid_until - now).days),
+                valid_until=badge.valid_until,
+                renew_url=renew_url,
+            )
             if claim.days_before > 0:
                 subject = ngettext(
                     "Your badge “%(badge)s” expires in %(days)d day",

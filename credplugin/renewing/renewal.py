@@ -5,7 +5,9 @@ the badge's ``validUntil`` and closes ``renewal_grace_days`` after it; after tha
 lapsed and must be earned again (a new generation). A passing result inside the window that
 completes what the policy asks (every renewal assessment of one course run, or every
 requirement of the course again) writes a ``RenewalRequest`` (the outbox, unique per badge
-and version) with its status-list slot; the renewal task signs the new version: same ``id``,
+and version) with its status-list slot; the renewal task claims it (the outbox's claims and
+leases, ``credplugin.issuing.claims``: a killed worker's renewal is finished by the next
+attempt once its lease runs out) and signs the new version: same ``id``,
 issuer and ``awardedDate``, new ``validFrom``/``validUntil``, the renewal's results and
 evidence added, a fresh status entry. Every version is kept (``CredentialVersion``) and a
 status change of the badge applies to all of them (docs/decisions/0016).
@@ -23,7 +25,7 @@ from credplugin.authoring import requirements
 from credplugin.conf import credplugin_settings
 from credplugin.exceptions import InvalidTransition, NotFound
 from credplugin.issuer import status_lists
-from credplugin.issuing import queue
+from credplugin.issuing import claims, queue
 from credplugin.models import (
     AssessmentResult,
     BadgeClass,
@@ -194,7 +196,11 @@ def request_renewal(issued, result_uuids):
                 return None
             if request is not None:
                 RenewalRequest.objects.filter(pk=request.pk).update(
-                    status=RenewalRequest.Status.PENDING, reason="", results=list(result_uuids)
+                    status=RenewalRequest.Status.PENDING,
+                    reason="",
+                    results=list(result_uuids),
+                    claimed_by="",
+                    lease_until=claims.new_lease(),
                 )
             else:
                 (sequence, index) = status_lists.take_slots(1)[0]
@@ -204,6 +210,7 @@ def request_renewal(issued, result_uuids):
                     results=list(result_uuids),
                     status_list_sequence=sequence,
                     status_list_index=index,
+                    lease_until=claims.new_lease(),  # its task's; a lost one's after that
                 )
             transaction.on_commit(partial(queue.enqueue, "renew_badge_task", request.pk))
     except IntegrityError:  # another delivery requested this version first

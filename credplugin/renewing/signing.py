@@ -9,12 +9,14 @@ issuance. The first renewal keeps the original as version 1, so every version ve
 
 import copy
 import logging
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone, translation
 
 from credplugin.issuer import identity, keys, status_lists
-from credplugin.issuing import announcements, composition
+from credplugin.issuing import announcements, claims, composition
+from credplugin.mail import badge_awarded
 from credplugin.models import (
     AssessmentResult,
     BadgeRequirement,
@@ -34,6 +36,25 @@ ISSUED = "issued"
 FAILED = "failed"
 SKIPPED = "skipped"
 WAITING = "waiting"
+
+
+def issue_claimed(request_id, attempt):
+    """Sign the request for ``attempt`` unless another live attempt holds it
+    (``claims.take``); returns the outcome (``skipped`` when held elsewhere)."""
+    if not claims.take(RenewalRequest, request_id, attempt):
+        return SKIPPED
+    return issue_renewal(request_id)
+
+
+def finish_orphaned(attempt, *, batch):
+    """Sign the renewals attempts that died left behind, claimed for ``attempt`` batch by
+    batch; returns how many were taken over."""
+    taken = 0
+    for orphans in claims.orphaned_batches(attempt, batch=batch, model=RenewalRequest):
+        for request_id in orphans:
+            issue_renewal(request_id)
+        taken += len(orphans)
+    return taken
 
 
 def issue_renewal(request_id):
@@ -161,9 +182,15 @@ def _store(request, signed, key_row, now):
         locked.status = RenewalRequest.Status.ISSUED
         locked.reason = ""
         locked.save(update_fields=["status", "reason", "updated"])
-        transaction.on_commit(lambda: announcements.send_badge_awarded(badge))
+        transaction.on_commit(partial(_announce, badge))
     log.info("credplugin renewed badge %s to version %d", badge.uuid, badge.version)
     return ISSUED
+
+
+def _announce(badge):
+    """After commit: the openedx-event for the renewed version, then the holder's e-mail."""
+    announcements.send_badge_awarded(badge)
+    badge_awarded.send_renewed_email(badge)
 
 
 def _keep_first_version(badge):

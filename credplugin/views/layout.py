@@ -9,19 +9,10 @@ labelled ``fr``.
 from functools import wraps
 
 from django.utils import translation
-from django.utils.translation import pgettext
 
 from credplugin.compat import main_template_name
 from credplugin.conf import credplugin_settings
-
-SOURCE_LANGUAGE = "en"
-_PROBE = "English"
-
-
-def _catalog_language_name():
-    # Translators: the name of your language in your language ("Français"). Pages are shown in
-    # your language only once this is translated, so translate it last.
-    return pgettext("the language of this translation", "English")
+from credplugin.presentation.language import shown_language
 
 
 def page_context(**values):
@@ -31,19 +22,6 @@ def page_context(**values):
         "site_name": credplugin_settings.issuer_name,
         **values,
     }
-
-
-def shown_language(requested):
-    """``requested`` if credplugin's catalogs translate it, else the source language.
-
-    A regional variant counts as translated through its base language (``fr-ca`` reads the
-    ``fr`` catalog), as Django's own fallback does.
-    """
-    if not requested or requested.split("-")[0] == SOURCE_LANGUAGE:
-        return requested or SOURCE_LANGUAGE
-    with translation.override(requested):
-        translated = _catalog_language_name() != _PROBE
-    return requested if translated else SOURCE_LANGUAGE
 
 
 def in_shown_language(view):

@@ -50,6 +50,15 @@ def test_every_credplugin_model_is_in_the_admin():
     assert [m.__name__ for m in models if not admin.site.is_registered(m)] == []
 
 
+def test_renewal_and_delivery_admins_live_next_to_their_packages():
+    """credplugin/admin.py keeps the core; each pipeline package registers its own pages."""
+    from credplugin.models import ObApiClient, RenewalRequest  # noqa: PLC0415
+
+    assert type(admin.site._registry[RenewalRequest]).__module__ == "credplugin.renewing.admin"
+    assert type(admin.site._registry[ObApiClient]).__module__ == "credplugin.delivery.admin"
+    assert "claimed_by" in admin.site._registry[RenewalRequest].list_display
+
+
 def test_every_changelist_opens(admin_client, earn):
     earn("ada")
     for model in apps.get_app_config("credplugin").get_models():

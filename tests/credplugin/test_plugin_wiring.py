@@ -4,6 +4,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
+from celery.signals import worker_ready
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -99,6 +100,17 @@ def test_each_receiver_is_connected_exactly_once(signal, receiver):
     assert _connections(signal, receiver) == 1
     connect_plugin_receivers(settings.PROJECT_TYPE)
     assert _connections(signal, receiver) == 1
+
+
+def test_start_up_queries_no_database_and_connects_nothing_twice():
+    # This test may not touch the database (no django_db mark): a query in ready() fails it.
+    config = apps.get_app_config("credplugin")
+    config.ready()
+    config.ready()
+    recoveries = [
+        key for key, _receiver in worker_ready.receivers if key[0] == "credplugin.recover"
+    ]
+    assert len(recoveries) == 1
 
 
 def test_every_setting_has_a_readme_row_and_an_annotation():

@@ -9,7 +9,14 @@ import marshal
 
 import pytest
 
-from credplugin.openbadges import form, generate_key, marshalled, sign_credential, verify_credential
+from credplugin.openbadges import (
+    form,
+    form_walk,
+    generate_key,
+    marshalled,
+    sign_credential,
+    verify_credential,
+)
 from credplugin.openbadges.did import did_document
 from tests.openbadges import builders
 from tests.openbadges.test_fast_canonical import get, leaves
@@ -48,7 +55,7 @@ def _variants(document):
 
 
 def _outcome(document):
-    form._passed.clear()
+    form_walk.passed_objects.clear()
     try:
         return ("passed", form.check_credential_form(document))
     except form.FormError as error:
@@ -57,10 +64,10 @@ def _outcome(document):
 
 def _full_check_outcome(document, monkeypatch):
     def unusual(*args, **kwargs):
-        raise form._Unusual
+        raise form_walk.Unusual
 
     with monkeypatch.context() as patched:
-        patched.setattr(form, "_walk", unusual)
+        patched.setattr(form_walk, "walk", unusual)
         return _outcome(document)
 
 
@@ -83,7 +90,7 @@ def test_a_typical_badge_passes_without_the_full_check(monkeypatch):
         raise AssertionError("the full check walked a credential in the plain form")
 
     monkeypatch.setattr(form, "_check_node", full_check)
-    form._passed.clear()
+    form_walk.passed_objects.clear()
     assert form.check_credential_form(typical_credential(status_index=7))
 
 

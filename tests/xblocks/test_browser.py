@@ -486,6 +486,7 @@ def test_author_sees_sections_and_every_problem_linked_to_its_field(
         "Ethics case study",
         "Pass rule",
         "Badge",
+        "Renewal",
     ]
     badge_section = studio.locator("#cpa-section-badge")
     press(page, badge_section.locator("summary"))

@@ -85,6 +85,26 @@ def test_a_malformed_attribute_is_explained_and_nothing_is_imported(
     assert not ContentBlock.objects.filter(course_key=TARGET).exists()
 
 
+def test_export_then_import_keeps_the_badge_a_renewal_block_renews(host, authored):
+    host.publish(authored)  # the badge it renews is offered in this course
+    usage_key = host.create(SOURCE, "renewal")
+    values = demo_block_values()
+    values.update({"badge": {}, "renews": values["badge"]["slug"]})
+    status, body = host.author(usage_key, values)
+    assert status == 200, body
+    source = host.studio_block(usage_key)
+    olx = host.export_olx(usage_key)
+    imported = host.import_olx(TARGET, "renewal", olx)
+    copy = host.lms_block(imported, "learner_1")
+    assert copy.renews == source.renews == values["renews"]
+    assert copy.authored_values() == source.authored_values()
+    assert copy.badge_requirement() is None
+    assert copy.renewal_assessment()["renews"] == values["renews"]
+    assert host.export_olx(imported) == olx
+    with pytest.raises(InvalidOLX, match="Choose the badge this block renews"):
+        host.import_olx(TARGET, "renewal-2", _with_attribute(olx, "renews", "no spaces"))
+
+
 def test_imported_rich_text_is_sanitized_like_a_studio_save(host, authored):
     olx = _with_attribute(host.export_olx(authored), "prompt", "<p>Hi<script>x()</script></p>")
     imported = host.import_olx(TARGET, "capstone", olx)

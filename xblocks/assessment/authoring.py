@@ -230,8 +230,8 @@ def clean_authoring(data):
         "pass_rule": problems.check(
             "pass_rule.min_rubric_percent", clean_pass_rule, data.get("pass_rule") or {}
         ),
-        "badge": clean_badge(data.get("badge"), problems),
     }
+    cleaned.update(_clean_badge_or_renewal(data, problems))
     cleaned.update(_clean_project(data, problems, required=project_enabled))
     cleaned.update(_clean_ethics(data, problems, required=ethics_enabled))
     if project_enabled and ethics_enabled and cleaned["rubric"] and cleaned["reflection_rubric"]:
@@ -246,6 +246,24 @@ def clean_authoring(data):
             )
     problems.raise_any()
     return cleaned
+
+
+def _clean_badge_or_renewal(data, problems):
+    """A block awards a badge or renews one (an earlier run's, through the same slug), never
+    both: a renewal assessment's badge settings are empty."""
+    renews = problems.check("renews", _text, data, "renews", _("Renews the badge"), max_length=100)
+    if not renews:
+        return {"badge": clean_badge(data.get("badge"), problems), "renews": ""}
+    if not _SLUG.match(renews):
+        problems.add("renews", _("Choose the badge this block renews from the list."))
+    badge = data.get("badge")
+    if isinstance(badge, dict) and (badge.get("slug") or "").strip():
+        problems.add(
+            "renews",
+            _("A renewal assessment awards no badge of its own: clear the badge slug, or choose "
+              "no badge to renew."),
+        )  # fmt: skip
+    return {"badge": {}, "renews": renews}
 
 
 def _weight(value):
@@ -416,6 +434,17 @@ def badge_for_api(fields):
         alignments.append(fields["ethics_alignment"])
     badge.update(alignments=alignments, tags=[], language=badge.get("language") or "en")
     return badge
+
+
+def renewal_for_api(fields):
+    """Everything ``credplugin.api.register_renewal_assessment`` needs besides the keys."""
+    return {
+        "title": fields["display_name"],
+        "renews": fields["renews"],
+        "rubric": combined_rubric(fields),
+        "pass_rule": {"all_criteria_met": fields["pass_rule"]["all_criteria_met"]},
+        "assessment_methods": assessment_methods(fields),
+    }
 
 
 def requirement_for_api(fields):

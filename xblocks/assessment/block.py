@@ -61,6 +61,8 @@ class AssessmentBlock(StudioMixin, LearnerHandlersMixin, ReviewHandlersMixin, XB
     self_assessment_enabled = Boolean(default=False, scope=Scope.settings)
     pass_rule = Dict(default=dict(DEFAULT_PASS_RULE), scope=Scope.settings)
     badge = Dict(default={}, scope=Scope.settings)
+    # The slug of a badge of this course (any run) this block renews instead of awarding one.
+    renews = String(default="", scope=Scope.settings)
 
     ethics_enabled = Boolean(default=False, scope=Scope.settings)
     case_narrative = String(default="", scope=Scope.settings)

@@ -97,9 +97,10 @@ def _value(field, name, text, label):
 
 
 def _checked(block_class, values, label):
-    """An authored block's settings as a Studio save would clean them; others unchanged."""
+    """An authored block's settings (a badge, or a badge it renews) as a Studio save would
+    clean them; others unchanged."""
     badge = values.get("badge")
-    if not (isinstance(badge, dict) and badge.get("slug")):
+    if not (isinstance(badge, dict) and badge.get("slug")) and not values.get("renews"):
         return values
     authored = {
         name: values.get(name, block_class.fields[name].default) for name in AUTHORED_FIELDS

@@ -9,6 +9,7 @@ published block). Every submission keeps the rubric and hash it was made against
 """
 
 import inspect
+import logging
 import types
 
 from django.utils.translation import get_language
@@ -16,20 +17,21 @@ from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 
 from . import authoring
-from .errors import FieldErrors, InvalidInput, NotAllowed, Text, _
+from .errors import FieldErrors, InvalidInput, NotAllowed, Problems, Text, _
 from .http import error_response, json_endpoint, json_response
 from .learner import UPLOAD_OVERHEAD_BYTES
 from .plugin import api as credplugin_api
 from .sanitize import sanitize_html
 from .views import Views, load_template_data
 
+log = logging.getLogger(__name__)
 MAX_EDITOR_BYTES = 1024 * 1024
 AUTHORED_FIELDS = (
     "display_name", "weight", "project_enabled", "ethics_enabled", "self_assessment_enabled",
     "pass_rule", "badge", "prompt", "brief", "text_enabled", "text_min_words", "text_max_words",
     "max_links", "allowed_file_types", "max_file_size_mb", "max_files", "rubric",
     "case_narrative", "scenarios", "reflection_prompt", "guiding_questions", "reflection_rubric",
-    "reflection_min_words", "reflection_max_words", "ethics_alignment",
+    "reflection_min_words", "reflection_max_words", "ethics_alignment", "renews",
 )  # fmt: skip
 
 
@@ -94,10 +96,46 @@ class StudioMixin:
             return None
         return authoring.requirement_for_api(values)
 
+    def badges_to_renew(self):
+        """The editor's choice of a badge to renew: those of every run of this course, plus
+        the one the block names if no run offers it (an imported block keeps its choice)."""
+        try:
+            found = list(credplugin_api().badges_to_renew(self.course_key()))
+        except Exception:  # the editor must open whatever the plugin's state
+            log.exception("credplugin could not list the badges %s may renew", self.usage_key())
+            found = []
+        if self.renews and self.renews not in {badge["slug"] for badge in found}:
+            found.append({"slug": self.renews, "name": self.renews, "renewable": False})
+        return found
+
+    def renewal_assessment(self):
+        """What credplugin registers when this block renews a badge (the keyword arguments of
+        ``credplugin.api.register_renewal_assessment`` besides the keys), or None."""
+        values = self.authored_values()
+        if not values["renews"]:
+            return None
+        return authoring.renewal_for_api(values)
+
+    def _check_renewal(self, renews):
+        """Whether a badge of this course has the slug ``renews``, as an error on its field."""
+        try:
+            credplugin_api().check_renewal_assessment(course_key=self.course_key(), renews=renews)
+        except credplugin_api().InvalidInput as error:
+            problems = Problems()
+            problems.add(
+                "renews", _("This badge cannot be renewed here: {reason}"), reason=str(error)
+            )
+            problems.raise_any()
+
     def _cleaned_editor_values(self, values, check=None):
         """The editor's values cleaned as fields, and checked by credplugin with ``check``
-        (``check_badge_requirement`` by default); raises ``InvalidInput``, writes nothing."""
+        (``check_badge_requirement`` by default); raises ``InvalidInput``, writes nothing.
+        A block that renews a badge is checked as a renewal and has no badge of its own: the
+        check's answer is then ``None``."""
         cleaned = authoring.clean_authoring(values)
+        if cleaned["renews"]:
+            self._check_renewal(cleaned["renews"])
+            return cleaned, None
         cleaned["badge"]["language"] = (get_language() or "en").split("-")[0]
         check = check or credplugin_api().check_badge_requirement
         try:
@@ -134,7 +172,7 @@ class StudioMixin:
         views = Views(UnsavedBlock(self, cleaned))
         return {
             "learner_html": views.learner_html(self.actor(), preview=True),
-            "badge_html": views.badge_preview_html(badge),
+            "badge_html": views.badge_preview_html(badge) if badge else "",
         }
 
     @XBlock.handler

@@ -364,5 +364,6 @@ class Views:
                 "colour_fields": [
                     (key, gettext(label), gettext(picker)) for key, label, picker in COLOUR_FIELDS
                 ],
+                "badges_to_renew": self.block.badges_to_renew(),
             },
         )

@@ -1,5 +1,6 @@
 """Badge requirements, rubric snapshots and assessment results through ``credplugin.api``."""
 
+import attr
 import pytest
 
 from credplugin import api
@@ -19,6 +20,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 PROJECT = usage_key_for(COURSE_KEY, "project")
 ETHICS = usage_key_for(COURSE_KEY, "ethics")
+OMITTED = object()  # a keyword ``record`` leaves out
 
 
 def register(usage_key=PROJECT, **overrides):
@@ -52,7 +54,9 @@ def record(user, usage_key=PROJECT, rubric_hash=None, **overrides):
         "reviewer_id": None,
     }
     arguments.update(overrides)
-    return api.record_assessment_result(**arguments)
+    return api.record_assessment_result(
+        **{name: value for name, value in arguments.items() if value is not OMITTED}
+    )
 
 
 def test_snapshot_is_stored_once_per_content():
@@ -129,6 +133,22 @@ def test_result_is_checked_against_its_rubric_snapshot():
     with pytest.raises(api.NotFound, match="No user"):
         record(user, user_id=user.id + 999)
     assert AssessmentResult.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [({"reviewer_id": OMITTED}, "reviewer_id"), ({"grade": "A"}, "grade")],
+)
+def test_a_missing_or_unknown_result_keyword_is_refused_by_name(change, named):
+    with pytest.raises(TypeError, match=named):
+        record(UserFactory(), **change)
+    assert not AssessmentResult.objects.exists()
+
+
+def test_the_api_documents_every_field_of_a_judged_attempt():
+    fields = [field.name for field in attr.fields(api.JudgedAttempt)]
+    assert len(fields) == 13
+    assert all(f"``{name}``" in api.record_assessment_result.__doc__ for name in fields)
 
 
 def test_requirements_are_met_only_by_the_newest_result_that_passes_the_rule():

@@ -4,11 +4,12 @@ from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from openedx_events.learning.signals import BADGE_AWARDED
 
 from credplugin import api
-from credplugin.models import CredentialVersion, IssuedBadge, RenewalRequest
+from credplugin.models import CredentialVersion, IssuedBadge, LearnerPreference, RenewalRequest
 from credplugin.openbadges.verify import verify_credential
 from credplugin.renewing import renewal
 from tests.factories import COURSE_KEY, UserFactory, criterion_levels
@@ -315,3 +316,41 @@ def test_the_operator_renews_from_results_recorded_before_the_policy(
     assert "1 renewal queued." in response.content.decode()
     badge.refresh_from_db()
     assert badge.version == 2
+
+
+# --- the renewed e-mail ------------------------------------------------------------------
+
+
+def test_the_holder_is_emailed_when_the_badge_is_renewed(renewable):
+    badge, _hash, renew = renewable
+    mail.outbox.clear()
+    after = renew(badge.user, OPENS + timedelta(days=1))
+    assert after.version == 2
+    (message,) = mail.outbox
+    assert message.to == [badge.user.email]
+    assert "was renewed" in message.subject
+    assert "Ethical AI Practitioner" in message.subject
+    assert "now valid until Jan. 10, 2030" in message.body
+    assert "first awarded on Jan. 10, 2026" in message.body
+    assert f"/credplugin/badges/{badge.uuid}/" in message.body
+    html = message.alternatives[0][0]
+    assert message.alternatives[0][1] == "text/html"
+    assert f'href="http://127.0.0.1:8000/credplugin/badges/{badge.uuid}/' in html
+
+
+def test_no_renewed_email_for_a_holder_who_opted_out_of_award_emails(renewable):
+    badge, _hash, renew = renewable
+    LearnerPreference.objects.create(user=badge.user, email_on_award=False)
+    mail.outbox.clear()
+    assert renew(badge.user, OPENS + timedelta(days=1)).version == 2
+    assert mail.outbox == []
+
+
+def test_a_mail_failure_never_undoes_the_renewal(renewable, caplog):
+    badge, _hash, renew = renewable
+    with mock.patch(
+        "django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("no mail server")
+    ):
+        after = renew(badge.user, OPENS + timedelta(days=1))
+    assert after.version == 2
+    assert "could not e-mail the holder of renewed badge" in caplog.text

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
+from credplugin.presentation.language import shown_language
 from credplugin.settings.common import LOCALE_DIR
-from credplugin.views.layout import shown_language
 
 pytestmark = pytest.mark.django_db
 SOURCE_CATALOG = Path(LOCALE_DIR) / "en" / "LC_MESSAGES" / "django.po"

@@ -76,6 +76,19 @@ def test_the_badge_page_shows_the_current_version_and_its_history(client, renewa
     assert response.context["verdict"].state == "verified"
 
 
+def test_the_badge_page_says_its_history_is_not_verified(client, renewable):
+    """The versions list is read from this site's database; the page must not let it pass for
+    something the verdict vouched for."""
+    badge, _hash, renew = renewable
+    page = reverse("credplugin:badge-page", args=[badge.uuid])
+    assert "data-credplugin-history-source" not in client.get(page).content.decode()
+    renew(badge.user, OPENS + timedelta(days=1))
+    with at(OPENS + timedelta(days=2)):
+        html = client.get(page).content.decode()
+    assert "data-credplugin-history-source" in html
+    assert "not from the verified credential" in html
+
+
 def test_the_learner_turns_renewal_reminders_off_and_on(client, db):
     learner = UserFactory()
     client.force_login(learner)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('credplugin', '0011_wallet_and_ob_api'),
+        ('credplugin', '0012_renewal_claims'),
     ]
 
     operations = [
