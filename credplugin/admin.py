@@ -40,7 +40,7 @@ from credplugin.models import (
     StatusChange,
     StatusList,
 )
-from credplugin.presentation import artwork
+from credplugin.presentation import artwork, uploaded_artwork
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -157,6 +157,7 @@ class BadgeClassAdmin(admin.ModelAdmin):
         "created",
         "modified",
         "artwork",
+        "artwork_image",
         "preview_link",
     )
     inlines = [BadgeRequirementInline]
@@ -172,17 +173,19 @@ class BadgeClassAdmin(admin.ModelAdmin):
         )
         return [preview, *super().get_urls()]
 
-    @admin.display(description=_("generated artwork"))
-    def artwork(self, badge_class):
-        """The medal the PNG and SVG downloads are drawn as, in the colours saved last."""
+    @admin.display(description=_("artwork"))
+    def artwork_image(self, badge_class):
+        """What the PNG and SVG downloads show: the uploaded image, else the medal drawn in
+        the colours saved last."""
         if not badge_class.pk:
             return "-"
         design = artwork.design_for_badge_class(badge_class, credplugin_settings.issuer_name)
-        encoded = base64.b64encode(artwork.badge_svg(design).encode("utf-8")).decode("ascii")
+        svg = uploaded_artwork.svg(badge_class.artwork, design.title) or artwork.badge_svg(design)
+        encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
         return format_html(
             '<img src="data:image/svg+xml;base64,{}" width="160" height="160" alt="{}">',
             encoded,
-            _("The generated badge image"),
+            _("The badge image"),
         )
 
     @admin.display(description=_("credential preview"))

@@ -19,6 +19,7 @@ from credplugin.authoring.limits import AUTHORING_LIMITS  # noqa: F401  (re-expo
 from credplugin.authoring.requirements import JudgedAttempt  # noqa: F401  (re-exported)
 from credplugin.authoring.validation import ASSESSMENT_METHODS  # noqa: F401  (re-exported)
 from credplugin.compat import learner_display_name
+from credplugin.conf import credplugin_settings
 from credplugin.exceptions import (  # noqa: F401  (re-exported for callers)
     CredPluginError,
     InvalidInput,
@@ -32,7 +33,8 @@ from credplugin.mail import assessment_reviews
 from credplugin.mentoring import assignment as mentor_assignment
 from credplugin.mentoring import queue as review_queue
 from credplugin.mentoring import reminders as mentor_reminders
-from credplugin.models import IssuanceRequest
+from credplugin.models import BadgeClass, IssuanceRequest
+from credplugin.presentation import artwork, uploaded_artwork
 from credplugin.renewing import policy, reminders, renewal
 from credplugin.reviewing import models as reviewing_models
 from credplugin.reviewing import pool as reviewing_pool
@@ -60,10 +62,12 @@ def register_badge_requirement(
     Called with a block's published settings (see :mod:`credplugin.authoring.content`). Blocks of
     one course run sharing ``badge["slug"]`` feed one badge; the last registered description wins.
     ``badge``: slug, name, description, image_url, colour and accent_colour (``#rrggbb`` or
-    empty, the generated artwork's disc and ring), criteria_narrative, achievement_type, hours,
-    validity_months, alignments [{name, framework, code, url}], tags, language. ``pass_rule``:
-    optional ``min_percent`` (0-100) and ``all_criteria_met`` (bool), applied on top of the
-    result's own ``passed``. Returns ``{"badge_uuid": str, "rubric_hash": str | None,
+    empty, the generated artwork's disc and ring), artwork (an id from
+    :func:`store_badge_artwork`, shown instead of the generated artwork, or empty),
+    criteria_narrative, achievement_type, hours, validity_months, alignments [{name,
+    framework, code, url}], tags, language. ``pass_rule``: optional ``min_percent`` (0-100)
+    and ``all_criteria_met`` (bool), applied on top of the result's own ``passed``. Returns
+    ``{"badge_uuid": str, "rubric_hash": str | None,
     "registered": bool}`` (False: these exact settings were registered already).
     """
     return requirements.register_badge_requirement(
@@ -431,6 +435,69 @@ def badge_history(badge_uuid):
 def validate_colour(value, field="colour"):
     """``value`` as ``#rrggbb`` (or ``""``); raises ``InvalidInput`` naming ``field``."""
     return validation.colour(value, field)
+
+
+def preview_badge(**description):
+    """How the badge of these settings (the keyword arguments of
+    :func:`register_badge_requirement`, unsaved) would look; raises ``InvalidInput`` like
+    :func:`check_badge_requirement` and writes nothing.
+
+    Returns the cleaned badge description plus ``issuer_name``, ``artwork_svg`` (the generated
+    medal, coloured as the badge class's uuid would colour it when no colour is picked) and
+    ``ink_contrast`` (the WCAG ratio of the medal's text on its disc).
+    """
+    cleaned = requirements.clean_requirement(**description)
+    badge = cleaned["badge"]
+    known = BadgeClass.objects.filter(course_key=cleaned["course_key"], slug=badge["slug"])
+    seed = known.values_list("uuid", flat=True).first() or badge["slug"]
+    design = artwork.design(
+        name=badge["name"],
+        issuer_name=credplugin_settings.issuer_name,
+        seed=str(seed),
+        colour=badge["colour"],
+        accent_colour=badge["accent_colour"],
+    )
+    artwork_svg = uploaded_artwork.svg(badge["artwork"], design.title) or artwork.badge_svg(design)
+    return {
+        **badge,
+        "issuer_name": credplugin_settings.issuer_name,
+        "artwork_svg": artwork_svg,
+        "ink_contrast": round(artwork.contrast_ratio(design.ink, design.colour), 2),
+    }
+
+
+def store_badge_artwork(data):
+    """Check an image an author uploads (PNG or JPEG bytes; SVG is refused), redraw it as the
+    badge's square PNG and store it; returns ``{"artwork": id}`` for the badge description's
+    ``artwork``. Raises ``InvalidInput`` with the reason; a refused upload stores nothing."""
+    return {"artwork": uploaded_artwork.store(data)}
+
+
+def badge_artwork_max_bytes():
+    return uploaded_artwork.MAX_BYTES
+
+
+def artwork_defaults():
+    """The colours of the generated artwork when the author picks none: ``{"accent_colour"}``
+    (the disc's default depends on the badge class)."""
+    return {"accent_colour": artwork.DEFAULT_ACCENT}
+
+
+def artwork_contrast(*, colour="", accent_colour="", seed=""):
+    """WCAG contrast ratios of the generated artwork in these colours (``""``: the default
+    one, as the badge class ``seed`` would get): ``{"text"}`` (the name on the disc, needs
+    4.5) and ``{"ring"}`` (the ring and emblem against the disc, graphics that need 3)."""
+    design = artwork.design(
+        name="",
+        issuer_name="",
+        seed=seed,
+        colour=validation.colour(colour, "colour"),
+        accent_colour=validation.colour(accent_colour, "accent_colour"),
+    )
+    return {
+        "text": round(artwork.contrast_ratio(design.ink, design.colour), 2),
+        "ring": round(artwork.contrast_ratio(design.accent, design.colour), 2),
+    }
 
 
 def reissue_badge(badge_uuid, *, reason, actor_id):

@@ -153,7 +153,8 @@ DEFAULTS = {
     "CREDPLUGIN_FAST_CANONICALIZATION": True,
     # .. setting_name: CREDPLUGIN_UPLOAD_STORAGE
     # .. setting_default: ""  (Django's default storage)
-    # .. setting_description: Dotted path of the storage class for learners' project files.
+    # .. setting_description: Dotted path of the storage class for learners' project files
+    #    and the badge images authors upload in Studio.
     "CREDPLUGIN_UPLOAD_STORAGE": "",
     # .. setting_name: CREDPLUGIN_CONTENT_STORE
     # .. setting_default: ""  (edx-platform's modulestore)

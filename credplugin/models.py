@@ -61,6 +61,15 @@ class BadgeClass(models.Model):
         validators=[HEX_COLOUR],
         help_text=_("The ring and emblem of the generated badge image, as #rrggbb."),
     )
+    artwork = models.CharField(
+        _("uploaded artwork"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "The id of an image the author uploaded in Studio, shown instead of the generated "
+            "one; empty: the generated image."
+        ),
+    )
     criteria_narrative = models.TextField(_("criteria narrative"), blank=True)
     achievement_type = models.CharField(_("achievement type"), max_length=64, default="Badge")
     hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=2, null=True, blank=True)

@@ -64,7 +64,7 @@ class WorkbenchDriver:
         block = self.block(user)
         return block.runtime.render(block, "student_view").content
 
-    def upload(self, user, filename, content):
+    def upload(self, user, filename, content, handler="upload_file"):
         boundary = "credplugin-demo-boundary"
         body = (
             (
@@ -75,7 +75,7 @@ class WorkbenchDriver:
             + f"\r\n--{boundary}--\r\n".encode()
         )
         response = self.request(
-            user, "upload_file", body=body, content_type=f"multipart/form-data; boundary={boundary}"
+            user, handler, body=body, content_type=f"multipart/form-data; boundary={boundary}"
         )
         return response.status_code, response.json
 

@@ -15,6 +15,7 @@ from opaque_keys.edx.keys import CourseKey, UsageKey
 
 from credplugin.authoring.limits import AUTHORING_LIMITS as LIMITS
 from credplugin.exceptions import InvalidInput
+from credplugin.presentation import uploaded_artwork
 
 ASSESSMENT_METHODS = (
     "project_rubric",
@@ -186,6 +187,7 @@ def badge(value):
         "image_url": _optional_url(value.get("image_url"), "badge.image_url"),
         "colour": colour(value.get("colour"), "badge.colour"),
         "accent_colour": colour(value.get("accent_colour"), "badge.accent_colour"),
+        "artwork": uploaded_artwork.check_id(value.get("artwork")),
         "criteria_narrative": text(value.get("criteria_narrative"), "badge.criteria_narrative"),
         "achievement_type": achievement_type,
         "hours": hours,

@@ -284,6 +284,14 @@ def badge_svg(art):
     )
 
 
+def picture_svg(png, title):
+    """An uploaded picture (``png`` bytes) as the badge's SVG, titled like the drawn medal."""
+    return render_to_string(
+        "credplugin/badge_picture.svg",
+        {"title": title, "picture": base64.b64encode(png).decode("ascii")},
+    )
+
+
 @functools.lru_cache(maxsize=64)
 def badge_png(art):
     """The medal as a ``PNG_SIZE`` square RGBA PNG, drawn with Pillow's bundled font."""

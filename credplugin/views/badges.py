@@ -18,7 +18,7 @@ from credplugin import openbadges
 from credplugin.compat import learner_display_name
 from credplugin.models import IssuedBadge, OutcomeCounter
 from credplugin.outcomes import counters
-from credplugin.presentation import artwork
+from credplugin.presentation import artwork, uploaded_artwork
 from credplugin.presentation.describe import (
     describe_credential,
     linkedin_url_for_badge,
@@ -174,9 +174,11 @@ def badge_credential(request, badge_uuid):
 @public_cache
 @require_safe
 def badge_png(request, badge_uuid):
-    """The badge artwork with the credential baked into an ``iTXt`` chunk."""
+    """The badge artwork (uploaded, else drawn) with the credential baked into ``iTXt``."""
     badge = public_badge_or_404(request, badge_uuid)
-    image = artwork.badge_png(artwork_design(badge, describe_credential(badge.credential)))
+    image = uploaded_artwork.png(badge.badge_class.artwork) or artwork.badge_png(
+        artwork_design(badge, describe_credential(badge.credential))
+    )
     baked = openbadges.bake_png(image, badge.credential)
     response = HttpResponse(baked, content_type="image/png")
     response["Content-Disposition"] = f'attachment; filename="{_download_name(badge, "png")}"'
@@ -186,10 +188,14 @@ def badge_png(request, badge_uuid):
 @public_cache
 @require_safe
 def badge_svg(request, badge_uuid):
-    """The badge artwork as SVG with the credential baked into ``openbadges:credential``."""
+    """The badge artwork (uploaded, else drawn) as SVG, the credential baked into
+    ``openbadges:credential``."""
     badge = public_badge_or_404(request, badge_uuid)
     facts = describe_credential(badge.credential)
-    image = artwork.badge_svg(artwork_design(badge, facts))
+    design = artwork_design(badge, facts)
+    image = uploaded_artwork.svg(badge.badge_class.artwork, design.title) or artwork.badge_svg(
+        design
+    )
     baked = openbadges.bake_svg(image, badge.credential)
     response = HttpResponse(baked, content_type="image/svg+xml")
     response["Content-Disposition"] = f'attachment; filename="{_download_name(badge, "svg")}"'

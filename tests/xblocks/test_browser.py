@@ -428,15 +428,49 @@ def fill_criterion(page, box, criterion):
             press(page, row.get_by_label("Required to meet this criterion"), "Space")
 
 
+def format_with_toolbar(page, editor):
+    """Select the text, make it bold and a heading from the toolbar, keyboard only: the
+    toolbar is one Tab stop before the text, its buttons are reached with the arrow keys."""
+    toolbar = page.locator(f"[role=toolbar][aria-controls='{editor.get_attribute('id')}']")
+    bold = toolbar.get_by_role("button", name="Bold")
+    assert bold.get_attribute("aria-pressed") == "false"
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Shift+Tab")
+    assert focused(page, bold), page.evaluate("document.activeElement.outerHTML.slice(0, 200)")
+    page.keyboard.press("Enter")
+    assert bold.get_attribute("aria-pressed") == "true"
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    heading = toolbar.get_by_role("button", name="Heading", exact=True)
+    assert focused(page, heading)
+    page.keyboard.press("Enter")
+    assert heading.get_attribute("aria-pressed") == "true"
+    assert editor.evaluate("el => el.innerHTML").startswith("<h3><b>")
+    page.keyboard.press("Tab")
+    assert focused(page, editor)
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Shift+Tab")
+    assert focused(page, heading)
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowLeft")
+    assert focused(page, toolbar.get_by_role("button", name="Link", exact=True))
+    page.keyboard.press("Enter")
+    address = page.get_by_role("textbox", name="Link address")
+    assert focused(page, address)
+    page.keyboard.type("https://example.org/brief")
+    page.keyboard.press("Enter")
+    assert focused(page, editor)
+    assert 'href="https://example.org/brief"' in editor.evaluate("el => el.innerHTML")
+
+
 def save_in_studio(page):
     """Press Save; the editor says "Saved." or lists what stops it (shown on failure)."""
     studio = page.locator(".cpa-studio")
     press(page, studio.get_by_role("button", name="Save"))
-    outcome = studio.locator(".cpa-live:has-text('Saved.'), .cpa-error-summary:not([hidden])")
+    summary = studio.locator(".cpa-studio-form > .cpa-error-summary")
+    outcome = studio.locator(".cpa-live:has-text('Saved.')").or_(summary.locator("visible=true"))
     outcome.first.wait_for()
-    assert studio.locator(".cpa-error-summary").is_hidden(), studio.locator(
-        ".cpa-error-summary"
-    ).inner_text()
+    assert summary.is_hidden(), summary.inner_text()
 
 
 def test_author_sees_sections_and_every_problem_linked_to_its_field(
@@ -468,7 +502,9 @@ def test_author_sees_sections_and_every_problem_linked_to_its_field(
     project_part = studio.get_by_label("Project part: applied work judged against a rubric")
     if not project_part.is_checked():
         press(page, project_part, "Space")
-    type_into(page, studio.get_by_label("Project prompt (HTML"), "<p>Train a classifier.</p>")
+    prompt = studio.get_by_role("textbox", name="Project prompt")
+    type_into(page, prompt, "Train a classifier")
+    format_with_toolbar(page, prompt)
     type_into(page, studio.get_by_label("Weight", exact=True), "-5")
     editor = studio.locator('.cpa-rubric-editor[data-field="rubric"]')
     press(page, editor.get_by_role("button", name="Add criterion"))
@@ -528,6 +564,10 @@ def test_author_sees_sections_and_every_problem_linked_to_its_field(
     block = WorkbenchDriver(WorkbenchDriver.usage_id_for(EMPTY_SCENARIO)).block("staff_author")
     assert [c["name"] for c in block.rubric["criteria"]] == [second["name"], first["name"]]
     assert block.badge["slug"] == "applied-ml-practitioner"
+    assert block.prompt == (
+        '<h3><b><a href="https://example.org/brief" rel="noopener noreferrer nofollow">'
+        "Train a classifier</a></b></h3>"
+    )
     open_on_a_phone(page, live_server, EMPTY_SCENARIO, "staff_author", "studio_view")
     assert_accessible(page, ".cpa-studio")
 

@@ -92,6 +92,16 @@ def test_rich_text_is_sanitized_on_save(project):
     )
 
 
+def test_the_rich_text_editor_receives_cleaned_markup_whatever_wrote_the_field(project):
+    """The editor renders the prompt as markup, so a field imported from OLX is cleaned first."""
+    block = project.block("staff_author")
+    block.case_narrative = '<h3>Case</h3><img src=x onerror="alert(1)"><b>bold</b>'
+    html = block.render("studio_view")
+    assert block.editor_values()["case_narrative"] == "<h3>Case</h3><b>bold</b>"
+    assert "onerror" not in str(html.json_init_args)
+    assert 'data-field="prompt" data-type="rich"' in html.body_html()
+
+
 def test_rubric_edit_after_submissions_creates_a_new_snapshot(project):
     from .conftest import submit_project  # noqa: PLC0415
 

@@ -13,10 +13,14 @@ from .errors import InvalidInput, Problems, Text, _
 from .numbers import whole as _whole
 from .passrule import clean_pass_rule
 from .peerstep import clean_peer
+from .plugin import api as credplugin_api
 from .rubric import HTTP_URL, MAX_DESCRIPTION, clean_competency, clean_rubric, clean_text, limits
 from .sanitize import sanitize_html
 
 MAX_RICH_TEXT = 50_000
+# WCAG 2.1 minimum contrast ratios: text (1.4.3) and graphical objects (1.4.11).
+TEXT_CONTRAST, GRAPHIC_CONTRAST = 4.5, 3
+RICH_FIELDS = ("prompt", "brief", "case_narrative", "reflection_prompt")
 MAX_WORD_LIMIT = 20_000
 MAX_GUIDING_QUESTIONS = 12
 _SLUG = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
@@ -38,6 +42,37 @@ def _flag(data, key, label, default):
     return value
 
 
+def _colour(value, label):
+    try:
+        return credplugin_api().validate_colour(value)
+    except credplugin_api().InvalidInput as error:
+        raise InvalidInput(
+            _("{label} must be a colour written #rrggbb, e.g. #0b4f8a."), label=label
+        ) from error
+
+
+def _check_contrast(colours, problems):
+    """The artwork must stay legible (WCAG): its text on the disc at least 4.5:1 (text
+    contrast), its ring and emblem against the disc at least 3:1 (non-text contrast)."""
+    ratios = credplugin_api().artwork_contrast(**colours)
+    if ratios["text"] < TEXT_CONTRAST:
+        problems.add(
+            "badge.colour",
+            _("Text on this badge colour has a contrast of {ratio}:1; pick a colour that "
+              "reaches {needed}:1 with black or white."),
+            ratio=ratios["text"],
+            needed=TEXT_CONTRAST,
+        )  # fmt: skip
+    if ratios["ring"] < GRAPHIC_CONTRAST:
+        problems.add(
+            "badge.accent_colour" if colours["accent_colour"] else "badge.colour",
+            _("The accent colour and the badge colour have a contrast of {ratio}:1; the ring "
+              "needs at least {needed}:1 to stand out."),
+            ratio=ratios["ring"],
+            needed=GRAPHIC_CONTRAST,
+        )  # fmt: skip
+
+
 def clean_badge(data, problems):
     if not isinstance(data, dict):
         problems.add("badge.slug", _("The badge settings must be an object."))
@@ -52,6 +87,12 @@ def clean_badge(data, problems):
     )
     if image_url and not HTTP_URL.match(image_url):
         problems.add("badge.image_url", _("Badge image URL must start with http:// or https://."))
+    colours = {
+        key: problems.check(f"badge.{key}", _colour, data.get(key), label)
+        for key, label in (("colour", _("Badge colour")), ("accent_colour", _("Accent colour")))
+    }
+    if all(value is not None for value in colours.values()):
+        _check_contrast(colours, problems)
     achievement_type = (
         problems.check(
             "badge.achievement_type", _text, data, "achievement_type", _("Achievement type")
@@ -117,6 +158,11 @@ def clean_badge(data, problems):
             max_length=MAX_DESCRIPTION,
         ),
         "image_url": image_url,
+        "artwork": problems.check(
+            "badge.artwork", _text, data, "artwork", _("Uploaded artwork"), max_length=64
+        ),
+        "colour": colours["colour"] or "",
+        "accent_colour": colours["accent_colour"] or "",
         "achievement_type": achievement_type,
         "hours": hours,
         "validity_months": validity,

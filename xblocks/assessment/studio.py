@@ -8,16 +8,21 @@ seeing, and being judged on, the published version. Publishing registers the req
 published block). Every submission keeps the rubric and hash it was made against.
 """
 
+import inspect
 import logging
+import types
 
 from django.utils.translation import get_language
 from web_fragments.fragment import Fragment
+from xblock.core import XBlock
 
 from . import authoring
-from .errors import InvalidInput, NotAllowed, Problems, _
-from .http import json_endpoint
+from .errors import FieldErrors, InvalidInput, NotAllowed, Problems, Text, _
+from .http import error_response, json_endpoint, json_response
+from .learner import UPLOAD_OVERHEAD_BYTES
 from .peerstep import PEER_FIELDS
 from .plugin import api as credplugin_api
+from .sanitize import sanitize_html
 from .views import Views, load_template_data
 
 log = logging.getLogger(__name__)
@@ -49,6 +54,13 @@ class StudioMixin:
     def authored_values(self):
         return {name: getattr(self, name) for name in AUTHORED_FIELDS}
 
+    def editor_values(self):
+        """The fields as the editor shows them: rich text cleaned first, because the editor
+        renders it as markup and a field may have been written without Studio (OLX import)."""
+        values = self.authored_values()
+        values.update({name: sanitize_html(values[name]) for name in authoring.RICH_FIELDS})
+        return values
+
     def assessment_methods(self):
         return authoring.assessment_methods(self.authored_values())
 
@@ -58,8 +70,11 @@ class StudioMixin:
         fragment.add_css(views.resource("public/css/assessment.css"))
         fragment.add_javascript(views.resource("public/js/problems.js"))
         fragment.add_javascript(views.resource("public/js/editors.js"))
+        fragment.add_javascript(views.resource("public/js/richtext.js"))
+        fragment.add_javascript(views.resource("public/js/colours.js"))
+        fragment.add_javascript(views.resource("public/js/badgeart.js"))
         fragment.add_javascript(views.resource("public/js/studio.js"))
-        fragment.initialize_js("CredpluginAssessmentStudio", {"values": self.authored_values()})
+        fragment.initialize_js("CredpluginAssessmentStudio", {"values": self.editor_values()})
         return fragment
 
     @json_endpoint()
@@ -113,17 +128,19 @@ class StudioMixin:
             )
             problems.raise_any()
 
-    @json_endpoint(max_bytes=MAX_EDITOR_BYTES)
-    def studio_submit(self, data):
-        self._require_author()
-        values = data.get("values")
+    def _cleaned_editor_values(self, values, check=None):
+        """The editor's values cleaned as fields, and checked by credplugin with ``check``
+        (``check_badge_requirement`` by default); raises ``InvalidInput``, writes nothing.
+        A block that renews a badge is checked as a renewal and has no badge of its own: the
+        check's answer is then ``None``."""
         cleaned = authoring.clean_authoring(values)
         if cleaned["renews"]:
             self._check_renewal(cleaned["renews"])
-            return self._save(cleaned)
+            return cleaned, None
         cleaned["badge"]["language"] = (get_language() or "en").split("-")[0]
+        check = check or credplugin_api().check_badge_requirement
         try:
-            credplugin_api().check_badge_requirement(
+            answer = check(
                 course_key=self.course_key(),
                 usage_key=self.usage_key(),
                 **authoring.requirement_for_api(cleaned),
@@ -132,9 +149,76 @@ class StudioMixin:
             raise InvalidInput(
                 _("The badge could not be registered: {reason}"), reason=str(error)
             ) from error
-        return self._save(cleaned)
+        return cleaned, answer
 
-    def _save(self, cleaned):
+    @json_endpoint(max_bytes=MAX_EDITOR_BYTES)
+    def studio_submit(self, data):
+        self._require_author()
+        cleaned, _checked = self._cleaned_editor_values(data.get("values"))
         for name, value in cleaned.items():
             setattr(self, name, value)
         return {"message": self.gettext("Saved. Learners see the changes once you publish.")}
+
+    @json_endpoint(max_bytes=MAX_EDITOR_BYTES)
+    def studio_preview(self, data):
+        """The learner view and the badge as the editor's unsaved values would make them.
+
+        Checked exactly as a save is (the same field problems), but nothing is stored: the
+        values are read through :class:`UnsavedBlock`, never written to a field.
+        """
+        self._require_author()
+        cleaned, badge = self._cleaned_editor_values(
+            data.get("values"), check=credplugin_api().preview_badge
+        )
+        views = Views(UnsavedBlock(self, cleaned))
+        return {
+            "learner_html": views.learner_html(self.actor(), preview=True),
+            "badge_html": views.badge_preview_html(badge) if badge else "",
+        }
+
+    @XBlock.handler
+    def upload_artwork(self, request, suffix=""):
+        """Store an image (multipart field ``file``) the badge shows instead of the generated
+        artwork; answers its id, which the editor saves with the badge on Save. A refused
+        image stores nothing and answers the reason beside the upload field."""
+        try:
+            self._require_author()
+            limit = credplugin_api().badge_artwork_max_bytes()
+            if request.method != "POST":
+                raise InvalidInput(_("Send this request with POST."))
+            if (request.content_length or 0) > limit + UPLOAD_OVERHEAD_BYTES:
+                raise InvalidInput(_("The image is larger than {limit} MB."), limit=limit >> 20)
+            upload = request.POST.get("file")
+            if upload is None or not hasattr(upload, "file"):
+                raise InvalidInput(_("Choose an image to upload."))
+            stored = credplugin_api().store_badge_artwork(upload.file.read(limit + 1))
+        except credplugin_api().InvalidInput as error:
+            refused = FieldErrors([("badge.artwork", Text("{reason}", reason=str(error)))])
+            return error_response(self, refused)
+        except (InvalidInput, NotAllowed) as error:
+            return error_response(self, error)
+        return json_response({**stored, "message": self.gettext("Image uploaded.")})
+
+
+class UnsavedBlock:
+    """A read-only view of ``block`` in which the authored fields hold ``values``.
+
+    The block's own methods (``current_rubric``, ``active_scenarios``…) run against these
+    values; anything else (runtime, ids, services) is the block's. Assigning raises, so a
+    preview can never change a field.
+    """
+
+    def __init__(self, block, values):
+        object.__setattr__(self, "_block", block)
+        object.__setattr__(self, "_values", values)
+
+    def __getattr__(self, name):
+        if name in self._values:
+            return self._values[name]
+        found = inspect.getattr_static(type(self._block), name, None)
+        if inspect.isfunction(found):
+            return types.MethodType(found, self)
+        return getattr(self._block, name)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"A preview changes nothing (tried to set {name}).")

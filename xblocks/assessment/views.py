@@ -5,6 +5,7 @@ render (whatever wrote the field); templates mark nothing safe themselves. Handl
 with re-rendered regions, so the browser never builds markup from learner or author strings.
 """
 
+import base64
 import functools
 import json
 from importlib import resources
@@ -14,7 +15,7 @@ from django.template.backends.django import get_installed_libraries
 from django.utils.text import slugify
 from xblock.utils.resources import ResourceLoader
 
-from . import ethics, review
+from . import authoring, ethics, review
 from .errors import _
 from .evidence import word_count
 from .passrule import describe
@@ -24,6 +25,10 @@ from .sanitize import rich_text
 
 loader = ResourceLoader(__name__)
 
+COLOUR_FIELDS = (
+    ("colour", _("Badge colour"), _("Pick the badge colour")),
+    ("accent_colour", _("Accent colour"), _("Pick the accent colour")),
+)
 FILTER_LABELS = {review.NEEDS_REVIEW: _("Needs review")}
 STATUS_LABELS = {
     review.DRAFT: _("Draft"),
@@ -130,11 +135,16 @@ class Views:
 
         return PeerViews(self).learner_html(actor)
 
-    def learner_html(self, actor):
+    def learner_html(self, actor, *, preview=False):
+        """The learner's view; with ``preview`` the view of a learner who has not started
+        (Studio's preview: no draft, no progress, nothing read about ``actor``)."""
         block = self.block
-        submission, event, status = block.learner_status(actor)
-        draft = dict(block.draft)
-        editable = bool(actor.student_id) and review.can_edit(status, event)
+        if preview:
+            submission, event, status = None, None, review.DRAFT
+        else:
+            submission, event, status = block.learner_status(actor)
+        draft = {} if preview else dict(block.draft)
+        editable = preview or (bool(actor.student_id) and review.can_edit(status, event))
         achieved, result = {}, None
         shown_event = (
             event
@@ -145,7 +155,7 @@ class Views:
             achieved = {item["criterion_id"]: item for item in shown_event["criterion_levels"]}
             comments = [item for item in shown_event["criterion_levels"] if item.get("comment")]
             result = {**shown_event, "comments": comments}
-        progress = block.scenario_progress(actor)
+        progress = {} if preview else block.scenario_progress(actor)
         scenarios = [
             ethics.public_scenario(s, progress.get(s["id"])) for s in block.active_scenarios()
         ]
@@ -153,7 +163,7 @@ class Views:
         download = self._handler("download_file")
         files = [
             {**item, "url": f"{download}{'&' if '?' in download else '?'}file={item['id']}"}
-            for item in block.draft_files
+            for item in ([] if preview else block.draft_files)
         ]
         gettext = block.gettext
         badge = None
@@ -162,18 +172,17 @@ class Views:
                 user_id=actor.user_id, usage_key=block.usage_key()
             )
         slug = slugify(str(block.scope_ids.usage_id))
+        if preview:
+            slug = f"preview-{slug}"
         return self.render(
             "learner.html",
             {
                 "block": block,
-                "rich": {
-                    name: rich_text(getattr(block, name))
-                    for name in ("prompt", "brief", "case_narrative", "reflection_prompt")
-                },
+                "rich": {name: rich_text(getattr(block, name)) for name in authoring.RICH_FIELDS},
                 "status": status,
                 "status_label": gettext(STATUS_LABELS[status]),
                 "editable": editable,
-                "signed_in": bool(actor.student_id),
+                "signed_in": preview or bool(actor.student_id),
                 "draft": draft,
                 "links": (draft.get("links") or [])
                 + [""] * max(0, block.max_links - len(draft.get("links") or [])),
@@ -205,7 +214,7 @@ class Views:
                 "result": result,
                 "badge": badge,
                 "slug": slug,
-                "email": self._email_choices(actor),
+                "email": {} if preview else self._email_choices(actor),
                 "text_words": word_count(draft.get("text")),
                 "reflection_words": word_count(draft.get("reflection")),
                 "submitted_at": submission["submitted_at"] if submission else None,
@@ -311,17 +320,64 @@ class Views:
             "move_down_criterion": gettext("Move criterion {number} down"),
             "move_up_scenario": gettext("Move scenario {number} up"),
             "move_down_scenario": gettext("Move scenario {number} down"),
+            "contrast": gettext(
+                "Contrast of the text on the badge: {text}:1. Ring against the badge: {ring}:1."
+            ),
+            "contrast_low": gettext(
+                "Too low: text needs 4.5:1 and the ring 3:1. Pick other colours."
+            ),
+            "rich_toolbar": gettext("Formatting: {field}"),
+            "rich_bold": gettext("Bold"),
+            "rich_italic": gettext("Italic"),
+            "rich_heading": gettext("Heading"),
+            "rich_subheading": gettext("Subheading"),
+            "rich_paragraph": gettext("Paragraph"),
+            "rich_bullets": gettext("Bulleted list"),
+            "rich_numbers": gettext("Numbered list"),
+            "rich_link": gettext("Link"),
+            "rich_unlink": gettext("Remove link"),
+            "rich_link_url": gettext("Link address"),
+            "rich_link_apply": gettext("Add link"),
         }
 
+    def badge_preview_html(self, badge):
+        """The badge as its page would show it: the artwork, the name, the issuer, what it
+        proves and the competencies the rubric evidences (``badge`` from the API's
+        ``preview_badge``)."""
+        competencies = [
+            {
+                "competency": criterion["competency"],
+                "required_level_name": required_level_name(criterion),
+            }
+            for criterion in self.block.current_rubric()["criteria"]
+            if criterion.get("competency")
+        ]
+        svg = badge["artwork_svg"].encode("utf-8")
+        return self.render(
+            "badge_preview.html",
+            {
+                "badge": badge,
+                "artwork": base64.b64encode(svg).decode("ascii"),
+                "competencies": competencies,
+            },
+        )
+
     def studio_html(self):
+        gettext = self.block.gettext
         return self.render(
             "studio.html",
             {
                 "block": self.block,
                 "submit_url": self._handler("studio_submit"),
                 "template_url": self._handler("authoring_template"),
+                "preview_url": self._handler("studio_preview"),
+                "artwork_url": self._handler("upload_artwork"),
+                "accent_default": credplugin_api().artwork_defaults()["accent_colour"],
                 "labels_json": json.dumps(self.editor_labels()),
                 "achievement_types": limits().achievement_types,
+                "colour_fields": [
+                    (key, gettext(label), gettext(picker)) for key, label, picker in COLOUR_FIELDS
+                ],
                 "badges_to_renew": self.block.badges_to_renew(),
             },
         )

@@ -10,7 +10,7 @@ function CredpluginProblems(locate) {
     var counter = 0;
 
     function focusable(element) {
-        if (element.matches('input, textarea, select, button')) { return element; }
+        if (element.matches('input, textarea, select, button, [contenteditable="true"]')) { return element; }
         return element.querySelector('input:not([disabled]), textarea, select, button') || element;
     }
 
@@ -61,7 +61,7 @@ function CredpluginProblems(locate) {
         if (legend) { legend.insertAdjacentElement('afterend', note); }
         else { element.insertAdjacentElement('afterend', note); }
         control.setAttribute('aria-describedby', ((control.getAttribute('aria-describedby') || '') + ' ' + note.id).trim());
-        if (control.matches('input, textarea, select')) { control.setAttribute('aria-invalid', 'true'); }
+        if (control.matches('input, textarea, select, [role="textbox"]')) { control.setAttribute('aria-invalid', 'true'); }
         reveal(element);
         return control;
     }

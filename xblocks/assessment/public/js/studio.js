@@ -30,8 +30,19 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
         target[last] = value;
     }
 
-    var editors = CredpluginAssessmentEditors(JSON.parse(root.dataset.labels || '{}'));
-    var problems = CredpluginProblems(editors.locate);
+    var labels = JSON.parse(root.dataset.labels || '{}');
+    var editors = CredpluginAssessmentEditors(labels);
+    var rich = CredpluginRichText(labels);
+    form.querySelectorAll('textarea[data-type="rich"]').forEach(rich.enhance);
+    var badgeArt = CredpluginBadgeArtwork(form.querySelector('.cpa-artwork'), root.dataset.artworkUrl, csrfToken, function (errors, error) {
+        problems.show(form, errors, null, error, 'badge.artwork');
+    });
+    var colours = CredpluginColours(form.querySelector('.cpa-colours'), labels, root.dataset.accentDefault);
+    // A problem with a rich-text field points at the editor the author types in.
+    var problems = CredpluginProblems(function (scope, field) {
+        var found = editors.locate(scope, field);
+        return found && found.dataset.type === 'rich' ? rich.target(found) : found;
+    });
     form.addEventListener('click', editors.onClick);
 
     function fill() {
@@ -41,12 +52,15 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
             if (type === 'rubric') { editors.fillRubric(input, value); return; }
             if (type === 'scenarios') { editors.fillScenarios(input, value); return; }
             if (type === 'bool') { input.checked = !!value; return; }
+            if (type === 'rich') { rich.set(input, value); return; }
+            if (type === 'artwork') { badgeArt.show(value); return; }
             if (input.tagName === 'SELECT' && (value === null || value === undefined)) { input.selectedIndex = 0; return; }
             if (type === 'lines') { input.value = (value || []).join('\n'); return; }
             if (type === 'csv') { input.value = (value || []).join(', '); return; }
             if (type === 'json') { input.value = value && value.length ? JSON.stringify(value, null, 2) : ''; return; }
             input.value = value === null || value === undefined ? '' : value;
         });
+        colours.refresh();
     }
 
     // Typed JSON, or the text itself for the server to name the problem under its field.
@@ -63,6 +77,8 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
             if (type === 'rubric') { value = editors.readRubric(input); }
             else if (type === 'scenarios') { value = editors.readScenarios(input); }
             else if (type === 'bool') { value = input.checked; }
+            else if (type === 'rich') { value = rich.get(input); }
+            else if (type === 'artwork') { value = input.dataset.artwork || ''; }
             else if (type === 'int' || type === 'number') { value = value.trim() === '' ? null : Number(value); }
             else if (type === 'lines') { value = value.split('\n').map(function (line) { return line.trim(); }).filter(Boolean); }
             else if (type === 'csv') { value = value.split(',').map(function (item) { return item.trim(); }).filter(Boolean); }
@@ -71,6 +87,9 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
         });
         return collected;
     }
+
+    function clearArtworkProblem() { problems.clearField(form, 'badge.artwork'); }
+    form.querySelector('.cpa-artwork').addEventListener('cpa-artwork-changed', clearArtworkProblem);
 
     function showProblems(answer) {
         problems.show(form, answer.errors, root.dataset.msgProblems, answer.error);
@@ -101,6 +120,26 @@ function CredpluginAssessmentStudio(runtime, element, initArgs) {
             values = collected;
             live.textContent = answer.data.message;
             if (runtime.notify) { runtime.notify('save', {state: 'end'}); }
+        });
+    });
+
+    // The learner view and the badge from the unsaved values; the form is left as it is.
+    var preview = root.querySelector('.cpa-studio-preview');
+    root.querySelector('.cpa-preview-button').addEventListener('click', function () {
+        problems.clear(form);
+        live.textContent = '';
+        post(root.dataset.previewUrl, {values: collect()}).then(function (answer) {
+            if (!answer.ok) {
+                problems.show(form, answer.data.errors, root.dataset.msgPreviewProblems, answer.data.error);
+                return;
+            }
+            preview.querySelector('.cpa-preview-badge').innerHTML = answer.data.badge_html;
+            var learner = preview.querySelector('.cpa-preview-learner');
+            learner.innerHTML = answer.data.learner_html;
+            // The learner's controls are shown as they look, but do nothing here.
+            learner.querySelectorAll('input, textarea, select, button').forEach(function (control) { control.disabled = true; });
+            preview.hidden = false;
+            preview.focus();
         });
     });
 
