@@ -56,7 +56,9 @@ def test_each_award_email_equals_a_full_rendering_for_its_learner(award):  # noq
         assert mimetype == "text/html"
         assert html == full_rendering(issued, f"{badge_awarded.AWARD_TEMPLATE}.html")
         assert message.subject == 'You earned the badge "Données & <éthique>"'
-    assert "O&#x27;Brien &lt;&amp;&gt;" in sent[award.user.email].body
+    # The plain text shows the name as it is; the HTML escapes it.
+    assert "Hello O'Brien <&>" in sent[award.user.email].body
+    assert "O&#x27;Brien &lt;&amp;&gt;" in sent[award.user.email].alternatives[0][0]
 
 
 def test_the_subject_of_an_ascii_badge_name_needs_no_encoding(award):  # noqa: F811

@@ -15,7 +15,7 @@ LEARNER_NAME = 'Ana & "Bo" <b>'
 def issued_badge():
     learner = get_user_model()(username="ana", email="ana@example.org", first_name=LEARNER_NAME)
     badge_class = SimpleNamespace(
-        name=BADGE_NAME, description="Fairness & <i>care</i>", language=""
+        pk=1, name=BADGE_NAME, description="Fairness & <i>care</i>", language=""
     )
     return SimpleNamespace(
         uuid=uuid.uuid4(), user=learner, badge_class=badge_class, valid_until=None
@@ -23,7 +23,7 @@ def issued_badge():
 
 
 def test_the_award_email_escapes_learner_and_badge_text_only_in_html():
-    message = badge_awarded._award_message(issued_badge())
+    message = badge_awarded._award_message(issued_badge(), letters={})
     [(html, _mimetype)] = message.alternatives
 
     assert f"Hello {LEARNER_NAME}," in message.body
