@@ -26,6 +26,8 @@ OUTPUT_FILES = {
     "did_document": "did.json",
     "status_list": "status-list.json",
     "renewed_credential": "renewed-credential.json",
+    "pathway_credential": "pathway-credential.json",
+    "clr": "clr.json",
 }
 
 
@@ -145,6 +147,69 @@ def test_demo_credential_verifies_with_the_javascript_stack(demo_run, js_stack):
     for name in ("credential.json", "renewed-credential.json"):
         answer = js_stack.verify(
             load(demo_dir, name),
+            did_documents=[load(demo_dir, "did.json")],
+            status_lists=[load(demo_dir, "status-list.json")],
+        )
+        assert answer.verified, (name, answer.error)
+
+
+def test_demo_second_course_completes_a_pathway_whose_badge_lists_both(demo_run):
+    demo_dir, completed, _first_uuid = demo_run
+    summary = load(demo_dir, "summary.json")
+    pathway = load(demo_dir, "pathway-credential.json")
+    components = [load(demo_dir, "credential.json"), load(demo_dir, "renewed-credential.json")]
+
+    achievement = pathway["credentialSubject"]["achievement"]
+    assert (achievement["name"], achievement["achievementType"]) == ("AI Champion", "Certificate")
+    evidence = {item["name"]: item["id"] for item in pathway["evidence"]}
+    assert set(evidence) == {"Responsible ML Practitioner", "AI Ethics Foundations"}
+    assert evidence["Responsible ML Practitioner"].endswith(
+        f"/badges/{summary['badge_uuid']}/credential.json"
+    )
+    assert summary["pathway_verification"]["verdict"] == "verified"
+    assert components[0]["id"] == components[1]["id"]
+    assert "the record holds 3 verified badges" in completed.stdout
+
+
+def test_demo_record_is_a_signed_clr_of_the_three_badges(demo_run):
+    demo_dir, _completed, _first_uuid = demo_run
+    summary = load(demo_dir, "summary.json")
+    record = load(demo_dir, "clr.json")
+    pathway = load(demo_dir, "pathway-credential.json")
+
+    assert record["type"] == ["VerifiableCredential", "ClrCredential"]
+    assert record["partial"] is False
+    embedded = record["credentialSubject"]["verifiableCredential"]
+    assert [c["credentialSubject"]["achievement"]["name"] for c in embedded] == [
+        "Responsible ML Practitioner",
+        "AI Ethics Foundations",
+        "AI Champion",
+    ]
+    assert embedded[2] == pathway
+    pathway_id = pathway["credentialSubject"]["achievement"]["id"]
+    associations = record["credentialSubject"]["association"]
+    assert {(a["associationType"], a["targetId"]) for a in associations} == {
+        ("isPartOf", pathway_id)
+    }
+    assert len(associations) == 2
+    assert summary["clr_verification"]["record"]["verified"] is True
+    assert [badge["verdict"] for badge in summary["clr_verification"]["badges"]] == ["verified"] * 3
+
+
+@pytest.mark.js
+def test_demo_pathway_badge_and_record_verify_with_the_javascript_stack(demo_run, js_stack):  # noqa: F811
+    demo_dir, _completed, _first_uuid = demo_run
+    record = load(demo_dir, "clr.json")
+    for name, document in [
+        ("pathway-credential.json", load(demo_dir, "pathway-credential.json")),
+        ("clr.json", record),
+        *[
+            (f"clr.json badge {n}", c)
+            for n, c in enumerate(record["credentialSubject"]["verifiableCredential"])
+        ],
+    ]:
+        answer = js_stack.verify(
+            document,
             did_documents=[load(demo_dir, "did.json")],
             status_lists=[load(demo_dir, "status-list.json")],
         )

@@ -22,6 +22,7 @@ from credplugin.issuer import status_lists
 from credplugin.issuing import claims, intake, lifecycle
 from credplugin.models import BadgeClass, CoursePassingRecord, IssuanceRequest, IssuedBadge
 from credplugin.renewing import renewal
+from credplugin.stacking import pathways
 
 # Pending records one evaluation task takes on at a time (see drain_pending).
 EVALUATION_BATCH = 200
@@ -117,6 +118,18 @@ def evaluate_records(records, *, new_requests=None, locked, attempt=""):
         ):
             for record, outcome in _evaluate_badge(badge_class, course_records, creations):
                 outcomes[record.pk].append((badge_class.slug, outcome))
+        # Pathway badge classes these blocks also feed: awarded when the components complete
+        # the pathway too; the pathway's own policy, not the failing policy, governs losses.
+        for badge_class in BadgeClass.objects.filter(
+            course_key=course_key,
+            active=True,
+            pathway__isnull=False,
+            requirements__active=True,
+        ).distinct():
+            for record, outcome in _evaluate_badge(
+                badge_class, course_records, creations, pathway=True
+            ):
+                outcomes[record.pk].append((badge_class.slug, outcome))
     # The outbox rows come last: their status-list slots lock the list, so every badge
     # reinstated, suspended or revoked above was locked before it, the order revoking uses.
     for record, request in _create(creations, attempt):
@@ -136,20 +149,23 @@ def evaluate_records(records, *, new_requests=None, locked, attempt=""):
     return outcomes
 
 
-def _triggered(record):
-    return record.has_certificate if intake.awards_on_certificate() else record.is_passing
-
-
-def _evaluate_badge(badge_class, records, creations):
+def _evaluate_badge(badge_class, records, creations, *, pathway=False):
     """Yield ``(record, outcome)`` for what changed for ``badge_class``; append the outbox rows
-    it calls for to ``creations`` as ``(record, unsaved IssuanceRequest)``."""
-    triggered = [record for record in records if _triggered(record)]
+    it calls for to ``creations`` as ``(record, unsaved IssuanceRequest)``.
+
+    ``pathway``: the class is a pathway's badge, also earned by these blocks; learners must
+    hold its components too (decided under the pathway's lock, see ``pathways.blocks_met``).
+    """
+    triggered = [record for record in records if intake.triggers_award(record)]
     if triggered:
         needed = requirements.active_requirements(badge_class)
         results = requirements.latest_results(
             [record.user_id for record in triggered], [n.usage_key for n in needed]
         )
         meeting = [r for r in triggered if requirements.judge(needed, r.user_id, results)[0]]
+        if pathway:
+            complete = pathways.complete_for(badge_class, [r.user_id for r in meeting])
+            meeting = [record for record in meeting if record.user_id in complete]
         latest = _latest_requests(badge_class, [record.user_id for record in meeting])
         for record in meeting:
             generation, outcome = _reinstate_or_next_generation(latest.get(record.user_id))
@@ -160,8 +176,8 @@ def _evaluate_badge(badge_class, records, creations):
                 creations.append((record, request))
             elif outcome:
                 yield record, outcome
-    for record in records:
-        if not _triggered(record) and not record.is_passing:
+    for record in [] if pathway else records:
+        if not intake.triggers_award(record) and not record.is_passing:
             outcome = apply_failing_policy(record.user_id, badge_class)
             if outcome:
                 yield record, outcome

@@ -248,5 +248,10 @@ def awards_on_certificate():
     return credplugin_settings.AWARD_ON == AWARD_ON_CERTIFICATE
 
 
+def triggers_award(record):
+    """Whether a ``CoursePassingRecord`` is what ``CREDPLUGIN_AWARD_ON`` awards badges on."""
+    return record.has_certificate if awards_on_certificate() else record.is_passing
+
+
 def _trigger_filter():
     return {"has_certificate": True} if awards_on_certificate() else {}

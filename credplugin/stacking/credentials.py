@@ -3,15 +3,18 @@
 The evidence is the component badges the learner holds that complete the pathway — each by its
 credential id, with its public page — and the achievement carries the union of their
 competency alignments (read from their signed credentials) besides the pathway's own, with the
-``achievementType`` the author chose. Issuance signs and verifies it like any other badge.
+``achievementType`` the author chose. A pathway badge that assessment blocks also feed carries,
+besides, what a badge earned by those blocks carries: their rubric results, scores, evidence and
+the competencies their criteria align to. Issuance signs and verifies it like any other badge.
 """
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from credplugin.authoring import requirements
 from credplugin.exceptions import PermanentIssuanceError
 from credplugin.issuer import identity
-from credplugin.issuing.composition import alignment_of, credential_json
+from credplugin.issuing.composition import alignment_of, credential_json, result_parts
 from credplugin.openbadges.achievement import Achievement, Alignment, Criteria, Image
 from credplugin.openbadges.credential import (
     AchievementSubject,
@@ -72,6 +75,7 @@ def compose_pathway(request, pathway, *, badge_uuid, sequence, index, now):
     if not request.user.email:
         raise PermanentIssuanceError("The learner has no e-mail address to identify them by.")
     badge_class = pathway.badge_class
+    descriptions, achieved, block_evidence, judged_at = _block_parts(badge_class, request.user_id)
     with translation.override(badge_class.language or None):
         evidence = [
             Evidence(
@@ -85,11 +89,12 @@ def compose_pathway(request, pathway, *, badge_uuid, sequence, index, now):
                 genre=_("Component badge"),
             )
             for earned in state.counted
-        ]
+        ] + block_evidence
         alignments = _union(
             [
                 [alignment_of(data) for data in badge_class.alignments],
                 *(_signed_alignments(earned.badge.credential) for earned in state.counted),
+                *(description.alignments for description in descriptions),
             ]
         )
         image = Image(badge_class.image_url) if badge_class.image_url else None
@@ -101,6 +106,7 @@ def compose_pathway(request, pathway, *, badge_uuid, sequence, index, now):
             achievement_type=badge_class.achievement_type,
             image=image,
             alignments=alignments,
+            result_descriptions=descriptions,
             credits_available=float(badge_class.hours) if badge_class.hours is not None else None,
             tags=badge_class.tags,
             in_language=badge_class.language or None,
@@ -108,12 +114,38 @@ def compose_pathway(request, pathway, *, badge_uuid, sequence, index, now):
         subject = AchievementSubject(
             achievement=achievement,
             identifiers=[IdentityObject.for_email(request.user.email)],
-            activity_end_date=max(earned.badge.issued_at for earned in state.counted),
+            results=achieved,
+            activity_end_date=max([earned.badge.issued_at for earned in state.counted] + judged_at),
         )
         return credential_json(
             badge_class, subject, evidence, badge_uuid=badge_uuid, sequence=sequence,
             index=index, now=now,
         )  # fmt: skip
+
+
+def _block_parts(badge_class, user_id):
+    """``(result descriptions, results, evidence, [judged at])`` of the assessment blocks a
+    pathway badge class also requires — each block's rubric, scores and evidence, as a badge
+    earned by blocks alone carries them; all empty when it requires none.
+
+    Raises:
+        PermanentIssuanceError: the learner no longer meets those blocks.
+    """
+    needed = requirements.active_requirements(badge_class)
+    if not needed:
+        return [], [], [], []
+    results = requirements.latest_results([user_id], [n.usage_key for n in needed])
+    met, chosen = requirements.judge(needed, user_id, results)
+    if not met:
+        raise PermanentIssuanceError("The learner no longer meets every block this badge needs.")
+    descriptions, achieved, evidence = [], [], []
+    with translation.override(badge_class.language or None):
+        for requirement, result in zip(needed, chosen, strict=True):
+            block_descriptions, block_results, block_evidence = result_parts(requirement, result)
+            descriptions += block_descriptions
+            achieved += block_results
+            evidence += block_evidence
+    return descriptions, achieved, evidence, [result.created for result in chosen]
 
 
 def _criteria(state):

@@ -22,13 +22,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from credplugin.authoring import validation
+from credplugin.authoring import requirements, validation
 from credplugin.conf import ON_FAILING_KEEP, ON_FAILING_REVOKE, credplugin_settings
 from credplugin.exceptions import InvalidInput, NotFound
 from credplugin.issuing import intake, lifecycle
 from credplugin.mail import badge_awarded
 from credplugin.models import (
     BadgeClass,
+    CoursePassingRecord,
     IssuanceRequest,
     IssuedBadge,
     LearnerPreference,
@@ -128,8 +129,9 @@ def clean_pathway(badge_class, *, components, required_count=None, ordered=False
     """The validated rule as field values, or ``InvalidInput`` saying what to fix.
 
     Rejects: no components, a badge listed twice, the pathway among its own components or
-    reachable through them (a cycle), N larger than M or below 1, a window of no days, an
-    unknown policy, and a pathway badge class that also has assessment requirements.
+    reachable through them (a cycle), N larger than M or below 1, a window of no days, and an
+    unknown policy. A badge class that assessment blocks also feed keeps them: it is awarded
+    when both the blocks and the component rule are met (:func:`blocks_met`).
     """
     classes = _component_classes(components)
     if any(c.achievement_uuid == badge_class.achievement_uuid for c in classes):
@@ -149,11 +151,6 @@ def clean_pathway(badge_class, *, components, required_count=None, ordered=False
         raise InvalidInput(f"on_component_lost must be one of {', '.join(ON_LOST)} (or empty).")
     if not isinstance(ordered, bool):
         raise InvalidInput("ordered must be true or false.")
-    if badge_class.pk and badge_class.requirements.filter(active=True).exists():
-        raise InvalidInput(
-            "This badge class is earned by assessment blocks; a pathway needs a badge class "
-            "of its own."
-        )
     return {
         "components": classes,
         "required_count": required,
@@ -412,7 +409,7 @@ def components_awarded(issued_badges):
                     continue
                 held = _held(user_id, list(mine), now=now, lock=True)
                 state = judge(pathway, components, held)
-                if state.complete:
+                if state.complete and blocks_met(pathway.badge_class, user_id):
                     request = _award(pathway.badge_class, user_id)
                     if request is not None:
                         created.append(request.pk)
@@ -420,6 +417,56 @@ def components_awarded(issued_badges):
                 else:
                     _record_milestone(pathway, user_id, state)
     return created
+
+
+def blocks_met(badge_class, user_id):
+    """Whether the learner meets the assessment blocks a pathway badge class also requires
+    (True when it requires none): the course passed (or certified, as
+    ``CREDPLUGIN_AWARD_ON`` says) and every active requirement met.
+
+    Whichever of the two rules is met last awards the badge. Both deciders hold the pathway's
+    row lock (:func:`lock_pathways`, :func:`complete_for`) while they decide, and read at READ
+    COMMITTED, so the second one sees what the first committed: the award is neither lost nor
+    made twice (the outbox row is unique per learner, badge and generation).
+    """
+    needed = requirements.active_requirements(badge_class)
+    if not needed:
+        return True
+    records = CoursePassingRecord.objects.filter(user_id=user_id)
+    if not any(
+        validation.master_course_key(record.course_key) == badge_class.course_key
+        and intake.triggers_award(record)
+        for record in records
+    ):
+        return False
+    results = requirements.latest_results([user_id], [n.usage_key for n in needed])
+    return requirements.judge(needed, user_id, results)[0]
+
+
+def complete_for(badge_class, user_ids):
+    """The learners among ``user_ids`` whose components complete the pathway of
+    ``badge_class`` (all of them when it has none), deciding under the pathway's row lock.
+
+    Called by the evaluation of a course's assessment blocks, for a pathway badge class those
+    blocks also feed; see :func:`blocks_met` for the other side.
+    """
+    if not user_ids:
+        return set()
+    # Outside a caller's transaction the lock lasts for this decision only, which is enough:
+    # a component being stored holds the lock until it commits, so this decision comes either
+    # after it (and sees it) or before it (and then that transaction sees the blocks met).
+    with transaction.atomic():
+        pathway = Pathway.objects.select_for_update().filter(badge_class=badge_class).first()
+        if pathway is None:
+            return set(user_ids)
+        components = _components(pathway)
+        achievements = [a for _p, a in components]
+        now = timezone.now()
+        return {
+            user_id
+            for user_id in user_ids
+            if judge(pathway, components, _held(user_id, achievements, now=now, lock=True)).complete
+        }
 
 
 def _record_milestone(pathway, user_id, state):

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from credplugin.openbadges.clr import is_clr
 from credplugin.presentation.describe import describe_credential
+from credplugin.presentation.records import verify_submitted_record
 from credplugin.presentation.uploads import (
     BODY,
     FILE,
@@ -37,7 +38,6 @@ from credplugin.presentation.verdicts import (
 )
 from credplugin.views.caching import never_cache_private
 from credplugin.views.layout import page_context
-from credplugin.views.records import verify_submitted_record
 from credplugin.views.throttling import seconds_until_allowed
 
 _MULTIPART_OVERHEAD = 64 * 1024
@@ -135,7 +135,9 @@ def verify_api(request):
     except UnreadableBadge as error:
         return JsonResponse({"error": str(error)}, status=error.status)
     if is_clr(credential):  # a learner record: the record, then each badge inside it
-        return JsonResponse(verify_submitted_record(credential), json_dumps_params={"indent": 2})
+        return JsonResponse(
+            verify_submitted_record(credential).as_dict(), json_dumps_params={"indent": 2}
+        )
     verdict = verify_submitted_credential(credential)
     count_verification(own_badge(verdict))
     return _report_response(verdict)
@@ -179,7 +181,15 @@ def verify_page(request):
 
 
 def _report_context(credential):
-    """The verdict, and only if the badge is authentic, what it says, in its signed meaning."""
+    """The verdict, and only if the badge is authentic, what it says, in its signed meaning.
+
+    A learner record gets its own verdict and one for each credential inside it.
+    """
+    if is_clr(credential):
+        return {
+            "record": verify_submitted_record(credential),
+            "submitted_json": json.dumps(credential, indent=2, ensure_ascii=False),
+        }
     verdict = verify_submitted_credential(credential)
     badge = own_badge(verdict)
     count_verification(badge)

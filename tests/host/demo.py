@@ -9,11 +9,15 @@
    verify API;
 5. renews it: the clock moves into the renewal window, the learner passes the renewal
    assessment and the mentor grades it; the worker signs the second version, verified too;
-6. prints a short summary and writes ``var/demo/``: ``credential.json``, ``badge.png``,
-   ``badge.svg``, ``did.json``, ``status-list.json``, ``renewed-credential.json`` and
-   ``summary.json``; a clearly labelled simulated cohort (``tests/host/demo_outcomes.py``)
-   gives the badge published outcomes, whose signed statement is written to ``outcomes.json``;
-7. serves the workbench and the public pages on http://127.0.0.1:8000 until Ctrl-C.
+6. passes a second small course whose badge, with the first, completes a pathway; the worker
+   issues the pathway badge (``tests/host/demo_pathway.py``), and the learner's record is
+   signed as a CLR 2.0 — both verified through the verify API;
+7. prints a short summary and writes ``var/demo/``: ``credential.json``, ``badge.png``,
+   ``badge.svg``, ``did.json``, ``status-list.json``, ``renewed-credential.json``,
+   ``pathway-credential.json``, ``clr.json`` and ``summary.json``; a clearly labelled simulated
+   cohort (``tests/host/demo_outcomes.py``) gives the badge published outcomes, whose signed
+   statement is written to ``outcomes.json``;
+8. serves the workbench and the public pages on http://127.0.0.1:8000 until Ctrl-C.
 
 The course and the learner's journey through the block live in ``tests/host/demo_course.py``.
 
@@ -45,6 +49,11 @@ from tests.host.demo_course import (
     renew_badge,
 )
 from tests.host.demo_outcomes import COHORT, publish_outcomes, seed_cohort
+from tests.host.demo_pathway import (
+    author_pathway,
+    complete_second_course,
+    write_pathway_and_record,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ISSUE_TIMEOUT_SECONDS = 90
@@ -158,13 +167,18 @@ def create_issuer_key():
     print(f"      {output.getvalue().strip()}")
 
 
-def wait_for_badge(user_id, worker):
-    """The badge the worker issues for ``user_id``; a clear reason when it does not come."""
+def wait_for_badge(user_id, worker, **which):
+    """The badge the worker issues for ``user_id`` (of the badge class ``which`` names, if
+    any); a clear reason when it does not come."""
     from credplugin.models import IssuanceRequest, IssuedBadge  # noqa: PLC0415
 
     deadline = time.monotonic() + ISSUE_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
-        badge = IssuedBadge.objects.filter(user_id=user_id).select_related("badge_class").first()
+        badge = (
+            IssuedBadge.objects.filter(user_id=user_id, **which)
+            .select_related("badge_class")
+            .first()
+        )
         if badge is not None:
             return badge
         failed = IssuanceRequest.objects.filter(
@@ -395,7 +409,7 @@ def run(settings):
     # The output is for a person; libraries' warnings go to a file instead (edx-submissions
     # resets the warning filters on every read, so filtering them would not last).
     warnings.showwarning = _warnings_to(settings.demo_dir / "warnings.log")
-    progress = Progress(total=11)
+    progress = Progress(total=12)
     worker = None
     try:
         with progress.step(f"create a fresh SQLite database in {settings.host_dir}"):
@@ -438,6 +452,13 @@ def run(settings):
             renewed = wait_for_renewal(badge, worker)
             renewed_report = verify(client, renewed.credential)
             write_renewal(client, renewed, renewed_report, summary, settings)
+        with progress.step("a second course completes a pathway; write its badge and the CLR"):
+            requirement, pathway = author_pathway(badge.badge_class)
+            complete_second_course(requirement, learner)
+            pathway_badge = wait_for_badge(learner.id, worker, badge_class=pathway.badge_class)
+            write_pathway_and_record(
+                client, pathway_badge, learner, summary, settings=settings, verify=verify
+            )
         print_summary(credential, summary, report)
         if renewed_report["verdict"] != "verified":
             raise DemoFailure(f"the renewed badge did not verify: {renewed_report['explanation']}")

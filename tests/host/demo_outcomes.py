@@ -69,10 +69,10 @@ def _learner_judged(requirement, number, judged_at):
     criteria = requirement.rubric.definition["criteria"]
     if number % 4 == 0:
         with _at(judged_at):
-            _judge(api, requirement, learner, criteria, number, passed=False)
+            judge(api, requirement, learner, criteria, number, passed=False)
         judged_at += timedelta(days=3)
     with _at(judged_at):
-        _judge(api, requirement, learner, criteria, number, passed=True)
+        judge(api, requirement, learner, criteria, number, passed=True)
     return judged_at + timedelta(days=number % 7, hours=1), number, learner
 
 
@@ -93,7 +93,9 @@ def _learner_awarded(requirement, number, learner, awarded_at):
     _answer_surveys(request.issued_badge, number)
 
 
-def _judge(api, requirement, learner, criteria, number, *, passed):
+def judge(api, requirement, learner, criteria, number, *, passed):
+    """Record a mentor's judgement of ``learner`` on the requirement's rubric, as the block
+    records it (``number`` varies the levels reached)."""
     levels = []
     for index, criterion in enumerate(criteria):
         by_points = sorted(criterion["levels"], key=lambda level: level["points"])

@@ -25,8 +25,8 @@ def fast_canonicalize(document: dict) -> str | None:
             reference would refuse it too, only later.
     """
     try:
-        ground, fresh, replays, known_hashes = document_quads(document)
-        return canonical_nquads(ground, fresh, replays, known_hashes)
+        ground, fresh, replays, known_hashes, graph_quads = document_quads(document)
+        return canonical_nquads(ground, fresh, replays, known_hashes, graph_quads)
     except NotCovered:
         log.debug("fastcanon does not cover this document's shape; pyld canonicalizes it")
         return None

@@ -22,7 +22,7 @@ KEYS_PER_CONTEXT_LIMIT = 4096
 class TermInfo:
     """What the expansion algorithm asks about one key under one active context."""
 
-    __slots__ = ("iri", "predicate", "scoped", "value_type", "plain", "language_free")
+    __slots__ = ("iri", "predicate", "scoped", "value_type", "plain", "graph", "language_free")
 
     def __init__(self, context, key):
         raw = context.raw
@@ -42,6 +42,13 @@ class TermInfo:
         containers = [] if container is None else jsonld.JsonLdProcessor.arrayify(container)
         # Only sets (and no container at all) mean "a plain array of values".
         self.plain = all(item == "@set" for item in containers) and self.value_type != "@json"
+        # A graph container without @id or @index: each value becomes its own named graph (an
+        # embedded credential's proof).
+        self.graph = (
+            "@graph" in containers
+            and all(item in ("@graph", "@set") for item in containers)
+            and self.value_type != "@json"
+        )
         self.language_free = (
             get(raw, key, "@language") is None and get(raw, key, "@direction") is None
         )
@@ -134,8 +141,6 @@ class _Registry:
         """The active context after a document's ``@context`` list of shipped URLs."""
         context = self._top_level.get(urls)
         if context is None:
-            if not urls or any(url not in context_manifest() for url in urls):
-                raise NotCovered
             initial = _PROCESSOR._get_initial_context(_options())
             raw = _PROCESSOR._process_context(initial, list(urls), _options())
             context = self._top_level[urls] = self.wrap(raw)
@@ -159,8 +164,8 @@ _PROCESSOR = jsonld.JsonLdProcessor()
 _REGISTRY = _Registry()
 
 
-def top_level_context(document_context) -> Context:
-    """The compiled context for a document's ``@context`` value (a URL or a list of URLs).
+def _shipped_urls(document_context) -> tuple:
+    """A ``@context`` value (a URL or a list of URLs) as a tuple of shipped context URLs.
 
     Raises:
         NotCovered: inline contexts, unknown URLs or anything but strings.
@@ -171,4 +176,30 @@ def top_level_context(document_context) -> Context:
         urls = tuple(document_context)
     else:
         raise NotCovered
-    return _REGISTRY.top_level(urls)
+    if not urls or any(url not in context_manifest() for url in urls):
+        raise NotCovered
+    return urls
+
+
+def top_level_context(document_context) -> Context:
+    """The compiled context for a document's ``@context`` value (a URL or a list of URLs).
+
+    Raises:
+        NotCovered: inline contexts, unknown URLs or anything but strings.
+    """
+    return _REGISTRY.top_level(_shipped_urls(document_context))
+
+
+def embedded_context(context: Context, local_context) -> Context:
+    """The context of a nested node object with its own ``@context`` — a credential embedded
+    in a learner record — processed on top of ``context`` as pyld's
+    ``_prepare_nested_context`` does, once per list of URLs.
+
+    Raises:
+        NotCovered: anything but shipped context URLs, or a redefinition pyld refuses.
+    """
+    urls = _shipped_urls(local_context)
+    try:
+        return context.derive(("local", urls), list(urls))
+    except jsonld.JsonLdError as error:
+        raise NotCovered from error

@@ -13,7 +13,7 @@ blank nodes are ints: each JSON object without an ``id`` is a fresh blank node, 
 """
 
 from credplugin.openbadges import marshalled
-from credplugin.openbadges.fastcanon.context import top_level_context
+from credplugin.openbadges.fastcanon.context import embedded_context, top_level_context
 from credplugin.openbadges.fastcanon.literals import (
     XSD_BOOLEAN,
     NotCovered,
@@ -32,14 +32,17 @@ MEMO_LIMIT = 64
 _subtrees = {}
 
 
-def document_quads(document: dict) -> tuple[list, list, list, list]:
-    """Return ``(ground lines, blank-node quads, replays, known hashes)`` for a document.
+def document_quads(document: dict) -> tuple[list, list, list, list, list]:
+    """Return ``(ground lines, blank-node quads, replays, known hashes, graph quads)``.
 
-    Ground lines are finished N-Quads lines of quads without blank nodes (duplicates are
-    removed later, with the other lines); blank-node quads are tuples, duplicates removed as
-    pyld's node map does; replays are ``(subtree, first blank node)`` for each memoised
-    subtree. Known hashes has one entry per blank node: its first-degree hash if already known
-    (those of replayed subtrees), else None.
+    Ground lines are finished N-Quads lines of default-graph quads without blank nodes
+    (duplicates are removed later, with the other lines); blank-node quads are
+    ``(subject, predicate, object)`` tuples of the default graph, duplicates removed as pyld's
+    node map does; replays are ``(subtree, first blank node)`` for each memoised subtree.
+    Known hashes has one entry per blank node: its first-degree hash if already known (those of
+    replayed subtrees), else None. Graph quads are ``(subject, predicate, object, graph)``
+    tuples of the named graphs graph containers make (an embedded credential's proof); their
+    graph names are blank nodes.
 
     Raises:
         NotCovered: the document needs the reference implementation.
@@ -48,18 +51,39 @@ def document_quads(document: dict) -> tuple[list, list, list, list]:
         raise NotCovered
     context = top_level_context(document["@context"])
     emitter = _Emitter()
-    emitter.node(context, document, top_level=True)
-    return emitter.ground, list(dict.fromkeys(emitter.quads)), emitter.replays, emitter.hashes
+    emitter.node(context, document)
+    return (
+        emitter.ground,
+        list(dict.fromkeys(emitter.quads)),
+        emitter.replays,
+        emitter.hashes,
+        list(dict.fromkeys(emitter.graph_quads)),
+    )
 
 
 class _Emitter:
     """The quads of one document, collected as its node objects are walked."""
 
-    __slots__ = ("ground", "quads", "replays", "count", "hashes", "memoising")
+    __slots__ = (
+        "ground",
+        "quads",
+        "graph_quads",
+        "graph",
+        "add_quad",
+        "replays",
+        "count",
+        "hashes",
+        "memoising",
+    )
 
     def __init__(self):
         self.ground = []
         self.quads = []
+        self.graph_quads = []
+        # The blank node naming the graph being emitted, None for the default graph; add_quad
+        # files a (subject, predicate, object) tuple into it.
+        self.graph = None
+        self.add_quad = self.quads.append
         # (memoised subtree, number of its first blank node here) for each replay.
         self.replays = []
         self.count = 0
@@ -73,24 +97,17 @@ class _Emitter:
         self.hashes.append(None)
         return node
 
-    def node(self, context, element: dict, top_level: bool = False):
-        """Emit one node object's quads under ``context``; return its subject."""
-        if "@context" in element and not top_level:
-            raise NotCovered
+    def node(self, context, element: dict):
+        """Emit one node object's quads under ``context``; return its subject.
+
+        ``context`` already includes the node's own ``@context`` (see :meth:`nested_node`).
+        """
         plan = node_plan(context, element)
-        if plan.id_key is None:
-            subject = self.blank_node()
-            add = self.quads.append
-            for type_iri in plan.types:
-                add((subject, RDF_TYPE, type_iri))
-        else:
-            subject = expand_id(plan.context, element[plan.id_key])
-            add = self.ground.append
-            for type_iri in plan.types:
-                add(f"{subject} {RDF_TYPE} {type_iri} .\n")
+        quads = self.add_quad
+        subject = self.typed_subject(plan, element)
         ground = self.ground.append
-        quads = self.quads.append
-        is_iri = subject.__class__ is str
+        # Only default-graph quads without blank nodes are finished lines.
+        is_iri = self.graph is None and subject.__class__ is str
         for prop in plan.properties:
             value = element[prop.key]
             if value.__class__ is str:
@@ -106,13 +123,31 @@ class _Emitter:
                 ground(f"{subject} {prop.predicate} {obj} .\n")
             else:
                 quads((subject, prop.predicate, obj))
+        for prop in plan.graphs:
+            self.add_graphs(subject, prop, element[prop.key])
+        return subject
+
+    def typed_subject(self, plan, element: dict):
+        """The node's subject (its IRI, or a fresh blank node), with its type quads emitted."""
+        if plan.id_key is None:
+            subject = self.blank_node()
+        else:
+            subject = expand_id(plan.context, element[plan.id_key])
+            if self.graph is None:
+                add = self.ground.append
+                for type_iri in plan.types:
+                    add(f"{subject} {RDF_TYPE} {type_iri} .\n")
+                return subject
+        quads = self.add_quad
+        for type_iri in plan.types:
+            quads((subject, RDF_TYPE, type_iri))
         return subject
 
     def add_array(self, subject, prop, values: list) -> None:
         """Array values; nulls are dropped and nested arrays flattened, as pyld does."""
         if not prop.term.plain:
             raise NotCovered
-        is_iri = subject.__class__ is str
+        is_iri = self.graph is None and subject.__class__ is str
         for item in values:
             if item.__class__ is str:
                 obj = prop.string_object(item)
@@ -126,7 +161,37 @@ class _Emitter:
             if is_iri and obj.__class__ is str:
                 self.ground.append(f"{subject} {prop.predicate} {obj} .\n")
             else:
-                self.quads.append((subject, prop.predicate, obj))
+                self.add_quad((subject, prop.predicate, obj))
+
+    def add_graphs(self, subject, prop, value) -> None:
+        """Values of a graph container: each node object is the one node of a new named graph.
+
+        pyld wraps each expanded value in ``{"@graph": [value]}``; its node map names that
+        graph with a fresh blank node, which the property points to, and files the value's
+        quads under it. Anything but node objects (and nulls) is left to the reference.
+        """
+        for item in value if value.__class__ is list else (value,):
+            if item is None:
+                continue
+            if item.__class__ is not dict or not item:
+                raise NotCovered
+            graph = self.blank_node()
+            self.add_quad((subject, prop.predicate, graph))
+            outer = self.graph, self.add_quad
+            self.graph = graph
+            self.add_quad = self._graph_sink(graph)
+            try:
+                self.nested_node(prop, item)
+            finally:
+                self.graph, self.add_quad = outer
+
+    def _graph_sink(self, graph: int):
+        add = self.graph_quads.append
+
+        def add_quad(quad):
+            add((*quad, graph))
+
+        return add_quad
 
     def value(self, prop, value):
         """The object of one property value (pyld's ``_expand_value`` and ``_object_to_rdf``)."""
@@ -146,7 +211,8 @@ class _Emitter:
         raise NotCovered
 
     def nested_node(self, prop, element: dict):
-        """pyld's ``_expand`` of an object value: revert type scope, apply property scope."""
+        """pyld's ``_expand`` of an object value: revert type scope, apply property scope, then
+        the value's own ``@context`` (an embedded credential's list of shipped contexts)."""
         if not element:
             return self.blank_node()
         context = prop.context
@@ -167,7 +233,15 @@ class _Emitter:
             context = derive(
                 context, ("property", prop.key, id(scoped)), scoped, override_protected=True
             )
-        if self.memoising or not ("id" in element or "@id" in element) or _flat(element):
+        if "@context" in element:
+            context = embedded_context(context, element["@context"])
+            return self.node(context, element)
+        if (
+            self.memoising
+            or self.graph is not None
+            or not ("id" in element or "@id" in element)
+            or _flat(element)
+        ):
             return self.node(context, element)
         return self.memoised_node(context, element)
 
@@ -203,18 +277,21 @@ class _Emitter:
 
     def record(self, context, element: dict) -> "Subtree | None":
         """Emit ``element`` on its own; None unless its subject is an IRI (then not memoised)."""
-        outer = (self.ground, self.quads, self.count, self.hashes)
-        self.ground, self.quads, self.count, self.hashes = [], [], 0, []
+        outer = (self.ground, self.quads, self.graph_quads, self.add_quad, self.count, self.hashes)
+        self.ground, self.quads, self.graph_quads, self.count, self.hashes = [], [], [], 0, []
+        self.add_quad = self.quads.append
         self.memoising = True
         try:
             subject = self.node(context, element)
-            if subject.__class__ is not str:
+            if subject.__class__ is not str or self.graph_quads:
                 return None
             quads = list(dict.fromkeys(self.quads))
             hashes = first_degree_hashes(quads, [None] * self.count)
             return Subtree(list(dict.fromkeys(self.ground)), quads, hashes, subject)
         finally:
-            self.ground, self.quads, self.count, self.hashes = outer
+            self.ground, self.quads, self.graph_quads, self.add_quad, self.count, self.hashes = (
+                outer
+            )
             self.memoising = False
 
 

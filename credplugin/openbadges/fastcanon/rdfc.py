@@ -6,10 +6,14 @@ and the costly Hash N-Degree Quads step runs only for groups with identical cont
 are the RDFC-1.0 algorithms as pyld's ``URDNA2015`` implements them (SHA-256, ``_:a``/``_:z``,
 ``_:b`` temporary issuers, lexicographically smallest path); only the data layout is ours:
 quads are ``(subject, predicate, object)`` tuples already in N-Quads form, blank nodes are ints.
+Quads of named graphs (the proof of a credential embedded in a learner record) are
+``(subject, predicate, object, graph)`` tuples, kept apart so the default graph's stay small.
 """
 
 import hashlib
 from itertools import permutations
+
+from credplugin.openbadges.fastcanon.literals import NotCovered
 
 _sha256 = hashlib.sha256
 LABELLINGS_PER_SUBTREE = 64
@@ -47,19 +51,25 @@ def canonical_nquads(
     fresh: list,
     replays: list,
     known_hashes: list,
+    graph_quads: list = (),
+    *,
     work_factor: float = MAX_WORK_FACTOR,
 ) -> str:
-    """The canonical N-Quads document (sorted lines, no duplicates) of a default-graph dataset.
+    """The canonical N-Quads document (sorted lines, no duplicates) of a dataset.
 
-    ``ground`` holds the finished lines of quads without blank nodes, ``fresh`` the blank-node
-    quads, ``replays`` the ``(subtree, first blank node)`` of memoised subtrees;
-    ``known_hashes`` has one entry per blank node, its first-degree hash if already known.
+    ``ground`` holds the finished lines of default-graph quads without blank nodes, ``fresh``
+    the default graph's blank-node quads, ``replays`` the ``(subtree, first blank node)`` of
+    memoised subtrees; ``known_hashes`` has one entry per blank node, its first-degree hash if
+    already known; ``graph_quads`` the quads of blank-node-named graphs.
 
     Raises:
         WorkLimitExceeded: the blank nodes need more work than ``work_factor`` allows.
     """
-    hashes = first_degree_hashes(fresh, known_hashes) if fresh else known_hashes
-    labels = _canonical_labels(hashes, fresh, replays, work_factor) if hashes else []
+    if fresh or graph_quads:
+        hashes = first_degree_hashes(fresh, known_hashes, graph_quads)
+    else:
+        hashes = known_hashes
+    labels = _canonical_labels(hashes, fresh, replays, graph_quads, work_factor) if hashes else []
     lines = list(ground)
     for subtree, offset in replays:
         lines += subtree.lines(tuple(labels[offset : offset + subtree.count]))
@@ -67,6 +77,9 @@ def canonical_nquads(
     for s, p, o in fresh:
         subject = labels[s] if s.__class__ is int else s
         append(f"{subject} {p} {labels[o] if o.__class__ is int else o} .\n")
+    for s, p, o, g in graph_quads:
+        subject = labels[s] if s.__class__ is int else s
+        append(f"{subject} {p} {labels[o] if o.__class__ is int else o} {labels[g]} .\n")
     if len(set(lines)) != len(lines):
         lines = list(dict.fromkeys(lines))
     lines.sort()
@@ -116,7 +129,7 @@ class Subtree:
         ]
 
 
-def first_degree_hashes(quads: list, known: list) -> list:
+def first_degree_hashes(quads: list, known: list, graph_quads=()) -> list:
     """Hash First Degree Quads of every blank node whose hash ``known`` does not hold yet."""
     first_degree_lines = [None if digest else [] for digest in known]
     for s, p, o in quads:
@@ -135,6 +148,7 @@ def first_degree_hashes(quads: list, known: list) -> list:
                 first_degree_lines[s].append(f"_:a {p} {o} .\n")
         elif o.__class__ is int and first_degree_lines[o] is not None:
             first_degree_lines[o].append(f"{s} {p} _:a .\n")
+    _add_graph_lines(first_degree_lines, graph_quads)
     hashes = list(known)
     for node, lines in enumerate(first_degree_lines):
         if lines is not None:
@@ -143,7 +157,26 @@ def first_degree_hashes(quads: list, known: list) -> list:
     return hashes
 
 
-def _canonical_labels(hashes: list, fresh: list, replays: list, work_factor: float) -> list:
+def _add_graph_lines(first_degree_lines: list, graph_quads) -> None:
+    for quad in graph_quads:
+        # A quad is listed once per blank-node position it holds, as in pyld.
+        for position in (0, 2, 3):
+            node = quad[position]
+            if node.__class__ is int and first_degree_lines[node] is not None:
+                first_degree_lines[node].append(_first_degree_line(quad, node))
+
+
+def _first_degree_line(quad: tuple, node: int) -> str:
+    """One graph quad as Hash First Degree Quads serializes it for ``node``."""
+    s, p, o, g = (
+        ("_:a" if term == node else "_:z") if term.__class__ is int else term for term in quad
+    )
+    return f"{s} {p} {o} {g} .\n"
+
+
+def _canonical_labels(
+    hashes: list, fresh: list, replays: list, graph_quads, work_factor: float
+) -> list:
     """Canonical ``_:c14nN`` label of each blank node, from their first-degree hashes."""
     count = len(hashes)
     by_hash = {}
@@ -158,10 +191,27 @@ def _canonical_labels(hashes: list, fresh: list, replays: list, work_factor: flo
         else:
             shared.append(nodes)
     if shared:
-        quads = fresh + [quad for subtree, offset in replays for quad in subtree.quads_at(offset)]
+        quads = [(*quad, None) for quad in fresh]
+        quads += [(*quad, None) for subtree, offset in replays for quad in subtree.quads_at(offset)]
+        quads += graph_quads
         limit = deep_iteration_limit(sum(map(len, shared)), work_factor)
         _NDegree(quads, count, hashes, canonical, limit).label(shared)
     return [canonical[node] for node in range(count)]
+
+
+def _orderings(nodes: list):
+    """The permutations pyld's Steinhaus-Johnson-Trotter generator yields for ``nodes``.
+
+    A graph name is related once per quad of its graph, always with the same hash: pyld
+    yields such a list of one repeated node once. Other lists with repeats (which our
+    documents do not make) are left to the reference.
+    """
+    distinct = len(set(nodes))
+    if distinct == len(nodes):
+        return permutations(nodes)
+    if distinct == 1:
+        return (tuple(nodes),)
+    raise NotCovered
 
 
 class _Issuer:
@@ -194,11 +244,13 @@ class _NDegree:
         self.iterations = [0] * count
         self.quads_of = [[] for _ in range(count)]
         for quad in quads:
-            s, _, o = quad
+            s, _, o, g = quad
             if s.__class__ is int:
                 self.quads_of[s].append(quad)
             if o.__class__ is int:
                 self.quads_of[o].append(quad)
+            if g.__class__ is int:
+                self.quads_of[g].append(quad)
 
     def label(self, shared_groups: list) -> None:
         canonical = self.canonical
@@ -228,17 +280,19 @@ class _NDegree:
             raise WorkLimitExceeded(work_limit_reason(self.limit))
         self.iterations[node] += 1
         related_by_hash = {}
-        for s, p, o in self.quads_of[node]:
+        for s, p, o, g in self.quads_of[node]:
             if s.__class__ is int and s != node:
                 related_by_hash.setdefault(self.hash_related(s, p, issuer, "s"), []).append(s)
             if o.__class__ is int and o != node:
                 related_by_hash.setdefault(self.hash_related(o, p, issuer, "o"), []).append(o)
+            if g.__class__ is int and g != node:
+                related_by_hash.setdefault(self.hash_related(g, "", issuer, "g"), []).append(g)
         data = _sha256()
         for related_hash in sorted(related_by_hash):
             data.update(related_hash.encode())
             chosen_path = ""
             chosen_issuer = None
-            for permutation in permutations(related_by_hash[related_hash]):
+            for permutation in _orderings(related_by_hash[related_hash]):
                 path, issuer_copy = self.permutation_path(permutation, issuer, chosen_path)
                 if path is not None and (not chosen_path or path < chosen_path):
                     chosen_path = path

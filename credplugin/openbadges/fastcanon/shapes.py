@@ -62,13 +62,16 @@ def _not_covered(value):
 class NodePlan:
     """Everything about a node object except its values: context, id key, types, properties."""
 
-    __slots__ = ("context", "id_key", "types", "properties")
+    __slots__ = ("context", "id_key", "types", "properties", "graphs")
 
-    def __init__(self, context, id_key, types, properties):
+    def __init__(self, context, id_key, types, properties, graphs):
         self.context = context
         self.id_key = id_key
         self.types = types
         self.properties = properties
+        # Properties whose values are named graphs (graph containers), kept apart so that the
+        # plain properties of every node are emitted without asking.
+        self.graphs = graphs
 
 
 def node_plan(context, element: dict) -> NodePlan:
@@ -122,6 +125,7 @@ class _Shape:
         id_key = None
         types = None
         properties = []
+        graphs = []
         for key in self.keys:
             if key == "@context":
                 continue
@@ -134,11 +138,13 @@ class _Shape:
                 if types is not None or key not in self.type_keys:
                     raise NotCovered
                 types = _types(context, type_scoped, as_list(element[key]))
+            elif term.predicate is not None and term.graph:
+                graphs.append(_property(context, key, term))
             elif term.predicate is None or not term.plain:
                 raise NotCovered
             else:
                 properties.append(_property(context, key, term))
-        return NodePlan(context, id_key, types or [], properties)
+        return NodePlan(context, id_key, types or [], properties, graphs)
 
     def _apply_type_scopes(self, element: dict):
         """pyld's ``_prepare_nested_context``: each type's scoped context, types sorted.
