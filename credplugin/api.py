@@ -110,8 +110,27 @@ def retire_requirement(usage_key):
 # --- peer review (called by the assessment XBlock's peer step) -------------------------------
 
 
-def peer_enter(*, submission_uuid, course_key, usage_key, author_id, rubric, required_reviews):
-    """Put a learner's submission in the block's peer pool, needing ``required_reviews``."""
+def peer_enter(
+    *,
+    submission_uuid,
+    course_key,
+    usage_key,
+    author_id,
+    rubric,
+    required_reviews,
+    title="",
+    result_mode=reviewing_models.PEER_MEDIAN,
+    submitted_at=None,
+):
+    """Put a learner's submission in the block's peer pool, needing ``required_reviews``.
+
+    The block calls this instead of ``review_waiting``: the work reaches the mentors' queue
+    (titled ``title``, waiting since ``submitted_at``) only when a mentor is needed, which
+    ``result_mode`` (the block's ``peer_result_mode``) decides; the learner's older work
+    still waiting there is replaced at once. Raises ``InvalidInput`` for an unknown mode.
+    """
+    if result_mode not in dict(reviewing_models.RESULT_MODES):
+        raise InvalidInput(f"Unknown peer result mode {result_mode!r}.")
     reviewing_pool.enter(
         submission_uuid=str(submission_uuid),
         course_key=validation.course_key(course_key),
@@ -119,6 +138,9 @@ def peer_enter(*, submission_uuid, course_key, usage_key, author_id, rubric, req
         author_id=author_id,
         rubric=rubric,
         required_reviews=required_reviews,
+        title=str(title or "")[:255],
+        result_mode=result_mode,
+        created=submitted_at or timezone.now(),
     )
 
 
@@ -591,9 +613,10 @@ def assessment_reviewed(*, course_key, usage_key, title, learner_id, status, pas
 def review_waiting(*, submission_uuid, course_key, usage_key, title, learner_id, submitted_at):
     """Work was submitted (or resubmitted) to an assessment block and waits for a mentor.
 
-    The block calls this in the transaction that files the work; the learner's older work in
-    the block still waiting is replaced. Repeating a report changes nothing. Raises
-    ``InvalidInput`` for a malformed id or an unknown learner.
+    The block calls this in the transaction that files the work when it has no peer step (a
+    peer-reviewed submission reaches the queue through ``peer_enter`` once a mentor is
+    needed); the learner's older work in the block still waiting is replaced. Repeating a
+    report changes nothing. Raises ``InvalidInput`` for a malformed id or an unknown learner.
     """
     review_queue.report_waiting(
         submission_uuid=submission_uuid,

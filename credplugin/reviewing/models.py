@@ -20,6 +20,15 @@ IN_PEER_REVIEW = "peer"
 PEERS_DONE = "peers_done"
 NEEDS_MENTOR = "mentor"
 CLOSED = "closed"
+# How the block forms the result (its ``peer_result_mode`` when the work was submitted).
+PEER_MEDIAN = "peer_median"
+MENTOR_DECIDES = "mentor"
+PEER_CONFIRMED = "peer_confirmed"
+RESULT_MODES = (
+    (PEER_MEDIAN, _("peer median")),
+    (MENTOR_DECIDES, _("mentor decision")),
+    (PEER_CONFIRMED, _("peer median confirmed by a mentor")),
+)
 STATES = (
     (IN_PEER_REVIEW, _("in peer review")),
     (PEERS_DONE, _("peer reviews complete")),
@@ -41,6 +50,9 @@ class PeerSubmission(models.Model):
     review_count = models.PositiveSmallIntegerField(default=0)
     state = models.CharField(max_length=16, choices=STATES, default=IN_PEER_REVIEW)
     created = models.DateTimeField(default=timezone.now)
+    # What the mentors' review queue shows once a mentor is needed (see ``handoff``).
+    title = models.CharField(max_length=255, blank=True, default="")
+    result_mode = models.CharField(max_length=16, choices=RESULT_MODES, default=PEER_MEDIAN)
 
     class Meta:
         verbose_name = _("peer-reviewed submission")

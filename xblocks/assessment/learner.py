@@ -283,23 +283,24 @@ class LearnerHandlersMixin:
         with review.locked(*keys):
             self._editable_actor()
             submission = review.submit(*keys, answer)
-            credplugin_api().review_waiting(
-                submission_uuid=submission["uuid"],
-                course_key=self.course_key(),
-                usage_key=self.usage_key(),
-                title=self.display_name,
-                learner_id=actor.user_id,
-                submitted_at=submission["submitted_at"],
-            )
+            reported = {
+                "submission_uuid": submission["uuid"],
+                "course_key": self.course_key(),
+                "usage_key": self.usage_key(),
+                "title": self.display_name,
+                "submitted_at": submission["submitted_at"],
+            }
             if self.peer_enabled:
+                # The plugin queues it for a mentor once one is needed (result mode, unblocking).
                 credplugin_api().peer_enter(
-                    submission_uuid=submission["uuid"],
-                    course_key=self.course_key(),
-                    usage_key=self.usage_key(),
+                    **reported,
                     author_id=actor.user_id,
                     rubric=current,
                     required_reviews=self.peer_must_be_graded_by,
+                    result_mode=self.peer_result_mode,
                 )
+            else:
+                credplugin_api().review_waiting(**reported, learner_id=actor.user_id)
         credplugin_api().assessment_submitted(
             course_key=self.course_key(),
             usage_key=self.usage_key(),
