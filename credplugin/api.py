@@ -8,6 +8,8 @@ credplugin models. Bad input raises ``InvalidInput`` (a ``ValueError``) or ``Not
 ``LookupError``) with a readable sentence, and nothing is changed.
 """
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -121,16 +123,24 @@ def peer_enter(
     title="",
     result_mode=reviewing_models.PEER_MEDIAN,
     submitted_at=None,
+    unblock_after_days=0,
+    fallback=reviewing_models.FLEXIBLE,
 ):
     """Put a learner's submission in the block's peer pool, needing ``required_reviews``.
 
     The block calls this instead of ``review_waiting``: the work reaches the mentors' queue
     (titled ``title``, waiting since ``submitted_at``) only when a mentor is needed, which
     ``result_mode`` (the block's ``peer_result_mode``) decides; the learner's older work
-    still waiting there is replaced at once. Raises ``InvalidInput`` for an unknown mode.
+    still waiting there is replaced at once. The periodic sweep unblocks it by ``fallback``
+    after ``unblock_after_days`` (0: never). Raises ``InvalidInput`` for an unknown mode or
+    fallback.
     """
     if result_mode not in dict(reviewing_models.RESULT_MODES):
         raise InvalidInput(f"Unknown peer result mode {result_mode!r}.")
+    if fallback not in dict(reviewing_models.FALLBACKS):
+        raise InvalidInput(f"Unknown peer fallback {fallback!r}.")
+    submitted_at = submitted_at or timezone.now()
+    unblock_at = submitted_at + timedelta(days=unblock_after_days) if unblock_after_days else None
     reviewing_pool.enter(
         submission_uuid=str(submission_uuid),
         course_key=validation.course_key(course_key),
@@ -140,7 +150,9 @@ def peer_enter(
         required_reviews=required_reviews,
         title=str(title or "")[:255],
         result_mode=result_mode,
-        created=submitted_at or timezone.now(),
+        created=submitted_at,
+        unblock_at=unblock_at,
+        fallback=fallback,
     )
 
 

@@ -25,6 +25,7 @@ from credplugin.mail import assessment_reviews
 from credplugin.mentoring import reminders as mentor_reminders
 from credplugin.outcomes import counters, rollups, surveys
 from credplugin.renewing import reminders, renewal, signing
+from credplugin.reviewing import pool as peer_pool
 
 log = logging.getLogger(__name__)
 
@@ -218,6 +219,19 @@ def send_mentor_reminders_task(self):
         return mentor_reminders.send_due()["sent"]
     except TRANSIENT_ERRORS as error:
         _retry_or_leave(self, error, "the mentor reminders")
+        return None
+
+
+@shared_task(**_TASK_OPTIONS)
+@set_code_owner_attribute
+def sweep_peer_reviews_task(self):
+    """Beat task: release expired peer-review leases and unblock work waiting past its days
+    (flexible grading or a mentor); returns ``{released, unblocked}``. Safe from several
+    workers at once: each lease is released and each submission unblocked once."""
+    try:
+        return peer_pool.sweep()
+    except TRANSIENT_ERRORS as error:
+        _retry_or_leave(self, error, "the peer-review sweep")
         return None
 
 

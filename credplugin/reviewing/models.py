@@ -24,6 +24,9 @@ CLOSED = "closed"
 PEER_MEDIAN = "peer_median"
 MENTOR_DECIDES = "mentor"
 PEER_CONFIRMED = "peer_confirmed"
+FLEXIBLE = "flexible"
+TO_MENTOR = "mentor"
+FALLBACKS = ((FLEXIBLE, _("judge on the reviews given")), (TO_MENTOR, _("send to a mentor")))
 RESULT_MODES = (
     (PEER_MEDIAN, _("peer median")),
     (MENTOR_DECIDES, _("mentor decision")),
@@ -53,6 +56,10 @@ class PeerSubmission(models.Model):
     # What the mentors' review queue shows once a mentor is needed (see ``handoff``).
     title = models.CharField(max_length=255, blank=True, default="")
     result_mode = models.CharField(max_length=16, choices=RESULT_MODES, default=PEER_MEDIAN)
+    # When the periodic sweep unblocks the work if it is still in peer review (None: never),
+    # and how: the block's unblocking settings when the work was submitted.
+    unblock_at = models.DateTimeField(null=True, blank=True)
+    fallback = models.CharField(max_length=16, choices=FALLBACKS, default=FLEXIBLE)
 
     class Meta:
         verbose_name = _("peer-reviewed submission")
@@ -61,6 +68,7 @@ class PeerSubmission(models.Model):
                 fields=["usage_key", "state", "claimed", "created"], name="credplugin_peer_queue"
             ),
             models.Index(fields=["usage_key", "author"], name="credplugin_peer_author"),
+            models.Index(fields=["state", "unblock_at"], name="credplugin_peer_unblock"),
         ]
 
     def __str__(self):

@@ -36,9 +36,9 @@ _ATTEMPTS = 6
 def enter(*, submission_uuid, course_key, usage_key, author_id, rubric, required_reviews, **shown):
     """Put a submission in the block's peer pool (idempotent per submission).
 
-    ``shown``: ``title``, ``result_mode`` and ``created`` (when the work was submitted), which
-    decide when and how the work reaches the mentors' queue. The learner's older work still
-    waiting there is replaced at once.
+    ``shown``: ``title``, ``result_mode``, ``created`` (when the work was submitted),
+    ``unblock_at`` and ``fallback``, which decide when and how the work reaches the mentors'
+    queue. The learner's older work still waiting there is replaced at once.
     """
     with transaction.atomic():
         found, _ = PeerSubmission.objects.get_or_create(
@@ -56,22 +56,26 @@ def enter(*, submission_uuid, course_key, usage_key, author_id, rubric, required
     return found
 
 
-def release_expired(usage_key, now=None):
-    """Release leases past their time in one block, so their submissions are handed out again.
+def release_expired(usage_key=None, now=None):
+    """Release leases past their time in one block (every block with None), so their
+    submissions are handed out again; returns how many this call released.
 
     Each lease is released by one conditional ``UPDATE``; only the request that released it
     lowers the submission's ``claimed``, so racing sweeps never release one lease twice.
     """
     now = now or timezone.now()
-    expired = PeerReview.objects.filter(
-        submission__usage_key=usage_key, completed=None, released=False, lease_expires__lt=now
-    ).values_list("pk", "submission_id")
-    for review_id, submission_id in list(expired):
+    expired = PeerReview.objects.filter(completed=None, released=False, lease_expires__lt=now)
+    if usage_key is not None:
+        expired = expired.filter(submission__usage_key=usage_key)
+    released = 0
+    for review_id, submission_id in list(expired.values_list("pk", "submission_id")):
         with transaction.atomic():
             if PeerReview.objects.filter(pk=review_id, completed=None, released=False).update(
                 released=True
             ):
                 PeerSubmission.objects.filter(pk=submission_id).update(claimed=F("claimed") - 1)
+                released += 1
+    return released
 
 
 def held_lease(usage_key, reviewer_id, now=None):
@@ -211,6 +215,20 @@ def unblock_due(usage_key, *, after_days, fallback, now=None):
         usage_key=usage_key, state=IN_PEER_REVIEW, created__lt=cutoff
     ).values_list("pk", flat=True)
     return sum(_unblock(submission_id, fallback) for submission_id in list(due))
+
+
+def sweep(now=None):
+    """The periodic sweep over every block: release expired leases, then unblock the work
+    whose ``unblock_at`` has passed, each by its own fallback, without waiting for anyone to
+    open the peer step. Safe to run from several workers at once (every change is one
+    conditional ``UPDATE``). Returns ``{"released": n, "unblocked": n}``."""
+    now = now or timezone.now()
+    released = release_expired(now=now)
+    due = PeerSubmission.objects.filter(state=IN_PEER_REVIEW, unblock_at__lte=now).values_list(
+        "pk", "fallback"
+    )
+    unblocked = sum(_unblock(submission_id, fallback) for submission_id, fallback in list(due))
+    return {"released": released, "unblocked": unblocked}
 
 
 def _unblock(submission_id, fallback):

@@ -298,6 +298,8 @@ class LearnerHandlersMixin:
                     rubric=current,
                     required_reviews=self.peer_must_be_graded_by,
                     result_mode=self.peer_result_mode,
+                    unblock_after_days=self.peer_flexible_days,
+                    fallback=self.peer_fallback,
                 )
             else:
                 credplugin_api().review_waiting(**reported, learner_id=actor.user_id)
