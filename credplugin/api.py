@@ -125,6 +125,7 @@ def peer_enter(
     submitted_at=None,
     unblock_after_days=0,
     fallback=reviewing_models.FLEXIBLE,
+    must_grade=0,
 ):
     """Put a learner's submission in the block's peer pool, needing ``required_reviews``.
 
@@ -132,7 +133,8 @@ def peer_enter(
     (titled ``title``, waiting since ``submitted_at``) only when a mentor is needed, which
     ``result_mode`` (the block's ``peer_result_mode``) decides; the learner's older work
     still waiting there is replaced at once. The periodic sweep unblocks it by ``fallback``
-    after ``unblock_after_days`` (0: never). Raises ``InvalidInput`` for an unknown mode or
+    after ``unblock_after_days`` (0: never); the author, who owes ``must_grade`` reviews, is
+    reminded of them (0: never). Raises ``InvalidInput`` for an unknown mode or
     fallback.
     """
     if result_mode not in dict(reviewing_models.RESULT_MODES):
@@ -153,6 +155,7 @@ def peer_enter(
         created=submitted_at,
         unblock_at=unblock_at,
         fallback=fallback,
+        must_grade=must_grade,
     )
 
 
@@ -701,14 +704,21 @@ def set_mentor_reminders(user_id, *, enabled):
 
 
 def notification_preferences(user_id):
-    """``{"email_on_review": bool, "email_on_submission": bool}`` for this person."""
+    """``{"email_on_review": bool, "email_on_submission": bool, "email_peer_reminders":
+    bool}`` for this person."""
     return assessment_reviews.preferences(user_id)
 
 
-def set_notification_preferences(user_id, *, email_on_review=None, email_on_submission=None):
-    """Opt in or out of review e-mails (as a learner) and submission e-mails (as staff)."""
+def set_notification_preferences(
+    user_id, *, email_on_review=None, email_on_submission=None, email_peer_reminders=None
+):
+    """Opt in or out of review e-mails and reminders of peer reviews owed (as a learner) and
+    submission e-mails (as staff)."""
     return assessment_reviews.set_preferences(
-        user_id, email_on_review=email_on_review, email_on_submission=email_on_submission
+        user_id,
+        email_on_review=email_on_review,
+        email_on_submission=email_on_submission,
+        email_peer_reminders=email_peer_reminders,
     )
 
 

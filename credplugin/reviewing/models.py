@@ -60,6 +60,8 @@ class PeerSubmission(models.Model):
     # and how: the block's unblocking settings when the work was submitted.
     unblock_at = models.DateTimeField(null=True, blank=True)
     fallback = models.CharField(max_length=16, choices=FALLBACKS, default=FLEXIBLE)
+    # How many reviews the author owes the block (its ``peer_must_grade``), for reminders.
+    must_grade = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("peer-reviewed submission")
@@ -156,3 +158,32 @@ class ExcludedReviewer(models.Model):
 
     def __str__(self):
         return f"{self.reviewer_id} in {self.course_key}"
+
+
+class PeerReminder(models.Model):
+    """The claim on reminding one learner, once per block and threshold, of reviews they owe.
+
+    Concurrent senders each insert their claims with their own ``claim`` token, ignoring
+    conflicts on the unique key, and e-mail only the rows they won.
+    """
+
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE
+    )
+    usage_key = UsageKeyField(max_length=255)
+    threshold_hours = models.PositiveIntegerField()
+    claim = models.UUIDField(db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("peer review reminder")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reviewer", "usage_key", "threshold_hours"],
+                name="credplugin_peer_remind_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer_id} {self.usage_key} +{self.threshold_hours}h"

@@ -6,39 +6,31 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from opaque_keys.edx.keys import CourseKey
 
-from credplugin import api
 from credplugin.mentoring.models import ReviewQueueEntry
 from credplugin.models import PeerReview, PeerSubmission
 from credplugin.reviewing import pool
 from tests.factories import UserFactory
-from tests.integration.test_peer_mariadb import RUBRIC
+from tests.integration.test_peer_mariadb import COURSE, USAGE
 from tests.integration.threads import run_at_once
+from tests.peer_work import enter_work
 
 pytestmark = [pytest.mark.integration]
 
-COURSE = CourseKey.from_string("course-v1:Peer+Sweep+2026")
-USAGE = COURSE.make_usage_key("credplugin_assessment", "peer-sweep")
 SUBMISSIONS = 10
 SWEEPERS = 6
 
 
 def _enter():
     submitted = timezone.now() - timedelta(days=8)
-    for number in range(SUBMISSIONS):
-        api.peer_enter(
-            submission_uuid=f"00000000-0000-4000-9000-{number:012d}",
-            course_key=str(COURSE),
-            usage_key=str(USAGE),
-            author_id=UserFactory().pk,
-            rubric=RUBRIC,
-            required_reviews=2,
-            title="Peer sweep",
+    for _ in range(SUBMISSIONS):
+        enter_work(
+            UserFactory().pk,
+            course_key=COURSE,
+            usage_key=USAGE,
             result_mode="peer_confirmed",
             submitted_at=submitted,
             unblock_after_days=7,
-            fallback="flexible",
         )
 
 

@@ -106,12 +106,13 @@ class LearnerHandlersMixin:
 
     @json_endpoint()
     def email_preferences(self, data):
-        """The person's own e-mail choices: reviews of their work, new work to review (staff)."""
+        """The person's own e-mail choices: reviews of their work, reminders of peer reviews
+        they owe, new work to review (staff)."""
         actor = self.actor()
         if not actor.user_id:
             raise NotAllowed(_("Sign in to change your e-mail choices."))
         choices = {}
-        for name in ("email_on_review", "email_on_submission"):
+        for name in ("email_on_review", "email_on_submission", "email_peer_reminders"):
             if name in data:
                 if not isinstance(data[name], bool):
                     raise InvalidInput(_("An e-mail choice must be yes or no."))
@@ -300,6 +301,7 @@ class LearnerHandlersMixin:
                     result_mode=self.peer_result_mode,
                     unblock_after_days=self.peer_flexible_days,
                     fallback=self.peer_fallback,
+                    must_grade=self.peer_must_grade,
                 )
             else:
                 credplugin_api().review_waiting(**reported, learner_id=actor.user_id)

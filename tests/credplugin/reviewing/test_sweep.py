@@ -1,7 +1,6 @@
 """The periodic peer sweep: expired leases are released and work past its days is unblocked in
 every block, without anyone opening the peer step; a repeat changes nothing."""
 
-import uuid
 from datetime import timedelta
 from io import StringIO
 
@@ -15,31 +14,18 @@ from credplugin.mentoring.models import ReviewQueueEntry
 from credplugin.models import PeerReview, PeerSubmission
 from credplugin.reviewing import pool
 from tests.factories import COURSE_KEY, UserFactory, usage_key_for
+from tests.peer_work import enter_work
 
 pytestmark = pytest.mark.django_db
 
 BLOCK = usage_key_for(COURSE_KEY, "peer-project")
-RUBRIC = {
-    "criteria": [
-        {
-            "id": "quality",
-            "name": "Quality",
-            "levels": [{"id": "low", "points": 0}, {"id": "high", "points": 1}],
-        }
-    ]
-}
 
 
 def _enter(author, *, days_ago, fallback="flexible", mode="peer_median", after_days=7):
-    work = str(uuid.uuid4())
-    api.peer_enter(
-        submission_uuid=work,
-        course_key=str(COURSE_KEY),
-        usage_key=str(BLOCK),
-        author_id=author.pk,
-        rubric=RUBRIC,
-        required_reviews=2,
-        title="Peer project",
+    work = enter_work(
+        author.pk,
+        course_key=COURSE_KEY,
+        usage_key=BLOCK,
         result_mode=mode,
         submitted_at=timezone.now() - timedelta(days=days_ago),
         unblock_after_days=after_days,
@@ -106,7 +92,10 @@ def test_the_command_reports_what_it_did():
     _enter(UserFactory(), days_ago=8)
     out = StringIO()
     call_command("credplugin_peer_sweep", stdout=out)
-    assert out.getvalue().strip() == "0 expired lease(s) released, 1 submission(s) unblocked."
+    assert out.getvalue().strip() == (
+        "0 expired lease(s) released, 1 submission(s) unblocked, "
+        "0 reminder(s) of reviews owed sent."
+    )
 
 
 def test_the_beat_schedule_runs_the_sweep():
@@ -117,13 +106,5 @@ def test_the_beat_schedule_runs_the_sweep():
 @pytest.mark.parametrize(("key", "value"), [("result_mode", "vote"), ("fallback", "never")])
 def test_unknown_modes_are_refused_and_nothing_is_stored(key, value):
     with pytest.raises(api.InvalidInput):
-        api.peer_enter(
-            submission_uuid=str(uuid.uuid4()),
-            course_key=str(COURSE_KEY),
-            usage_key=str(BLOCK),
-            author_id=UserFactory().pk,
-            rubric=RUBRIC,
-            required_reviews=2,
-            **{key: value},
-        )
+        enter_work(UserFactory().pk, course_key=COURSE_KEY, usage_key=BLOCK, **{key: value})
     assert not PeerSubmission.objects.exists()
