@@ -130,7 +130,7 @@ def peer_enter(
     """Put a learner's submission in the block's peer pool, needing ``required_reviews``.
 
     The block calls this instead of ``review_waiting``: the work reaches the mentors' queue
-    (titled ``title``, waiting since ``submitted_at``) only when a mentor is needed, which
+    (titled ``title``, waiting from then on) only when a mentor is needed, which
     ``result_mode`` (the block's ``peer_result_mode``) decides; the learner's older work
     still waiting there is replaced at once. The periodic sweep unblocks it by ``fallback``
     after ``unblock_after_days`` (0: never); the author, who owes ``must_grade`` reviews, is

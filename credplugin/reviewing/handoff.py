@@ -8,6 +8,8 @@ alone never enters the queue, so the dashboard and the mentor reminders show onl
 mentor can act on. Reporting is idempotent: a repeat, or a racing sweep, changes nothing.
 """
 
+from django.utils import timezone
+
 from credplugin.mentoring import queue as review_queue
 
 from .models import NEEDS_MENTOR, PEER_MEDIAN, PEERS_DONE, PeerSubmission
@@ -38,7 +40,8 @@ def hand_over(submission_id):
         usage_key=submission.usage_key,
         title=submission.title,
         learner_id=submission.author_id,
-        submitted_at=submission.created,
+        # The mentor's wait starts now: turnaround and reminders do not count the peers' time.
+        submitted_at=timezone.now(),
     )
     return True
 

@@ -83,9 +83,13 @@ def test_the_mentor_fallback_queues_work_that_has_reviews(driver):
     submit(driver, "learner_2")
     review_next(driver, "learner_2")
     assert _waiting() == []
-    with time_machine.travel(timezone.now() + timedelta(days=8)):
+    handed_over = timezone.now() + timedelta(days=8)
+    with time_machine.travel(handed_over):
         peer_state(driver, "learner_1")
     assert _waiting() == ["learner_1", "learner_2"]
+    # The mentor's wait starts at the hand-over, not at the submission eight days before.
+    for entry in ReviewQueueEntry.objects.all():
+        assert entry.submitted_at >= handed_over - timedelta(minutes=5)
 
 
 def test_resubmitted_peer_work_replaces_the_older_work_waiting_for_a_mentor(driver):
