@@ -8,6 +8,8 @@ credplugin models. Bad input raises ``InvalidInput`` (a ``ValueError``) or ``Not
 ``LookupError``) with a readable sentence, and nothing is changed.
 """
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -110,8 +112,37 @@ def retire_requirement(usage_key):
 # --- peer review (called by the assessment XBlock's peer step) -------------------------------
 
 
-def peer_enter(*, submission_uuid, course_key, usage_key, author_id, rubric, required_reviews):
-    """Put a learner's submission in the block's peer pool, needing ``required_reviews``."""
+def peer_enter(
+    *,
+    submission_uuid,
+    course_key,
+    usage_key,
+    author_id,
+    rubric,
+    required_reviews,
+    title="",
+    result_mode=reviewing_models.PEER_MEDIAN,
+    submitted_at=None,
+    unblock_after_days=0,
+    fallback=reviewing_models.FLEXIBLE,
+    must_grade=0,
+):
+    """Put a learner's submission in the block's peer pool, needing ``required_reviews``.
+
+    The block calls this instead of ``review_waiting``: the work reaches the mentors' queue
+    (titled ``title``, waiting from then on) only when a mentor is needed, which
+    ``result_mode`` (the block's ``peer_result_mode``) decides; the learner's older work
+    still waiting there is replaced at once. The periodic sweep unblocks it by ``fallback``
+    after ``unblock_after_days`` (0: never); the author, who owes ``must_grade`` reviews, is
+    reminded of them (0: never). Raises ``InvalidInput`` for an unknown mode or
+    fallback.
+    """
+    if result_mode not in dict(reviewing_models.RESULT_MODES):
+        raise InvalidInput(f"Unknown peer result mode {result_mode!r}.")
+    if fallback not in dict(reviewing_models.FALLBACKS):
+        raise InvalidInput(f"Unknown peer fallback {fallback!r}.")
+    submitted_at = submitted_at or timezone.now()
+    unblock_at = submitted_at + timedelta(days=unblock_after_days) if unblock_after_days else None
     reviewing_pool.enter(
         submission_uuid=str(submission_uuid),
         course_key=validation.course_key(course_key),
@@ -119,6 +150,12 @@ def peer_enter(*, submission_uuid, course_key, usage_key, author_id, rubric, req
         author_id=author_id,
         rubric=rubric,
         required_reviews=required_reviews,
+        title=str(title or "")[:255],
+        result_mode=result_mode,
+        created=submitted_at,
+        unblock_at=unblock_at,
+        fallback=fallback,
+        must_grade=must_grade,
     )
 
 
@@ -591,9 +628,10 @@ def assessment_reviewed(*, course_key, usage_key, title, learner_id, status, pas
 def review_waiting(*, submission_uuid, course_key, usage_key, title, learner_id, submitted_at):
     """Work was submitted (or resubmitted) to an assessment block and waits for a mentor.
 
-    The block calls this in the transaction that files the work; the learner's older work in
-    the block still waiting is replaced. Repeating a report changes nothing. Raises
-    ``InvalidInput`` for a malformed id or an unknown learner.
+    The block calls this in the transaction that files the work when it has no peer step (a
+    peer-reviewed submission reaches the queue through ``peer_enter`` once a mentor is
+    needed); the learner's older work in the block still waiting is replaced. Repeating a
+    report changes nothing. Raises ``InvalidInput`` for a malformed id or an unknown learner.
     """
     review_queue.report_waiting(
         submission_uuid=submission_uuid,
@@ -666,14 +704,21 @@ def set_mentor_reminders(user_id, *, enabled):
 
 
 def notification_preferences(user_id):
-    """``{"email_on_review": bool, "email_on_submission": bool}`` for this person."""
+    """``{"email_on_review": bool, "email_on_submission": bool, "email_peer_reminders":
+    bool}`` for this person."""
     return assessment_reviews.preferences(user_id)
 
 
-def set_notification_preferences(user_id, *, email_on_review=None, email_on_submission=None):
-    """Opt in or out of review e-mails (as a learner) and submission e-mails (as staff)."""
+def set_notification_preferences(
+    user_id, *, email_on_review=None, email_on_submission=None, email_peer_reminders=None
+):
+    """Opt in or out of review e-mails and reminders of peer reviews owed (as a learner) and
+    submission e-mails (as staff)."""
     return assessment_reviews.set_preferences(
-        user_id, email_on_review=email_on_review, email_on_submission=email_on_submission
+        user_id,
+        email_on_review=email_on_review,
+        email_on_submission=email_on_submission,
+        email_peer_reminders=email_peer_reminders,
     )
 
 

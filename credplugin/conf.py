@@ -216,6 +216,12 @@ DEFAULTS = {
     # .. setting_description: How long a peer reviewer holds the submission handed to them;
     #    an unfinished review after that is released and the submission handed to someone else.
     "CREDPLUGIN_PEER_LEASE_HOURS": 4,
+    # .. setting_name: CREDPLUGIN_PEER_REMINDER_HOURS
+    # .. setting_default: 48
+    # .. setting_description: Hours after submitting when a learner who still owes peer
+    #    reviews (and has work available to review) is e-mailed a reminder, once per block;
+    #    learners may opt out in the block.
+    "CREDPLUGIN_PEER_REMINDER_HOURS": 48,
 }
 
 _CHOICES = {
@@ -238,7 +244,7 @@ _FORMATS = {
 }
 
 # Settings that must be a whole number of at least one.
-_POSITIVE_WHOLE_NUMBERS = {"CREDPLUGIN_MENTOR_TURNAROUND_HOURS"}
+_POSITIVE_WHOLE_NUMBERS = {"CREDPLUGIN_MENTOR_TURNAROUND_HOURS", "CREDPLUGIN_PEER_REMINDER_HOURS"}
 
 
 class CredPluginSettings:

@@ -468,6 +468,10 @@ class LearnerPreference(models.Model):
         default=True,
         help_text=_("E-mail a mentor when work they review waits past the target turnaround."),
     )
+    email_peer_reminders = models.BooleanField(
+        default=True,
+        help_text=_("E-mail a learner who still owes peer reviews while work waits for them."),
+    )
 
     class Meta:
         verbose_name = _("learner preference")
@@ -635,6 +639,7 @@ __all__ = [
     "PathwayComponent",
     "PathwayHold",
     "PathwayMilestone",
+    "PeerReminder",
     "PeerReview",
     "PeerSubmission",
     "RenewalAssessment",
@@ -672,6 +677,7 @@ from credplugin.outcomes.models import (  # noqa: E402, F401
 from credplugin.reviewing.models import (  # noqa: E402, F401
     CalibrationAttempt,
     ExcludedReviewer,
+    PeerReminder,
     PeerReview,
     PeerSubmission,
 )

@@ -203,6 +203,7 @@ def test_init_creates_the_signing_key_once_and_leaves_the_lms_checks_clean(site)
     [
         ("credplugin-sweep", "./manage.py lms credplugin_sweep"),
         ("credplugin-send-renewal-reminders", "./manage.py lms credplugin_renewals --send"),
+        ("credplugin-peer-sweep", "./manage.py lms credplugin_peer_sweep"),
     ],
 )
 def test_a_cron_job_runs_its_command_in_the_lms(site, name, command):

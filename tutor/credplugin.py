@@ -21,8 +21,8 @@ What it does:
   (task names stay stable; the plugin never hard-codes a queue);
 - creates the issuer signing key during ``tutor local do init`` when none is active;
 - adds the jobs ``tutor local do credplugin-sweep``, ``credplugin-send-surveys``,
-  ``credplugin-send-renewal-reminders``, ``credplugin-mentor-reminders`` and
-  ``credplugin-outcomes``;
+  ``credplugin-send-renewal-reminders``, ``credplugin-mentor-reminders``,
+  ``credplugin-peer-sweep`` and ``credplugin-outcomes``;
 - with tutor-mfe, puts "My badges" in the user menu of every MFE header (desktop and mobile)
   and a "My badges" card in the learner dashboard's sidebar, through frontend plugin slots
   (rebuild the mfe image after enabling: ``tutor images build mfe``). The Learning MFE's
@@ -35,6 +35,7 @@ message left pending, needs a cron line on the Docker host, for example every fi
     17 * * * * tutor local do credplugin-send-surveys >> /var/log/credplugin-surveys.log 2>&1
     29 * * * * tutor local do credplugin-send-renewal-reminders >> /var/log/credplugin-renew.log
     */15 * * * * tutor local do credplugin-mentor-reminders >> /var/log/credplugin-mentor.log
+    */15 * * * * tutor local do credplugin-peer-sweep >> /var/log/credplugin-peer.log 2>&1
     */5 * * * * tutor local do credplugin-outcomes >> /var/log/credplugin-outcomes.log 2>&1
 
 On Kubernetes, run ``./manage.py lms credplugin_sweep`` from a CronJob using the openedx image.
@@ -64,6 +65,7 @@ TASK_NAMES = (
     "credplugin.tasks.send_follow_up_surveys_task",
     "credplugin.tasks.send_mentor_reminders_task",
     "credplugin.tasks.refresh_outcomes_task",
+    "credplugin.tasks.sweep_peer_reviews_task",
 )
 
 hooks.Filters.CONFIG_DEFAULTS.add_items(
@@ -161,6 +163,16 @@ def credplugin_mentor_reminders():
 
 
 hooks.Filters.CLI_DO_COMMANDS.add_item(credplugin_mentor_reminders)
+
+
+@click.command(name="credplugin-peer-sweep")
+def credplugin_peer_sweep():
+    """Release expired peer-review leases and unblock work waiting past its days (every 15
+    minutes from cron: Tutor has no beat; overlapping runs change each submission once)."""
+    return [("lms", "./manage.py lms credplugin_peer_sweep")]
+
+
+hooks.Filters.CLI_DO_COMMANDS.add_item(credplugin_peer_sweep)
 
 
 @click.command(name="credplugin-outcomes")

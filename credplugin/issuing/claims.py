@@ -16,15 +16,19 @@ only decide who works on a row. Whether a badge is stored is decided under the r
 signature, never a second badge.
 """
 
+import logging
 import time
 from datetime import timedelta
 
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from credplugin.conf import credplugin_settings
 from credplugin.models import IssuanceRequest, RenewalRequest
+
+log = logging.getLogger(__name__)
 
 PENDING = IssuanceRequest.Status.PENDING
 # The outboxes whose rows carry claims and leases; their pending status is the same word.
@@ -43,6 +47,23 @@ def insert_claims(model, rows, token_field):
     model.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     tokens = {getattr(row, token_field) for row in rows}
     return model.objects.filter(**{f"{token_field}__in": list(tokens)})
+
+
+def send_claimed(model, claim_ids, messages, now, what):
+    """Send the e-mails of the claims ``claim_ids`` (rows of ``model`` won through
+    :func:`insert_claims`) over one connection and mark them sent; returns how many went out.
+
+    Mail trouble deletes the claims still unsent, so a later run claims and sends them.
+    """
+    if messages:
+        try:
+            get_connection().send_messages(messages)
+        except Exception:  # mail trouble: release the claims so a later run sends them
+            log.exception("credplugin could not send %d %s", len(messages), what)
+            model.objects.filter(pk__in=list(claim_ids), sent_at__isnull=True).delete()
+            return 0
+    model.objects.filter(pk__in=list(claim_ids)).update(sent_at=now)
+    return len(messages)
 
 
 def lease_seconds():

@@ -111,16 +111,15 @@ def _message(user, learner, context):
         )
 
 
-def set_preferences(user_id, *, email_on_review=None, email_on_submission=None):
-    """Store a person's opt-outs; returns both values as they now stand."""
+CHOICES = ("email_on_review", "email_on_submission", "email_peer_reminders")
+
+
+def set_preferences(user_id, **choices):
+    """Store a person's opt-outs (``CHOICES``, None: unchanged); returns every value as it
+    now stands."""
     preference, _created = LearnerPreference.objects.get_or_create(user_id=user_id)
     changes = {
-        name: value
-        for name, value in (
-            ("email_on_review", email_on_review),
-            ("email_on_submission", email_on_submission),
-        )
-        if value is not None
+        name: value for name, value in choices.items() if name in CHOICES and value is not None
     }
     for name, value in changes.items():
         setattr(preference, name, bool(value))
@@ -131,7 +130,4 @@ def set_preferences(user_id, *, email_on_review=None, email_on_submission=None):
 
 def preferences(user_id):
     preference = LearnerPreference.objects.filter(user_id=user_id).first()
-    return {
-        "email_on_review": preference.email_on_review if preference else True,
-        "email_on_submission": preference.email_on_submission if preference else True,
-    }
+    return {name: getattr(preference, name) if preference else True for name in CHOICES}

@@ -53,9 +53,9 @@ def report_waiting(*, submission_uuid, course_key, usage_key, title, learner_id,
     if not get_user_model().objects.filter(pk=learner_id).exists():
         raise InvalidInput(_("There is no such learner."))
     with transaction.atomic():
-        ReviewQueueEntry.objects.filter(
-            usage_key=usage, learner_id=learner_id, status=ReviewQueueEntry.Status.WAITING
-        ).exclude(submission_uuid=submission_uuid).update(status=ReviewQueueEntry.Status.SUPERSEDED)
+        supersede_waiting(
+            usage_key=usage, learner_id=learner_id, newer_submission_uuid=submission_uuid
+        )
         try:
             with transaction.atomic():
                 entry, _created = ReviewQueueEntry.objects.get_or_create(
@@ -71,6 +71,16 @@ def report_waiting(*, submission_uuid, course_key, usage_key, title, learner_id,
         except IntegrityError:  # a concurrent repeat of this report inserted it first
             entry = ReviewQueueEntry.objects.get(submission_uuid=submission_uuid)
     return entry
+
+
+def supersede_waiting(*, usage_key, learner_id, newer_submission_uuid):
+    """The learner's work still waiting in the block, other than ``newer_submission_uuid``,
+    is replaced by it (peer-reviewed work reaches the queue later, when a mentor is needed)."""
+    ReviewQueueEntry.objects.filter(
+        usage_key=usage_key, learner_id=learner_id, status=ReviewQueueEntry.Status.WAITING
+    ).exclude(submission_uuid=_submission_uuid(newer_submission_uuid)).update(
+        status=ReviewQueueEntry.Status.SUPERSEDED
+    )
 
 
 def report_reviewed(*, submission_uuid, decision, reviewer_id, reviewed_at=None):

@@ -9,12 +9,11 @@ conflicts, and sends only the rows carrying its token. Mail trouble releases the
 unsent claims so a later run sends them.
 """
 
-import logging
 import uuid
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,11 +22,11 @@ from django.utils.translation import gettext as _
 
 from credplugin import compat
 from credplugin.conf import credplugin_settings
+from credplugin.issuing.claims import send_claimed
 from credplugin.mentoring import assignment, queue
 from credplugin.mentoring.models import MentorReminder, ReviewQueueEntry
 from credplugin.models import LearnerPreference
 
-log = logging.getLogger(__name__)
 SEND_BATCH = 500
 
 
@@ -116,16 +115,9 @@ def _send(claims, now):
     """Send one batch over one connection; returns how many e-mails went out."""
     to = recipients([claim.entry for claim in claims])
     messages = [_message(claim.entry, user, now) for claim in claims for user in to[claim.entry.pk]]
-    sent_ids = [claim.pk for claim in claims]
-    if messages:
-        try:
-            get_connection().send_messages(messages)
-        except Exception:  # mail trouble: release the claims so a later run sends them
-            log.exception("credplugin could not send %d mentor reminder(s)", len(messages))
-            MentorReminder.objects.filter(pk__in=sent_ids, sent_at__isnull=True).delete()
-            return 0
-    MentorReminder.objects.filter(pk__in=sent_ids).update(sent_at=now)
-    return len(messages)
+    return send_claimed(
+        MentorReminder, [claim.pk for claim in claims], messages, now, "mentor reminder(s)"
+    )
 
 
 def dashboard_url(course_key):

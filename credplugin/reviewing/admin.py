@@ -4,7 +4,13 @@ exclude a reviewer), where the counts that keep hand-outs fair are kept consiste
 from django.contrib import admin
 
 from credplugin.admin import ReadOnlyAdmin
-from credplugin.models import CalibrationAttempt, ExcludedReviewer, PeerReview, PeerSubmission
+from credplugin.models import (
+    CalibrationAttempt,
+    ExcludedReviewer,
+    PeerReminder,
+    PeerReview,
+    PeerSubmission,
+)
 
 
 @admin.register(PeerSubmission)
@@ -30,4 +36,10 @@ class CalibrationAttemptAdmin(ReadOnlyAdmin):
 @admin.register(ExcludedReviewer)
 class ExcludedReviewerAdmin(ReadOnlyAdmin):
     list_display = ("reviewer", "course_key", "reason", "excluded_by", "created")
+    search_fields = ("reviewer__username",)
+
+
+@admin.register(PeerReminder)
+class PeerReminderAdmin(ReadOnlyAdmin):
+    list_display = ("reviewer", "usage_key", "threshold_hours", "sent_at")
     search_fields = ("reviewer__username",)

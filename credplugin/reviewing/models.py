@@ -20,6 +20,18 @@ IN_PEER_REVIEW = "peer"
 PEERS_DONE = "peers_done"
 NEEDS_MENTOR = "mentor"
 CLOSED = "closed"
+# How the block forms the result (its ``peer_result_mode`` when the work was submitted).
+PEER_MEDIAN = "peer_median"
+MENTOR_DECIDES = "mentor"
+PEER_CONFIRMED = "peer_confirmed"
+FLEXIBLE = "flexible"
+TO_MENTOR = "mentor"
+FALLBACKS = ((FLEXIBLE, _("judge on the reviews given")), (TO_MENTOR, _("send to a mentor")))
+RESULT_MODES = (
+    (PEER_MEDIAN, _("peer median")),
+    (MENTOR_DECIDES, _("mentor decision")),
+    (PEER_CONFIRMED, _("peer median confirmed by a mentor")),
+)
 STATES = (
     (IN_PEER_REVIEW, _("in peer review")),
     (PEERS_DONE, _("peer reviews complete")),
@@ -41,6 +53,15 @@ class PeerSubmission(models.Model):
     review_count = models.PositiveSmallIntegerField(default=0)
     state = models.CharField(max_length=16, choices=STATES, default=IN_PEER_REVIEW)
     created = models.DateTimeField(default=timezone.now)
+    # What the mentors' review queue shows once a mentor is needed (see ``handoff``).
+    title = models.CharField(max_length=255, blank=True, default="")
+    result_mode = models.CharField(max_length=16, choices=RESULT_MODES, default=PEER_MEDIAN)
+    # When the periodic sweep unblocks the work if it is still in peer review (None: never),
+    # and how: the block's unblocking settings when the work was submitted.
+    unblock_at = models.DateTimeField(null=True, blank=True)
+    fallback = models.CharField(max_length=16, choices=FALLBACKS, default=FLEXIBLE)
+    # How many reviews the author owes the block (its ``peer_must_grade``), for reminders.
+    must_grade = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("peer-reviewed submission")
@@ -49,6 +70,7 @@ class PeerSubmission(models.Model):
                 fields=["usage_key", "state", "claimed", "created"], name="credplugin_peer_queue"
             ),
             models.Index(fields=["usage_key", "author"], name="credplugin_peer_author"),
+            models.Index(fields=["state", "unblock_at"], name="credplugin_peer_unblock"),
         ]
 
     def __str__(self):
@@ -136,3 +158,32 @@ class ExcludedReviewer(models.Model):
 
     def __str__(self):
         return f"{self.reviewer_id} in {self.course_key}"
+
+
+class PeerReminder(models.Model):
+    """The claim on reminding one learner, once per block and threshold, of reviews they owe.
+
+    Concurrent senders each insert their claims with their own ``claim`` token, ignoring
+    conflicts on the unique key, and e-mail only the rows they won.
+    """
+
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE
+    )
+    usage_key = UsageKeyField(max_length=255)
+    threshold_hours = models.PositiveIntegerField()
+    claim = models.UUIDField(db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("peer review reminder")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reviewer", "usage_key", "threshold_hours"],
+                name="credplugin_peer_remind_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer_id} {self.usage_key} +{self.threshold_hours}h"

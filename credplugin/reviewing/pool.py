@@ -17,7 +17,7 @@ from django.utils import timezone
 from credplugin.conf import credplugin_settings
 from credplugin.exceptions import InvalidInput, NotFound
 
-from . import rules
+from . import handoff, rules
 from .models import (
     IN_PEER_REVIEW,
     NEEDS_MENTOR,
@@ -33,37 +33,49 @@ MAX_FEEDBACK = 10_000
 _ATTEMPTS = 6
 
 
-def enter(*, submission_uuid, course_key, usage_key, author_id, rubric, required_reviews):
-    """Put a submission in the block's peer pool (idempotent per submission)."""
-    found, _ = PeerSubmission.objects.get_or_create(
-        submission_uuid=submission_uuid,
-        defaults={
-            "course_key": course_key,
-            "usage_key": usage_key,
-            "author_id": author_id,
-            "rubric": rubric,
-            "required_reviews": required_reviews,
-        },
-    )
+def enter(*, submission_uuid, course_key, usage_key, author_id, rubric, required_reviews, **shown):
+    """Put a submission in the block's peer pool (idempotent per submission).
+
+    ``shown``: ``title``, ``result_mode``, ``created`` (when the work was submitted),
+    ``unblock_at`` and ``fallback``, which decide when and how the work reaches the mentors'
+    queue. The learner's older work still waiting there is replaced at once.
+    """
+    with transaction.atomic():
+        found, _ = PeerSubmission.objects.get_or_create(
+            submission_uuid=submission_uuid,
+            defaults={
+                "course_key": course_key,
+                "usage_key": usage_key,
+                "author_id": author_id,
+                "rubric": rubric,
+                "required_reviews": required_reviews,
+                **shown,
+            },
+        )
+        handoff.withdraw_older(found)
     return found
 
 
-def release_expired(usage_key, now=None):
-    """Release leases past their time in one block, so their submissions are handed out again.
+def release_expired(usage_key=None, now=None):
+    """Release leases past their time in one block (every block with None), so their
+    submissions are handed out again; returns how many this call released.
 
     Each lease is released by one conditional ``UPDATE``; only the request that released it
     lowers the submission's ``claimed``, so racing sweeps never release one lease twice.
     """
     now = now or timezone.now()
-    expired = PeerReview.objects.filter(
-        submission__usage_key=usage_key, completed=None, released=False, lease_expires__lt=now
-    ).values_list("pk", "submission_id")
-    for review_id, submission_id in list(expired):
+    expired = PeerReview.objects.filter(completed=None, released=False, lease_expires__lt=now)
+    if usage_key is not None:
+        expired = expired.filter(submission__usage_key=usage_key)
+    released = 0
+    for review_id, submission_id in list(expired.values_list("pk", "submission_id")):
         with transaction.atomic():
             if PeerReview.objects.filter(pk=review_id, completed=None, released=False).update(
                 released=True
             ):
                 PeerSubmission.objects.filter(pk=submission_id).update(claimed=F("claimed") - 1)
+                released += 1
+    return released
 
 
 def held_lease(usage_key, reviewer_id, now=None):
@@ -174,14 +186,15 @@ def complete(review_uuid, reviewer_id, levels, feedback, now=None):
         PeerSubmission.objects.filter(pk=review.submission_id).update(
             review_count=F("review_count") + 1
         )
-        _settle(review.submission_id)
+        if _settle(review.submission_id):
+            handoff.hand_over(review.submission_id)
     review.submission.refresh_from_db()
     return review
 
 
 def _settle(submission_id):
-    """A submission with all its required reviews leaves the pool."""
-    PeerSubmission.objects.filter(
+    """A submission with all its required reviews leaves the pool; returns whether it left."""
+    return PeerSubmission.objects.filter(
         pk=submission_id, state=IN_PEER_REVIEW, review_count__gte=F("required_reviews")
     ).update(state=PEERS_DONE)
 
@@ -191,26 +204,55 @@ def unblock_due(usage_key, *, after_days, fallback, now=None):
 
     ``fallback`` ``"flexible"``: the required count drops to the reviews already given (the
     submission is then judged on those); with none given, or with ``"mentor"``, the submission
-    goes to a mentor. Returns how many submissions were unblocked.
+    goes to a mentor. Each submission moves by one conditional ``UPDATE`` on its state, so of
+    racing sweeps exactly one unblocks it (and hands it to the mentors when one is needed).
+    Returns how many submissions this call unblocked.
     """
     if not after_days:
         return 0
     cutoff = (now or timezone.now()) - timedelta(days=after_days)
-    waiting = PeerSubmission.objects.filter(
+    due = PeerSubmission.objects.filter(
         usage_key=usage_key, state=IN_PEER_REVIEW, created__lt=cutoff
+    ).values_list("pk", flat=True)
+    return sum(_unblock(submission_id, fallback) for submission_id in list(due))
+
+
+def sweep(now=None):
+    """The periodic sweep over every block: release expired leases, then unblock the work
+    whose ``unblock_at`` has passed, each by its own fallback, without waiting for anyone to
+    open the peer step. Safe to run from several workers at once (every change is one
+    conditional ``UPDATE``). Returns ``{"released": n, "unblocked": n}``."""
+    now = now or timezone.now()
+    released = release_expired(now=now)
+    due = PeerSubmission.objects.filter(state=IN_PEER_REVIEW, unblock_at__lte=now).values_list(
+        "pk", "fallback"
     )
-    unblocked = 0
-    if fallback == "flexible":
-        unblocked += waiting.filter(review_count__gt=0).update(
-            required_reviews=F("review_count"), state=PEERS_DONE
-        )
-    unblocked += waiting.update(state=NEEDS_MENTOR)
-    return unblocked
+    unblocked = sum(_unblock(submission_id, fallback) for submission_id, fallback in list(due))
+    return {"released": released, "unblocked": unblocked}
+
+
+def _unblock(submission_id, fallback):
+    with transaction.atomic():
+        waiting = PeerSubmission.objects.filter(pk=submission_id, state=IN_PEER_REVIEW)
+        moved = 0
+        if fallback == "flexible":
+            moved = waiting.filter(review_count__gt=0).update(
+                required_reviews=F("review_count"), state=PEERS_DONE
+            )
+        moved = moved or waiting.update(state=NEEDS_MENTOR)
+        if moved:
+            handoff.hand_over(submission_id)
+        return moved
 
 
 def close(submission_uuid, state):
     """Mark a submission decided (or waiting for a mentor): no more leases are handed out."""
-    PeerSubmission.objects.filter(submission_uuid=submission_uuid).update(state=state)
+    with transaction.atomic():
+        PeerSubmission.objects.filter(submission_uuid=submission_uuid).update(state=state)
+        if state == NEEDS_MENTOR:
+            submission = PeerSubmission.objects.filter(submission_uuid=submission_uuid).first()
+            if submission is not None:
+                handoff.hand_over(submission.pk)
 
 
 def exclude_reviewer(course_key, reviewer_id, reason, excluded_by):

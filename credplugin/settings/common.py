@@ -42,6 +42,10 @@ def plugin_settings(settings):
         {"task": "credplugin.tasks.send_mentor_reminders_task", "schedule": 900.0},
     )
     schedule.setdefault(
+        "credplugin-peer-sweep",
+        {"task": "credplugin.tasks.sweep_peer_reviews_task", "schedule": 900.0},
+    )
+    schedule.setdefault(
         "credplugin-outcomes",
         {"task": "credplugin.tasks.refresh_outcomes_task", "schedule": 300.0},
     )

@@ -86,6 +86,7 @@ def test_opting_out_in_the_block_stops_those_emails_only(
     assert api.notification_preferences(people.block("learner_1").actor().user_id) == {
         "email_on_review": False,
         "email_on_submission": True,
+        "email_peer_reminders": True,
     }
 
 

@@ -1,5 +1,6 @@
 """The peer step's rules through the real workbench runtime, with several learners."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -232,3 +233,16 @@ def test_the_author_rates_the_feedback_received(driver):
     )
     assert status == 404  # only the author rates reviews of their work
     assert PeerReview.objects.get(uuid=review_uuid).helpfulness == 4
+
+
+def test_a_learner_turns_peer_review_reminders_off_in_the_peer_step(driver):
+    author_peer_block(driver)
+    submit(driver, "learner_1")
+    choice = 'data-choice="email_peer_reminders" id="cpa-email-peer-'
+    assert re.search(choice + r'[^"]*" checked>', peer_state(driver, "learner_1"))
+    status, body = driver.call("learner_1", "email_preferences", {"email_peer_reminders": False})
+    assert status == 200 and body["email_peer_reminders"] is False
+    assert choice in peer_state(driver, "learner_1")
+    assert not re.search(choice + r'[^"]*" checked>', peer_state(driver, "learner_1"))
+    status, _body = driver.call("learner_1", "email_preferences", {"email_peer_reminders": "no"})
+    assert status == 400

@@ -106,12 +106,13 @@ class LearnerHandlersMixin:
 
     @json_endpoint()
     def email_preferences(self, data):
-        """The person's own e-mail choices: reviews of their work, new work to review (staff)."""
+        """The person's own e-mail choices: reviews of their work, reminders of peer reviews
+        they owe, new work to review (staff)."""
         actor = self.actor()
         if not actor.user_id:
             raise NotAllowed(_("Sign in to change your e-mail choices."))
         choices = {}
-        for name in ("email_on_review", "email_on_submission"):
+        for name in ("email_on_review", "email_on_submission", "email_peer_reminders"):
             if name in data:
                 if not isinstance(data[name], bool):
                     raise InvalidInput(_("An e-mail choice must be yes or no."))
@@ -283,23 +284,27 @@ class LearnerHandlersMixin:
         with review.locked(*keys):
             self._editable_actor()
             submission = review.submit(*keys, answer)
-            credplugin_api().review_waiting(
-                submission_uuid=submission["uuid"],
-                course_key=self.course_key(),
-                usage_key=self.usage_key(),
-                title=self.display_name,
-                learner_id=actor.user_id,
-                submitted_at=submission["submitted_at"],
-            )
+            reported = {
+                "submission_uuid": submission["uuid"],
+                "course_key": self.course_key(),
+                "usage_key": self.usage_key(),
+                "title": self.display_name,
+                "submitted_at": submission["submitted_at"],
+            }
             if self.peer_enabled:
+                # The plugin queues it for a mentor once one is needed (result mode, unblocking).
                 credplugin_api().peer_enter(
-                    submission_uuid=submission["uuid"],
-                    course_key=self.course_key(),
-                    usage_key=self.usage_key(),
+                    **reported,
                     author_id=actor.user_id,
                     rubric=current,
                     required_reviews=self.peer_must_be_graded_by,
+                    result_mode=self.peer_result_mode,
+                    unblock_after_days=self.peer_flexible_days,
+                    fallback=self.peer_fallback,
+                    must_grade=self.peer_must_grade,
                 )
+            else:
+                credplugin_api().review_waiting(**reported, learner_id=actor.user_id)
         credplugin_api().assessment_submitted(
             course_key=self.course_key(),
             usage_key=self.usage_key(),

@@ -63,6 +63,9 @@ class PeerViews:
             return self.views.render("peer.html", context)
         block.peer_unblock()
         block.settle_peer_result(submission["uuid"])
+        context["email_peer_reminders"] = api.notification_preferences(actor.user_id)[
+            "email_peer_reminders"
+        ]
         context["given"] = api.peer_reviews_given(
             usage_key=block.usage_key(), reviewer_id=actor.user_id
         )

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from credplugin import api
+from credplugin.issuing import claims
 from credplugin.mentoring import reminders
 from credplugin.mentoring.models import MentorReminder
 from tests.factories import COURSE_KEY
@@ -73,7 +74,7 @@ def test_mail_trouble_releases_the_claim_for_a_later_run(mentors, learners, subm
         def send_messages(self, messages):
             raise OSError("mail server down")
 
-    monkeypatch.setattr(reminders, "get_connection", Broken)
+    monkeypatch.setattr(claims, "get_connection", Broken)
     assert reminders.send_due()["sent"] == 0
     assert not MentorReminder.objects.exists()
     monkeypatch.undo()
