@@ -20,7 +20,8 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import CharField, Min
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from credplugin import compat
@@ -119,12 +120,13 @@ def _attempt_parts(usage_keys, start, end, parts):
         AssessmentResult.objects.filter(
             usage_key__in=usage_keys, user_id__in=recent.values("user_id")
         )
-        .values_list("user_id", "usage_key", "passed", "created")
+        .annotate(block=Cast("usage_key", CharField()))  # the key's text: nothing to parse
+        .values_list("user_id", "block", "passed", "created")
         .order_by("created", "id")
     )
     pairs = defaultdict(list)
-    for user, usage_key, passed, created in results:
-        found = pairs[(user, str(usage_key))]
+    for user, block, passed, created in results:
+        found = pairs[(user, block)]
         if len(found) < 2:
             found.append((passed, created))
     for found in pairs.values():

@@ -1,14 +1,15 @@
 """Daily roll-ups give exactly the figures the direct computation gives, for any range of
 days, after a first refresh and after refreshes that follow later changes to old days."""
 
+import json
 import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db.models import F
 
-from credplugin.models import IssuedBadge, OutcomeDay, OutcomeRollUp
-from credplugin.outcomes import figures, rollups
+from credplugin.models import IssuedBadge, OutcomeDay, OutcomeRollUp, OutcomeSnapshot
+from credplugin.outcomes import figures, rollups, statements
 from credplugin.outcomes.figures import Scope
 from tests.credplugin.outcomes.data import awarded, judged
 from tests.factories import BadgeRequirementFactory, UserFactory
@@ -129,3 +130,19 @@ def test_changes_after_a_refresh_show_once_refreshed_again():
     rollups.refresh(now=SECOND_REFRESH)
     fresh = rollups.compute(badge_class, start, end, now=SECOND_REFRESH)
     assert fresh["revocation_rate"]["count"] == 1
+
+
+def test_a_kept_quarter_read_from_the_roll_ups_equals_the_direct_one():
+    rng = random.Random(7)
+    requirement = BadgeRequirementFactory()
+    badge_class = requirement.badge_class
+    history(rng, requirement, [UserFactory(username=f"q{n}") for n in range(12)], 0, 29)
+    settled = DAY0 + timedelta(days=200)
+    rollups.refresh(now=settled)
+    scope = Scope.achievement(badge_class.achievement_uuid)
+    statements.roll_up(scope, now=settled)
+    kept = OutcomeSnapshot.objects.get(scope_key=scope.key, section=statements.PROGRAMME)
+    quarter = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC)
+    direct = figures.compute(scope, *quarter, now=settled)
+    assert kept.figures == json.loads(json.dumps(direct))
+    assert kept.figures["earners"]["n"] > 0
