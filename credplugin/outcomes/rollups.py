@@ -10,7 +10,9 @@ enrollment, a pair's first judgement, a badge's issue. Mentor turnaround (read f
 edx-submissions by decision date) and the counters stay live: they are read per range already.
 
 ``refresh`` (beat, ``refresh_outcomes_task``) recomputes, in one pass per badge class, the days
-from the earliest one any change since its last refresh can touch, to today. The dashboard
+from the earliest one any change since its last refresh can touch, to today; a class nothing
+changed in (no judgement, award, enrollment or status change since) is only marked refreshed,
+after a few indexed reads. The dashboard
 reads stored days before that refresh's date and computes the rest live, so what it shows lags
 changes to older days by at most one refresh interval; a badge class never refreshed is
 computed live whole.
@@ -45,6 +47,8 @@ SUMS = (
     "revoked",
     "suspended",
 )
+# How far before its last refresh a class's changes are looked for (see _first_touched_day).
+CHANGE_OVERLAP = timedelta(minutes=10)
 LISTS = ("enrollment_days", "first_attempt_days", "second_judged", "active_valid_until")
 
 
@@ -257,7 +261,9 @@ def refresh_badge_class(badge_class_id, now):
         state = OutcomeRollUp.objects.select_for_update().get(badge_class_id=badge_class_id)
         badge_class = BadgeClass.objects.get(pk=badge_class_id)
         first_day = _first_touched_day(badge_class, state.refreshed_at)
-        if first_day is None:
+        if first_day is None:  # nothing changed: the stored days hold up to now
+            state.refreshed_at = now
+            state.save(update_fields=["refreshed_at"])
             return 0
         end_day = _day(now) + timedelta(days=1)
         parts = day_parts(badge_class, first_day, end_day)
@@ -273,7 +279,11 @@ def refresh_badge_class(badge_class_id, now):
 
 def _first_touched_day(badge_class, since):
     """The earliest day whose parts a change after ``since`` may alter; every day the class
-    has data for if never refreshed."""
+    has data for if never refreshed; None if nothing changed (a few indexed reads).
+
+    Changes are looked for from ``CHANGE_OVERLAP`` before ``since``: a write whose
+    timestamp precedes a refresh but that commits after the refresh looked is still seen by
+    the next one."""
     scope = Scope.badge_class(badge_class)
     usage_keys = scope.requirement_keys()
     badges = IssuedBadge.objects.filter(badge_class=badge_class)
@@ -286,14 +296,19 @@ def _first_touched_day(badge_class, since):
         ]
         found = [moment for moment in moments if moment is not None]
         return _day(min(found)) if found else _day(timezone.now())
+    since -= CHANGE_OVERLAP
+    course_keys = scope.course_keys()
     touched = set(results.filter(created__gte=since).values_list("user_id", flat=True))
     touched |= set(badges.filter(issued_at__gte=since).values_list("user_id", flat=True))
-    changed = badges.filter(status_changed_at__gte=since)
-    moments = [since, *changed.values_list("issued_at", flat=True)]
+    touched |= set(compat.course_enrollments(course_keys, since, None))
+    changed = list(badges.filter(status_changed_at__gte=since).values_list("issued_at", flat=True))
+    if not touched and not changed:
+        return None
+    moments = [since, *changed]
     if touched:
         moments += [
             *badges.filter(user_id__in=touched).values_list("issued_at", flat=True),
             *results.filter(user_id__in=touched).values_list("created", flat=True),
-            *compat.course_enrollments(scope.course_keys(), None, None, users=touched).values(),
+            *compat.course_enrollments(course_keys, None, None, users=touched).values(),
         ]
     return _day(min(moments))
