@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
 
 from django.db import IntegrityError, transaction
-from django.db.models import Min
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from credplugin.conf import credplugin_settings
@@ -162,6 +162,15 @@ def _programme(scope, start, end, now):
         badge_class = BadgeClass.objects.get(pk=scope.badge_class_ids[0])
         return rollups.compute(badge_class, start, end, now)
     return figures.compute(scope, start, end, now=now)
+
+
+def kept_version(scope):
+    """What names the scope's kept snapshots as they stand: they only ever appear, so how many
+    there are and the newest one's id."""
+    kept = OutcomeSnapshot.objects.filter(scope_key=scope.key).aggregate(
+        count=Count("id"), newest=Max("id")
+    )
+    return f"{kept['count']}-{kept['newest']}"
 
 
 def published(scope):
