@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import CharField, Min
+from django.db.models import CharField, Min, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -30,6 +30,7 @@ from credplugin import compat
 from credplugin.models import (
     AssessmentResult,
     BadgeClass,
+    BadgeRequirement,
     IssuedBadge,
     OutcomeDay,
     OutcomeRollUp,
@@ -261,9 +262,11 @@ def refresh_badge_class(badge_class_id, now):
         state = OutcomeRollUp.objects.select_for_update().get(badge_class_id=badge_class_id)
         badge_class = BadgeClass.objects.get(pk=badge_class_id)
         first_day = _first_touched_day(badge_class, state.refreshed_at)
+        if state.refreshed_at is not None and state.stale_from is not None:
+            first_day = min(first_day or state.stale_from, state.stale_from)
+        state.refreshed_at, state.stale_from = now, None
         if first_day is None:  # nothing changed: the stored days hold up to now
-            state.refreshed_at = now
-            state.save(update_fields=["refreshed_at"])
+            state.save(update_fields=["refreshed_at", "stale_from"])
             return 0
         end_day = _day(now) + timedelta(days=1)
         parts = day_parts(badge_class, first_day, end_day)
@@ -272,9 +275,47 @@ def refresh_badge_class(badge_class_id, now):
             OutcomeDay(badge_class=badge_class, day=day, parts=_stored(found))
             for day, found in parts.items()
         )
-        state.refreshed_at = now
-        state.save(update_fields=["refreshed_at"])
+        state.save(update_fields=["refreshed_at", "stale_from"])
     return len(parts)
+
+
+def mark_learner_stale(user_id):
+    """Before a learner's judgements and badges are deleted (their account goes, and the rows
+    with it): mark each rolled-up class whose days count them for recompute from the earliest
+    such day, so the next refresh drops them instead of a full rebuild. Enrollments are found
+    through the learner's judgements and badges (the runs whose days they can be in)."""
+    earliest = {}
+
+    def touch(class_id, moment):
+        day = _day(moment)
+        earliest[class_id] = min(day, earliest.get(class_id, day))
+
+    for class_id, issued_at in IssuedBadge.objects.filter(user_id=user_id).values_list(
+        "badge_class_id", "issued_at"
+    ):
+        touch(class_id, issued_at)
+    results = AssessmentResult.objects.filter(user_id=user_id)
+    course_keys = {str(key) for key in results.values_list("course_key", flat=True)}
+    course_keys |= {
+        str(key)
+        for key in BadgeClass.objects.filter(pk__in=list(earliest)).values_list(
+            "course_key", flat=True
+        )
+    }
+    judged = dict(
+        results.values("usage_key").annotate(first=Min("created")).values_list("usage_key", "first")
+    )
+    for requirement in BadgeRequirement.objects.filter(usage_key__in=list(judged)):
+        touch(requirement.badge_class_id, judged[requirement.usage_key])
+    for badge_class in BadgeClass.objects.filter(course_key__in=list(course_keys)):
+        enrolled = compat.course_enrollments([badge_class.course_key], None, None, users=[user_id])
+        if user_id in enrolled:
+            touch(badge_class.pk, enrolled[user_id])
+    for class_id, day in earliest.items():
+        OutcomeRollUp.objects.filter(badge_class_id=class_id).filter(
+            Q(stale_from__isnull=True) | Q(stale_from__gt=day)
+        ).update(stale_from=day)
+    return len(earliest)
 
 
 def _first_touched_day(badge_class, since):

@@ -220,3 +220,22 @@ def test_a_write_committed_after_a_refresh_looked_is_seen_by_the_next(recomputed
     rollups.refresh(now=SECOND_REFRESH)
     assert recomputed == [busy.badge_class.pk]
     assert_same_as_direct(random.Random(4), busy.badge_class, SECOND_REFRESH)
+
+
+def test_a_deleted_learner_marks_their_days_and_the_next_refresh_drops_them(recomputed):
+    rng = random.Random(11)
+    requirement = BadgeRequirementFactory()
+    badge_class = requirement.badge_class
+    history(rng, requirement, [UserFactory(username=f"r{n}") for n in range(10)], 0, 29)
+    gone = UserFactory(username="gone")  # judged, never awarded: the account can be deleted
+    judged(gone, requirement, DAY0 + timedelta(days=5), False)
+    judged(gone, requirement, DAY0 + timedelta(days=8), True)
+    rollups.refresh(now=FIRST_REFRESH)
+    gone.delete()  # the account goes, with its judgements
+    state = OutcomeRollUp.objects.get(badge_class=badge_class)
+    assert state.stale_from == (DAY0 + timedelta(days=5)).date()
+    recomputed.clear()
+    rollups.refresh(now=SECOND_REFRESH)
+    assert recomputed == [badge_class.pk]
+    assert OutcomeRollUp.objects.get(badge_class=badge_class).stale_from is None
+    assert_same_as_direct(rng, badge_class, SECOND_REFRESH)
