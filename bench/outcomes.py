@@ -59,6 +59,30 @@ def _in_batches(model, rows):
         model.objects.bulk_create(batch)
 
 
+def _populate_results(args, requirements, first_user, moment):
+    """One passed judgement per learner, up to twenty days before their award."""
+    from credplugin import models  # noqa: PLC0415
+    from tests.factories import criterion_levels  # noqa: PLC0415
+
+    levels = criterion_levels()
+    _in_batches(
+        models.AssessmentResult,
+        (
+            models.AssessmentResult(
+                user_id=first_user + n,
+                course_key=requirements[n % args.badge_classes].badge_class.course_key,
+                usage_key=requirements[n % args.badge_classes].usage_key,
+                rubric=requirements[n % args.badge_classes].rubric,
+                criterion_levels=levels,
+                scores={"ethics_scenarios": (n % 10) / 10},
+                passed=True,
+                created=moment(n) - timedelta(days=n % 20),
+            )
+            for n in range(args.learners)
+        ),
+    )
+
+
 def _populate(args):
     """Write the synthetic history; returns the badge classes."""
     from django.contrib.auth import get_user_model  # noqa: PLC0415
@@ -66,7 +90,7 @@ def _populate(args):
     from opaque_keys.edx.keys import CourseKey  # noqa: PLC0415
 
     from credplugin import models  # noqa: PLC0415
-    from tests.factories import criterion_levels, rubric_definition  # noqa: PLC0415
+    from tests.factories import rubric_definition  # noqa: PLC0415
 
     user_model = get_user_model()
     now = timezone.now()
@@ -95,28 +119,18 @@ def _populate(args):
         (user_model(username=f"b{n}", email=f"b{n}@bench.invalid") for n in range(args.learners)),
     )
     first_user = user_model.objects.order_by("id").values_list("id", flat=True).first()
-    levels = criterion_levels()
     span = timedelta(days=730)
 
     def moment(n):
         return now - span + span * (n / args.learners)
 
-    _in_batches(
-        models.AssessmentResult,
-        (
-            models.AssessmentResult(
-                user_id=first_user + n,
-                course_key=classes[n % args.badge_classes].course_key,
-                usage_key=requirements[n % args.badge_classes].usage_key,
-                rubric=rubric,
-                criterion_levels=levels,
-                scores={"ethics_scenarios": (n % 10) / 10},
-                passed=True,
-                created=moment(n) - timedelta(days=n % 20),
-            )
-            for n in range(args.learners)
-        ),
-    )
+    # ``created`` is stamped on insert (auto_now_add); the history needs its own moments.
+    created = models.AssessmentResult._meta.get_field("created")
+    created.auto_now_add = False
+    try:
+        _populate_results(args, requirements, first_user, moment)
+    finally:
+        created.auto_now_add = True
     _in_batches(
         models.IssuanceRequest,
         (

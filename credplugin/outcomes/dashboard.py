@@ -9,6 +9,7 @@ out.
 
 import csv
 import io
+from functools import partial
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -41,8 +42,9 @@ def badge_classes(course_key):
 
 
 def course_figures(course_key, start, end):
-    """``[{label, uuid, badge_class, programme, published}]`` for every badge class of the
-    course run."""
+    """``[{label, uuid, badge_class, programme, published, published_version}]`` for every
+    badge class of the course run; ``published`` reads the kept quarters when called, so that
+    a page holding their rendering (named by ``published_version``) need not read them."""
     rows = []
     for badge_class in badge_classes(course_key):
         achievement = Scope.achievement(badge_class.achievement_uuid)
@@ -53,7 +55,8 @@ def course_figures(course_key, start, end):
                 "uuid": badge_class.uuid,
                 "badge_class": badge_class,
                 "programme": rollups.compute(badge_class, start, end),
-                "published": statements.published(achievement),
+                "published": partial(statements.published, achievement),
+                "published_version": f"{achievement.key}:{statements.kept_version(achievement)}",
             }
         )
     return rows
@@ -87,7 +90,8 @@ def pathway_figures(scopes, start, end):
             "uuid": pathway.badge_class.uuid,
             "badge_class": None,
             "programme": figures.compute(scope, start, end),
-            "published": [],
+            "published": list,
+            "published_version": None,
         }
         for pathway, scope in scopes
     ]

@@ -214,12 +214,15 @@ class OutcomeDay(models.Model):
 
 class OutcomeRollUp(models.Model):
     """How far a badge class's days are rolled up: every change before ``refreshed_at`` is in
-    its ``OutcomeDay`` rows; the refresher locks this row, so refreshes of a class queue."""
+    its ``OutcomeDay`` rows, except deletions from ``stale_from`` on (rows leave no timestamp
+    behind, so whoever deletes marks the day); the refresher locks this row, so refreshes of a
+    class queue."""
 
     badge_class = models.OneToOneField(
         "credplugin.BadgeClass", related_name="+", on_delete=models.CASCADE
     )
     refreshed_at = models.DateTimeField(null=True, blank=True)
+    stale_from = models.DateField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("outcome roll-up")

@@ -11,14 +11,18 @@ What outcomes keep about a person, and for how long:
   their mentor assignments, as learner or as mentor: until they are retired (a decision they
   made as a mentor stays, without their name).
 
-All are deleted when the LMS retires the learner (``USER_RETIRE_LMS_MISC``). Kept snapshots
+All are deleted when the LMS retires the learner (``USER_RETIRE_LMS_MISC``). When an account
+is deleted outright, its judgements and badges go with it; the daily roll-ups that count them
+are marked for recompute from their earliest day before they go (``rollups``). Kept snapshots
 (``OutcomeSnapshot``) hold only counts, so published figures keep their counts; issued
 credentials stay verifiable (they name the learner only by a salted hash).
 """
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models.signals import pre_delete
 from django.utils.module_loading import import_string
 
 from credplugin.models import (
@@ -28,6 +32,7 @@ from credplugin.models import (
     SurveyOptOut,
     SurveyResponse,
 )
+from credplugin.outcomes import rollups
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +59,20 @@ def user_retired(sender, user=None, **kwargs):
         retire_learner(user.id)
 
 
+def learner_deleted(sender, instance, **kwargs):
+    """Receiver of the user model's ``pre_delete``: the learner's judgements and badges go with
+    the account, so the roll-ups counting them are marked for recompute first."""
+    rollups.mark_learner_stale(instance.pk)
+
+
 def connect():
-    """Hear the platform's retirement signal, where the platform is there to send it."""
+    """Hear accounts being deleted, and the platform's retirement signal where the platform is
+    there to send it; returns whether it is."""
+    pre_delete.connect(
+        learner_deleted,
+        sender=settings.AUTH_USER_MODEL,
+        dispatch_uid="credplugin.outcomes.learner_deleted",
+    )
     try:
         signal = import_string(RETIREMENT_SIGNAL)
     except ImportError:

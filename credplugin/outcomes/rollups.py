@@ -10,7 +10,9 @@ enrollment, a pair's first judgement, a badge's issue. Mentor turnaround (read f
 edx-submissions by decision date) and the counters stay live: they are read per range already.
 
 ``refresh`` (beat, ``refresh_outcomes_task``) recomputes, in one pass per badge class, the days
-from the earliest one any change since its last refresh can touch, to today. The dashboard
+from the earliest one any change since its last refresh can touch, to today; a class nothing
+changed in (no judgement, award, enrollment or status change since) is only marked refreshed,
+after a few indexed reads. The dashboard
 reads stored days before that refresh's date and computes the rest live, so what it shows lags
 changes to older days by at most one refresh interval; a badge class never refreshed is
 computed live whole.
@@ -20,13 +22,15 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import CharField, Min, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from credplugin import compat
 from credplugin.models import (
     AssessmentResult,
     BadgeClass,
+    BadgeRequirement,
     IssuedBadge,
     OutcomeDay,
     OutcomeRollUp,
@@ -44,6 +48,8 @@ SUMS = (
     "revoked",
     "suspended",
 )
+# How far before its last refresh a class's changes are looked for (see _first_touched_day).
+CHANGE_OVERLAP = timedelta(minutes=10)
 LISTS = ("enrollment_days", "first_attempt_days", "second_judged", "active_valid_until")
 
 
@@ -119,12 +125,13 @@ def _attempt_parts(usage_keys, start, end, parts):
         AssessmentResult.objects.filter(
             usage_key__in=usage_keys, user_id__in=recent.values("user_id")
         )
-        .values_list("user_id", "usage_key", "passed", "created")
+        .annotate(block=Cast("usage_key", CharField()))  # the key's text: nothing to parse
+        .values_list("user_id", "block", "passed", "created")
         .order_by("created", "id")
     )
     pairs = defaultdict(list)
-    for user, usage_key, passed, created in results:
-        found = pairs[(user, str(usage_key))]
+    for user, block, passed, created in results:
+        found = pairs[(user, block)]
         if len(found) < 2:
             found.append((passed, created))
     for found in pairs.values():
@@ -255,7 +262,11 @@ def refresh_badge_class(badge_class_id, now):
         state = OutcomeRollUp.objects.select_for_update().get(badge_class_id=badge_class_id)
         badge_class = BadgeClass.objects.get(pk=badge_class_id)
         first_day = _first_touched_day(badge_class, state.refreshed_at)
-        if first_day is None:
+        if state.refreshed_at is not None and state.stale_from is not None:
+            first_day = min(first_day or state.stale_from, state.stale_from)
+        state.refreshed_at, state.stale_from = now, None
+        if first_day is None:  # nothing changed: the stored days hold up to now
+            state.save(update_fields=["refreshed_at", "stale_from"])
             return 0
         end_day = _day(now) + timedelta(days=1)
         parts = day_parts(badge_class, first_day, end_day)
@@ -264,14 +275,56 @@ def refresh_badge_class(badge_class_id, now):
             OutcomeDay(badge_class=badge_class, day=day, parts=_stored(found))
             for day, found in parts.items()
         )
-        state.refreshed_at = now
-        state.save(update_fields=["refreshed_at"])
+        state.save(update_fields=["refreshed_at", "stale_from"])
     return len(parts)
+
+
+def mark_learner_stale(user_id):
+    """Before a learner's judgements and badges are deleted (their account goes, and the rows
+    with it): mark each rolled-up class whose days count them for recompute from the earliest
+    such day, so the next refresh drops them instead of a full rebuild. Enrollments are found
+    through the learner's judgements and badges (the runs whose days they can be in)."""
+    earliest = {}
+
+    def touch(class_id, moment):
+        day = _day(moment)
+        earliest[class_id] = min(day, earliest.get(class_id, day))
+
+    for class_id, issued_at in IssuedBadge.objects.filter(user_id=user_id).values_list(
+        "badge_class_id", "issued_at"
+    ):
+        touch(class_id, issued_at)
+    results = AssessmentResult.objects.filter(user_id=user_id)
+    course_keys = {str(key) for key in results.values_list("course_key", flat=True)}
+    course_keys |= {
+        str(key)
+        for key in BadgeClass.objects.filter(pk__in=list(earliest)).values_list(
+            "course_key", flat=True
+        )
+    }
+    judged = dict(
+        results.values("usage_key").annotate(first=Min("created")).values_list("usage_key", "first")
+    )
+    for requirement in BadgeRequirement.objects.filter(usage_key__in=list(judged)):
+        touch(requirement.badge_class_id, judged[requirement.usage_key])
+    for badge_class in BadgeClass.objects.filter(course_key__in=list(course_keys)):
+        enrolled = compat.course_enrollments([badge_class.course_key], None, None, users=[user_id])
+        if user_id in enrolled:
+            touch(badge_class.pk, enrolled[user_id])
+    for class_id, day in earliest.items():
+        OutcomeRollUp.objects.filter(badge_class_id=class_id).filter(
+            Q(stale_from__isnull=True) | Q(stale_from__gt=day)
+        ).update(stale_from=day)
+    return len(earliest)
 
 
 def _first_touched_day(badge_class, since):
     """The earliest day whose parts a change after ``since`` may alter; every day the class
-    has data for if never refreshed."""
+    has data for if never refreshed; None if nothing changed (a few indexed reads).
+
+    Changes are looked for from ``CHANGE_OVERLAP`` before ``since``: a write whose
+    timestamp precedes a refresh but that commits after the refresh looked is still seen by
+    the next one."""
     scope = Scope.badge_class(badge_class)
     usage_keys = scope.requirement_keys()
     badges = IssuedBadge.objects.filter(badge_class=badge_class)
@@ -284,14 +337,19 @@ def _first_touched_day(badge_class, since):
         ]
         found = [moment for moment in moments if moment is not None]
         return _day(min(found)) if found else _day(timezone.now())
+    since -= CHANGE_OVERLAP
+    course_keys = scope.course_keys()
     touched = set(results.filter(created__gte=since).values_list("user_id", flat=True))
     touched |= set(badges.filter(issued_at__gte=since).values_list("user_id", flat=True))
-    changed = badges.filter(status_changed_at__gte=since)
-    moments = [since, *changed.values_list("issued_at", flat=True)]
+    touched |= set(compat.course_enrollments(course_keys, since, None))
+    changed = list(badges.filter(status_changed_at__gte=since).values_list("issued_at", flat=True))
+    if not touched and not changed:
+        return None
+    moments = [since, *changed]
     if touched:
         moments += [
             *badges.filter(user_id__in=touched).values_list("issued_at", flat=True),
             *results.filter(user_id__in=touched).values_list("created", flat=True),
-            *compat.course_enrollments(scope.course_keys(), None, None, users=touched).values(),
+            *compat.course_enrollments(course_keys, None, None, users=touched).values(),
         ]
     return _day(min(moments))

@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
 
 from django.db import IntegrityError, transaction
-from django.db.models import Min
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from credplugin.conf import credplugin_settings
@@ -32,7 +32,7 @@ from credplugin.models import BadgeClass, IssuedBadge, OutcomeSnapshot
 from credplugin.openbadges.form import FormError
 from credplugin.openbadges.proof import sign_credential
 from credplugin.openbadges.verify import verify_credential
-from credplugin.outcomes import figures, privacy, surveys
+from credplugin.outcomes import figures, privacy, rollups, surveys
 
 PROGRAMME = "programme"
 PROGRAMME_SETTLE_DAYS = 90
@@ -136,7 +136,7 @@ def roll_up(scope, now=None):
 
 def _keep(scope, start, end, section, now):
     if section == PROGRAMME:
-        values = figures.compute(scope, _midnight(start), _midnight(end), now=now)
+        values = _programme(scope, _midnight(start), _midnight(end), now)
     else:
         offset = int(section.removeprefix("survey-"))
         values = figures.survey_figures(scope, _midnight(start), _midnight(end), offset)
@@ -153,6 +153,24 @@ def _keep(scope, start, end, section, now):
     except IntegrityError:  # another roll-up kept it first
         return 0
     return 1
+
+
+def _programme(scope, start, end, now):
+    """A quarter's programme figures: from a lone badge class's daily roll-ups (the same
+    figures, read in a few rows), computed whole for a scope of several classes."""
+    if len(scope.badge_class_ids) == 1:
+        badge_class = BadgeClass.objects.get(pk=scope.badge_class_ids[0])
+        return rollups.compute(badge_class, start, end, now)
+    return figures.compute(scope, start, end, now=now)
+
+
+def kept_version(scope):
+    """What names the scope's kept snapshots as they stand: they only ever appear, so how many
+    there are and the newest one's id."""
+    kept = OutcomeSnapshot.objects.filter(scope_key=scope.key).aggregate(
+        count=Count("id"), newest=Max("id")
+    )
+    return f"{kept['count']}-{kept['newest']}"
 
 
 def published(scope):

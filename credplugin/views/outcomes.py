@@ -6,18 +6,22 @@ published their outcomes answer, others are 404, and they show the kept, suppres
 (``outcomes.dashboard`` says what it shows exactly and what suppressed).
 """
 
+import hashlib
 from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
@@ -208,13 +212,38 @@ def outcomes_dashboard(request, course_key):
         form=form,
         start=start,
         end=end,
-        rows=[{**row, "periods": display_periods(row["published"])} for row in rows],
+        rows=[{**row, "published_card": _published_card(row)} for row in rows],
         charts=_charts(rows),
         chart_data=dashboard.chart_data(rows),
         min_cohort=credplugin_settings.OUTCOMES_MIN_COHORT,
         csv_url=f"?{urlencode({**form.cleaned_data, 'format': 'csv'})}",
     )
     return render(request, "credplugin/outcomes_dashboard.html", context)
+
+
+PUBLISHED_CARD_SECONDS = 86400
+
+
+def _published_card(row):
+    """A badge's published quarters as the dashboard shows them, rendered once per version of
+    its kept quarters (they only ever appear), language, cohort threshold and badge name;
+    nothing for a pathway, which publishes nothing."""
+    if row["badge_class"] is None:
+        return ""
+    min_cohort = credplugin_settings.OUTCOMES_MIN_COHORT
+    name = hashlib.sha256(row["badge_class"].name.encode()).hexdigest()[:16]
+    version = row["published_version"]
+    key = f"credplugin:published-card:{version}:{min_cohort}:{get_language()}:{name}"
+    card = cache.get(key)
+    if card is None:
+        context = {
+            "row": row,
+            "periods": display_periods(row["published"]()),
+            "min_cohort": min_cohort,
+        }
+        card = render_to_string("credplugin/_published_quarters.html", context)
+        cache.set(key, card, PUBLISHED_CARD_SECONDS)
+    return mark_safe(card)  # noqa: S308 - our own template's rendering
 
 
 PART_LABELS = {"value": gettext_lazy("Value"), "median": gettext_lazy("Median")}

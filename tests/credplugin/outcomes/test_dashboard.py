@@ -7,8 +7,11 @@ from datetime import date
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
-from credplugin.outcomes import counters
+from credplugin.models import OutcomeSnapshot
+from credplugin.outcomes import counters, statements
+from credplugin.outcomes.figures import Scope
 from tests.credplugin.outcomes.data import q1_cohort
 from tests.factories import UserFactory
 
@@ -87,3 +90,29 @@ def test_page_views_verifications_and_shares_are_charted_once_flushed(client, co
         assert (
             f'<tr><th scope="row">{cohort.name}</th><td>{total}</td><td>{total}</td></tr>' in html
         )
+
+
+def test_published_quarters_are_read_again_only_once_another_is_kept(client, cohort, monkeypatch):
+    client.force_login(UserFactory(username="staff", is_staff=True))
+    first = client.get(url(cohort), Q1).content.decode()
+    assert "published quarters and survey answers" in first
+    reads = []
+    read_published = statements.published
+    monkeypatch.setattr(
+        statements, "published", lambda scope: reads.append(scope) or read_published(scope)
+    )
+    again = client.get(url(cohort), Q1).content.decode()
+    assert reads == []
+    assert again.count("<caption>") == first.count("<caption>") > 0
+    scope = Scope.achievement(cohort.achievement_uuid)
+    OutcomeSnapshot.objects.create(
+        scope_key=scope.key,
+        period_start=date(2025, 10, 1),
+        period_end=date(2026, 1, 1),
+        section=statements.PROGRAMME,
+        figures={"earners": {"n": 12, "value": 12}},
+        computed_at=timezone.now(),
+    )
+    kept = client.get(url(cohort), Q1).content.decode()
+    assert reads == [scope]
+    assert kept.count("<caption>") == first.count("<caption>") + 1

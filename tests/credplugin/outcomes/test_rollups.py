@@ -1,17 +1,19 @@
 """Daily roll-ups give exactly the figures the direct computation gives, for any range of
 days, after a first refresh and after refreshes that follow later changes to old days."""
 
+import json
 import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db.models import F
+from opaque_keys.edx.keys import CourseKey
 
-from credplugin.models import IssuedBadge, OutcomeDay, OutcomeRollUp
-from credplugin.outcomes import figures, rollups
+from credplugin.models import IssuedBadge, OutcomeDay, OutcomeRollUp, OutcomeSnapshot
+from credplugin.outcomes import figures, rollups, statements
 from credplugin.outcomes.figures import Scope
 from tests.credplugin.outcomes.data import awarded, judged
-from tests.factories import BadgeRequirementFactory, UserFactory
+from tests.factories import BadgeRequirementFactory, UserFactory, usage_key_for
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +131,111 @@ def test_changes_after_a_refresh_show_once_refreshed_again():
     rollups.refresh(now=SECOND_REFRESH)
     fresh = rollups.compute(badge_class, start, end, now=SECOND_REFRESH)
     assert fresh["revocation_rate"]["count"] == 1
+
+
+def test_a_kept_quarter_read_from_the_roll_ups_equals_the_direct_one():
+    rng = random.Random(7)
+    requirement = BadgeRequirementFactory()
+    badge_class = requirement.badge_class
+    history(rng, requirement, [UserFactory(username=f"q{n}") for n in range(12)], 0, 29)
+    settled = DAY0 + timedelta(days=200)
+    rollups.refresh(now=settled)
+    scope = Scope.achievement(badge_class.achievement_uuid)
+    statements.roll_up(scope, now=settled)
+    kept = OutcomeSnapshot.objects.get(scope_key=scope.key, section=statements.PROGRAMME)
+    quarter = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC)
+    direct = figures.compute(scope, *quarter, now=settled)
+    assert kept.figures == json.loads(json.dumps(direct))
+    assert kept.figures["earners"]["n"] > 0
+
+
+def two_classes_refreshed():
+    classes = []
+    for name in ("busy", "quiet"):
+        course = CourseKey.from_string(f"course-v1:credplugin+{name}+2026")
+        requirement = BadgeRequirementFactory(
+            badge_class__course_key=course, usage_key=usage_key_for(course, "project")
+        )
+        learner = UserFactory(username=f"{name}-first")
+        judged(learner, requirement, DAY0, True)
+        awarded(learner, requirement.badge_class, DAY0 + timedelta(hours=2))
+        classes.append(requirement)
+    rollups.refresh(now=FIRST_REFRESH)
+    return classes
+
+
+@pytest.fixture
+def recomputed(monkeypatch):
+    """The badge classes whose days a refresh recomputes, in order."""
+    found = []
+    compute_days = rollups.day_parts
+
+    def recording(badge_class, first_day, end_day):
+        found.append(badge_class.pk)
+        return compute_days(badge_class, first_day, end_day)
+
+    monkeypatch.setattr(rollups, "day_parts", recording)
+    return found
+
+
+def test_a_refresh_recomputes_a_changed_class_and_skips_an_unchanged_one(recomputed):
+    busy, quiet = two_classes_refreshed()
+    recomputed.clear()
+    learner = UserFactory(username="busy-new")
+    when = FIRST_REFRESH + timedelta(days=1)
+    judged(learner, busy, when, True)
+    awarded(learner, busy.badge_class, when + timedelta(hours=1))
+    assert rollups.refresh(now=SECOND_REFRESH) > 0
+    assert recomputed == [busy.badge_class.pk]
+    # The skipped class is refreshed all the same: nothing of it is computed live any more.
+    assert OutcomeRollUp.objects.get(badge_class=quiet.badge_class).refreshed_at == SECOND_REFRESH
+    rng = random.Random(3)
+    for requirement in (busy, quiet):
+        assert_same_as_direct(rng, requirement.badge_class, SECOND_REFRESH)
+
+
+def test_a_revocation_or_an_enrollment_alone_counts_as_a_change(recomputed):
+    busy, quiet = two_classes_refreshed()
+    recomputed.clear()
+    IssuedBadge.objects.filter(badge_class=busy.badge_class).update(
+        status=IssuedBadge.Status.REVOKED, status_changed_at=FIRST_REFRESH + timedelta(hours=1)
+    )
+    # A judgement in the run enrolls a learner there (the host's enrollments).
+    judged(UserFactory(username="enrolled"), quiet, FIRST_REFRESH + timedelta(hours=2), False)
+    rollups.refresh(now=SECOND_REFRESH)
+    assert sorted(recomputed) == sorted([busy.badge_class.pk, quiet.badge_class.pk])
+    recomputed.clear()
+    rollups.refresh(now=SECOND_REFRESH + timedelta(days=1))
+    assert recomputed == []
+
+
+def test_a_write_committed_after_a_refresh_looked_is_seen_by_the_next(recomputed):
+    busy, _quiet = two_classes_refreshed()
+    recomputed.clear()
+    # Stamped just before the first refresh, committed after it had looked.
+    learner = UserFactory(username="late-commit")
+    when = FIRST_REFRESH - rollups.CHANGE_OVERLAP / 2
+    judged(learner, busy, when, True)
+    awarded(learner, busy.badge_class, when)
+    rollups.refresh(now=SECOND_REFRESH)
+    assert recomputed == [busy.badge_class.pk]
+    assert_same_as_direct(random.Random(4), busy.badge_class, SECOND_REFRESH)
+
+
+def test_a_deleted_learner_marks_their_days_and_the_next_refresh_drops_them(recomputed):
+    rng = random.Random(11)
+    requirement = BadgeRequirementFactory()
+    badge_class = requirement.badge_class
+    history(rng, requirement, [UserFactory(username=f"r{n}") for n in range(10)], 0, 29)
+    gone = UserFactory(username="gone")  # judged, never awarded: the account can be deleted
+    judged(gone, requirement, DAY0 + timedelta(days=5), False)
+    judged(gone, requirement, DAY0 + timedelta(days=8), True)
+    rollups.refresh(now=FIRST_REFRESH)
+    gone.delete()  # the account goes, with its judgements
+    state = OutcomeRollUp.objects.get(badge_class=badge_class)
+    assert state.stale_from == (DAY0 + timedelta(days=5)).date()
+    recomputed.clear()
+    rollups.refresh(now=SECOND_REFRESH)
+    assert recomputed == [badge_class.pk]
+    assert OutcomeRollUp.objects.get(badge_class=badge_class).stale_from is None
+    assert_same_as_direct(rng, badge_class, SECOND_REFRESH)
