@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("credplugin", "0016_badgeclass_artwork"),
+        ("credplugin", "0017_peer_queue_sweep_reminders"),
     ]
 
     operations = [
