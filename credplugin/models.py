@@ -13,7 +13,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.settings import oauth2_settings
-from opaque_keys.edx.django.models import CourseKeyField, UsageKeyField
+
+from credplugin.keyfields import CourseKeyField, UsageKeyField
 
 HEX_COLOUR = RegexValidator(r"^#[0-9a-f]{6}$", _("Write the colour as #rrggbb, e.g. #0b4f8a."))
 _new_uuid = uuid.uuid4  # BadgeClass's own ``uuid`` field hides the module in its class body

@@ -193,7 +193,7 @@ def _signed_badge(request, compose, slot, signer):
     now = timezone.now()
     badge_uuid = uuid.uuid4()
     document = compose(request, badge_uuid=badge_uuid, sequence=sequence, index=index, now=now)
-    signed = sign_credential(document, signer.signing_key, created=now)
+    signed = sign_credential(document, signer.signing_key, created=now, handed_over=True)
     report = verify_credential(
         signed,
         resolve=signer.resolve,

@@ -10,7 +10,8 @@ never read the block's storage (docs/decisions/0023-mentor-queue.md).
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from opaque_keys.edx.django.models import CourseKeyField, UsageKeyField
+
+from credplugin.keyfields import CourseKeyField, UsageKeyField
 
 
 class ReviewQueueEntry(models.Model):

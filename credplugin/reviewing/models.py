@@ -14,7 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from opaque_keys.edx.django.models import CourseKeyField, UsageKeyField
+
+from credplugin.keyfields import CourseKeyField, UsageKeyField
 
 IN_PEER_REVIEW = "peer"
 PEERS_DONE = "peers_done"

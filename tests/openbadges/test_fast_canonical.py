@@ -212,6 +212,15 @@ def test_fast_and_reference_sign_the_same_proof_value():
     proof.verify_signature(reference, KEY.private_key.public_key())
 
 
+def test_a_handed_over_document_signs_the_same_without_the_deep_copy():
+    document = copy.deepcopy(TYPICAL)
+    handed = proof.sign_credential(document, KEY, created=CREATED, handed_over=True)
+    assert handed == proof.sign_credential(TYPICAL, KEY, created=CREATED)
+    assert "proof" not in document  # the caller's dict is left unsigned
+    assert handed["credentialSubject"] is document["credentialSubject"]  # shared, not copied
+    proof.verify_signature(handed, KEY.private_key.public_key())
+
+
 def test_repeated_badge_class_parts_are_replayed_identically():
     """The memoised achievement must come out right in another credential, twice over."""
     first = typical_credential(status_index=1, learner="a@example.org")
