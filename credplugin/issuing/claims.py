@@ -21,7 +21,7 @@ import time
 from datetime import timedelta
 
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
@@ -31,6 +31,18 @@ from credplugin.models import IssuanceRequest, RenewalRequest
 log = logging.getLogger(__name__)
 
 PENDING = IssuanceRequest.Status.PENDING
+# How often a claim insert that deadlocked is tried (MariaDB picks one victim per deadlock).
+CLAIM_INSERT_ATTEMPTS = 5
+# MySQL/MariaDB error codes: ER_LOCK_DEADLOCK.
+_DEADLOCK = 1213
+
+
+def is_deadlock(error):
+    """Whether ``error`` (a database ``OperationalError``) is InnoDB choosing this statement
+    as a deadlock's victim."""
+    return bool(error.args) and error.args[0] == _DEADLOCK
+
+
 # The outboxes whose rows carry claims and leases; their pending status is the same word.
 OUTBOXES = (IssuanceRequest, RenewalRequest)
 
@@ -44,7 +56,20 @@ def insert_claims(model, rows, token_field):
     invitations): each sender sends only what it won. Outbox rows are claimed differently,
     with a lease on rows that already exist (above), since their work may be taken over.
     """
-    model.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    for attempt in range(1, CLAIM_INSERT_ATTEMPTS + 1):
+        try:
+            model.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+            break
+        except OperationalError as error:
+            # Concurrent INSERT IGNOREs on one unique index can deadlock on InnoDB; the loser's
+            # statement is rolled back whole, and inserting again is harmless (rows another
+            # sender won are ignored). Inside a caller's transaction the rollback took its
+            # other work too, so only the caller can retry.
+            in_transaction = transaction.get_connection().in_atomic_block
+            if not is_deadlock(error) or in_transaction or attempt == CLAIM_INSERT_ATTEMPTS:
+                raise
+            log.info("credplugin: claim insert deadlocked (attempt %d); trying again", attempt)
+            time.sleep(0.01 * attempt)
     tokens = {getattr(row, token_field) for row in rows}
     return model.objects.filter(**{f"{token_field}__in": list(tokens)})
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from credplugin import compat
 from credplugin.conf import credplugin_settings
-from credplugin.issuing.claims import send_claimed
+from credplugin.issuing.claims import insert_claims, send_claimed
 from credplugin.mentoring import assignment, queue
 from credplugin.mentoring.models import MentorReminder, ReviewQueueEntry
 from credplugin.models import LearnerPreference
@@ -97,13 +97,9 @@ def send_due(now=None, *, limit=None, dry_run=False):
         return {"due": len(entries), "sent": 0, "taken": 0}
     hours = threshold_hours()
     token = uuid.uuid4()
-    MentorReminder.objects.bulk_create(
-        [MentorReminder(entry=entry, threshold_hours=hours, claim=token) for entry in entries],
-        ignore_conflicts=True,
-        batch_size=1000,
-    )
+    rows = [MentorReminder(entry=entry, threshold_hours=hours, claim=token) for entry in entries]
     won = list(
-        MentorReminder.objects.filter(claim=token).select_related("entry__learner").order_by("pk")
+        insert_claims(MentorReminder, rows, "claim").select_related("entry__learner").order_by("pk")
     )
     sent = 0
     for start in range(0, len(won), SEND_BATCH):
