@@ -5,11 +5,12 @@
         [--database-url mysql://root@127.0.0.1:3306/credplugin_bench_outcomes]
 
 One badge per learner. On SQLite in a temporary directory, or in the MariaDB database
-``--database-url`` names (created and dropped at the end), writes the rows with bulk inserts
-(learners, judged attempts, issued badges spread over the last two years and over
-``--badge-classes`` badge classes in as many course runs, survey invitations and answers,
-daily page-view counters),
-then drives, through Django's full request stack with the test client:
+``--database-url`` names (created and dropped at the end), writes learners, judged attempts,
+issued badges spread over the last two years and over ``--badge-classes`` badge classes in as
+many course runs, survey invitations and answers, and daily page-view counters: on MariaDB
+with ``INSERT … SELECT`` statements the server runs (``bench/outcome_rows.py``, which also
+varies attempts, levels, statuses and answers), on SQLite (or with ``--orm-rows``) with bulk
+ORM inserts. Then drives, through Django's full request stack with the test client:
 
 - ``dashboard``: five course runs' staff dashboards (a year of figures, live), ``--repeat``
   times each after a first visit (``dashboard_first_visit``, which also keeps the badge's final
@@ -46,6 +47,11 @@ def _bench_options(parser):
     parser.add_argument("--answers-per-badge", type=int, default=3)
     parser.add_argument("--page-view-rows", type=int, default=5_000_000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument(
+        "--orm-rows",
+        action="store_true",
+        help="on MariaDB too, write the rows with bulk ORM inserts instead of INSERT … SELECT",
+    )
 
 
 def _in_batches(model, rows):
@@ -62,6 +68,7 @@ def _in_batches(model, rows):
 def _populate(args):
     """Write the synthetic history; returns the badge classes."""
     from django.contrib.auth import get_user_model  # noqa: PLC0415
+    from django.db import connection  # noqa: PLC0415
     from django.utils import timezone  # noqa: PLC0415
     from opaque_keys.edx.keys import CourseKey  # noqa: PLC0415
 
@@ -90,6 +97,9 @@ def _populate(args):
                 rubric=rubric,
             )
         )
+    if connection.vendor == "mysql" and not args.orm_rows:
+        _sql_rows(args, classes, requirements[0], now)
+        return classes
     _in_batches(
         user_model,
         (user_model(username=f"b{n}", email=f"b{n}@bench.invalid") for n in range(args.learners)),
@@ -195,6 +205,30 @@ def _populate(args):
         ),
     )
     return classes
+
+
+def _sql_rows(args, classes, requirement, now):
+    """The rows of ``_populate`` written by MariaDB itself (``bench/outcome_rows.py``)."""
+    from django.db import connection  # noqa: PLC0415
+
+    from bench.outcome_rows import Seeder  # noqa: PLC0415
+
+    first_class = classes[0].pk
+    if [badge_class.pk for badge_class in classes] != list(
+        range(first_class, first_class + len(classes))
+    ):
+        raise SystemExit("badge class ids are not consecutive; cannot seed by arithmetic")
+    with connection.cursor() as cursor:
+        Seeder(
+            cursor,
+            args,
+            first_class=first_class,
+            rubric_id=requirement.rubric_id,
+            now=now,
+            course=str(classes[0].course_key).replace("+c0+", "+c{c}+"),
+            usage=str(requirement.usage_key).replace("+c0+", "+c{c}+"),
+            log=lambda line: print(line, file=sys.stderr, flush=True),
+        ).seed()
 
 
 def _timed(client, url, repeat):
