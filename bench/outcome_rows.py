@@ -24,6 +24,7 @@ What varies, so that every figure has something to show (learner ``n`` is in bad
   some days of the last two years.
 """
 
+import sys
 import time
 from datetime import timedelta
 
@@ -32,6 +33,58 @@ SPAN_SECONDS = 730 * 86400
 OFFSETS = (30, 90, 180)
 # A learner's pseudo-random number: what varies per learner must not follow its class.
 MIX = "CRC32(l.seq)"
+
+
+def write(args, classes, requirement, now):
+    """The rows of the benchmark's history for ``classes`` (whose requirement blocks are
+    numbered like ``requirement``'s), written by the server."""
+    from django.db import connection  # noqa: PLC0415
+
+    first_class = classes[0].pk
+    if [badge_class.pk for badge_class in classes] != list(
+        range(first_class, first_class + len(classes))
+    ):
+        raise SystemExit("badge class ids are not consecutive; cannot seed by arithmetic")
+    with connection.cursor() as cursor:
+        Seeder(
+            cursor,
+            args,
+            first_class=first_class,
+            rubric_id=requirement.rubric_id,
+            now=now,
+            course=str(classes[0].course_key).replace("+c0+", "+c{c}+"),
+            usage=str(requirement.usage_key).replace("+c0+", "+c{c}+"),
+            log=lambda line: print(line, file=sys.stderr, flush=True),
+        ).seed()
+
+
+def figures_without_data(badge_class):
+    """The figures of ``badge_class`` over the last two years (and its surveys') that are
+    empty or zero: the history should give every one something to show."""
+    from django.utils import timezone  # noqa: PLC0415
+
+    from credplugin.outcomes import figures  # noqa: PLC0415
+
+    end = timezone.now() + timedelta(days=1)
+    start = end - timedelta(days=731)
+    scope = figures.Scope.badge_class(badge_class)
+    programme = figures.compute(scope, start, end)
+    found = {f"programme/{name}": figure for name, figure in programme.items()}
+    found |= {
+        f"programme/criterion_levels/{name}": figure
+        for name, figure in programme["criterion_levels"].items()
+    }
+    for days in OFFSETS:
+        for name, figure in figures.survey_figures(scope, start, end, days).items():
+            found[f"survey_{days}/{name}"] = figure
+    return sorted(name for name, figure in found.items() if not _shows_something(figure))
+
+
+def _shows_something(figure):
+    if "n" not in figure:  # criterion levels: one figure per criterion, checked apart
+        return bool(figure)
+    present = [figure[part] for part in ("value", "count", "median", "counts") if part in figure]
+    return figure["n"] > 0 and all(part not in (None, 0, {}) for part in present)
 
 
 def _chunks(total):
@@ -83,7 +136,7 @@ class Seeder:
         started = time.perf_counter()
         for low, high in _chunks(total):
             self.cursor.execute(sql.replace("{seq}", f"seq_{low}_to_{high}"))
-        self.log(f"{label}: {total:,} in {time.perf_counter() - started:.1f} s")
+        self.log(f"{label} of {total:,} learners: {time.perf_counter() - started:.1f} s")
 
     def seed(self):
         self.cursor.execute("SET SESSION foreign_key_checks = 0, unique_checks = 0")

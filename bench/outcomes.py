@@ -34,6 +34,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
+from bench import outcome_rows  # noqa: E402
 from bench.issue_steps import in_process_arguments, setup_django  # noqa: E402
 from bench.pipeline import drop_database, measure, recreate_database  # noqa: E402
 
@@ -98,7 +99,7 @@ def _populate(args):
             )
         )
     if connection.vendor == "mysql" and not args.orm_rows:
-        _sql_rows(args, classes, requirements[0], now)
+        outcome_rows.write(args, classes, requirements[0], now)
         return classes
     _in_batches(
         user_model,
@@ -207,30 +208,6 @@ def _populate(args):
     return classes
 
 
-def _sql_rows(args, classes, requirement, now):
-    """The rows of ``_populate`` written by MariaDB itself (``bench/outcome_rows.py``)."""
-    from django.db import connection  # noqa: PLC0415
-
-    from bench.outcome_rows import Seeder  # noqa: PLC0415
-
-    first_class = classes[0].pk
-    if [badge_class.pk for badge_class in classes] != list(
-        range(first_class, first_class + len(classes))
-    ):
-        raise SystemExit("badge class ids are not consecutive; cannot seed by arithmetic")
-    with connection.cursor() as cursor:
-        Seeder(
-            cursor,
-            args,
-            first_class=first_class,
-            rubric_id=requirement.rubric_id,
-            now=now,
-            course=str(classes[0].course_key).replace("+c0+", "+c{c}+"),
-            usage=str(requirement.usage_key).replace("+c0+", "+c{c}+"),
-            log=lambda line: print(line, file=sys.stderr, flush=True),
-        ).seed()
-
-
 def _timed(client, url, repeat):
     times = []
     for _ in range(repeat):
@@ -337,6 +314,7 @@ def _measure(args, classes):
     kept = OutcomeSnapshot.objects.count()
     return {
         "badges": args.learners,
+        "figures_without_data": outcome_rows.figures_without_data(classes[0]),
         "badge_classes": args.badge_classes,
         "badges_per_class": args.learners // args.badge_classes,
         "survey_answers": args.learners * min(3, args.answers_per_badge),

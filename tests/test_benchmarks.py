@@ -165,3 +165,25 @@ def test_the_outcomes_bench_times_every_page(tmp_path):
     ):
         assert figures[page]["samples"] > 0 and figures[page]["p50_ms"] > 0, page
     assert figures["roll_up_days_written"] > 0 and figures["roll_up_full_refresh_s"] >= 0
+
+
+@pytest.mark.integration
+def test_the_outcomes_bench_seeds_mariadb_with_something_for_every_figure(tmp_path):
+    database_url = os.environ.get("CREDPLUGIN_DATABASE_URL") or ""
+    if not database_url.startswith("mysql://"):
+        pytest.skip("the SQL seeding needs MariaDB (CREDPLUGIN_DATABASE_URL=mysql://…)")
+    require_service("MariaDB", database_url, 3306)
+    own_database = urlunparse(
+        urlparse(database_url)._replace(path=f"/{settings.DATABASES['default']['NAME']}_outcomes")
+    )
+    figures = run_bench(
+        "outcomes.py",
+        *("--learners", "4000", "--badge-classes", "4", "--page-view-rows", "400"),
+        *("--repeat", "1", "--database-url", own_database),
+        *("--results", str(tmp_path / "outcomes.json")),
+    )
+    assert figures["database"] == "mariadb" and figures["badges"] == 4000
+    assert figures["survey_answers"] == 12000 and figures["page_view_rows"] == 400
+    # 1,000 badges in the class: revocations, lapses, revisions, every answer appear.
+    assert figures["figures_without_data"] == []
+    assert figures["dashboard"]["p50_ms"] > 0 and figures["public_page"]["p50_ms"] > 0
