@@ -54,7 +54,7 @@ def write(args, classes, requirement, now):
             now=now,
             course=str(classes[0].course_key).replace("+c0+", "+c{c}+"),
             usage=str(requirement.usage_key).replace("+c0+", "+c{c}+"),
-            log=lambda line: print(line, file=sys.stderr, flush=True),
+            log=lambda line: print(line, file=sys.stderr, flush=True),  # as _progress
         ).seed()
 
 

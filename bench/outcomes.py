@@ -208,6 +208,11 @@ def _populate(args):
     return classes
 
 
+def _progress(step, figures):
+    """Figures as they are measured, on stderr: a long run shows what it has so far."""
+    print(f"{step}: {figures}", file=sys.stderr, flush=True)
+
+
 def _timed(client, url, repeat):
     times = []
     for _ in range(repeat):
@@ -292,9 +297,11 @@ def _measure(args, classes):
     staff.force_login(UserFactory(username="bench-staff", is_staff=True))
     sampled = classes[:-2][:: max(1, len(classes) // 5)][:5]
     before = _dashboards(staff, sampled, args.repeat)
+    _progress("live dashboards", {name: _summary(times) for name, times in before.items()})
     started = time.perf_counter()
     days_written = rollups.refresh()
     full_refresh = time.perf_counter() - started
+    _progress("full roll-up", f"{full_refresh:.1f} s")
     awards_total = IssuedBadge.objects.count()
     new_awards = _new_awards(classes[0], NEW_AWARDS)
     started = time.perf_counter()
