@@ -19,7 +19,8 @@ What varies, so that every figure has something to show (learner ``n`` is in bad
 - levels per criterion and the ethics score vary with ``n``;
 - every other class is mentor-graded: a queue entry decided 1 to 96 hours after submission;
 - survey answers vary in job change, promotion, responsibility, pay band, how often the
-  competencies are applied, and consent (85 %);
+  competencies are applied, and consent (85 %); every badge has all its surveys answered (the
+  benchmark's count), those not yet due as sent yesterday;
 - page views per class and day vary from 1 to 50; verifications and LinkedIn shares fall on
   some days of the last two years.
 """
