@@ -5,11 +5,12 @@
         [--database-url mysql://root@127.0.0.1:3306/credplugin_bench_outcomes]
 
 One badge per learner. On SQLite in a temporary directory, or in the MariaDB database
-``--database-url`` names (created and dropped at the end), writes the rows with bulk inserts
-(learners, judged attempts, issued badges spread over the last two years and over
-``--badge-classes`` badge classes in as many course runs, survey invitations and answers,
-daily page-view counters),
-then drives, through Django's full request stack with the test client:
+``--database-url`` names (created and dropped at the end), writes learners, judged attempts,
+issued badges spread over the last two years and over ``--badge-classes`` badge classes in as
+many course runs, survey invitations and answers, and daily page-view counters: on MariaDB
+with ``INSERT … SELECT`` statements the server runs (``bench/outcome_rows.py``, which also
+varies attempts, levels, statuses and answers), on SQLite (or with ``--orm-rows``) with bulk
+ORM inserts. Then drives, through Django's full request stack with the test client:
 
 - ``dashboard``: five course runs' staff dashboards (a year of figures, live), ``--repeat``
   times each after a first visit (``dashboard_first_visit``, which also keeps the badge's final
@@ -33,6 +34,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
+from bench import outcome_rows  # noqa: E402
 from bench.issue_steps import in_process_arguments, setup_django  # noqa: E402
 from bench.pipeline import drop_database, measure, recreate_database  # noqa: E402
 
@@ -46,6 +48,11 @@ def _bench_options(parser):
     parser.add_argument("--answers-per-badge", type=int, default=3)
     parser.add_argument("--page-view-rows", type=int, default=5_000_000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument(
+        "--orm-rows",
+        action="store_true",
+        help="on MariaDB too, write the rows with bulk ORM inserts instead of INSERT … SELECT",
+    )
 
 
 def _in_batches(model, rows):
@@ -86,6 +93,7 @@ def _populate_results(args, requirements, first_user, moment):
 def _populate(args):
     """Write the synthetic history; returns the badge classes."""
     from django.contrib.auth import get_user_model  # noqa: PLC0415
+    from django.db import connection  # noqa: PLC0415
     from django.utils import timezone  # noqa: PLC0415
     from opaque_keys.edx.keys import CourseKey  # noqa: PLC0415
 
@@ -114,6 +122,9 @@ def _populate(args):
                 rubric=rubric,
             )
         )
+    if connection.vendor == "mysql" and not args.orm_rows:
+        outcome_rows.write(args, classes, requirements[0], now)
+        return classes
     _in_batches(
         user_model,
         (user_model(username=f"b{n}", email=f"b{n}@bench.invalid") for n in range(args.learners)),
@@ -211,6 +222,11 @@ def _populate(args):
     return classes
 
 
+def _progress(step, figures):
+    """Figures as they are measured, on stderr: a long run shows what it has so far."""
+    print(f"{step}: {figures}", file=sys.stderr, flush=True)
+
+
 def _timed(client, url, repeat):
     times = []
     for _ in range(repeat):
@@ -295,9 +311,11 @@ def _measure(args, classes):
     staff.force_login(UserFactory(username="bench-staff", is_staff=True))
     sampled = classes[:-2][:: max(1, len(classes) // 5)][:5]
     before = _dashboards(staff, sampled, args.repeat)
+    _progress("live dashboards", {name: _summary(times) for name, times in before.items()})
     started = time.perf_counter()
     days_written = rollups.refresh()
     full_refresh = time.perf_counter() - started
+    _progress("full roll-up", f"{full_refresh:.1f} s")
     awards_total = IssuedBadge.objects.count()
     new_awards = _new_awards(classes[0], NEW_AWARDS)
     started = time.perf_counter()
@@ -317,6 +335,7 @@ def _measure(args, classes):
     kept = OutcomeSnapshot.objects.count()
     return {
         "badges": args.learners,
+        "figures_without_data": outcome_rows.figures_without_data(classes[0]),
         "badge_classes": args.badge_classes,
         "badges_per_class": args.learners // args.badge_classes,
         "survey_answers": args.learners * min(3, args.answers_per_badge),

@@ -42,6 +42,17 @@ def run_bench(script, *args):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def own_mariadb(suffix, why_needed):
+    """A database of this test run's name plus ``suffix`` on its MariaDB server; skips the
+    test (saying ``why_needed``) without one."""
+    database_url = os.environ.get("CREDPLUGIN_DATABASE_URL") or ""
+    if not database_url.startswith("mysql://"):
+        pytest.skip(f"{why_needed} (CREDPLUGIN_DATABASE_URL=mysql://…)")
+    require_service("MariaDB", database_url, 3306)
+    name = f"{settings.DATABASES['default']['NAME']}_{suffix}"
+    return urlunparse(urlparse(database_url)._replace(path=f"/{name}"))
+
+
 def test_issue_steps_reports_every_step_of_every_badge(tmp_path):
     results = tmp_path / "issue_steps.json"
     figures = run_bench("issue_steps.py", "--learners", "30", "--results", str(results))
@@ -75,14 +86,8 @@ def test_the_pathways_bench_awards_one_pathway_badge_per_learner(tmp_path):
 
 @pytest.mark.integration
 def test_the_pipeline_bench_issues_one_verifying_badge_per_learner(tmp_path):
-    database_url = os.environ.get("CREDPLUGIN_DATABASE_URL") or ""
-    if not database_url.startswith("mysql://"):
-        pytest.skip("the pipeline bench needs MariaDB (CREDPLUGIN_DATABASE_URL=mysql://…)")
-    require_service("MariaDB", database_url, 3306)
+    own_database = own_mariadb("bench", "the pipeline bench needs MariaDB")
     assert shutil.which("redis-server"), "redis-server is not on the PATH"
-    own_database = urlunparse(
-        urlparse(database_url)._replace(path=f"/{settings.DATABASES['default']['NAME']}_bench")
-    )
     results = tmp_path / "pipeline.json"
     figures = run_bench(
         "pipeline.py",
@@ -105,13 +110,7 @@ def test_the_pipeline_bench_issues_one_verifying_badge_per_learner(tmp_path):
 
 @pytest.mark.integration
 def test_the_renewals_bench_scans_through_the_expiry_index_and_sends_once(tmp_path):
-    database_url = os.environ.get("CREDPLUGIN_DATABASE_URL") or ""
-    if not database_url.startswith("mysql://"):
-        pytest.skip("the renewals bench needs MariaDB (CREDPLUGIN_DATABASE_URL=mysql://…)")
-    require_service("MariaDB", database_url, 3306)
-    own_database = urlunparse(
-        urlparse(database_url)._replace(path=f"/{settings.DATABASES['default']['NAME']}_renewals")
-    )
+    own_database = own_mariadb("renewals", "the renewals bench needs MariaDB")
     results = tmp_path / "renewals.json"
     figures = run_bench(
         "renewals.py",
@@ -165,3 +164,19 @@ def test_the_outcomes_bench_times_every_page(tmp_path):
     ):
         assert figures[page]["samples"] > 0 and figures[page]["p50_ms"] > 0, page
     assert figures["roll_up_days_written"] > 0 and figures["roll_up_full_refresh_s"] >= 0
+
+
+@pytest.mark.integration
+def test_the_outcomes_bench_seeds_mariadb_with_something_for_every_figure(tmp_path):
+    own_database = own_mariadb("outcomes", "the SQL seeding needs MariaDB")
+    figures = run_bench(
+        "outcomes.py",
+        *("--learners", "4000", "--badge-classes", "4", "--page-view-rows", "400"),
+        *("--repeat", "1", "--database-url", own_database),
+        *("--results", str(tmp_path / "outcomes.json")),
+    )
+    assert figures["database"] == "mariadb" and figures["badges"] == 4000
+    assert figures["survey_answers"] == 12000 and figures["page_view_rows"] == 400
+    # 1,000 badges in the class: revocations, lapses, revisions, every answer appear.
+    assert figures["figures_without_data"] == []
+    assert figures["dashboard"]["p50_ms"] > 0 and figures["public_page"]["p50_ms"] > 0
