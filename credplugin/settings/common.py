@@ -8,6 +8,18 @@ from credplugin.conf import DEFAULTS
 LOCALE_DIR = str(Path(__file__).resolve().parents[1] / "conf" / "locale")
 
 
+# The plugin's periodic work: beat entry → (task in credplugin.tasks, every so many seconds).
+# An operator's own entry of the same name wins. Tutor runs no beat: its cron jobs do the same.
+BEAT_ENTRIES = {
+    "credplugin-sweep": ("sweep_issuance_requests_task", 300.0),
+    "credplugin-renewal-reminders": ("send_renewal_reminders_task", 3600.0),
+    "credplugin-surveys": ("send_follow_up_surveys_task", 3600.0),
+    "credplugin-mentor-reminders": ("send_mentor_reminders_task", 900.0),
+    "credplugin-peer-sweep": ("sweep_peer_reviews_task", 900.0),
+    "credplugin-outcomes": ("refresh_outcomes_task", 300.0),
+}
+
+
 def plugin_settings(settings):
     """Fill in each ``CREDPLUGIN_*`` default the operator has not set, and route no queues.
 
@@ -25,30 +37,8 @@ def plugin_settings(settings):
     if schedule is None:
         schedule = {}
         settings.CELERY_BEAT_SCHEDULE = schedule
-    schedule.setdefault(
-        "credplugin-sweep",
-        {"task": "credplugin.tasks.sweep_issuance_requests_task", "schedule": 300.0},
-    )
-    schedule.setdefault(
-        "credplugin-renewal-reminders",
-        {"task": "credplugin.tasks.send_renewal_reminders_task", "schedule": 3600.0},
-    )
-    schedule.setdefault(
-        "credplugin-surveys",
-        {"task": "credplugin.tasks.send_follow_up_surveys_task", "schedule": 3600.0},
-    )
-    schedule.setdefault(
-        "credplugin-mentor-reminders",
-        {"task": "credplugin.tasks.send_mentor_reminders_task", "schedule": 900.0},
-    )
-    schedule.setdefault(
-        "credplugin-peer-sweep",
-        {"task": "credplugin.tasks.sweep_peer_reviews_task", "schedule": 900.0},
-    )
-    schedule.setdefault(
-        "credplugin-outcomes",
-        {"task": "credplugin.tasks.refresh_outcomes_task", "schedule": 300.0},
-    )
+    for name, (task, seconds) in BEAT_ENTRIES.items():
+        schedule.setdefault(name, {"task": f"credplugin.tasks.{task}", "schedule": seconds})
 
 
 def _add_ob_api_scopes(settings):
