@@ -17,7 +17,6 @@ import logging
 import uuid
 from datetime import timedelta
 
-from django.core.mail import get_connection
 from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
@@ -25,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from credplugin.conf import credplugin_settings
-from credplugin.issuing import claims
+from credplugin.issuing.claims import insert_claims, send_claimed
 from credplugin.mail import badge_awarded
 from credplugin.models import BadgeClass, IssuedBadge, LearnerPreference, RenewalReminder
 from credplugin.renewing import renewal
@@ -109,7 +108,7 @@ def send_due(now=None, *, limit=None):
     skipped = opted_out(owners.values())
     wanted = [row for row in rows if owners[row[0]] not in skipped]
     token = uuid.uuid4()
-    claimed = claims.insert_claims(
+    claimed = insert_claims(
         RenewalReminder,
         [
             RenewalReminder(badge_id=pk, version=v, days_before=d, claim=token)
@@ -144,16 +143,7 @@ def _send(claims, now, links):
         if message is not None:
             messages.append(message)
             sendable.append(claim.pk)
-    if not messages:
-        return 0
-    try:
-        get_connection().send_messages(messages)
-    except Exception:  # mail trouble: release the claims so a later run sends them
-        log.exception("credplugin could not send %d renewal reminder(s)", len(messages))
-        RenewalReminder.objects.filter(pk__in=sendable, sent_at__isnull=True).delete()
-        return 0
-    RenewalReminder.objects.filter(pk__in=sendable).update(sent_at=now)
-    return len(messages)
+    return send_claimed(RenewalReminder, sendable, messages, now, "renewal reminder(s)")
 
 
 def _message(claim, now, renew_url):
