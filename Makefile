@@ -42,8 +42,17 @@ system-deps: ## install what the integration env builds and drives (Debian, as r
 node-deps: ## install the JavaScript verifier stack (interop tests) and axe-core (browser audits)
 	@if [ -f tests/js/package-lock.json ]; then npm ci --prefix tests/js --no-audit --no-fund --loglevel=error; fi
 
+# The unit envs and quality share the two cores of the reference machine; the integration env
+# runs alone after them, since its real workers, browsers and fault injection want the machine.
+PARALLEL_ENVS := py311-django42,py311-django52,py312-django52,quality
+
 test: $(BIN)/.installed system-deps node-deps ## run every test: unit (Django 4.2, 5.2, Python 3.12), integration, quality
-	$(BIN)/tox run -e py311-django42,py311-django52,py312-django52,integration,quality
+	@status=0; \
+	$(BIN)/tox run-parallel --parallel 2 --parallel-no-spinner --result-json .tox/parallel.json \
+	  -e $(PARALLEL_ENVS) || status=1; \
+	$(BIN)/python .ci/print-env-outputs .tox/parallel.json; \
+	$(BIN)/tox run -e integration || status=1; \
+	exit $$status
 
 quality: $(BIN)/.installed ## lint, import order and formatting
 	$(BIN)/tox run -e quality
