@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from credplugin.settings.common import BEAT_ENTRIES
 from tests.workers import REPO_ROOT
 
 CHECK_ID = re.compile(r'id="(credplugin\.[EW]\d{3})"')
@@ -12,6 +13,8 @@ CHECK_ID = re.compile(r'id="(credplugin\.[EW]\d{3})"')
 TRACKER_NUMBER = re.compile(r"\bissues? #?\d+\b", re.IGNORECASE)
 PROSE_ROOTS = ["credplugin", "xblocks", "tests", "bench", "docs", "tutor"]
 PROSE_SUFFIXES = {".py", ".md", ".html", ".js", ".txt", ".in", ".ini"}
+TUTOR_JOB = re.compile(r'@click\.command\(name="([a-z-]+)"\)')
+CRON_LINE_JOB = re.compile(r"^ *(?:\S+ ){5}tutor local do ([a-z-]+) ", re.MULTILINE)
 
 
 def test_operators_guide_lists_every_system_check():
@@ -19,6 +22,17 @@ def test_operators_guide_lists_every_system_check():
     guide = (REPO_ROOT / "docs" / "how-to" / "operators.md").read_text()
     assert declared, "no system check found: the test would prove nothing"
     assert {check for check in declared if f"`{check}`" not in guide} == set()
+
+
+def test_every_periodic_job_has_a_tutor_job_and_a_cron_line_in_both_guides():
+    """Tutor runs no Celery beat, so each beat entry needs a ``tutor local do`` job and the
+    cron line that runs it, in the operators' guide and in the Tutor plugin's own docstring."""
+    tutor_plugin = (REPO_ROOT / "tutor" / "credplugin.py").read_text()
+    guide = (REPO_ROOT / "docs" / "how-to" / "operators.md").read_text()
+    jobs = set(TUTOR_JOB.findall(tutor_plugin))
+    assert len(jobs) == len(BEAT_ENTRIES), (sorted(jobs), sorted(BEAT_ENTRIES))
+    assert set(CRON_LINE_JOB.findall(guide)) == jobs
+    assert set(CRON_LINE_JOB.findall(tutor_plugin.split('"""')[1])) == jobs
 
 
 @pytest.mark.parametrize("script", sorted(path.name for path in (REPO_ROOT / "bench").glob("*.py")))
