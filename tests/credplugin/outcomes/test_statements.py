@@ -24,6 +24,7 @@ from credplugin.outcomes import statements
 from credplugin.outcomes.figures import Scope
 from credplugin.presentation.verdicts import verify_stored_badge
 from tests.credplugin.outcomes.data import END, START, awarded, day, q1_cohort
+from tests.factories import BadgeRequirementFactory
 from tests.js_stack import js_stack  # noqa: F401 - fixture
 from tests.openbadges.test_credential import SCHEMA_PATH
 
@@ -66,6 +67,16 @@ def test_a_quarter_is_kept_once_its_data_is_final_and_never_recomputed(q1):
     kept.refresh_from_db()
     assert kept.figures["earners"]["value"] == 4
     assert {s.section for s in OutcomeSnapshot.objects.all()} == {"programme", "survey-30"}
+
+
+def test_the_beat_keeps_final_quarters_of_every_achievement_once(q1):
+    badge_class, scope, _learners = q1
+    other = BadgeRequirementFactory().badge_class  # an achievement without badges: nothing
+    assert statements.keep_final_quarters(now=SETTLED - timedelta(hours=2)) == 1  # survey-30
+    assert statements.keep_final_quarters(now=SETTLED) == 1  # the programme figures
+    assert statements.keep_final_quarters(now=SETTLED) == 0
+    assert {s.scope_key for s in OutcomeSnapshot.objects.all()} == {scope.key}
+    assert not OutcomeSnapshot.objects.filter(scope_key__contains=str(other.achievement_uuid))
 
 
 def test_published_figures_below_the_minimum_cohort_are_suppressed(q1, settings):
