@@ -427,8 +427,6 @@ def run(args):
         setup_django(host_dir, args.database_url)
         from django.core.management import call_command  # noqa: PLC0415
 
-        # A reused database keeps the key an earlier run made, sealed for that run's host.
-        call_command("credplugin_keys", "rotate" if reuse else "generate", verbosity=0)
         started = time.perf_counter()
         classes = _seeded_classes(args) if reuse else None
         if classes is None:
@@ -440,6 +438,8 @@ def run(args):
                 call_command("migrate", verbosity=0, interactive=False)
             classes = _populate(args)
         populate_seconds = time.perf_counter() - started
+        # Rotate: a reused database keeps an earlier run's key, sealed for that run's host.
+        call_command("credplugin_keys", "rotate", verbosity=0)
         return {
             "database": "mariadb" if args.database_url else "sqlite",
             **_measure(args, classes),
