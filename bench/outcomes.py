@@ -1,24 +1,31 @@
-"""Response times of the outcome pages over a large synthetic history.
+"""Response times of the outcome pages over a large synthetic history, and roll-up costs.
 
     .venv/bin/python bench/outcomes.py --learners 1000000 --badge-classes 1000 \\
         [--answers-per-badge 3] [--page-view-rows 5000000] [--repeat 20] [--json] \\
-        [--database-url mysql://root@127.0.0.1:3306/credplugin_bench_outcomes]
+        [--database-url mysql://root@127.0.0.1:3306/credplugin_bench_outcomes [--reuse-seeded]]
 
 One badge per learner. On SQLite in a temporary directory, or in the MariaDB database
-``--database-url`` names (created and dropped at the end), writes learners, judged attempts,
-issued badges spread over the last two years and over ``--badge-classes`` badge classes in as
-many course runs, survey invitations and answers, and daily page-view counters: on MariaDB
-with ``INSERT … SELECT`` statements the server runs (``bench/outcome_rows.py``, which also
-varies attempts, levels, statuses and answers), on SQLite (or with ``--orm-rows``) with bulk
-ORM inserts. Then drives, through Django's full request stack with the test client:
+``--database-url`` names (created and dropped at the end; with ``--reuse-seeded`` kept, and a
+history of the same size already there measured again without seeding), writes learners,
+judged attempts, issued badges spread over the last two years and over ``--badge-classes``
+badge classes in as many course runs, survey invitations and answers, and daily page-view
+counters: on MariaDB with ``INSERT … SELECT`` statements the server runs
+(``bench/outcome_rows.py``, which also varies attempts, levels, statuses and answers), on
+SQLite (or with ``--orm-rows``) with bulk ORM inserts. Then, through Django's full request
+stack with the test client and as the beat task would:
 
-- ``dashboard``: five course runs' staff dashboards (a year of figures, live), ``--repeat``
-  times each after a first visit (``dashboard_first_visit``, which also keeps the badge's final
-  quarters);
-- ``public_page`` and ``statement``: a published badge's outcome page and signed statement,
-  after the first request kept its final quarters (``first_public_page`` is that first request);
-- ``roll_up_ms_per_award``: the time of that first roll-up per award it summarised.
+- ``dashboard_live`` / ``dashboard_live_first_visit``: five course runs' staff dashboards (a
+  year of figures) before any roll-up, ``--repeat`` times each after a first visit (which also
+  keeps the badge's final quarters);
+- ``roll_up_first_ms_per_class``, ``roll_up_unchanged_ms_per_class``,
+  ``roll_up_incremental_ms_per_new_award``: rolling up five other runs, the published class
+  and the first class, once, again unchanged, and the first class after 100 new awards;
+- ``keep_quarters_ms_per_class`` (and ``_unchanged_``): keeping their final quarters;
+- ``dashboard`` / ``dashboard_first_visit``: the rolled-up runs' dashboards;
+- ``first_public_page_ms``, ``public_page`` and ``statement``: a published badge's outcome
+  page and signed statement.
 
+Only the measured classes are rolled up: a class's roll-up reads its own rows alone.
 Credentials are stored as ``{}``: no figure reads them. Figures go to
 ``bench/results/outcomes.json``; p50 and p99 in milliseconds.
 """
