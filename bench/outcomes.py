@@ -1,24 +1,31 @@
-"""Response times of the outcome pages over a large synthetic history.
+"""Response times of the outcome pages over a large synthetic history, and roll-up costs.
 
     .venv/bin/python bench/outcomes.py --learners 1000000 --badge-classes 1000 \\
         [--answers-per-badge 3] [--page-view-rows 5000000] [--repeat 20] [--json] \\
-        [--database-url mysql://root@127.0.0.1:3306/credplugin_bench_outcomes]
+        [--database-url mysql://root@127.0.0.1:3306/credplugin_bench_outcomes [--reuse-seeded]]
 
 One badge per learner. On SQLite in a temporary directory, or in the MariaDB database
-``--database-url`` names (created and dropped at the end), writes learners, judged attempts,
-issued badges spread over the last two years and over ``--badge-classes`` badge classes in as
-many course runs, survey invitations and answers, and daily page-view counters: on MariaDB
-with ``INSERT … SELECT`` statements the server runs (``bench/outcome_rows.py``, which also
-varies attempts, levels, statuses and answers), on SQLite (or with ``--orm-rows``) with bulk
-ORM inserts. Then drives, through Django's full request stack with the test client:
+``--database-url`` names (created and dropped at the end; with ``--reuse-seeded`` kept, and a
+history of the same size already there measured again without seeding), writes learners,
+judged attempts, issued badges spread over the last two years and over ``--badge-classes``
+badge classes in as many course runs, survey invitations and answers, and daily page-view
+counters: on MariaDB with ``INSERT … SELECT`` statements the server runs
+(``bench/outcome_rows.py``, which also varies attempts, levels, statuses and answers), on
+SQLite (or with ``--orm-rows``) with bulk ORM inserts. Then, through Django's full request
+stack with the test client and as the beat task would:
 
-- ``dashboard``: five course runs' staff dashboards (a year of figures, live), ``--repeat``
-  times each after a first visit (``dashboard_first_visit``, which also keeps the badge's final
-  quarters);
-- ``public_page`` and ``statement``: a published badge's outcome page and signed statement,
-  after the first request kept its final quarters (``first_public_page`` is that first request);
-- ``roll_up_ms_per_award``: the time of that first roll-up per award it summarised.
+- ``dashboard_live`` / ``dashboard_live_first_visit``: five course runs' staff dashboards (a
+  year of figures) before any roll-up, ``--repeat`` times each after a first visit (which also
+  keeps the badge's final quarters);
+- ``roll_up_first_ms_per_class``, ``roll_up_unchanged_ms_per_class``,
+  ``roll_up_incremental_ms_per_new_award``: rolling up five other runs, the published class
+  and the first class, once, again unchanged, and the first class after 100 new awards;
+- ``keep_quarters_ms_per_class`` (and ``_unchanged_``): keeping their final quarters;
+- ``dashboard`` / ``dashboard_first_visit``: the rolled-up runs' dashboards;
+- ``first_public_page_ms``, ``public_page`` and ``statement``: a published badge's outcome
+  page and signed statement.
 
+Only the measured classes are rolled up: a class's roll-up reads its own rows alone.
 Credentials are stored as ``{}``: no figure reads them. Figures go to
 ``bench/results/outcomes.json``; p50 and p99 in milliseconds.
 """
@@ -36,7 +43,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from bench import outcome_rows  # noqa: E402
 from bench.issue_steps import in_process_arguments, setup_django  # noqa: E402
-from bench.pipeline import drop_database, measure, recreate_database  # noqa: E402
+from bench.pipeline import create_database, drop_database, measure, recreate_database  # noqa: E402
 
 RESULTS = REPO_ROOT / "bench" / "results" / "outcomes.json"
 BATCH = 5000
@@ -48,6 +55,12 @@ def _bench_options(parser):
     parser.add_argument("--answers-per-badge", type=int, default=3)
     parser.add_argument("--page-view-rows", type=int, default=5_000_000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument(
+        "--reuse-seeded",
+        action="store_true",
+        help="keep the MariaDB database at the end; if it already holds this history, "
+        "measure it again without seeding (what a run adds is removed first)",
+    )
     parser.add_argument(
         "--orm-rows",
         action="store_true",
@@ -299,12 +312,40 @@ def _new_awards(badge_class, count):
     return count
 
 
+def _refreshed(badge_classes):
+    """Roll up ``badge_classes`` as the beat task does, one at a time; returns the seconds
+    each took and how many days they wrote."""
+    from django.utils import timezone  # noqa: PLC0415
+
+    from credplugin.outcomes import rollups  # noqa: PLC0415
+
+    seconds, days = [], 0
+    for badge_class in badge_classes:
+        started = time.perf_counter()
+        days += rollups.refresh_badge_class(badge_class.pk, timezone.now())
+        seconds.append(time.perf_counter() - started)
+    return seconds, days
+
+
+def _quarters_kept(badge_classes):
+    """Keep the final quarters of ``badge_classes``' achievements as the beat task does, one
+    at a time; returns the seconds each took and how many quarters' sections they kept."""
+    from credplugin.outcomes import statements  # noqa: PLC0415
+    from credplugin.outcomes.figures import Scope  # noqa: PLC0415
+
+    seconds, kept = [], 0
+    for badge_class in badge_classes:
+        started = time.perf_counter()
+        kept += statements.roll_up(Scope.achievement(badge_class.achievement_uuid))
+        seconds.append(time.perf_counter() - started)
+    return seconds, kept
+
+
 def _measure(args, classes):
     from django.test import Client  # noqa: PLC0415
     from django.urls import reverse  # noqa: PLC0415
 
-    from credplugin.models import IssuedBadge, OutcomePlan, OutcomeSnapshot  # noqa: PLC0415
-    from credplugin.outcomes import rollups  # noqa: PLC0415
+    from credplugin.models import OutcomePlan  # noqa: PLC0415
     from tests.factories import UserFactory  # noqa: PLC0415
 
     staff = Client()
@@ -312,18 +353,19 @@ def _measure(args, classes):
     sampled = classes[:-2][:: max(1, len(classes) // 5)][:5]
     before = _dashboards(staff, sampled, args.repeat)
     _progress("live dashboards", {name: _summary(times) for name, times in before.items()})
-    started = time.perf_counter()
-    days_written = rollups.refresh()
-    full_refresh = time.perf_counter() - started
-    _progress("full roll-up", f"{full_refresh:.1f} s")
-    awards_total = IssuedBadge.objects.count()
+    # Other runs than before, so that the first visits keep their quarters as before did; the
+    # published class too, and the class that gets new awards. Only these are rolled up: the
+    # beat task rolls up every class alike, one at a time.
+    rolled_up = [classes[classes.index(c) + 1] for c in sampled]
+    published = classes[-1]  # not among the dashboards above
+    first_refresh, days_written = _refreshed([*rolled_up, published, classes[0]])
+    _progress("first roll-up per class", _summary([1000 * s for s in first_refresh]))
+    keeping, kept = _quarters_kept([*rolled_up, published])
+    keeping_unchanged, _ = _quarters_kept([*rolled_up, published])
+    unchanged_refresh, _ = _refreshed([*rolled_up, published])
     new_awards = _new_awards(classes[0], NEW_AWARDS)
-    started = time.perf_counter()
-    rollups.refresh()
-    incremental_refresh = time.perf_counter() - started
-    # Other runs than before, so that the first visits keep their quarters as before did.
-    after = _dashboards(staff, [classes[classes.index(c) + 1] for c in sampled], args.repeat)
-    published = classes[-1]  # not among the dashboards above: its first page rolls up
+    (incremental_refresh,), _ = _refreshed([classes[0]])
+    after = _dashboards(staff, rolled_up, args.repeat)
     OutcomePlan.objects.create(badge_class=published, published=True)
     anonymous = Client()
     page = reverse("credplugin:outcomes-page", args=[published.uuid])
@@ -331,8 +373,6 @@ def _measure(args, classes):
     started = time.perf_counter()
     anonymous.get(page)
     first_ms = (time.perf_counter() - started) * 1000
-    awards = IssuedBadge.objects.filter(badge_class=published).count()
-    kept = OutcomeSnapshot.objects.count()
     return {
         "badges": args.learners,
         "figures_without_data": outcome_rows.figures_without_data(classes[0]),
@@ -345,38 +385,75 @@ def _measure(args, classes):
         "dashboard": _summary(after["warm"]),
         "dashboard_first_visit": _summary(after["first"]),
         "roll_up_days_written": days_written,
-        "roll_up_full_refresh_s": round(full_refresh, 1),
-        "roll_up_full_ms_per_award": round(1000 * full_refresh / max(1, awards_total), 3),
+        "roll_up_first_ms_per_class": _summary([1000 * s for s in first_refresh]),
+        "roll_up_unchanged_ms_per_class": _summary([1000 * s for s in unchanged_refresh]),
         "roll_up_incremental_ms_per_new_award": round(
             1000 * incremental_refresh / max(1, new_awards), 1
         ),
-        "first_public_page_ms": round(first_ms, 1),
-        "roll_up_ms_per_award": round(first_ms / max(1, awards), 3),
+        "keep_quarters_ms_per_class": _summary([1000 * s for s in keeping]),
+        "keep_quarters_unchanged_ms_per_class": _summary([1000 * s for s in keeping_unchanged]),
         "snapshots_kept": kept,
+        "first_public_page_ms": round(first_ms, 1),
         "public_page": _summary(_timed(anonymous, page, args.repeat)),
         "statement": _summary(_timed(anonymous, statement, args.repeat)),
     }
 
 
+def _seeded_classes(args):
+    """The badge classes of a history seeded by an earlier ``--reuse-seeded`` run of this
+    size, with what that run's measuring added removed; None when there is none."""
+    from django.contrib.auth import get_user_model  # noqa: PLC0415
+
+    from credplugin import models  # noqa: PLC0415
+
+    classes = list(models.BadgeClass.objects.order_by("pk"))
+    seeded = models.IssuedBadge.objects.filter(user__username__startswith="b").count()
+    if len(classes) != args.badge_classes or seeded != args.learners:
+        return None
+    models.OutcomeSnapshot.objects.all().delete()
+    models.OutcomePlan.objects.all().delete()
+    models.OutcomeRollUp.objects.all().delete()
+    models.OutcomeDay.objects.all().delete()
+    get_user_model().objects.filter(username="bench-staff").delete()
+    new_learners = get_user_model().objects.filter(username__startswith="new")
+    models.IssuedBadge.objects.filter(user__in=new_learners).delete()
+    models.IssuanceRequest.objects.filter(user__in=new_learners).delete()
+    models.AssessmentResult.objects.filter(user__in=new_learners).delete()
+    new_learners.delete()
+    return classes
+
+
 def run(args):
     host_dir = Path(tempfile.mkdtemp(prefix="credplugin-bench-outcomes-"))
-    if args.database_url:
+    reuse = args.reuse_seeded and args.database_url
+    if args.database_url and not reuse:
         recreate_database(args.database_url)
+    elif reuse:
+        create_database(args.database_url)
     try:
         setup_django(host_dir, args.database_url)
         from django.core.management import call_command  # noqa: PLC0415
 
-        call_command("credplugin_keys", "generate", verbosity=0)
         started = time.perf_counter()
-        classes = _populate(args)
+        classes = _seeded_classes(args) if reuse else None
+        if classes is None:
+            if reuse:
+                from django.db import connection  # noqa: PLC0415
+
+                connection.close()
+                recreate_database(args.database_url)
+                call_command("migrate", verbosity=0, interactive=False)
+            classes = _populate(args)
         populate_seconds = time.perf_counter() - started
+        # Rotate: a reused database keeps an earlier run's key, sealed for that run's host.
+        call_command("credplugin_keys", "rotate", verbosity=0)
         return {
             "database": "mariadb" if args.database_url else "sqlite",
             **_measure(args, classes),
             "populate_seconds": round(populate_seconds, 1),
         }
     finally:
-        if args.database_url:
+        if args.database_url and not reuse:
             drop_database(args.database_url)
         shutil.rmtree(host_dir, ignore_errors=True)
 

@@ -127,12 +127,16 @@ def row_lock_waits(url):
     return int(status.get("Innodb_row_lock_waits", 0)), int(status.get("Innodb_row_lock_time", 0))
 
 
-def recreate_database(url):
+def create_database(url):
     _on_server(
         url,
-        "DROP DATABASE IF EXISTS `{name}`",
-        "CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
+        "CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
     )
+
+
+def recreate_database(url):
+    _on_server(url, "DROP DATABASE IF EXISTS `{name}`")
+    create_database(url)
 
 
 def drop_database(url):

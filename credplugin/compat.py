@@ -217,6 +217,15 @@ def course_enrollments(course_keys, start, end, users=None):
         rows = CourseEnrollment.objects.filter(course_id__in=course_keys)
     if users is not None:
         rows = rows.filter(user_id__in=users)
+    if start is not None or end is not None:
+        # Only learners with a row in the period can have their first there: read the other
+        # rows of those learners alone, not the whole course's.
+        in_period = rows
+        if start is not None:
+            in_period = in_period.filter(created__gte=start)
+        if end is not None:
+            in_period = in_period.filter(created__lt=end)
+        rows = rows.filter(user_id__in=in_period.values("user_id"))
     firsts = rows.values("user_id").annotate(first=Min("created"))
     if start is not None:
         firsts = firsts.filter(first__gte=start)

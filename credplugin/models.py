@@ -179,7 +179,7 @@ class AssessmentResult(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE)
-    course_key = CourseKeyField(max_length=255, db_index=True)
+    course_key = CourseKeyField(max_length=255)  # indexed with created, below
     usage_key = UsageKeyField(max_length=255)
     rubric = models.ForeignKey(
         RubricSnapshot, null=True, blank=True, related_name="results", on_delete=models.PROTECT
@@ -211,7 +211,12 @@ class AssessmentResult(models.Model):
 
     class Meta:
         verbose_name = _("assessment result")
-        indexes = [models.Index(fields=["user", "usage_key", "-created"])]
+        indexes = [
+            models.Index(fields=["user", "usage_key", "-created"]),
+            # A block's or a course run's judgements in time order, for the outcome figures.
+            models.Index(fields=["usage_key", "created"], name="credplugin_result_block"),
+            models.Index(fields=["course_key", "created"], name="credplugin_result_course"),
+        ]
 
     def __str__(self):
         return f"{self.user_id} {self.usage_key} passed={self.passed}"
@@ -353,7 +358,15 @@ class IssuedBadge(models.Model):
                 name="credplugin_one_status_slot",
             )
         ]
-        indexes = [models.Index(fields=["status", "valid_until"], name="credplugin_expiry")]
+        indexes = [
+            models.Index(fields=["status", "valid_until"], name="credplugin_expiry"),
+            # A badge class's badges of a period, for its outcome figures and survey quarters.
+            models.Index(fields=["badge_class", "issued_at"], name="credplugin_badge_issued"),
+            # Its status changes since the last roll-up.
+            models.Index(
+                fields=["badge_class", "status_changed_at"], name="credplugin_badge_changed"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.uuid} {self.status}"

@@ -136,9 +136,14 @@ def compute(scope, start, end, now=None):
 
 
 def _first_awards(scope, start, end):
-    """Each earner's first award in the scope, if it fell in ``[start, end)``: user → time."""
+    """Each earner's first award in the scope, if it fell in ``[start, end)``: user → time.
+
+    Only learners with a badge issued in the period can have their first there, so the scope's
+    other badges are read for those learners alone (a day's earners, not the class's)."""
+    badges = IssuedBadge.objects.filter(badge_class_id__in=scope.badge_class_ids)
+    in_period = badges.filter(issued_at__gte=start, issued_at__lt=end).values("user_id")
     firsts = (
-        IssuedBadge.objects.filter(badge_class_id__in=scope.badge_class_ids)
+        badges.filter(user_id__in=in_period)
         .values("user_id")
         .annotate(first=Min("issued_at"))
         .filter(first__gte=start, first__lt=end)

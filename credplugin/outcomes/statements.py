@@ -18,9 +18,11 @@ people: differencing learns nothing. A statement is these figures, suppressed
 issuer-dependent terms of the VC 2.0 context otherwise.
 """
 
+import hashlib
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
@@ -28,7 +30,7 @@ from django.utils import timezone
 from credplugin.conf import credplugin_settings
 from credplugin.issuer import identity, keys
 from credplugin.issuing import issuance
-from credplugin.models import BadgeClass, IssuedBadge, OutcomeSnapshot
+from credplugin.models import BadgeClass, IssuedBadge, IssuerKey, OutcomeSnapshot
 from credplugin.openbadges.form import FormError
 from credplugin.openbadges.proof import sign_credential
 from credplugin.openbadges.verify import verify_credential
@@ -70,6 +72,7 @@ CTDL_CONTEXT = {
     },
 }
 STATEMENT_CHECKS = ("proof", "issuer", "proof_purpose", "validity")
+STATEMENT_CACHE_SECONDS = 3600
 
 
 def survey_section(offset_days):
@@ -132,6 +135,15 @@ def roll_up(scope, now=None):
                 continue
             added += _keep(scope, start, end, section, now)
     return added
+
+
+def keep_final_quarters(now=None):
+    """Beat: keep the quarters that became final of every achievement (all its runs), so that
+    no page has to compute them on its first visit; returns how many snapshots it added. An
+    achievement with nothing newly final costs a few indexed reads."""
+    now = now or timezone.now()
+    achievements = BadgeClass.objects.order_by().values_list("achievement_uuid", flat=True)
+    return sum(roll_up(figures.Scope.achievement(uuid), now) for uuid in sorted(set(achievements)))
 
 
 def _keep(scope, start, end, section, now):
@@ -214,6 +226,30 @@ def statement(badge_class, scope, now=None):
     }
     _, signing_key = keys.active_signing_key(did)
     return sign_credential(document, signing_key, created=now)
+
+
+def cached_statement(badge_class, scope):
+    """``statement``, signed once per version of the scope's kept quarters (they only ever
+    appear), signing key, names and cohort threshold, and kept ``STATEMENT_CACHE_SECONDS``:
+    signing canonicalizes the whole document, the costliest part of a request, and nothing it
+    says changes in between (its ``validFrom`` is when it was signed)."""
+    active = IssuerKey.objects.filter(active=True).values_list("pk", flat=True).first()
+    names = f"{badge_class.name}\n{credplugin_settings.issuer_name}"
+    key = ":".join(
+        (
+            "credplugin:outcome-statement",
+            scope.key,
+            kept_version(scope),
+            str(active),
+            str(credplugin_settings.OUTCOMES_MIN_COHORT),
+            hashlib.sha256(names.encode()).hexdigest()[:16],
+        )
+    )
+    document = cache.get(key)
+    if document is None:
+        document = statement(badge_class, scope)
+        cache.set(key, document, STATEMENT_CACHE_SECONDS)
+    return document
 
 
 def _period_json(period, statement_id):

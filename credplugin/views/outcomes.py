@@ -288,7 +288,7 @@ def outcomes_statement(request, badge_class_uuid):
     """The same figures, signed by the issuer's key."""
     badge_class, scope = published_badge_class(badge_class_uuid)
     statements.roll_up(scope)
-    document = statements.statement(badge_class, scope)
+    document = statements.cached_statement(badge_class, scope)
     return JsonResponse(
         document, content_type="application/ld+json", json_dumps_params={"ensure_ascii": False}
     )

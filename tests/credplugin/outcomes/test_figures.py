@@ -7,10 +7,10 @@ import pytest
 import time_machine
 
 from credplugin import api
-from credplugin.models import IssuedBadge, SurveyInvitation, SurveyResponse
+from credplugin.models import IssuanceRequest, IssuedBadge, SurveyInvitation, SurveyResponse
 from credplugin.outcomes import figures
 from credplugin.outcomes.figures import Scope
-from tests.credplugin.outcomes.data import END, START, day, q1_cohort
+from tests.credplugin.outcomes.data import END, START, day, judged, q1_cohort
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,34 @@ def test_earners_are_those_whose_first_award_fell_in_the_period(q1):
 def test_completion_counts_who_enrolled_in_the_period_and_earned_at_any_time(q1):
     # enrolled (first attempt, standalone) in Q1: u1 u2 u3 u4 u6; of them earned: u1 u2 u3 u6
     assert q1[1]["completion_rate"] == {"n": 5, "count": 4, "value": 0.8}
+
+
+def test_a_learner_who_first_earned_and_enrolled_before_a_period_is_not_counted_in_it(q1):
+    scope, _figures, requirement, learners = q1
+    u5 = learners["u5"]  # judged in December, awarded on 2 January
+    judged(u5, requirement, day(2, 10), True)
+    request = IssuanceRequest.objects.create(
+        user=u5,
+        badge_class=requirement.badge_class,
+        generation=2,
+        status=IssuanceRequest.Status.ISSUED,
+        status_list_sequence=2,
+        status_list_index=0,
+    )
+    IssuedBadge.objects.create(
+        request=request,
+        user=u5,
+        badge_class=requirement.badge_class,
+        generation=2,
+        credential={},
+        issued_at=day(2, 11),
+        status_list_sequence=2,
+        status_list_index=0,
+    )
+    february_on = figures.compute(scope, day(2, 1), END)
+    assert february_on["earners"] == {"n": 1, "value": 1}  # u3, not u5 again
+    # enrolled (first attempt) from February: u6 only; u5 re-attempted but enrolled before
+    assert february_on["completion_rate"] == {"n": 1, "count": 1, "value": 1.0}
 
 
 def test_first_attempt_pass_and_revision_rates(q1):

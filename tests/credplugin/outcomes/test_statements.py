@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import jsonschema
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
@@ -24,6 +25,7 @@ from credplugin.outcomes import statements
 from credplugin.outcomes.figures import Scope
 from credplugin.presentation.verdicts import verify_stored_badge
 from tests.credplugin.outcomes.data import END, START, awarded, day, q1_cohort
+from tests.factories import BadgeRequirementFactory
 from tests.js_stack import js_stack  # noqa: F401 - fixture
 from tests.openbadges.test_credential import SCHEMA_PATH
 
@@ -66,6 +68,16 @@ def test_a_quarter_is_kept_once_its_data_is_final_and_never_recomputed(q1):
     kept.refresh_from_db()
     assert kept.figures["earners"]["value"] == 4
     assert {s.section for s in OutcomeSnapshot.objects.all()} == {"programme", "survey-30"}
+
+
+def test_the_beat_keeps_final_quarters_of_every_achievement_once(q1):
+    badge_class, scope, _learners = q1
+    other = BadgeRequirementFactory().badge_class  # an achievement without badges: nothing
+    assert statements.keep_final_quarters(now=SETTLED - timedelta(hours=2)) == 1  # survey-30
+    assert statements.keep_final_quarters(now=SETTLED) == 1  # the programme figures
+    assert statements.keep_final_quarters(now=SETTLED) == 0
+    assert {s.scope_key for s in OutcomeSnapshot.objects.all()} == {scope.key}
+    assert not OutcomeSnapshot.objects.filter(scope_key__contains=str(other.achievement_uuid))
 
 
 def test_published_figures_below_the_minimum_cohort_are_suppressed(q1, settings):
@@ -157,6 +169,25 @@ def test_the_public_page_and_json_only_for_published_badges(client, q1, settings
     assert statements.verify_statement(response.json())[0]
     with override_settings(CREDPLUGIN_OUTCOMES_MIN_COHORT=10):
         assert "<td>4</td><td>4</td>" not in client.get(page).content.decode()
+
+
+def test_the_statement_is_signed_again_only_when_what_it_says_changes(client, q1, settings):
+    badge_class, scope, _ = q1
+    call_command("credplugin_keys", "generate", verbosity=0)
+    OutcomePlan.objects.create(badge_class=badge_class, published=True)
+    statement = reverse("credplugin:outcomes-statement", args=[badge_class.uuid])
+    with time_machine.travel(SETTLED - timedelta(hours=2), tick=False):
+        first = client.get(statement).json()
+    with time_machine.travel(SETTLED - timedelta(minutes=90), tick=False):
+        assert client.get(statement).json() == first  # nothing new: the same signature
+    with time_machine.travel(SETTLED, tick=False):
+        kept = client.get(statement).json()  # the programme figures became final
+    assert len(kept["credentialSubject"]["dataSetTimePeriod"][0]["sections"]) == 2
+    assert kept["proof"] != first["proof"] and statements.verify_statement(kept)[0]
+    call_command("credplugin_keys", "rotate", verbosity=0)
+    with time_machine.travel(SETTLED, tick=False):
+        rotated = client.get(statement).json()
+    assert rotated["proof"][0]["verificationMethod"] != kept["proof"][0]["verificationMethod"]
 
 
 def test_every_badge_page_of_the_achievement_links_to_its_outcomes(client, earn):
