@@ -131,7 +131,7 @@ class BatchParts:
 
         Every credential of the batch then holds that same dict, as issuing only reads a
         credential once composed (signs, verifies, stores it): the achievement with its rubric,
-        for one, is a third of a credential's JSON.
+        for one, is three quarters of the typical credential's JSON.
         """
         wrapped = self._serialized.get(id(part))
         if wrapped is None:

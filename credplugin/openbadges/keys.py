@@ -20,6 +20,9 @@ ED25519_PUBLIC_PREFIX = b"\xed\x01"
 ED25519_PRIVATE_PREFIX = b"\x80\x26"
 ED25519_KEY_LENGTH = 32
 DID_KEY_PREFIX = "did:key:"
+# Public keys decoded from Multikeys, by Multikey (see public_key_from_multibase).
+DECODED_PUBLIC_KEYS_LIMIT = 64
+_decoded_public_keys = {}
 
 
 class KeyFormatError(ValueError):
@@ -55,10 +58,6 @@ def public_key_from_multibase(multibase: str) -> Ed25519PublicKey:
         _decoded_public_keys.clear()
     _decoded_public_keys[multibase] = public_key
     return public_key
-
-
-DECODED_PUBLIC_KEYS_LIMIT = 64
-_decoded_public_keys = {}
 
 
 def _multicodec_key_bytes(multibase: str, prefix: bytes, field: str, wrong_kind: str) -> bytes:
