@@ -131,7 +131,7 @@ def run(args):
         from django.core.management import call_command  # noqa: PLC0415
         from django.db import connection  # noqa: PLC0415
 
-        from credplugin.issuing import evaluation, issuance  # noqa: PLC0415
+        from credplugin.issuing import evaluation, issuance, worker_heap  # noqa: PLC0415
         from credplugin.models import CoursePassingRecord, IssuedBadge  # noqa: PLC0415
         from tests.integration.scenario import passing_course  # noqa: PLC0415
 
@@ -143,6 +143,7 @@ def run(args):
             )
             for learner in learners
         )
+        worker_heap.settle()  # as each Celery pool process does once it has started
         totals, order = _timed_steps()
         statements = _StatementCounter()
         started_cpu, started = time.process_time(), time.perf_counter()

@@ -93,6 +93,8 @@ class CredPluginConfig(AppConfig):
           ``CREDPLUGIN_FAST_CANONICALIZATION`` on each canonicalization.
         - Starting Celery workers queue a recovery of work a dead worker held
           (``intake.recover_after_worker_start``); the receiver runs at worker start, not here.
+        - Each pool process, once started, freezes its start-up objects for the garbage
+          collector (``issuing.worker_heap.settle``).
         - Outcomes hear the LMS's learner-retirement signal where the platform has one.
 
         It makes no database query (a test keeps it so) and no network call, reads settings only
@@ -100,16 +102,19 @@ class CredPluginConfig(AppConfig):
         call connects nothing twice.
         Event receivers are not connected here: edx-django-utils does it from ``plugin_app``.
         """
-        from celery.signals import worker_ready  # noqa: PLC0415
+        from celery.signals import worker_process_init, worker_ready  # noqa: PLC0415
 
         from credplugin import checks, tasks  # noqa: F401, PLC0415  (register on import)
         from credplugin.conf import credplugin_settings  # noqa: PLC0415
-        from credplugin.issuing import intake  # noqa: PLC0415
+        from credplugin.issuing import intake, worker_heap  # noqa: PLC0415
         from credplugin.openbadges import canonical  # noqa: PLC0415
         from credplugin.outcomes import retirement  # noqa: PLC0415
 
         canonical.use_fast_path(lambda: bool(credplugin_settings.FAST_CANONICALIZATION))
         worker_ready.connect(
             intake.recover_after_worker_start, weak=False, dispatch_uid="credplugin.recover"
+        )
+        worker_process_init.connect(
+            worker_heap.settle, weak=False, dispatch_uid="credplugin.worker_heap"
         )
         retirement.connect()

@@ -113,17 +113,46 @@ def _score_iri(usage_key, name):
 
 class BatchParts:
     """What the credentials of one badge class's batch share, each built once: the issuer
-    profile, each rubric snapshot's result descriptions, the assessment-method evidence of a
-    requirement, the achievement. Keys name everything a part is built from; the language is
-    the badge class's, the same for the whole batch."""
+    profile, each rubric snapshot's result descriptions, the results of each level reached, the
+    assessment-method evidence of a requirement, the achievement. Keys name everything a part is
+    built from; the language is the badge class's, the same for the whole batch."""
 
     def __init__(self):
         self._built = {}
+        self._serialized = {}
 
     def get(self, key, build):
         if key not in self._built:
             self._built[key] = build()
         return self._built[key]
+
+    def serialized(self, part):
+        """``part`` (one this batch built and shares) with its JSON written once per batch.
+
+        Every credential of the batch then holds that same dict, as issuing only reads a
+        credential once composed (signs, verifies, stores it): the achievement with its rubric,
+        for one, is three quarters of the typical credential's JSON.
+        """
+        wrapped = self._serialized.get(id(part))
+        if wrapped is None:
+            wrapped = self._serialized[id(part)] = _Serialized(part)
+        return wrapped
+
+
+class _Serialized:
+    """A shared part whose ``to_json`` answers the JSON written once; its fields read through."""
+
+    __slots__ = ("json", "part")
+
+    def __init__(self, part):
+        self.part = part
+        self.json = part.to_json()
+
+    def to_json(self):
+        return self.json
+
+    def __getattr__(self, name):
+        return getattr(self.part, name)
 
 
 def _rubric_descriptions(snapshot):
@@ -165,11 +194,16 @@ def _rubric_parts(requirement, result, parts):
     described = parts.get(("rubric", snapshot.content_hash), lambda: _rubric_descriptions(snapshot))
     achieved = {level["criterion_id"]: level["level_id"] for level in result.criterion_levels}
     results = [
-        Result(
-            result_description=description.id,
-            achieved_level=_level_iri(snapshot.content_hash, criterion_id, achieved[criterion_id]),
-            status="Completed",
-            alignments=description.alignments,
+        parts.get(
+            ("result", description.id, achieved[criterion_id]),
+            lambda description=description, criterion_id=criterion_id: Result(
+                result_description=description.id,
+                achieved_level=_level_iri(
+                    snapshot.content_hash, criterion_id, achieved[criterion_id]
+                ),
+                status="Completed",
+                alignments=description.alignments,
+            ),
         )
         for criterion_id, description in described
         if criterion_id in achieved
@@ -195,6 +229,7 @@ def _score_parts(result):
 
 
 def _evidence(result, requirement, parts):
+    """``(the learner's own evidence, the method evidence the batch shares)``."""
     items = [
         Evidence(
             id=item.get("url") or None,
@@ -209,7 +244,7 @@ def _evidence(result, requirement, parts):
     if narrative:
         items.append(Evidence(name=name, narrative=narrative, genre=_("Judgement")))
     methods = tuple(result.assessment_methods or requirement.assessment_methods)
-    return items + parts.get(("methods", name, methods), lambda: _method_evidence(name, methods))
+    return items, parts.get(("methods", name, methods), lambda: _method_evidence(name, methods))
 
 
 def _method_evidence(name, methods):
@@ -228,10 +263,11 @@ def result_parts(requirement, result):
     """
     rubric_descriptions, rubric_results = _rubric_parts(requirement, result, BatchParts())
     score_descriptions, score_results = _score_parts(result)
+    own_evidence, method_evidence = _evidence(result, requirement, BatchParts())
     return (
         rubric_descriptions + score_descriptions,
         rubric_results + score_results,
-        _evidence(result, requirement, BatchParts()),
+        own_evidence + method_evidence,
     )
 
 
@@ -269,14 +305,18 @@ def _compose(request, badge_class, pairs, *, badge_uuid, sequence, index, now, p
     """``pairs``: ``(requirement, its latest result)`` for every active requirement."""
     descriptions, achieved, evidence = [], [], []
     for requirement, result in pairs:
-        for made in (_rubric_parts(requirement, result, parts), _score_parts(result)):
-            descriptions.extend(made[0])
-            achieved.extend(made[1])
-        evidence.extend(_evidence(result, requirement, parts))
+        rubric_descriptions, rubric_results = _rubric_parts(requirement, result, parts)
+        score_descriptions, score_results = _score_parts(result)
+        descriptions += rubric_descriptions + score_descriptions
+        achieved += [parts.serialized(shared) for shared in rubric_results] + score_results
+        own_evidence, method_evidence = _evidence(result, requirement, parts)
+        evidence += own_evidence + [parts.serialized(shared) for shared in method_evidence]
     hours = float(badge_class.hours) if badge_class.hours is not None else None
-    achievement = parts.get(
-        ("achievement", tuple(description.id for description in descriptions)),
-        lambda: _achievement(badge_class, descriptions, hours),
+    achievement = parts.serialized(
+        parts.get(
+            ("achievement", tuple(description.id for description in descriptions)),
+            lambda: _achievement(badge_class, descriptions, hours),
+        )
     )
     subject = AchievementSubject(
         achievement=achievement,
@@ -287,7 +327,7 @@ def _compose(request, badge_class, pairs, *, badge_uuid, sequence, index, now, p
     )
     return credential_json(
         badge_class, subject, evidence, badge_uuid=badge_uuid, sequence=sequence, index=index,
-        now=now, issuer=parts.get(("issuer",), identity.issuer_profile),
+        now=now, issuer=parts.serialized(parts.get(("issuer",), identity.issuer_profile)),
     )  # fmt: skip
 
 

@@ -26,6 +26,7 @@ from credplugin.issuer import identity, keys, status_lists
 from credplugin.issuing import announcements, claims, composition
 from credplugin.mail import badge_awarded
 from credplugin.models import BadgeClass, IssuanceRequest, IssuedBadge
+from credplugin.openbadges import marshalled
 from credplugin.openbadges.did import did_document, did_web_document_url
 from credplugin.openbadges.proof import sign_credential
 from credplugin.openbadges.verify import parse_datetime, verify_credential
@@ -160,15 +161,21 @@ def _prepare(requests, slots, signer):
     prepared, outcomes, failures = [], {}, defaultdict(list)
     for batch in by_badge_class.values():
         compose = credentials.composer(batch[0].badge_class) or _assessment_composer(batch)
-        for request in batch:
-            signer.lease.tick()
-            try:
-                prepared.append(_signed_badge(request, compose, slots[request.pk], signer))
-            except PermanentIssuanceError as error:
-                failures[str(error)].append(request.pk)
-            except Exception as error:  # one bad badge must not block the batch
-                log.exception("credplugin could not compose request %s", request.pk)
-                failures[f"Unexpected error: {type(error).__name__}: {error}"].append(request.pk)
+        # The credentials share their parts' dicts (composition.BatchParts.serialized) and
+        # nothing edits a credential once composed: the achievement is serialized for the
+        # canonicalizer's and the form check's memos once per batch, not twice per badge.
+        with marshalled.unchanged():
+            for request in batch:
+                signer.lease.tick()
+                try:
+                    prepared.append(_signed_badge(request, compose, slots[request.pk], signer))
+                except PermanentIssuanceError as error:
+                    failures[str(error)].append(request.pk)
+                except Exception as error:  # one bad badge must not block the batch
+                    log.exception("credplugin could not compose request %s", request.pk)
+                    failures[f"Unexpected error: {type(error).__name__}: {error}"].append(
+                        request.pk
+                    )
     for reason, pks in failures.items():
         mark_failed(pks, reason)
         outcomes.update(dict.fromkeys(pks, FAILED))

@@ -6,6 +6,8 @@ and derives its verification method id from both. Keys travel as PKCS#8 PEM (wha
 stores) or as a JSON key file (what ``python -m credplugin.openbadges keygen`` writes).
 """
 
+import functools
+
 import attr
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
@@ -18,6 +20,9 @@ ED25519_PUBLIC_PREFIX = b"\xed\x01"
 ED25519_PRIVATE_PREFIX = b"\x80\x26"
 ED25519_KEY_LENGTH = 32
 DID_KEY_PREFIX = "did:key:"
+# Public keys decoded from Multikeys, by Multikey (see public_key_from_multibase).
+DECODED_PUBLIC_KEYS_LIMIT = 64
+_decoded_public_keys = {}
 
 
 class KeyFormatError(ValueError):
@@ -33,16 +38,26 @@ def public_key_multibase(public_key: Ed25519PublicKey) -> str:
 def public_key_from_multibase(multibase: str) -> Ed25519PublicKey:
     """Decode a ``z6Mk…`` Multikey into an Ed25519 public key.
 
+    Decoded keys are remembered (a few): a batch verifies every credential against its
+    issuer's one key, and key objects are immutable.
+
     Raises:
         KeyFormatError: not base58btc, not the ed25519-pub multicodec, or the wrong length.
     """
+    known = _decoded_public_keys.get(multibase) if multibase.__class__ is str else None
+    if known is not None:
+        return known
     raw = _multicodec_key_bytes(
         multibase,
         ED25519_PUBLIC_PREFIX,
         "publicKeyMultibase",
         "publicKeyMultibase is not an Ed25519 Multikey (z6Mk…)",
     )
-    return Ed25519PublicKey.from_public_bytes(raw)
+    public_key = Ed25519PublicKey.from_public_bytes(raw)
+    if len(_decoded_public_keys) >= DECODED_PUBLIC_KEYS_LIMIT:
+        _decoded_public_keys.clear()
+    _decoded_public_keys[multibase] = public_key
+    return public_key
 
 
 def _multicodec_key_bytes(multibase: str, prefix: bytes, field: str, wrong_kind: str) -> bytes:
@@ -85,12 +100,12 @@ class SigningKey:
     def _published_by(cls, private_key, controller: str | None) -> "SigningKey":
         return cls(private_key) if controller is None else cls(private_key, controller)
 
-    @property
+    @functools.cached_property
     def public_key_multibase(self) -> str:
-        """The public key as a Multikey string (``z6Mk…``)."""
+        """The public key as a Multikey string (``z6Mk…``), derived once: every proof names it."""
         return public_key_multibase(self.private_key.public_key())
 
-    @property
+    @functools.cached_property
     def verification_method(self) -> str:
         """The id of this key in its controller's DID document: ``<controller>#<multikey>``."""
         return f"{self.controller}#{self.public_key_multibase}"

@@ -1,10 +1,12 @@
-"""The ``marshal`` bytes of a credential's objects, serialized once per verification.
+"""The ``marshal`` bytes of a credential's objects, serialized once while they do not change.
 
 The plain-form check (:mod:`.form`) and the fast canonicalizer both remember large objects (an
-achievement with its rubric, the same for every learner) by their ``marshal`` bytes. While one
-verification runs, inside :func:`one_verification`, the bytes one of them computed for an object
-serve the other: the credential is read, checked and canonicalized within that call, and the
-table keeps each object alive, so an ``id`` names the same object throughout.
+achievement with its rubric, the same for every learner) by their ``marshal`` bytes. Inside
+:func:`unchanged`, the bytes one of them computed for an object serve the other and every later
+use: a verification reads, checks and canonicalizes the credential within that block, and an
+issuing batch, whose credentials share their achievement's very dict, signs and verifies them
+all within one. The table keeps each object alive, so an ``id`` names the same object
+throughout; the caller promises not to change those objects until the block ends.
 """
 
 import contextlib
@@ -15,8 +17,9 @@ _table = contextvars.ContextVar("credplugin_marshalled", default=None)
 
 
 @contextlib.contextmanager
-def one_verification():
-    """Share serializations until the block ends (nested blocks share the outer table)."""
+def unchanged():
+    """Share serializations until the block ends (nested blocks share the outer table); the
+    objects serialized meanwhile must not change."""
     if _table.get() is not None:
         yield
         return
@@ -28,7 +31,7 @@ def one_verification():
 
 
 def dumps(value) -> bytes:
-    """``marshal.dumps(value)``, reused within :func:`one_verification`.
+    """``marshal.dumps(value)``, reused within :func:`unchanged`.
 
     Raises:
         ValueError: ``value`` is not plain data, as ``marshal.dumps`` does.

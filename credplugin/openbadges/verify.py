@@ -113,7 +113,7 @@ def verify_credential(
         raise ValueError("now must be a timezone-aware datetime")
     if not isinstance(document, dict):
         return _refused("the credential is not a JSON object")
-    with marshalled.one_verification():
+    with marshalled.unchanged():
         try:
             status_entries = form(document)
         except FormError as error:

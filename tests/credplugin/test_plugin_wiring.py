@@ -4,7 +4,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
-from celery.signals import worker_ready
+from celery.signals import worker_process_init, worker_ready
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -111,6 +111,12 @@ def test_start_up_queries_no_database_and_connects_nothing_twice():
         key for key, _receiver in worker_ready.receivers if key[0] == "credplugin.recover"
     ]
     assert len(recoveries) == 1
+    settlings = [
+        key
+        for key, _receiver in worker_process_init.receivers
+        if key[0] == "credplugin.worker_heap"
+    ]
+    assert len(settlings) == 1
 
 
 def test_every_setting_has_a_readme_row_and_an_annotation():

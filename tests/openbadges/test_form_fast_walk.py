@@ -118,7 +118,7 @@ def test_an_object_changed_between_verifications_is_serialized_again(web_signed)
 
 def test_an_object_is_serialized_once_per_verification():
     value = {"name": "a"}
-    with marshalled.one_verification():
+    with marshalled.unchanged():
         first = marshalled.dumps(value)
         value["name"] = "b"
         assert marshalled.dumps(value) is first

@@ -3,6 +3,8 @@
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ec import SECP256R1, generate_private_key
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+from hypothesis import given
+from hypothesis import strategies as st
 
 from credplugin.openbadges import (
     DidError,
@@ -31,6 +33,27 @@ def test_multikey_form():
 def test_base58_keeps_leading_zero_bytes():
     for data in (b"", b"\0", b"\0\0\x01", bytes(range(40))):
         assert decode_base58btc(encode_base58btc(data)) == data
+
+
+def _base58_digit_by_digit(data: bytes) -> str:
+    """The encoding as the base58btc draft defines it, one digit per division."""
+    alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+    number, digits = int.from_bytes(data, "big"), ""
+    while number:
+        number, remainder = divmod(number, 58)
+        digits = alphabet[remainder] + digits
+    return "z" + "1" * (len(data) - len(data.lstrip(b"\0"))) + digits
+
+
+@given(st.binary(max_size=96))
+def test_base58_encodes_as_digit_by_digit_division(data):
+    assert encode_base58btc(data) == _base58_digit_by_digit(data)
+    assert decode_base58btc(encode_base58btc(data)) == data
+
+
+def test_base58_of_the_multibase_draft_example():
+    # draft-multiformats-multibase: "Decentralize everything!!" in base58btc.
+    assert encode_base58btc(b"Decentralize everything!!") == "zUXE7GvtEk8XTXs1GF8HSGbVA9FCX9SEBPe"
 
 
 def test_pem_round_trip_keeps_key_and_takes_controller():
