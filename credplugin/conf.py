@@ -151,6 +151,13 @@ DEFAULTS = {
     #    the pyld reference for every credential (some 80 times the CPU time), for example to
     #    rule the fast path out while investigating a proof that does not verify.
     "CREDPLUGIN_FAST_CANONICALIZATION": True,
+    # .. setting_name: CREDPLUGIN_WORKER_GC_TUNING
+    # .. setting_default: True
+    # .. setting_description: Each Celery pool process, once started, freezes its start-up
+    #    objects for Python's garbage collector and runs full collections a tenth as often
+    #    (``issuing.worker_heap``); it applies to every task those processes run. False leaves
+    #    the collector as Python sets it, for hosts that tune it themselves.
+    "CREDPLUGIN_WORKER_GC_TUNING": True,
     # .. setting_name: CREDPLUGIN_UPLOAD_STORAGE
     # .. setting_default: ""  (Django's default storage)
     # .. setting_description: Dotted path of the storage class for learners' project files

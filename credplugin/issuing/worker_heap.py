@@ -17,6 +17,8 @@ lets go of them either way.
 
 import gc
 
+from credplugin.conf import credplugin_settings
+
 # Younger collections between two full ones (CPython's default is 10): with the start-up objects
 # frozen, a full walk costs the objects the process made since, and one per batch was the
 # commonest collection of all.
@@ -27,8 +29,11 @@ def settle(**_signal):
     """Freeze the objects this process holds now and space out full collections.
 
     Connected to Celery's ``worker_process_init`` (each pool process, once it has started);
-    ``bench/issue_steps.py`` calls it where a worker would.
+    ``bench/issue_steps.py`` calls it where a worker would. ``CREDPLUGIN_WORKER_GC_TUNING =
+    False`` leaves the collector as it is, for hosts that tune it themselves.
     """
+    if not credplugin_settings.WORKER_GC_TUNING:
+        return
     gc.collect()
     gc.freeze()
     youngest, middle, _oldest = gc.get_threshold()

@@ -42,3 +42,14 @@ def test_cycles_made_after_settling_are_still_collected():
     gc.collect()
 
     assert collected == [True]
+
+
+@pytest.mark.usefixtures("restored_collector")
+def test_a_host_that_tunes_its_collector_itself_can_keep_it(settings):
+    settings.CREDPLUGIN_WORKER_GC_TUNING = False
+    threshold = gc.get_threshold()
+    frozen = gc.get_freeze_count()
+
+    worker_heap.settle()
+
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (threshold, frozen)
