@@ -9,7 +9,8 @@ from django.db import transaction
 from credplugin import compat
 from credplugin.authoring import requirements, validation
 from credplugin.issuing import evaluation
-from credplugin.models import BadgeClass, CoursePassingRecord, IssuanceRequest
+from credplugin.models import CoursePassingRecord, IssuanceRequest
+from credplugin.stacking import pathways
 
 
 def passing_learners(course_key):
@@ -17,10 +18,15 @@ def passing_learners(course_key):
 
 
 def _would_award(user_id, badge_classes):
-    for badge_class in badge_classes:
+    """Whether ``evaluate`` would queue a first badge of ``badge_classes``
+    (``evaluation.classes_awarded_by_blocks``) for the learner; a pathway's badge also needs
+    the pathway complete."""
+    for badge_class, pathway in badge_classes:
         if IssuanceRequest.objects.filter(user_id=user_id, badge_class=badge_class).exists():
             continue
-        if requirements.requirements_met(badge_class, user_id)[0]:
+        if not requirements.requirements_met(badge_class, user_id)[0]:
+            continue
+        if not pathway or pathways.complete_for(badge_class, [user_id]):
             return True
     return False
 
@@ -43,9 +49,7 @@ def backfill(course_key, *, dry_run=False, progress=None):
     """
     course_key = validation.course_key(course_key)
     learners = passing_learners(course_key)
-    badge_classes = list(
-        BadgeClass.objects.filter(course_key=course_key, active=True, pathway__isnull=True)
-    )
+    badge_classes = evaluation.classes_awarded_by_blocks(course_key)
     counts = {"learners": len(learners), "requested": 0, "unchanged": 0}
     for done, user_id in enumerate(learners, start=1):
         if dry_run:

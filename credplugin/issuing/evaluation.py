@@ -113,21 +113,9 @@ def evaluate_records(records, *, new_requests=None, locked, attempt=""):
         by_course[validation.master_course_key(record.course_key)].append(record)
     creations = []
     for course_key, course_records in by_course.items():
-        for badge_class in BadgeClass.objects.filter(
-            course_key=course_key, active=True, pathway__isnull=True
-        ):
-            for record, outcome in _evaluate_badge(badge_class, course_records, creations):
-                outcomes[record.pk].append((badge_class.slug, outcome))
-        # Pathway badge classes these blocks also feed: awarded when the components complete
-        # the pathway too; the pathway's own policy, not the failing policy, governs losses.
-        for badge_class in BadgeClass.objects.filter(
-            course_key=course_key,
-            active=True,
-            pathway__isnull=False,
-            requirements__active=True,
-        ).distinct():
+        for badge_class, pathway in classes_awarded_by_blocks(course_key):
             for record, outcome in _evaluate_badge(
-                badge_class, course_records, creations, pathway=True
+                badge_class, course_records, creations, pathway=pathway
             ):
                 outcomes[record.pk].append((badge_class.slug, outcome))
     # The outbox rows come last: their status-list slots lock the list, so every badge
@@ -147,6 +135,20 @@ def evaluate_records(records, *, new_requests=None, locked, attempt=""):
             )
         CoursePassingRecord.objects.filter(done).update(evaluation_pending=False)
     return outcomes
+
+
+def classes_awarded_by_blocks(course_key):
+    """``(badge_class, is_pathway)`` of each active class the course's blocks award: its own
+    badges, then the pathway badges its blocks also feed, which are awarded once the components
+    complete the pathway too (the pathway's own policy, not the failing policy, governs their
+    losses)."""
+    own = BadgeClass.objects.filter(course_key=course_key, active=True, pathway__isnull=True)
+    fed_pathways = BadgeClass.objects.filter(
+        course_key=course_key, active=True, pathway__isnull=False, requirements__active=True
+    ).distinct()
+    return [(badge_class, False) for badge_class in own] + [
+        (badge_class, True) for badge_class in fed_pathways
+    ]
 
 
 def _evaluate_badge(badge_class, records, creations, *, pathway=False):

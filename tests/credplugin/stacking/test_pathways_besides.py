@@ -4,7 +4,7 @@ and the blocks are met, whichever is met last, and its credential carries both."
 import pytest
 
 from credplugin import api
-from credplugin.issuing import issuance
+from credplugin.issuing import backfill, issuance
 from credplugin.models import CoursePassingRecord, IssuanceRequest, IssuedBadge
 from credplugin.openbadges.verify import verify_credential
 from credplugin.stacking import pathways
@@ -135,3 +135,21 @@ def test_a_pathway_without_blocks_still_ignores_its_course(pathway_class, compon
     CoursePassingRecordFactory(user=user, course_key=pathway_class.course_key)
     assert api.evaluate(user.id, str(pathway_class.course_key)) == []
     assert not IssuanceRequest.objects.filter(badge_class=pathway_class).exists()
+
+
+def test_a_backfill_dry_run_counts_the_pathway_badge_its_blocks_would_award(
+    capstone, pathway_class, components, award
+):
+    ready, incomplete = UserFactory(), UserFactory()
+    award(ready, components[1])
+    for user in (ready, incomplete):
+        award(user, components[0])
+        learner_meeting(capstone, user=user)
+        # Passed before the badge existed: no evaluation has run since.
+        CoursePassingRecordFactory(user=user, course_key=pathway_class.course_key)
+
+    counts = backfill.backfill(str(pathway_class.course_key), dry_run=True)
+
+    assert (counts["requested"], counts["unchanged"]) == (1, 1)
+    assert not IssuanceRequest.objects.filter(badge_class=pathway_class).exists()
+    assert backfill.backfill(str(pathway_class.course_key)) == counts
