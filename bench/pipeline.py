@@ -199,8 +199,8 @@ def database_server_pids(url):
     """The local processes listening on the port of ``url``: the one server this run talks to.
 
     Empty when none listens here (the server runs elsewhere), or None when /proc does not tell
-    (another user's processes hide their sockets): then every ``DATABASE_COMMANDS`` process
-    counts, other servers on the machine included.
+    (another user's processes hide their sockets, or a proxy such as Docker's holds the port):
+    then every ``DATABASE_COMMANDS`` process counts, other servers on the machine included.
     """
     parsed = urlparse(url)
     inodes = _listening_inodes(parsed.port or 3306)
@@ -213,7 +213,8 @@ def database_server_pids(url):
         except OSError:
             continue  # ended meanwhile, or not ours to read
         if links & sockets:
-            return {int(fd_dir.parent.name)}
+            comm = (fd_dir.parent / "comm").read_text().strip()
+            return {int(fd_dir.parent.name)} if comm in DATABASE_COMMANDS else None
     return None
 
 
