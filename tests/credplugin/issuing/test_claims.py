@@ -127,6 +127,22 @@ def test_issuing_claims_the_batch_for_the_issuing_attempt(requirement):
     assert (row.status, row.claimed_by) == (IssuanceRequest.Status.PENDING, "issue-task")
 
 
+def test_claiming_leaves_rows_the_attempt_just_leased_as_they_are(requirement):
+    fresh, running_out, elsewhere = committed_but_not_issued(requirement, 3, attempt="task-1")
+    held_elsewhere(running_out, seconds=9, attempt="task-1")  # under two thirds of 15 s left
+    held_elsewhere(elsewhere, seconds=14, attempt="task-2")
+    claims.claim([fresh.pk, running_out.pk, elsewhere.pk], "task-1")
+    after = IssuanceRequest.objects.in_bulk()
+    assert (after[fresh.pk].lease_until, after[fresh.pk].updated) == (
+        fresh.lease_until,
+        fresh.updated,
+    )
+    assert after[running_out.pk].lease_until > running_out.lease_until
+    assert after[running_out.pk].updated > running_out.updated
+    assert after[elsewhere.pk].claimed_by == "task-1"
+    assert after[elsewhere.pk].lease_until > fresh.lease_until
+
+
 def test_the_evaluation_task_redelivered_after_its_worker_died_issues_what_it_decided(
     requirement,
 ):
