@@ -23,7 +23,7 @@ from credplugin.conf import credplugin_settings
 from credplugin.issuing import claims, evaluation, intake, issuance, queue, sweeper
 from credplugin.mail import assessment_reviews
 from credplugin.mentoring import reminders as mentor_reminders
-from credplugin.outcomes import counters, rollups, statements, surveys
+from credplugin.outcomes import surveys, upkeep
 from credplugin.renewing import reminders, renewal, signing
 from credplugin.reviewing import pool as peer_pool
 from credplugin.reviewing import reminders as peer_reminders
@@ -244,4 +244,4 @@ def refresh_outcomes_task(self):
     database, roll up the dashboard's days changed since the last run (first: the quarters
     read those days), then keep the published quarters that became final; returns how many
     counter rows, days and quarters were written. Safe to run from several workers at once."""
-    return counters.flush() + rollups.refresh() + statements.keep_final_quarters()
+    return sum(upkeep.run())

@@ -142,8 +142,12 @@ def keep_final_quarters(now=None):
     no page has to compute them on its first visit; returns how many snapshots it added. An
     achievement with nothing newly final costs a few indexed reads."""
     now = now or timezone.now()
-    achievements = BadgeClass.objects.order_by().values_list("achievement_uuid", flat=True)
-    return sum(roll_up(figures.Scope.achievement(uuid), now) for uuid in sorted(set(achievements)))
+    achievements = (
+        BadgeClass.objects.order_by("achievement_uuid")
+        .values_list("achievement_uuid", flat=True)
+        .distinct()
+    )
+    return sum(roll_up(figures.Scope.achievement(uuid), now) for uuid in achievements)
 
 
 def _keep(scope, start, end, section, now):

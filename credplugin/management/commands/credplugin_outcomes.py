@@ -7,7 +7,7 @@ are safe: a count is never stored twice.
 
 from django.core.management.base import BaseCommand
 
-from credplugin.outcomes import counters, rollups, statements
+from credplugin.outcomes import upkeep
 
 
 class Command(BaseCommand):
@@ -17,9 +17,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        written = counters.flush()
-        days = rollups.refresh()
-        quarters = statements.keep_final_quarters()
+        written, days, quarters = upkeep.run()
         self.stdout.write(
             f"Stored {written} outcome counter row(s), {days} rolled-up day(s) and "
             f"{quarters} final quarter section(s)."
