@@ -106,7 +106,7 @@ def _clean_cohort(value, cohorts, row=None):
     return name
 
 
-def _clean(course_key, mentor, learner, cohort, *, eligible, cohorts, row=None):
+def _clean(mentor, learner, cohort, *, eligible, cohorts, row=None):
     """One assignment's ``(mentor, learner or None, cohort or None)``, checked."""
     if bool(learner) == bool(cohort):
         raise InvalidInput(_row(row, "learner", _("Name either a learner or a cohort.")))
@@ -124,7 +124,7 @@ def check(course_key, *, mentor, learner=None, cohort=None):
     """Raise ``InvalidInput`` unless :func:`assign` would store this; stores nothing."""
     eligible = {user.pk for user in course_mentors(course_key)}
     cohorts = compat.course_cohorts(course_key) if cohort else set()
-    return _clean(course_key, mentor, learner, cohort, eligible=eligible, cohorts=cohorts)
+    return _clean(mentor, learner, cohort, eligible=eligible, cohorts=cohorts)
 
 
 def _store(course_key, mentor, learner, cohort, assigned_by_id):
@@ -206,7 +206,6 @@ def import_csv(course_key, data, *, assigned_by_id=None):
             continue
         try:
             mentor, learner, cohort = _clean(
-                course_key,
                 row.get("mentor"),
                 row.get("learner"),
                 row.get("cohort"),

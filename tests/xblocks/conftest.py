@@ -34,10 +34,15 @@ def workbench(db, tmp_path):
 
 
 @pytest.fixture
-def project(workbench):
+def driver(workbench):
+    """A driver for the sample project block, not yet authored."""
+    return WorkbenchDriver(WorkbenchDriver.usage_id_for(PROJECT_SCENARIO))
+
+
+@pytest.fixture
+def project(driver):
     """The sample project block, authored through its own Studio handler and shown to a
     learner (the workbench has no drafts: the LMS view registers the badge requirement)."""
-    driver = WorkbenchDriver(WorkbenchDriver.usage_id_for(PROJECT_SCENARIO))
     status, body = driver.author(PROJECT_VALUES)
     assert status == 200, body
     driver.render("learner_1")

@@ -3,15 +3,12 @@
 import re
 from datetime import timedelta
 
-import pytest
 import time_machine
 from django.utils import timezone
 
 from credplugin.models import AssessmentResult, PeerReview, PeerSubmission
-from tests.workbench_driver import WorkbenchDriver
 from xblocks.assessment import review
 
-from .conftest import PROJECT_SCENARIO
 from .peer_support import (
     EXAMPLE,
     LEVELS,
@@ -24,11 +21,6 @@ from .peer_support import (
     submit,
     two_reviews_of_learner_1,
 )
-
-
-@pytest.fixture
-def driver(workbench):
-    return WorkbenchDriver(WorkbenchDriver.usage_id_for(PROJECT_SCENARIO))
 
 
 def test_a_learner_reviews_others_never_their_own_and_never_the_same_twice(driver):

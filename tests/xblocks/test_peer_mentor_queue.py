@@ -8,9 +8,7 @@ import time_machine
 from django.utils import timezone
 
 from credplugin.mentoring.models import ReviewQueueEntry
-from tests.workbench_driver import WorkbenchDriver
 
-from .conftest import PROJECT_SCENARIO
 from .peer_support import (
     LEVELS,
     author_peer_block,
@@ -20,11 +18,6 @@ from .peer_support import (
     submit,
     two_reviews_of_learner_1,
 )
-
-
-@pytest.fixture
-def driver(workbench):
-    return WorkbenchDriver(WorkbenchDriver.usage_id_for(PROJECT_SCENARIO))
 
 
 def _waiting():

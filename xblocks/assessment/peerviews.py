@@ -112,7 +112,9 @@ class PeerViews:
             reviewers = api.peer_reviewers(
                 course_key=block.course_key(), usage_key=block.usage_key()
             )
-            names = api.learner_names(set(reviewers.values()))
+            # Only this submission's reviewers are named, not everyone who reviewed in the block.
+            shown = {reviewers.get(item["review_uuid"]) for item in summary["reviews"]}
+            names = api.learner_names(shown - {None})
             context.update(
                 state_text=block.gettext(STATE_TEXTS[summary["state"]]),
                 median=level_rows(rubric, summary["median_levels"]),
