@@ -21,6 +21,7 @@ Figures go to ``bench/results/issue_steps.json``; ``--json`` also prints them as
 """
 
 import argparse
+import contextlib
 import functools
 import os
 import shutil
@@ -76,6 +77,23 @@ def setup_django(host_dir, database_url):
     call_command("migrate", verbosity=0, interactive=False)
 
 
+@contextlib.contextmanager
+def django_host(prefix, database_url):
+    """Django set up and migrated for one bench run: the host's files in a new temporary
+    directory named ``prefix…``, on a freshly created ``database_url`` (SQLite in that
+    directory without one); the database and the directory are removed afterwards."""
+    host_dir = Path(tempfile.mkdtemp(prefix=prefix))
+    if database_url:
+        recreate_database(database_url)
+    try:
+        setup_django(host_dir, database_url)
+        yield
+    finally:
+        if database_url:
+            drop_database(database_url)
+        shutil.rmtree(host_dir, ignore_errors=True)
+
+
 def _timed_steps():
     """Wrap each step's function to sum its CPU time; returns the running totals."""
     from credplugin.issuing import evaluation, issuance  # noqa: PLC0415
@@ -123,11 +141,7 @@ class _StatementCounter:
 
 
 def run(args):
-    host_dir = Path(tempfile.mkdtemp(prefix="credplugin-steps-"))
-    if args.database_url:
-        recreate_database(args.database_url)
-    try:
-        setup_django(host_dir, args.database_url)
+    with django_host("credplugin-steps-", args.database_url):
         from django.core.management import call_command  # noqa: PLC0415
         from django.db import connection  # noqa: PLC0415
 
@@ -166,10 +180,6 @@ def run(args):
             "two_core_ceiling_badges_per_second": round(2 * issued / total_cpu, 1),
         }
         return figures
-    finally:
-        if args.database_url:
-            drop_database(args.database_url)
-        shutil.rmtree(host_dir, ignore_errors=True)
 
 
 def main(argv=None):

@@ -24,9 +24,7 @@ eagerly in this process as ``credplugin_backfill`` runs them:
 Figures go to ``bench/results/pathways.json``; ``--json`` also prints them as one object.
 """
 
-import shutil
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,8 +32,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench.issue_steps import in_process_arguments, setup_django  # noqa: E402
-from bench.pipeline import drop_database, measure, recreate_database  # noqa: E402
+from bench.issue_steps import django_host, in_process_arguments  # noqa: E402
+from bench.pipeline import measure  # noqa: E402
 
 RESULTS = REPO_ROOT / "bench" / "results" / "pathways.json"
 RECORD_SIZE = 50
@@ -131,11 +129,7 @@ def _record_figures(badges):
 
 
 def run(args):
-    host_dir = Path(tempfile.mkdtemp(prefix="credplugin-pathways-"))
-    if args.database_url:
-        recreate_database(args.database_url)
-    try:
-        setup_django(host_dir, args.database_url)
+    with django_host("credplugin-pathways-", args.database_url):
         from django.core.management import call_command  # noqa: PLC0415
 
         from credplugin.models import IssuedBadge  # noqa: PLC0415
@@ -171,10 +165,6 @@ def run(args):
             "clr_badges": min(RECORD_SIZE, IssuedBadge.objects.count()),
             **record,
         }
-    finally:
-        if args.database_url:
-            drop_database(args.database_url)
-        shutil.rmtree(host_dir, ignore_errors=True)
 
 
 def main(argv=None):

@@ -19,10 +19,8 @@ Figures go to ``bench/results/peer_queue.json``; p50 and p99 in milliseconds.
 """
 
 import argparse
-import shutil
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -30,8 +28,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench.issue_steps import in_process_arguments, setup_django  # noqa: E402
-from bench.pipeline import drop_database, measure, recreate_database  # noqa: E402
+from bench.issue_steps import django_host, in_process_arguments  # noqa: E402
+from bench.pipeline import measure  # noqa: E402
 
 RESULTS = REPO_ROOT / "bench" / "results" / "peer_queue.json"
 REQUIRED = 3
@@ -141,11 +139,7 @@ def _concurrent(api, where, reviewer_ids, *, threads, rounds):
 
 
 def run(args):
-    host_dir = Path(tempfile.mkdtemp(prefix="credplugin-peer-queue-"))
-    if args.database_url:
-        recreate_database(args.database_url)
-    try:
-        setup_django(host_dir, args.database_url)
+    with django_host("credplugin-peer-queue-", args.database_url):
         from django.db.models import Count, F  # noqa: PLC0415
         from opaque_keys.edx.keys import CourseKey  # noqa: PLC0415
 
@@ -191,10 +185,6 @@ def run(args):
             "repeat_reviews": repeats,
             "errors": errors[:5],
         }
-    finally:
-        if args.database_url:
-            drop_database(args.database_url)
-        shutil.rmtree(host_dir, ignore_errors=True)
 
 
 def main(argv=None):

@@ -13,7 +13,8 @@ CHECK_ID = re.compile(r'id="(credplugin\.[EW]\d{3})"')
 TRACKER_NUMBER = re.compile(r"\bissues? #?\d+\b", re.IGNORECASE)
 PROSE_ROOTS = ["credplugin", "xblocks", "tests", "bench", "docs", "tutor"]
 PROSE_SUFFIXES = {".py", ".md", ".html", ".js", ".txt", ".in", ".ini"}
-TUTOR_JOB = re.compile(r'@click\.command\(name="([a-z-]+)"\)')
+# The keys of the Tutor plugin's PERIODIC_JOBS, one a line.
+TUTOR_JOB = re.compile(r'^    "([a-z-]+)": \($', re.MULTILINE)
 CRON_LINE_JOB = re.compile(r"^ *(?:\S+ ){5}tutor local do ([a-z-]+) ", re.MULTILINE)
 
 

@@ -127,62 +127,52 @@ hooks.Filters.CLI_DO_INIT_TASKS.add_item(
 )
 
 
-@click.command(name="credplugin-sweep")
-def credplugin_sweep():
-    """Re-queue badge issuance requests left pending (run it from cron: Tutor has no beat)."""
-    return [("lms", "./manage.py lms credplugin_sweep")]
+# The periodic jobs, as ``tutor local do <name>``: Tutor runs no Celery beat, so cron runs them
+# (the module docstring has the lines). Name: (the LMS management command, the job's help).
+PERIODIC_JOBS = {
+    "credplugin-sweep": (
+        "credplugin_sweep",
+        "Re-queue badge issuance requests left pending (run it from cron: Tutor has no beat).",
+    ),
+    "credplugin-send-surveys": (
+        "credplugin_send_surveys",
+        "E-mail the follow-up surveys now due (run it hourly from cron: Tutor has no beat).",
+    ),
+    "credplugin-send-renewal-reminders": (
+        "credplugin_renewals --send",
+        "E-mail the renewal reminders now due and queue renewals left pending (run it hourly"
+        " from cron: Tutor has no beat; overlapping runs send each reminder once).",
+    ),
+    "credplugin-mentor-reminders": (
+        "credplugin_mentor_reminders",
+        "E-mail mentors about work waiting past the target turnaround (every 15 minutes from"
+        " cron: Tutor has no beat).",
+    ),
+    "credplugin-peer-sweep": (
+        "credplugin_peer_sweep",
+        "Release expired peer-review leases and unblock work waiting past its days (every 15"
+        " minutes from cron: Tutor has no beat; overlapping runs change each submission once).",
+    ),
+    "credplugin-outcomes": (
+        "credplugin_outcomes",
+        "Store the counted page views, verifications and shares (run it from cron every few"
+        " minutes: Tutor has no beat).",
+    ),
+}
 
 
-hooks.Filters.CLI_DO_COMMANDS.add_item(credplugin_sweep)
+def _lms_job(name, command, help_text):
+    """The ``tutor local do`` job ``name``: run ``manage.py lms <command>`` in the LMS."""
+
+    @click.command(name=name, help=help_text)
+    def job():
+        return [("lms", f"./manage.py lms {command}")]
+
+    return job
 
 
-@click.command(name="credplugin-send-surveys")
-def credplugin_send_surveys():
-    """E-mail the follow-up surveys now due (run it hourly from cron: Tutor has no beat)."""
-    return [("lms", "./manage.py lms credplugin_send_surveys")]
-
-
-hooks.Filters.CLI_DO_COMMANDS.add_item(credplugin_send_surveys)
-
-
-@click.command(name="credplugin-send-renewal-reminders")
-def credplugin_send_renewal_reminders():
-    """E-mail the renewal reminders now due and queue renewals left pending (run it hourly
-    from cron: Tutor has no beat; overlapping runs send each reminder once)."""
-    return [("lms", "./manage.py lms credplugin_renewals --send")]
-
-
-hooks.Filters.CLI_DO_COMMANDS.add_item(credplugin_send_renewal_reminders)
-
-
-@click.command(name="credplugin-mentor-reminders")
-def credplugin_mentor_reminders():
-    """E-mail mentors about work waiting past the target turnaround (every 15 minutes from
-    cron: Tutor has no beat)."""
-    return [("lms", "./manage.py lms credplugin_mentor_reminders")]
-
-
-hooks.Filters.CLI_DO_COMMANDS.add_item(credplugin_mentor_reminders)
-
-
-@click.command(name="credplugin-peer-sweep")
-def credplugin_peer_sweep():
-    """Release expired peer-review leases and unblock work waiting past its days (every 15
-    minutes from cron: Tutor has no beat; overlapping runs change each submission once)."""
-    return [("lms", "./manage.py lms credplugin_peer_sweep")]
-
-
-hooks.Filters.CLI_DO_COMMANDS.add_item(credplugin_peer_sweep)
-
-
-@click.command(name="credplugin-outcomes")
-def credplugin_outcomes():
-    """Store the counted page views, verifications and shares (run it from cron every few
-    minutes: Tutor has no beat)."""
-    return [("lms", "./manage.py lms credplugin_outcomes")]
-
-
-hooks.Filters.CLI_DO_COMMANDS.add_item(credplugin_outcomes)
+for _name, (_command, _help) in PERIODIC_JOBS.items():
+    hooks.Filters.CLI_DO_COMMANDS.add_item(_lms_job(_name, _command, _help))
 
 
 # "My badges" in the MFEs, through frontend-plugin-framework slots. The URL is rendered by Tutor
