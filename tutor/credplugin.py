@@ -155,8 +155,9 @@ PERIODIC_JOBS = {
     ),
     "credplugin-outcomes": (
         "credplugin_outcomes",
-        "Store the counted page views, verifications and shares (run it from cron every few"
-        " minutes: Tutor has no beat).",
+        "Store the counted page views, verifications and shares, roll up the dashboards' days"
+        " and keep the quarters that became final (every five minutes from cron: Tutor has no"
+        " beat).",
     ),
 }
 
