@@ -91,7 +91,7 @@ class RecordVerdict:
 
     @property
     def state(self):
-        return VERIFIED if all(check.passed for check in self.report.checks) else INVALID
+        return VERIFIED if self.report.verified else INVALID
 
     @property
     def verified(self):
@@ -131,7 +131,7 @@ class RecordVerdict:
         """The JSON the verify API returns for a record."""
         return {
             "record": {
-                "verified": self.state == VERIFIED,
+                "verified": self.report.verified,
                 "checks": self.report.to_json()["checks"],
             },
             "badges": [item.verdict.as_dict() for item in self.included],
