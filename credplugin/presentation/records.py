@@ -16,10 +16,9 @@ from credplugin.presentation.describe import describe_credential
 from credplugin.presentation.resolution import verification_resolver
 from credplugin.presentation.verdicts import (
     CHECK_LABELS,
-    FAILED,
     INVALID,
-    PASSED,
     VERIFIED,
+    check_rows,
     verify_submitted_credential,
 )
 
@@ -116,16 +115,8 @@ class RecordVerdict:
 
     @property
     def checks(self):
-        return [
-            {
-                "name": check.name,
-                "label": RECORD_CHECK_LABELS.get(check.name, check.name),
-                "passed": check.passed,
-                "outcome": PASSED if check.passed else FAILED,
-                "reason": check.reason,
-            }
-            for check in self.report.checks
-        ]
+        """As a badge's: after a failed signature, the record's dates judged nothing."""
+        return check_rows(self.report.checks, RECORD_CHECK_LABELS)
 
     def as_dict(self):
         """The JSON the verify API returns for a record."""
