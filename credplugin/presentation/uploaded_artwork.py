@@ -132,7 +132,8 @@ def png(artwork_id):
         return handle.read()
 
 
-def svg(artwork_id, title):
-    """An SVG showing the stored PNG, titled ``title``, or ``None`` (see :func:`png`)."""
+def svg(artwork_id, design):
+    """The badge's SVG: the stored PNG titled like the medal ``design`` draws, else that medal
+    when this site has no such file (see :func:`png`)."""
     picture = png(artwork_id)
-    return artwork.picture_svg(picture, title) if picture else None
+    return artwork.picture_svg(picture, design.title) if picture else artwork.badge_svg(design)
