@@ -180,7 +180,7 @@ class BadgeClassAdmin(admin.ModelAdmin):
         if not badge_class.pk:
             return "-"
         design = artwork.design_for_badge_class(badge_class, credplugin_settings.issuer_name)
-        svg = uploaded_artwork.svg(badge_class.artwork, design.title) or artwork.badge_svg(design)
+        svg = uploaded_artwork.svg(badge_class.artwork, design)
         encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
         return format_html(
             '<img src="data:image/svg+xml;base64,{}" width="160" height="160" alt="{}">',

@@ -494,7 +494,7 @@ def preview_badge(**description):
         colour=badge["colour"],
         accent_colour=badge["accent_colour"],
     )
-    artwork_svg = uploaded_artwork.svg(badge["artwork"], design.title) or artwork.badge_svg(design)
+    artwork_svg = uploaded_artwork.svg(badge["artwork"], design)
     return {
         **badge,
         "issuer_name": credplugin_settings.issuer_name,

@@ -16,10 +16,9 @@ from credplugin.presentation.describe import describe_credential
 from credplugin.presentation.resolution import verification_resolver
 from credplugin.presentation.verdicts import (
     CHECK_LABELS,
-    FAILED,
     INVALID,
-    PASSED,
     VERIFIED,
+    check_rows,
     verify_submitted_credential,
 )
 
@@ -91,7 +90,7 @@ class RecordVerdict:
 
     @property
     def state(self):
-        return VERIFIED if all(check.passed for check in self.report.checks) else INVALID
+        return VERIFIED if self.report.verified else INVALID
 
     @property
     def verified(self):
@@ -116,22 +115,14 @@ class RecordVerdict:
 
     @property
     def checks(self):
-        return [
-            {
-                "name": check.name,
-                "label": RECORD_CHECK_LABELS.get(check.name, check.name),
-                "passed": check.passed,
-                "outcome": PASSED if check.passed else FAILED,
-                "reason": check.reason,
-            }
-            for check in self.report.checks
-        ]
+        """As a badge's: after a failed signature, the record's dates judged nothing."""
+        return check_rows(self.report.checks, RECORD_CHECK_LABELS)
 
     def as_dict(self):
         """The JSON the verify API returns for a record."""
         return {
             "record": {
-                "verified": self.state == VERIFIED,
+                "verified": self.report.verified,
                 "checks": self.report.to_json()["checks"],
             },
             "badges": [item.verdict.as_dict() for item in self.included],

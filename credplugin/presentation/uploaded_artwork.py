@@ -34,7 +34,7 @@ MIN_SIDE = 64
 MAX_PIXELS = 4096 * 4096
 ARTWORK_ID = re.compile(r"^[0-9a-f]{64}$")
 FOLDER = "credplugin/artwork"
-_FORMATS = {"PNG": "PNG", "JPEG": "JPEG"}
+_FORMATS = ("PNG", "JPEG")
 _SCRIPTED_SVG = re.compile(rb"<script|\son[a-z]+\s*=|javascript:|<foreignobject", re.IGNORECASE)
 
 
@@ -69,7 +69,7 @@ def _decoded(data):
     if head.startswith((b"<?xml", b"<svg", b"<!doctype svg")) or b"<svg" in head:
         _refuse_svg(data)
     try:
-        with Image.open(io.BytesIO(data), formats=list(_FORMATS)) as image:
+        with Image.open(io.BytesIO(data), formats=_FORMATS) as image:
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise InvalidInput(_("The image has too many pixels (at most 4096 × 4096)."))
@@ -132,7 +132,8 @@ def png(artwork_id):
         return handle.read()
 
 
-def svg(artwork_id, title):
-    """An SVG showing the stored PNG, titled ``title``, or ``None`` (see :func:`png`)."""
+def svg(artwork_id, design):
+    """The badge's SVG: the stored PNG titled like the medal ``design`` draws, else that medal
+    when this site has no such file (see :func:`png`)."""
     picture = png(artwork_id)
-    return artwork.picture_svg(picture, title) if picture else None
+    return artwork.picture_svg(picture, design.title) if picture else artwork.badge_svg(design)

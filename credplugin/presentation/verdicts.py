@@ -138,26 +138,7 @@ class Verdict:
 
     @property
     def checks(self):
-        """Each check, with the outcome a page shows: a check that ran after the document
-        proved not authentic judged nothing, even if it passed."""
-        failed_authenticity = any(
-            not self.report.check(name).passed for name in _AUTHENTICITY_CHECKS
-        )
-        checks = []
-        for check in self.report.checks:
-            outcome = PASSED if check.passed else FAILED
-            if check.passed and failed_authenticity and check.name != "structure":
-                outcome = NOT_JUDGED
-            checks.append(
-                {
-                    "name": check.name,
-                    "label": CHECK_LABELS.get(check.name, check.name),
-                    "passed": check.passed,
-                    "outcome": outcome,
-                    "reason": check.reason,
-                }
-            )
-        return checks
+        return check_rows(self.report.checks)
 
     def issuer(self):
         """The issuer the signature vouches for, and its standing; None if not authentic."""
@@ -183,6 +164,29 @@ class Verdict:
             **self.report.to_json(),
             "checks": [{**check, "label": str(check["label"])} for check in self.checks],
         }
+
+
+def check_rows(checks, labels=CHECK_LABELS):
+    """Each check as a page shows it, labelled from ``labels``: a check that ran after the
+    document proved not authentic judged nothing, even if it passed."""
+    failed_authenticity = any(
+        not check.passed for check in checks if check.name in _AUTHENTICITY_CHECKS
+    )
+    rows = []
+    for check in checks:
+        outcome = PASSED if check.passed else FAILED
+        if check.passed and failed_authenticity and check.name != "structure":
+            outcome = NOT_JUDGED
+        rows.append(
+            {
+                "name": check.name,
+                "label": labels.get(check.name, check.name),
+                "passed": check.passed,
+                "outcome": outcome,
+                "reason": check.reason,
+            }
+        )
+    return rows
 
 
 def verdict_from_report(report):

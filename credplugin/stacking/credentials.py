@@ -75,8 +75,10 @@ def compose_pathway(request, pathway, *, badge_uuid, sequence, index, now):
     if not request.user.email:
         raise PermanentIssuanceError("The learner has no e-mail address to identify them by.")
     badge_class = pathway.badge_class
-    descriptions, achieved, block_evidence, judged_at = _block_parts(badge_class, request.user_id)
     with translation.override(badge_class.language or None):
+        descriptions, achieved, block_evidence, judged_at = _block_parts(
+            badge_class, request.user_id
+        )
         evidence = [
             Evidence(
                 id=earned.badge.credential.get("id")
@@ -126,7 +128,8 @@ def compose_pathway(request, pathway, *, badge_uuid, sequence, index, now):
 def _block_parts(badge_class, user_id):
     """``(result descriptions, results, evidence, [judged at])`` of the assessment blocks a
     pathway badge class also requires — each block's rubric, scores and evidence, as a badge
-    earned by blocks alone carries them; all empty when it requires none.
+    earned by blocks alone carries them, in the language active when called; all empty when it
+    requires none.
 
     Raises:
         PermanentIssuanceError: the learner no longer meets those blocks.
@@ -139,12 +142,11 @@ def _block_parts(badge_class, user_id):
     if not met:
         raise PermanentIssuanceError("The learner no longer meets every block this badge needs.")
     descriptions, achieved, evidence = [], [], []
-    with translation.override(badge_class.language or None):
-        for requirement, result in zip(needed, chosen, strict=True):
-            block_descriptions, block_results, block_evidence = result_parts(requirement, result)
-            descriptions += block_descriptions
-            achieved += block_results
-            evidence += block_evidence
+    for requirement, result in zip(needed, chosen, strict=True):
+        block_descriptions, block_results, block_evidence = result_parts(requirement, result)
+        descriptions += block_descriptions
+        achieved += block_results
+        evidence += block_evidence
     return descriptions, achieved, evidence, [result.created for result in chosen]
 
 

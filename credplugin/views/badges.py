@@ -193,9 +193,7 @@ def badge_svg(request, badge_uuid):
     badge = public_badge_or_404(request, badge_uuid)
     facts = describe_credential(badge.credential)
     design = artwork_design(badge, facts)
-    image = uploaded_artwork.svg(badge.badge_class.artwork, design.title) or artwork.badge_svg(
-        design
-    )
+    image = uploaded_artwork.svg(badge.badge_class.artwork, design)
     baked = openbadges.bake_svg(image, badge.credential)
     response = HttpResponse(baked, content_type="image/svg+xml")
     response["Content-Disposition"] = f'attachment; filename="{_download_name(badge, "svg")}"'

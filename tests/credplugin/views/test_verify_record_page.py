@@ -85,3 +85,12 @@ def test_an_uploaded_record_file_is_read_like_a_pasted_one(client, record):
     response = client.post(reverse("credplugin:verify-page"), {"badge_file": upload})
     assert response.status_code == 200
     assert "Learner record verified" in text_of(response)
+
+
+def test_a_tampered_record_judges_none_of_its_unsigned_claims(client, record):
+    _user, document = record
+    document["name"] = "Doctor of Medicine"
+    html = text_of(paste(client, document))
+    checks = html.split('id="record-verdict-heading"')[1].split("record-credentials-heading")[0]
+    assert "Failed:</span> The signature matches the content" in checks
+    assert "Not judged (the badge is not authentic):</span> It is within its validity" in checks
