@@ -236,9 +236,13 @@ def cached_statement(badge_class, scope):
     """``statement``, signed once per version of the scope's kept quarters (they only ever
     appear), signing key, names and cohort threshold, and kept ``STATEMENT_CACHE_SECONDS``:
     signing canonicalizes the whole document, the costliest part of a request, and nothing it
-    says changes in between (its ``validFrom`` is when it was signed)."""
+    says changes in between (its ``validFrom`` is when it was signed). The issuer's DID and the
+    statement's address are in the key too: a site that moves signs its statements again."""
     active = IssuerKey.objects.filter(active=True).values_list("pk", flat=True).first()
-    names = f"{badge_class.name}\n{credplugin_settings.issuer_name}"
+    statement_id = identity.public_url("outcomes-statement", badge_class_uuid=str(badge_class.uuid))
+    names = "\n".join(
+        (identity.issuer_did(), statement_id, badge_class.name, credplugin_settings.issuer_name)
+    )
     key = ":".join(
         (
             "credplugin:outcome-statement",

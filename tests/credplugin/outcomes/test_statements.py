@@ -161,7 +161,6 @@ def test_the_public_page_and_json_only_for_published_badges(client, q1, settings
     response = client.get(page)
     assert response.status_code == 200
     html = response.content.decode()
-    print(html[html.index("<table") :][:3000])
     assert '<th scope="row">Earners</th><td>4</td><td>4</td>' in html
     assert "not shown: fewer than 4 people" in html  # e.g. 1 of 4 revoked
     response = client.get(statement)
@@ -188,6 +187,19 @@ def test_the_statement_is_signed_again_only_when_what_it_says_changes(client, q1
     with time_machine.travel(SETTLED, tick=False):
         rotated = client.get(statement).json()
     assert rotated["proof"][0]["verificationMethod"] != kept["proof"][0]["verificationMethod"]
+
+
+def test_a_site_that_moves_signs_its_statement_again(client, q1, settings):
+    badge_class, _scope, _ = q1
+    call_command("credplugin_keys", "generate", verbosity=0)
+    OutcomePlan.objects.create(badge_class=badge_class, published=True)
+    statement = reverse("credplugin:outcomes-statement", args=[badge_class.uuid])
+    with time_machine.travel(SETTLED, tick=False):
+        before = client.get(statement).json()
+        settings.LMS_ROOT_URL = "https://moved.example.org"
+        moved = client.get(statement).json()
+    assert before["id"] != moved["id"]
+    assert moved["id"].startswith("https://moved.example.org/")
 
 
 def test_every_badge_page_of_the_achievement_links_to_its_outcomes(client, earn):
