@@ -10,6 +10,7 @@ import copy
 import json
 import math
 import os
+import re
 from datetime import UTC, datetime
 from unittest import mock
 
@@ -317,7 +318,9 @@ def test_a_proof_kept_in_the_document_is_a_named_graph_on_the_fast_path():
     document = proof.sign_credential(TYPICAL, KEY, created=CREATED)
     fast = fast_canonicalize(document)
     assert fast is not None and fast == reference_canonicalize(document)
-    assert any(line.endswith(" _:c14n0 .") for line in fast.splitlines())
+    # The graph's name is a blank node; which label it gets depends on the proof's bytes, and
+    # the key (so the signature) is new on every run.
+    assert any(re.search(r" _:c14n\d+ \.$", line) for line in fast.splitlines())
 
 
 def test_status_list_and_data_integrity_contexts():
